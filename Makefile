@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test install setup lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load the seed plans and demo users, start web + worker + beat (Ctrl-C stops all)
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+	$(PY) manage.py create_demo_users
+
+run: setup
+	@echo "打开 http://127.0.0.1:$${PORT:-8000}/ ，用上面的演示账号登录；Ctrl-C 停止全部进程。"
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+## make test: the whole suite, browser tests included (installs Debian's chromium and CJK fonts if missing)
+test: install
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
+		{ echo "安装 chromium 与 fonts-noto-cjk ..."; (apt-get update -qq || true) && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f; done
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,296 @@
+"""Milestones (时间节点) and everything the calendar drives: extensions, the
+holiday calendar, reminders, notifications and the monthly report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class MilestoneState(models.TextChoices):
+    UPCOMING = "upcoming", "未到期"
+    DUE_SOON = "due_soon", "临期"
+    OVERDUE = "overdue", "逾期"
+    DONE = "done", "已完成"
+
+
+class Recurrence(models.TextChoices):
+    NONE = "", "不重复"
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+    YEARLY = "yearly", "每年"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def open(self) -> MilestoneQuerySet:
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, as_of: dt.date) -> MilestoneQuerySet:
+        return self.open().filter(due_on__lt=as_of)
+
+    def due_between(self, start: dt.date, end: dt.date) -> MilestoneQuerySet:
+        """Open milestones falling due in [start, end] — 'due soon' once `end` is counted in working days."""
+        return self.open().filter(due_on__gte=start, due_on__lte=end)
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.CASCADE, related_name="milestones", verbose_name="任务"
+    )
+    due_on = models.DateField("截止日期")
+    phrase = models.CharField("原文表述", max_length=200, blank=True, help_text="如“2020年12月底前”")
+    what = models.TextField("节点内容", blank=True)
+    recurrence = models.CharField(
+        "重复", max_length=20, choices=Recurrence.choices, default="", blank=True
+    )
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    original_due_on = models.DateField(
+        "原定日期", null=True, blank=True, help_text="延期获批前的截止日期，永不覆盖"
+    )
+    state = models.CharField(
+        "状态", max_length=20, choices=MilestoneState.choices, default=MilestoneState.UPCOMING
+    )
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "时间节点"
+        verbose_name_plural = "时间节点"
+        ordering = ["task", "due_on", "order"]
+        indexes = [
+            # the daily scan selects open milestones by due date and compares state
+            models.Index(fields=["due_on", "state"], name="milestone_due_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_on:%Y-%m-%d}（{self.phrase}）" if self.phrase else f"{self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_extended(self) -> bool:
+        return self.original_due_on is not None and self.original_due_on != self.due_on
+
+    def days_overdue(self, as_of: dt.date) -> int:
+        if self.done_on is not None or self.due_on >= as_of:
+            return 0
+        return (as_of - self.due_on).days
+
+
+class UnresolvedPhrase(models.Model):
+    """A deadline phrase the importer could not turn into a date (三季度前, 长期坚持):
+    kept visible for a person to settle, never dropped."""
+
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.CASCADE, related_name="unresolved_phrases", verbose_name="任务"
+    )
+    phrase = models.CharField("原文表述", max_length=200)
+    settled = models.BooleanField("已处理", default=False)
+
+    class Meta:
+        verbose_name = "待定时限"
+        verbose_name_plural = "待定时限"
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "不予批准"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: asked before the due date; the original date is never forgotten."""
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="extensions", verbose_name="时间节点"
+    )
+    unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.CASCADE, related_name="extensions", verbose_name="申请单位"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="申请人"
+    )
+    reason = models.TextField("延期理由")
+    original_date = models.DateField("原截止日期")
+    proposed_date = models.DateField("申请延至")
+    state = models.CharField(
+        "审批状态", max_length=20, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_reason = models.TextField("审批意见", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposed_date__gt=models.F("original_date")),
+                name="extension_moves_date_later",
+            ),
+            # one open request per milestone and unit at a time
+            models.UniqueConstraint(
+                fields=["milestone", "unit"],
+                condition=Q(state="pending"),
+                name="extension_one_pending_per_milestone_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} 申请延期至 {self.proposed_date}"
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", "法定假日（休）"
+    WORKDAY = "workday", "调休上班（补班）"
+
+
+class CalendarDay(models.Model):
+    """The office's own holiday calendar: wins over the chinesecalendar package,
+    and covers years the package does not know yet."""
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=20, choices=DayKind.choices)
+    name = models.CharField("名称", max_length=50, blank=True, help_text="如“国庆节”")
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "临期提醒"
+    OVERDUE = "overdue", "逾期提醒"
+    ESCALATION = "escalation", "逾期升级"
+    PROGRESS_DUE = "progress_due", "进展报送提醒"
+
+
+class Reminder(models.Model):
+    """The outbox: one row per milestone and state change, so a reminder is
+    recorded once by construction (the unique constraint), whatever the number
+    of scans or workers. `sent_at` is set when every channel has been tried."""
+
+    kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders",
+        verbose_name="时间节点",
+    )
+    unit = models.ForeignKey(
+        "departments.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders",
+        verbose_name="单位",
+    )
+    period = models.DateField("报送期", null=True, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "kind"],
+                condition=Q(milestone__isnull=False),
+                name="reminder_once_per_milestone_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "period", "kind"],
+                condition=Q(milestone__isnull=True),
+                name="reminder_once_per_unit_period_kind",
+            ),
+        ]
+        indexes = [
+            # the sender picks up what has not been sent yet
+            models.Index(fields=["sent_at"], name="reminder_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notification in the page header."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人"
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at"]
+        indexes = [
+            # the header badge counts a user's unread notifications on every page
+            models.Index(fields=["user", "read_at"], name="notification_user_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    BUILDING = "building", "生成中"
+    READY = "ready", "已生成"
+    FAILED = "failed", "失败"
+
+
+def report_path(instance: MonthlyReport, filename: str) -> str:
+    return f"reports/{instance.year}/{filename}"
+
+
+class MonthlyReport(models.Model):
+    """A generated 督查通报 is a row: re-running a month replaces its file."""
+
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    status = models.CharField(
+        "状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
+    file = models.FileField("文件", upload_to=report_path, blank=True, max_length=300)
+    as_of = models.DateField("数据截至", null=True, blank=True)
+    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    error = models.TextField("错误信息", blank=True)
+
+    class Meta:
+        verbose_name = "月度督查通报"
+        verbose_name_plural = "月度督查通报"
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="monthly_report_one_per_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="monthly_report_valid_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月督查通报"

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "改革任务督办 管理后台"
+admin.site.site_title = "改革任务督办"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("tasks/", include("tasks.urls")),
+    path("units/", include("departments.urls")),
+    path("deadlines/", include("deadlines.urls")),
+    path("admin/", admin.site.urls),
+]

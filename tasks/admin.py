@@ -1,0 +1,89 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from deadlines.models import Milestone, UnresolvedPhrase
+
+from .models import Assignment, Evidence, Plan, ProgressReport, Section, Task, Urging
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["order", "number", "title", "parent"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "doc_number", "issuer", "year", "issued_on", "created_at"]
+    list_filter = ["year", "issuer"]
+    search_fields = ["title", "doc_number", "issuer"]
+    inlines = [SectionInline]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["order", "unit", "role", "as_written", "state", "dispute_reason"]
+    autocomplete_fields = ["unit"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["due_on", "phrase", "what", "recurrence", "original_due_on", "state", "done_on"]
+
+
+class UnresolvedPhraseInline(admin.TabularInline):
+    model = UnresolvedPhrase
+    extra = 0
+
+
+class SubTaskInline(admin.TabularInline):
+    model = Task
+    fk_name = "parent"
+    extra = 0
+    fields = ["number", "title", "status"]
+    show_change_link = True
+    verbose_name = "子任务"
+    verbose_name_plural = "子任务"
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "source", "status", "flag", "progress_missing", "percent"]
+    list_filter = ["plan", "source", "status", "flag", "progress_missing"]
+    search_fields = ["number", "title", "text", "indicator", "category"]
+    raw_id_fields = ["parent", "section"]
+    inlines = [AssignmentInline, MilestoneInline, UnresolvedPhraseInline, SubTaskInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "unit", "role", "state", "resolution"]
+    list_filter = ["role", "state", "resolution"]
+    search_fields = ["task__title", "unit__name", "as_written"]
+    raw_id_fields = ["task"]
+    autocomplete_fields = ["unit"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_at"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "unit", "period", "percent", "asks_completion", "review_state", "created_at"]
+    list_filter = ["review_state", "asks_completion", "period"]
+    search_fields = ["task__title", "unit__name", "text"]
+    raw_id_fields = ["task"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(Urging)
+class UrgingAdmin(admin.ModelAdmin):
+    list_display = ["task", "unit", "created_by", "created_at", "answered_at"]
+    list_filter = ["created_at"]
+    search_fields = ["task__title", "unit__name", "message", "answer"]
+    raw_id_fields = ["task"]

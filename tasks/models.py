@@ -1,0 +1,409 @@
+"""Plans (工作计划), their sections and tasks, unit assignments (分工) and progress (进展)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from simple_history.models import HistoricalRecords
+
+from departments import roles
+
+
+class Plan(models.Model):
+    title = models.CharField("标题", max_length=300)
+    issuer = models.CharField("发文单位", max_length=200, blank=True)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    year = models.PositiveSmallIntegerField("计划年度")
+    source_text = models.TextField("原文", blank=True, help_text="导入时的原文，逐字保存")
+    source_filename = models.CharField("源文件名", max_length=255, blank=True)
+    due_soon_workdays = models.PositiveSmallIntegerField(
+        "临期提醒（工作日）", default=5, help_text="到期前多少个工作日标为临期"
+    )
+    progress_due_day = models.PositiveSmallIntegerField(
+        "进展报送日", default=5, help_text="每月几号前报送上月进展"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="导入人"
+    )
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "工作计划"
+        verbose_name_plural = "工作计划"
+        ordering = ["-year", "title"]
+        constraints = [
+            # Re-importing a plan finds it by 文号 (or, without one, title+year) and updates it in place.
+            models.UniqueConstraint(
+                fields=["doc_number"], condition=~Q(doc_number=""), name="plan_unique_doc_number"
+            ),
+            models.UniqueConstraint(fields=["title", "year"], name="plan_unique_title_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.doc_number}）" if self.doc_number else self.title
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name="计划")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name="上级"
+    )
+    number = models.CharField("编号", max_length=20, blank=True)
+    title = models.CharField("标题", max_length=300)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "章节"
+        verbose_name_plural = "章节"
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.number}{self.title}"
+
+    @property
+    def path(self) -> str:
+        parts, node = [], self
+        while node is not None:
+            parts.append(str(node))
+            node = node.parent
+        return " / ".join(reversed(parts))
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+    DONE_LATE = "done_late", "逾期完成"
+
+
+class TaskFlag(models.TextChoices):
+    NONE = "", "正常"
+    DUE_SOON = "due_soon", "临期"
+    OVERDUE = "overdue", "逾期"
+
+
+class WarningLevel(models.TextChoices):
+    NONE = "", "无"
+    BLUE = "blue", "蓝色预警（临期）"
+    YELLOW = "yellow", "黄色预警（未报进展）"
+    RED = "red", "红色预警（逾期）"
+
+
+class TaskSource(models.TextChoices):
+    TEXT = "text", "正文"
+    TABLE = "table", "附表"
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskQuerySet:
+        """Office and supervisors read everything; a liaison only the tasks of their units."""
+        if roles.is_office(user) or roles.is_supervisor(user):
+            return self
+        if roles.is_liaison(user):
+            return self.filter(
+                Exists(Assignment.objects.filter(task=OuterRef("pk"), unit__liaisons=user))
+            )
+        return self.none()
+
+    def top_level(self) -> TaskQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def open(self) -> TaskQuerySet:
+        return self.exclude(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+
+    def closed(self) -> TaskQuerySet:
+        return self.filter(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+
+    def led_by(self, unit) -> TaskQuerySet:
+        return self.filter(assignments__unit=unit, assignments__role=AssignmentRole.LEAD)
+
+    def involving(self, unit) -> TaskQuerySet:
+        return self.filter(assignments__unit=unit)
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="计划")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name="章节"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name="上级任务",
+    )
+    number = models.CharField("编号", max_length=30, blank=True, help_text="原文中的编号")
+    source = models.CharField("来源", max_length=10, choices=TaskSource.choices, default=TaskSource.TEXT)
+    order = models.PositiveIntegerField("顺序", default=0, help_text="在原文中的顺序")
+    title = models.CharField("任务名称", max_length=500)
+    text = models.TextField("任务内容", blank=True)
+    category = models.CharField("类别", max_length=100, blank=True)
+    indicator = models.CharField("指标名称", max_length=200, blank=True)
+    target = models.TextField("目标任务", blank=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    flag = models.CharField("时限标记", max_length=20, choices=TaskFlag.choices, default="", blank=True)
+    progress_missing = models.BooleanField("本期进展未报", default=False)
+    percent = models.PositiveSmallIntegerField("完成进度(%)", default=0)
+    completed_on = models.DateField("完成日期", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="办结审核人",
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    reopen_reason = models.TextField("重新打开原因", blank=True)
+    # Optimistic locking: a save names the version it started from (see tasks.services).
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["flag", "progress_missing", "updated_at"])
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作任务"
+        verbose_name_plural = "工作任务"
+        ordering = ["plan", "order"]
+        indexes = [
+            # task list filters and the dashboard group by these
+            models.Index(fields=["status", "flag"], name="task_status_flag_idx"),
+            models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (TaskStatus.DONE, TaskStatus.DONE_LATE)
+
+    @property
+    def warning_level(self) -> str:
+        """三色预警: red overdue, yellow progress report missing, blue due soon."""
+        if self.is_closed:
+            return WarningLevel.NONE
+        if self.flag == TaskFlag.OVERDUE:
+            return WarningLevel.RED
+        if self.progress_missing:
+            return WarningLevel.YELLOW
+        if self.flag == TaskFlag.DUE_SOON:
+            return WarningLevel.BLUE
+        return WarningLevel.NONE
+
+    def get_warning_level_display(self) -> str:
+        return WarningLevel(self.warning_level).label
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tasks:detail", args=[self.pk])
+
+    def status_when_closed(self, completed_on: dt.date) -> str:
+        """Done or done late (逾期完成): late when any milestone's due date had passed."""
+        last_due = self.milestones.exclude(due_on__isnull=True).aggregate(m=models.Max("due_on"))["m"]
+        if last_due is not None and completed_on > last_due:
+            return TaskStatus.DONE_LATE
+        return TaskStatus.DONE
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "牵头"
+    RESPONSIBLE = "responsible", "责任"
+
+
+class ConfirmState(models.TextChoices):
+    PENDING = "pending", "待签收"
+    CONFIRMED = "confirmed", "已签收"
+    DISPUTED = "disputed", "有异议"
+
+
+class DisputeResolution(models.TextChoices):
+    NONE = "", "—"
+    REASSIGNED = "reassigned", "已改派"
+    INSISTED = "insisted", "维持分工"
+
+
+class Assignment(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", verbose_name="任务")
+    unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name="单位"
+    )
+    role = models.CharField("分工", max_length=20, choices=AssignmentRole.choices)
+    order = models.PositiveSmallIntegerField("顺序", default=0, help_text="在原文中的排列顺序")
+    as_written = models.CharField("原文写法", max_length=200, blank=True)
+    state = models.CharField(
+        "签收状态", max_length=20, choices=ConfirmState.choices, default=ConfirmState.PENDING
+    )
+    dispute_reason = models.TextField("异议理由", blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="签收人",
+    )
+    responded_at = models.DateTimeField("签收时间", null=True, blank=True)
+    resolution = models.CharField(
+        "异议处理", max_length=20, choices=DisputeResolution.choices, default="", blank=True
+    )
+    resolution_note = models.TextField("处理意见", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="处理人",
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "任务分工"
+        verbose_name_plural = "任务分工"
+        ordering = ["task", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="assignment_one_per_task_unit"),
+            models.CheckConstraint(
+                condition=~Q(state=ConfirmState.DISPUTED) | ~Q(dispute_reason=""),
+                name="assignment_dispute_needs_reason",
+            ),
+        ]
+        indexes = [
+            # "我的任务" and the confirmation queue filter by unit and state
+            models.Index(fields=["unit", "state"], name="assignment_unit_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} — {self.unit}（{self.get_role_display()}）"
+
+
+class ReviewState(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    ACCEPTED = "accepted", "已通过"
+    RETURNED = "returned", "已退回"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProgressReportQuerySet:
+        if roles.is_office(user) or roles.is_supervisor(user):
+            return self
+        if roles.is_liaison(user):
+            return self.filter(unit__liaisons=user)
+        return self.none()
+
+
+class ProgressReport(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name="任务")
+    unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name="报送单位"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="报送人"
+    )
+    period = models.DateField("报送期", help_text="所属月份（取当月1日）")
+    text = models.TextField("进展情况")
+    percent = models.PositiveSmallIntegerField("完成进度(%)", default=0)
+    asks_completion = models.BooleanField("申请办结", default=False)
+    review_state = models.CharField(
+        "审核状态", max_length=20, choices=ReviewState.choices, default=ReviewState.SUBMITTED
+    )
+    review_comment = models.TextField("审核意见", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    created_at = models.DateTimeField("报送时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "进展报送"
+        verbose_name_plural = "进展报送"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_at_most_100"),
+        ]
+        indexes = [
+            # the monthly report-missing (黄色预警) check looks up reports by task, unit and period
+            models.Index(fields=["task", "unit", "period"], name="report_task_unit_period_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period:%Y年%m月} 进展"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.report.task_id}/{instance.report_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """佐证材料. Served only through a permission-checked view, never from MEDIA_URL."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name="进展"
+    )
+    file = models.FileField("文件", upload_to=evidence_path, max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Urging(models.Model):
+    """催办: the office urges a unit on a task; the unit answers."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="urgings", verbose_name="任务")
+    unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.CASCADE, related_name="urgings", verbose_name="被催办单位"
+    )
+    message = models.TextField("催办内容")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="催办人"
+    )
+    created_at = models.DateTimeField("催办时间", auto_now_add=True)
+    answer = models.TextField("回复", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="回复人",
+    )
+    answered_at = models.DateTimeField("回复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "催办记录"
+        verbose_name_plural = "催办记录"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"催办 {self.unit}：{self.task}"

@@ -1,0 +1,72 @@
+"""The cast: an office worker, a supervisor, and liaisons of two units
+(like healthchecks' Alice, Bob and Charlie)."""
+
+import os
+
+import pytest
+
+from departments import roles
+
+from .factories import UnitFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django would
+# otherwise refuse ORM calls from fixtures (STACK.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def unit_a(db):
+    return UnitFactory(name="区市场监管局")
+
+
+@pytest.fixture
+def unit_b(db):
+    return UnitFactory(name="区税务局")
+
+
+@pytest.fixture
+def office(db):
+    return UserFactory(username="office", role=roles.OFFICE, first_name="王科长")
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="supervisor", role=roles.SUPERVISOR, first_name="李主任")
+
+
+@pytest.fixture
+def liaison_a(db, unit_a):
+    return UserFactory(username="liaison_a", role=roles.LIAISON, units=[unit_a], first_name="张敏")
+
+
+@pytest.fixture
+def liaison_b(db, unit_b):
+    return UserFactory(username="liaison_b", role=roles.LIAISON, units=[unit_b], first_name="陈晨")
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded build; the network is closed."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot_dir():
+    from pathlib import Path
+
+    path = Path(os.environ.get("SCREENSHOT_DIR", "artifacts/screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,57 @@
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from deadlines.models import ExtensionRequest, Milestone, MonthlyReport, Reminder, ReminderKind
+from tests.factories import MilestoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overdue_and_due_between_use_the_date_passed_in():
+    late = MilestoneFactory(due_on=dt.date(2020, 8, 31))
+    soon = MilestoneFactory(due_on=dt.date(2020, 9, 30))
+    MilestoneFactory(due_on=dt.date(2020, 8, 1), done_on=dt.date(2020, 7, 30))
+    today = dt.date(2020, 9, 25)
+    assert list(Milestone.objects.overdue(today)) == [late]
+    assert list(Milestone.objects.due_between(today, dt.date(2020, 9, 30))) == [soon]
+    assert late.days_overdue(today) == 25
+    assert soon.days_overdue(today) == 0
+
+
+def test_one_reminder_per_milestone_and_kind():
+    ms = MilestoneFactory()
+    Reminder.objects.create(milestone=ms, kind=ReminderKind.OVERDUE)
+    Reminder.objects.create(milestone=ms, kind=ReminderKind.DUE_SOON)
+    with pytest.raises(IntegrityError):
+        Reminder.objects.create(milestone=ms, kind=ReminderKind.OVERDUE)
+
+
+def test_one_progress_reminder_per_unit_and_period(unit_a):
+    Reminder.objects.create(unit=unit_a, period=dt.date(2020, 9, 1), kind=ReminderKind.PROGRESS_DUE)
+    with pytest.raises(IntegrityError):
+        Reminder.objects.create(unit=unit_a, period=dt.date(2020, 9, 1), kind=ReminderKind.PROGRESS_DUE)
+
+
+def test_an_extension_must_move_the_date_later(unit_a):
+    ms = MilestoneFactory(due_on=dt.date(2020, 9, 30))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExtensionRequest.objects.create(
+            milestone=ms, unit=unit_a, reason="x", original_date=ms.due_on, proposed_date=dt.date(2020, 9, 1)
+        )
+    ExtensionRequest.objects.create(
+        milestone=ms, unit=unit_a, reason="疫情影响", original_date=ms.due_on, proposed_date=dt.date(2020, 10, 31)
+    )
+    with pytest.raises(IntegrityError):
+        ExtensionRequest.objects.create(
+            milestone=ms, unit=unit_a, reason="再次", original_date=ms.due_on, proposed_date=dt.date(2020, 11, 30)
+        )
+
+
+def test_one_monthly_report_per_month_and_months_are_real():
+    MonthlyReport.objects.create(year=2020, month=9)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MonthlyReport.objects.create(year=2020, month=9)
+    with pytest.raises(IntegrityError):
+        MonthlyReport.objects.create(year=2020, month=13)
