@@ -140,6 +140,9 @@ class Task(models.Model):
         verbose_name="上级任务",
     )
     number = models.CharField("编号", max_length=30, blank=True, help_text="原文中的编号")
+    # Stable key of the item inside its plan ("二.一.1", "T17", "…-2" for sub-tasks): a re-import
+    # matches tasks by it and updates them in place, keeping their progress and confirmations.
+    import_key = models.CharField("导入键", max_length=100, blank=True, editable=False)
     source = models.CharField("来源", max_length=10, choices=TaskSource.choices, default=TaskSource.TEXT)
     order = models.PositiveIntegerField("顺序", default=0, help_text="在原文中的顺序")
     title = models.CharField("任务名称", max_length=500)
@@ -180,6 +183,12 @@ class Task(models.Model):
             # task list filters and the dashboard group by these
             models.Index(fields=["status", "flag"], name="task_status_flag_idx"),
             models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
+        ]
+        constraints = [
+            # re-import finds a task by plan + import_key
+            models.UniqueConstraint(
+                fields=["plan", "import_key"], condition=~Q(import_key=""), name="task_unique_import_key"
+            ),
         ]
 
     def __str__(self) -> str:
