@@ -1,0 +1,64 @@
+"""Plan importer, parsing half: text in, plain dataclasses out (no database, no models).
+
+Public API
+----------
+``read_document(data: bytes, filename: str) -> str``
+    Bytes of an uploaded file (``.txt``, ``.docx``, or no extension for pasted text) →
+    text. Text is UTF-8 (BOM or not) or GBK/GB18030; Word files give paragraphs and tables
+    in body order, one tab-separated line per table row. Raises `ImportFailure` (Chinese
+    message) for an empty file, a binary/image file, another extension, or over 10 MB.
+
+``parse_plan(text, *, year=None, filename="", aliases=None) -> ParsedPlan``
+    ``year`` overrides the plan year (else from the title, else the earliest explicit year
+    of an item date, else the issue date — each fallback adds a warning). ``aliases`` maps
+    as-written unit names to canonical ones (from the database); it extends/overrides
+    `DEFAULT_ALIASES` + `KNOWN_UNITS`. Raises ``ImportFailure("未识别出任何工作任务…")``.
+
+``ParsedPlan.to_json_dict()``
+    exactly the ``import_plan --dry-run --json`` shape:
+    ``{"plan": {title, issuer, doc_number, issued_on, year}, "items": [ITEM], "warnings": [str]}``.
+
+Dataclasses (`model.py`): `ParsedPlan(meta, items, warnings, unknown_units, filename)`,
+`PlanMeta(title, issuer, doc_number, issued_on, year, year_source, title_markers)`,
+`ParsedItem(number, source, section, title, text, ref, line, lead_units, responsible_units,
+deadlines, unresolved, children, category, indicator, target)`,
+`UnitRef(name, as_written, kind, level, known)`, `Deadline(date, phrase, what, recurring)`.
+
+Choices a caller should know
+----------------------------
+* ``number`` is the numeral as printed without punctuation: "17" for ``17．``, "七" for
+  ``(七)``, the 序号 for table rows. 001's unnumbered 职责分工 paragraphs have number "";
+  ``ref`` is always unique in the plan ("二.一.1", "二.R3" for the 3rd unnumbered paragraph
+  of chapter 二, "T17" for table row 17, "<parent ref>-2" for the 2nd sub-task).
+* An item with several responsibility annotations (000 `【责任单位：…】`, 004 `。(…)`) gets
+  one child per annotation; the parent's units and deadlines are the union, printed order.
+  Children are numbered "<parent number>-<i>".
+* ``responsible_units`` lists every unit named for the item, leads included. In a table,
+  every unit of the 牵头单位 column leads.
+* Recurring phrases (``每季度``) give one `Deadline` per quarter end, ``recurring=True``.
+* Table rows: ``section`` = table title / 类别 / 指标名称; 类别/指标名称/目标任务 also in
+  ``category``/``indicator``/``target``.
+"""
+
+from .docx import docx_to_text
+from .errors import ImportFailure
+from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
+from .plan import parse_plan
+from .read import MAX_BYTES, read_document
+from .units import DEFAULT_ALIASES, KNOWN_UNITS, AliasTable
+
+__all__ = [
+    "DEFAULT_ALIASES",
+    "KNOWN_UNITS",
+    "MAX_BYTES",
+    "AliasTable",
+    "Deadline",
+    "ImportFailure",
+    "ParsedItem",
+    "ParsedPlan",
+    "PlanMeta",
+    "UnitRef",
+    "docx_to_text",
+    "parse_plan",
+    "read_document",
+]

@@ -1,0 +1,202 @@
+"""Responsibility annotations: who leads (牵头) and who is responsible (责任) for a piece of text.
+
+Each written form is one small rule object in `INLINE_RULES` / `FALLBACK_RULES`; adding a
+format means adding a rule and a test. A rule returns `Annotation`s with the span of the
+text it consumed, so an item with several annotations can be split into sub-tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .units import AliasTable, looks_like_unit, split_units
+
+_OPEN_CLOSE = {"【": "】", "（": "）", "(": ")", "〔": "〕", "[": "]", "［": "］"}
+_FAMILY = {"【": "【", "（": "(", "(": "(", "〔": "〔", "[": "[", "［": "["}
+_CLOSE_FAMILY = {"】": "【", "）": "(", ")": "(", "〕": "〔", "]": "[", "］": "["}
+
+LEAD_LABELS = ("牵头单位", "主办单位", "牵头部门")
+OTHER_LABELS = ("责任单位", "配合单位", "协办单位", "参与单位", "责任部门", "配合部门")
+_LABEL_RE = re.compile(rf"({'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]")
+_CLAUSE_SPLIT_RE = re.compile(rf"[；;]|[,，]\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：])")
+# 000: "列第一个单位的均为牵头单位" — the first unit of every bracket leads.
+FIRST_LEADS_RE = re.compile(r"(?:列|排)(?:在)?第一(?:个|位)?(?:单位)?的?(?:均|都)?为牵头单位")
+_OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
+
+
+@dataclass
+class Annotation:
+    start: int
+    end: int
+    units: list[tuple[str, bool]] = field(default_factory=list)  # (as written, is lead), printed order
+    rule: str = ""
+
+
+@dataclass
+class RuleContext:
+    table: AliasTable
+    first_unit_leads: bool = False  # the document says "列第一个单位的均为牵头单位"
+
+
+def bracket_groups(text: str):
+    """Yield (start, end, opener, content) for every top-level bracket group, nesting respected."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _OPEN_CLOSE:
+            fam, depth, j = _FAMILY[ch], 0, i
+            while j < n:
+                c = text[j]
+                if c in _FAMILY and _FAMILY[c] == fam:
+                    depth += 1
+                elif c in _CLOSE_FAMILY and _CLOSE_FAMILY[c] == fam:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j < n:
+                yield i, j + 1, ch, text[i + 1 : j]
+                i = j + 1
+                continue
+        i += 1
+
+
+def _units_in(text: str) -> list[str]:
+    return split_units(text)
+
+
+class LabelledBracketRule:
+    """`【责任单位：A、B；列第一个单位的均为牵头单位】`, `（牵头单位：A；责任单位：B、C）`, `〔牵头单位:A,责任单位:B〕`."""
+
+    name = "labelled-bracket"
+
+    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        out = []
+        for start, end, _opener, content in bracket_groups(text):
+            if not _LABEL_RE.match(content.strip()):
+                continue
+            units: list[tuple[str, bool]] = []
+            has_lead_label = False
+            for clause in _CLAUSE_SPLIT_RE.split(content):
+                clause = clause.strip()
+                m = _LABEL_RE.match(clause)
+                if not m:
+                    continue  # e.g. "列第一个单位的均为牵头单位"
+                is_lead = m.group(1) in LEAD_LABELS
+                has_lead_label |= is_lead
+                units += [(u, is_lead) for u in _units_in(clause[m.end() :])]
+            if units and not has_lead_label and ctx.first_unit_leads:
+                units[0] = (units[0][0], True)
+            if units:
+                out.append(Annotation(start, end, units, self.name))
+        return out
+
+
+class LeadPhraseBracketRule:
+    """`（A牵头，B、C按职责分工负责）`, `（A、B牵头，各有关部门配合）`."""
+
+    name = "lead-phrase-bracket"
+
+    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        out = []
+        for start, end, _opener, content in bracket_groups(text):
+            clauses = [c.strip() for c in re.split(r"[，,；;]", content) if c.strip()]
+            if not clauses or not re.search(r"牵头(?:单位)?$", clauses[0]):
+                continue
+            leads = _units_in(re.sub(r"牵头(?:单位)?$", "", clauses[0]))
+            others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
+            if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
+                out.append(Annotation(start, end, [(u, True) for u in leads] + [(u, False) for u in others],
+                                      self.name))
+        return out
+
+
+class TrailingListRule:
+    """004: a bracketed unit list right after a sentence (`。(市跑改办、市审管办)`); its first unit leads.
+
+    In-text parentheses like `(市)`, `(便民服务中心)`, `(负面清单项目除外)` follow a word, not
+    `。`, and are left alone. A list that ends the text is accepted after any character.
+    """
+
+    name = "trailing-list"
+
+    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        out = []
+        for start, end, opener, content in bracket_groups(text):
+            if opener == "【":
+                continue
+            before = text[:start].rstrip()
+            at_end = not text[end:].strip(" 。;；\n")
+            if not (before.endswith(("。", "；", ";", "！")) or (at_end and before)):
+                continue
+            names = _units_in(content)
+            if names and all(looks_like_unit(u, ctx.table) for u in names):
+                out.append(Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]],
+                                      self.name))
+        return out
+
+
+_UNIT_HEAD = r"(?:省|市|区|县)[^，。,；;、\s“”（(]{1,20}?(?:厅|局|委|办|室|院|会|中心|部|处)"
+
+
+class SubjectRule:
+    """001: a paragraph that starts with its unit — `省X负责…`, `省X会同省Y推进…`, `；会同省Z推进…`.
+
+    The subject leads; 会同 partners are responsible. `负责牵头`/`并牵头` add nobody.
+    """
+
+    name = "subject"
+    _subject = re.compile(rf"^({_UNIT_HEAD}(?:（[^）]*）|\([^)]*\))?|其他\S{{2,10}}?单位)(?=负责|会同|根据|牵头)")
+    _partner = re.compile(rf"会同({_UNIT_HEAD})(?=推进|进行|做好|开展|落实|研究|制定|明确|，|,|、|和|共同)")
+
+    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        m = self._subject.match(text)
+        if not m:
+            return []
+        units = [(m.group(1), True)] + [(p.group(1), False) for p in self._partner.finditer(text)]
+        return [Annotation(0, len(text), units, self.name)]
+
+
+class InlineLeadRule:
+    """001 S2: `省政府办公厅牵头开展…` inside a sentence (not `由X牵头`, which describes a body)."""
+
+    name = "inline-lead"
+    _re = re.compile(rf"(?<![由并])({_UNIT_HEAD})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
+
+    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        return [Annotation(0, len(text), [(m.group(1), True)], self.name) for m in self._re.finditer(text)][:1]
+
+
+# Bracket rules may occur several times in one item (one sub-task each); first rule wins a span.
+INLINE_RULES = [LabelledBracketRule(), LeadPhraseBracketRule(), TrailingListRule()]
+# Tried only when no bracket annotation was found; at most one annotation per item.
+FALLBACK_RULES = [SubjectRule(), InlineLeadRule()]
+
+
+def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
+    found: list[Annotation] = []
+    for rule in INLINE_RULES:
+        for ann in rule.find(text, ctx):
+            if not any(ann.start < f.end and f.start < ann.end for f in found):
+                found.append(ann)
+    if found:
+        return sorted(found, key=lambda a: a.start)
+    for rule in FALLBACK_RULES:
+        anns = rule.find(text, ctx)
+        if anns:
+            return anns
+    return []
+
+
+# 003: blocks of label lines after the item body.
+BLOCK_LABEL_RE = re.compile(r"^((?:(?:牵头单位|主办单位|责任单位|配合单位|协办单位|完成时间|完成时限|时间节点)\s*[:：]\s*)+)(.*)$")
+
+
+def parse_label_line(line: str) -> tuple[str, str] | None:
+    """`完成时间：完成时间：2019年6月底前` → ("完成时间", "2019年6月底前")."""
+    m = BLOCK_LABEL_RE.match(line.strip())
+    if not m:
+        return None
+    label = re.match(r"[^:：\s]+", m.group(1)).group(0)
+    return label, m.group(2).strip()

@@ -1,0 +1,141 @@
+"""Deadline phrases → dates, the way the office counts them (DOMAIN.md "Dates").
+
+`find_dates(text, year)` scans prose and returns every phrase it recognised, in order, either
+resolved (`DateHit.dates` non-empty) or unresolved (`三季度前`, `长期坚持`, a bare `2019年`,
+`按季度`). Service targets such as `3个工作日内`, `最多90天`, `60分钟`, `6个月以内` never match.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass, field
+
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_BEFORE = r"(?:前|之前|以前)"
+
+_PATTERNS = [
+    # 2018年10月10日-2018年11月10日, 2019年4月-2019年6月 → the end
+    ("range", r"(?P<ry1>\d{4})年(?P<rm1>\d{1,2})月(?:\d{1,2}日)?\s*[-—–~～至到]\s*"
+              r"(?:(?P<ry2>\d{4})年)?(?P<rm2>\d{1,2})月(?:(?P<rd2>\d{1,2})日)?"),
+    # 2017年2月和3月 → the later month
+    ("two_months", rf"(?:(?P<ty>\d{{4}})年)?(?P<tm1>\d{{1,2}})月(?:和|及|、|至)(?P<tm2>\d{{1,2}})月(?:底|末)?{_BEFORE}?"),
+    ("full", rf"(?:(?P<fy>\d{{4}})年)?(?P<fm>\d{{1,2}})月(?P<fd>\d{{1,2}})[日号]{_BEFORE}?"),
+    ("month", rf"(?:到|截至|截止到?|于)?(?:(?P<my>\d{{4}})年)?(?P<mm>\d{{1,2}})月"
+              rf"(?P<msuf>(?:底|末|份)?{_BEFORE}|底|末)?"),
+    ("year_end", rf"(?:到|截至|截止到?|于)?(?P<ey>\d{{4}})年(?:年)?(?:底|末|内){_BEFORE}?"),
+    ("half", rf"(?:(?P<hy>\d{{4}})年)?(?P<hh>上半年|下半年)(?:底|末)?{_BEFORE}?"),
+    ("quarter", r"(?:(?P<qy>\d{4})年)?(?P<qn>第?[一二三四1-4])季度(?P<qsuf>末前|末|底前|底|前|内)?"),
+    ("each_quarter", r"每季度|每个季度"),
+    ("by_quarter", r"按季度"),
+    ("year_end_plain", rf"(?:到|截至|截止到?)?(?<![\d年])(?:年底|年末|年内){_BEFORE}?"),
+    ("whole_year", r"全年"),
+    ("long_term", r"长期坚持|长期"),
+    ("bare_year", r"(?P<by>(?:19|20)\d{2})年(?!度)"),
+]
+_MASTER = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS))
+
+
+@dataclass
+class DateHit:
+    phrase: str
+    start: int
+    end: int
+    dates: list[datetime.date] = field(default_factory=list)  # empty: unresolved
+    recurring: bool = False
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    return month_end(year, quarter * 3)
+
+
+def _safe(fn, *args) -> datetime.date | None:
+    try:
+        return fn(*args)
+    except ValueError:
+        return None
+
+
+def _resolve(kind: str, g: dict, year: int) -> tuple[list[datetime.date], bool] | None:
+    """Dates for one match, ([], False) if unresolved, None if the match is not a deadline."""
+    if kind == "range":
+        y = int(g["ry2"] or g["ry1"])
+        if g["rd2"]:
+            d = _safe(datetime.date, y, int(g["rm2"]), int(g["rd2"]))
+        else:
+            d = _safe(month_end, y, int(g["rm2"]))
+        return ([d], False) if d else None
+    if kind == "two_months":
+        d = _safe(month_end, int(g["ty"] or year), max(int(g["tm1"]), int(g["tm2"])))
+        return ([d], False) if d else None
+    if kind == "full":
+        d = _safe(datetime.date, int(g["fy"] or year), int(g["fm"]), int(g["fd"]))
+        return ([d], False) if d else None
+    if kind == "month":
+        if not g["my"] and not g["msuf"]:
+            return None  # a bare "6月" is not a deadline phrase
+        d = _safe(month_end, int(g["my"] or year), int(g["mm"]))
+        return ([d], False) if d else None
+    if kind == "year_end":
+        return [datetime.date(int(g["ey"]), 12, 31)], False
+    if kind == "half":
+        y = int(g["hy"] or year)
+        return [datetime.date(y, 6, 30) if g["hh"] == "上半年" else datetime.date(y, 12, 31)], False
+    if kind == "quarter":
+        if g["qsuf"] == "前":
+            return [], False  # 三季度前: before Q3 starts, or by its end? a person decides
+        q = _QUARTERS[g["qn"].lstrip("第")]
+        return [quarter_end(int(g["qy"] or year), q)], False
+    if kind == "each_quarter":
+        return [quarter_end(year, q) for q in (1, 2, 3, 4)], True
+    if kind in ("year_end_plain", "whole_year"):
+        return [datetime.date(year, 12, 31)], False
+    if kind in ("by_quarter", "long_term", "bare_year"):
+        return [], False
+    return None
+
+
+def find_dates(text: str, year: int) -> list[DateHit]:
+    hits: list[DateHit] = []
+    for m in _MASTER.finditer(text):
+        # m.lastgroup may name an inner group; find the outer alternative that matched
+        kind = next(name for name, _ in _PATTERNS if m.group(name) is not None)
+        resolved = _resolve(kind, m.groupdict(), year)
+        if resolved is None:
+            continue
+        dates, recurring = resolved
+        hits.append(DateHit(m.group(0), m.start(), m.end(), dates, recurring))
+    return hits
+
+
+def parse_date_cell(cell: str, year: int) -> DateHit | None:
+    """A 完成时限/时间进度 table cell (`12 月底`, `全年`, `每季度`): its whole text is the phrase."""
+    cell = re.sub(r"\s+", "", cell)
+    if not cell:
+        return None
+    hits = find_dates(cell, year)
+    resolved = [h for h in hits if h.dates]
+    if resolved:
+        h = resolved[-1]
+        return DateHit(cell, 0, len(cell), h.dates, h.recurring)
+    return DateHit(cell, 0, len(cell), [], False)
+
+
+def looks_like_date_cell(cell: str) -> bool:
+    cell = re.sub(r"\s+", "", cell)
+    return bool(cell) and len(cell) <= 20 and bool(_MASTER.search(cell))
+
+
+_ISSUE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+
+
+def parse_issue_date(line: str) -> datetime.date | None:
+    m = _ISSUE_RE.match(re.sub(r"\s+", "", line))
+    if not m:
+        return None
+    return _safe(datetime.date, int(m["y"]), int(m["m"]), int(m["d"]))

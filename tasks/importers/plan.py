@@ -1,0 +1,305 @@
+"""Assemble a `ParsedPlan` from text: metadata, text items, sub-tasks, table rows."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from .annotations import (
+    FIRST_LEADS_RE,
+    Annotation,
+    RuleContext,
+    find_annotations,
+    parse_label_line,
+)
+from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
+from .errors import ImportFailure
+from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
+from .structure import CHAPTER_RE, RawItem, build_outline, select_items
+from .tables import Table, TableRow, parse_tables
+from .text import normalise, paragraphs
+from .units import AliasTable, split_table_units, split_units
+
+_TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定)$")
+_MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
+_DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
+_SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
+_CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
+_TITLE_MAX = 80
+
+
+# ---------------------------------------------------------------- metadata
+
+def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
+    meta = PlanMeta()
+    warnings: list[str] = []
+    end = next((i for i, t in enumerate(lines) if CHAPTER_RE.match(t)), len(lines))
+    pre = lines[:end]
+    date_idx = None
+    for i, t in enumerate(pre):
+        if meta.doc_number is None and _DOCNUM_RE.match(t):
+            meta.doc_number = re.sub(r"\s+", "", t)
+        if date_idx is None and (d := parse_issue_date(t)):
+            meta.issued_on, date_idx = d, i
+        if meta.issuer is None and t.endswith("文件") and len(t) <= 40 and not _SENTENCE_PUNCT.search(t):
+            meta.issuer = t[: -len("文件")]
+    if meta.issuer is None and date_idx is not None:
+        j = date_idx - 1
+        while j >= 0 and not pre[j].strip():
+            j -= 1
+        if j >= 0 and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) and not _TITLE_END_RE.search(pre[j]):
+            meta.issuer = pre[j]
+
+    def candidate(t: str) -> bool:
+        t = _MARKER_RE.sub("", t).strip()
+        return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
+            _TITLE_END_RE.search(t))
+
+    cands = [i for i, t in enumerate(pre) if candidate(t)]
+    plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
+    idx = (plain or cands or [None])[-1]
+    if idx is not None:
+        parts = [pre[idx]]
+        j = idx - 1
+        # a title split over adjacent lines (000): short, unpunctuated lines directly above
+        while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
+                and j != date_idx and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]):
+            parts.insert(0, pre[j])
+            j -= 1
+        title = "".join(parts)
+        for m in _MARKER_RE.finditer(title):
+            meta.title_markers.append(m.group(0).strip())
+        meta.title = _MARKER_RE.sub("", title).strip()
+        k = idx + 1
+        while k < len(pre) and not pre[k].strip():
+            k += 1
+        if k < len(pre) and _MARKER_RE.fullmatch(pre[k]):
+            meta.title_markers.append(pre[k].strip())
+    else:
+        warnings.append("未识别出文件标题，请手工填写。")
+    for marker in meta.title_markers:
+        warnings.append(f"标题标注“{marker}”：这是草稿，标注已从标题中去掉。")
+    if meta.issuer is None:
+        warnings.append("未识别出发文单位。")
+    return meta, warnings
+
+
+def _explicit_years(raw_items: list[RawItem]) -> list[int]:
+    years = []
+    for raw in raw_items:
+        for hit in find_dates("\n".join(raw.text_lines), 2000):
+            if hit.dates and (m := re.match(r"\D*(\d{4})年", hit.phrase)):
+                years.append(int(m.group(1)))
+    return years
+
+
+def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], warnings: list[str]) -> None:
+    if override:
+        meta.year, meta.year_source = override, "override"
+        return
+    if m := re.search(r"(\d{4})\s*年", meta.title):
+        meta.year, meta.year_source = int(m.group(1)), "title"
+        return
+    if years := _explicit_years(raw_items):
+        meta.year, meta.year_source = min(years), "dates"
+        warnings.append(f"标题中没有年份：按文中最早的时间节点取 {meta.year} 年为计划年份，可用 --year 指定。")
+    elif meta.issued_on:
+        meta.year, meta.year_source = meta.issued_on.year, "issue_date"
+        warnings.append(f"标题中没有年份：按发文日期取 {meta.year} 年为计划年份，可用 --year 指定。")
+    else:
+        meta.year, meta.year_source = datetime.date.today().year, "today"
+        warnings.append(f"未能确定计划年份：暂按今年（{meta.year}）计，请用 --year 指定。")
+
+
+# ---------------------------------------------------------------- items
+
+def _first_sentence(text: str) -> str:
+    text = text.strip().lstrip("，,。；; ")
+    head = re.split(r"[。；;\n]", text, maxsplit=1)[0].strip()
+    return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
+
+
+def _what(text: str, hit: DateHit) -> str:
+    s = max(text.rfind(b, 0, hit.start) for b in _CLAUSE_BOUNDARY) + 1
+    ends = [i for i in (text.find(b, hit.end) for b in "。；;！？\n【") if i != -1]
+    e = min(ends) if ends else len(text)
+    clause = (text[s : hit.start] + text[hit.end : e]).strip()
+    return clause.strip("，,、；; ").removeprefix("前").strip("，,、 ")
+
+
+def _units(pairs: list[tuple[str, bool]], table: AliasTable) -> tuple[list[UnitRef], list[UnitRef]]:
+    """(as written, is lead) in printed order → (leads, responsible), unique by canonical name."""
+    resp: dict[str, UnitRef] = {}
+    leads: dict[str, UnitRef] = {}
+    for written, is_lead in pairs:
+        ref = table.resolve(written)
+        resp.setdefault(ref.name, ref)
+        if is_lead:
+            leads.setdefault(ref.name, resp[ref.name])
+    return list(leads.values()), list(resp.values())
+
+
+def _deadlines(hits: list[DateHit], text: str) -> tuple[list[Deadline], list[str]]:
+    out: list[Deadline] = []
+    unresolved: list[str] = []
+    for h in hits:
+        if not h.dates:
+            if h.phrase not in unresolved:
+                unresolved.append(h.phrase)
+            continue
+        for d in h.dates:
+            if not any(x.date == d and x.phrase == h.phrase for x in out):
+                out.append(Deadline(d, h.phrase, _what(text, h) if text else "", h.recurring))
+    return out, unresolved
+
+
+def _merge_deadlines(groups: list[list[Deadline]]) -> list[Deadline]:
+    out: list[Deadline] = []
+    for g in groups:
+        for d in g:
+            if not any(x.date == d.date and x.phrase == d.phrase for x in out):
+                out.append(d)
+    return out
+
+
+class _ItemBuilder:
+    def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str]):
+        self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
+
+    def text_item(self, raw: RawItem) -> ParsedItem:
+        body_lines: list[str] = []
+        label_units: list[tuple[str, bool]] = []
+        label_dates: list[DateHit] = []
+        for line in raw.text_lines:
+            parsed = parse_label_line(line)
+            if parsed is None:
+                body_lines.append(line)
+                continue
+            label, value = parsed
+            if label in ("完成时间", "完成时限", "时间节点"):
+                hits = find_dates(value, self.year)
+                label_dates += hits or [DateHit(value, 0, len(value))]
+            else:
+                label_units += [(u, label in ("牵头单位", "主办单位")) for u in split_units(value)]
+        body = "\n".join(body_lines)
+        full_text = "\n".join(raw.text_lines)
+        anns = find_annotations(body, self.ctx)
+        title_end = min([a.start for a in anns if a.start > 0] + [len(body)])
+        item = ParsedItem(
+            number=raw.number, source="text", section=raw.section,
+            title=_first_sentence(body[:title_end]), text=full_text, ref=raw.ref, line=raw.line,
+        )
+        hits = find_dates(body, self.year)
+        if label_units or label_dates:
+            # 003's blocks: one annotation for the whole item; 完成时间 lines come first
+            pairs = label_units + [p for a in anns for p in a.units]
+            item.lead_units, item.responsible_units = _units(pairs, self.table)
+            label_dl, label_un = _deadlines(label_dates, "")
+            for d in label_dl:
+                d.what = item.title
+            body_dl, body_un = _deadlines(hits, body)
+            item.deadlines = label_dl + [d for d in body_dl if all(d.date != x.date for x in label_dl)]
+            item.unresolved = label_un + [u for u in body_un if u not in label_un]
+        elif len(anns) > 1:
+            self._split_children(item, body, anns, hits)
+        else:
+            pairs = [p for a in anns for p in a.units]
+            item.lead_units, item.responsible_units = _units(pairs, self.table)
+            item.deadlines, item.unresolved = _deadlines(hits, body)
+        return item
+
+    def _split_children(self, item: ParsedItem, body: str, anns: list[Annotation], hits: list[DateHit]) -> None:
+        """One sub-task per annotation; the parent gets the union of units and dates."""
+        starts = [0] + [a.end for a in anns[:-1]]
+        ends = [a.end for a in anns[:-1]] + [len(body)]  # text after the last annotation joins it
+        all_pairs: list[tuple[str, bool]] = []
+        for i, (s, e, ann) in enumerate(zip(starts, ends, anns, strict=True), start=1):
+            seg = body[s:e]
+            seg_work = body[s : ann.start]
+            if i == 1 and seg_work.startswith(item.title) and len(seg_work) > len(item.title) + 2:
+                seg_work = seg_work[len(item.title) :]
+            child = ParsedItem(
+                number=f"{item.number}-{i}" if item.number else str(i), source="text", section=item.section,
+                title=_first_sentence(seg_work) or item.title, text=seg.strip(), ref=f"{item.ref}-{i}",
+                line=item.line,
+            )
+            child.lead_units, child.responsible_units = _units(ann.units, self.table)
+            seg_hits = [h for h in hits if s <= h.start < e]
+            child.deadlines, child.unresolved = _deadlines(seg_hits, body)
+            item.children.append(child)
+            all_pairs += ann.units
+        item.lead_units, item.responsible_units = _units(all_pairs, self.table)
+        item.deadlines = _merge_deadlines([c.deadlines for c in item.children])
+        item.unresolved = list(dict.fromkeys(u for c in item.children for u in c.unresolved))
+
+    def table_item(self, row: TableRow, table: Table, prefix: str) -> ParsedItem:
+        leads = split_table_units(row.lead, self.table)
+        others = split_table_units(row.responsible, self.table)
+        item = ParsedItem(
+            number=row.number, source="table",
+            section=" / ".join(x for x in (table.title, row.category, row.indicator) if x),
+            title=_first_sentence(row.target) or row.indicator, text=row.target, ref=f"{prefix}{row.number}",
+            line=row.line, category=row.category, indicator=row.indicator, target=row.target,
+        )
+        item.lead_units, item.responsible_units = _units(
+            [(u, True) for u in leads] + [(u, False) for u in others], self.table)
+        if row.deadline:
+            hit = parse_date_cell(row.deadline, self.year)
+            if hit and hit.dates:
+                item.deadlines = [Deadline(d, hit.phrase, item.title, hit.recurring) for d in hit.dates]
+            elif hit:
+                item.unresolved = [hit.phrase]
+        else:
+            self.warnings.append(f"表格序号{row.number}（第{row.line}行）没有时间进度。")
+        return item
+
+
+def _item_warnings(items: list[ParsedItem], warnings: list[str]) -> None:
+    with_units = [i for i in items if i.responsible_units]
+    if items and not with_units:
+        warnings.append(f"文中没有标注责任单位：{len(items)}项任务需手工分配单位。")
+        return
+    for it in items:
+        label = f"“{it.section} {it.number}”" if it.number else f"“{it.title[:20]}”"
+        if not it.responsible_units:
+            warnings.append(f"{label}未标注责任单位。")
+        elif not it.lead_units:
+            warnings.append(f"{label}未标注牵头单位。")
+
+
+def parse_plan(
+    text: str,
+    *,
+    year: int | None = None,
+    filename: str = "",
+    aliases: dict[str, str] | None = None,
+) -> ParsedPlan:
+    lines = normalise(text)
+    paras = paragraphs(lines)
+    outline = build_outline(paras)
+    meta, warnings = _extract_meta(lines)
+    warnings += outline.warnings
+    raw_items = select_items(outline)
+    _decide_year(meta, year, raw_items, warnings)
+    if meta.issued_on and meta.issued_on.year < meta.year and meta.year_source != "override":
+        warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
+
+    table = AliasTable(aliases)
+    ctx = RuleContext(table, first_unit_leads=bool(FIRST_LEADS_RE.search("\n".join(lines))))
+    builder = _ItemBuilder(table, ctx, meta.year, warnings)
+    items = [builder.text_item(r) for r in raw_items]
+    _item_warnings(items, warnings)
+    tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
+    warnings += table_warnings
+    for k, t in enumerate(tables):
+        prefix = "T" if k == 0 else f"T{k + 1}."
+        items += [builder.table_item(row, t, prefix) for row in t.rows]
+    if not items:
+        raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
+
+    unknown: dict[str, None] = {}
+    for it in (x for top in items for x in top.walk()):
+        for u in it.responsible_units:
+            if not u.known:
+                unknown.setdefault(u.name)
+    return ParsedPlan(meta=meta, items=items, warnings=warnings, unknown_units=list(unknown), filename=filename)

@@ -1,0 +1,43 @@
+"""Uploaded bytes → text, refusing what cannot be a plan with a message the user can act on."""
+
+from __future__ import annotations
+
+import os
+
+import filetype
+
+from .docx import docx_to_text
+from .errors import ImportFailure
+from .text import decode_bytes
+
+MAX_BYTES = 10 * 1024 * 1024
+TEXT_EXTENSIONS = ("", ".txt")
+DOCX_EXTENSIONS = (".docx",)
+
+
+def read_document(data: bytes, filename: str) -> str:
+    ext = os.path.splitext(filename or "")[1].lower()
+    if ext not in TEXT_EXTENSIONS + DOCX_EXTENSIONS:
+        hint = "旧版 .doc 请先用 Word 另存为 .docx；" if ext == ".doc" else ""
+        raise ImportFailure(f"不支持的文件类型“{ext}”：只能导入 .txt 文本或 .docx Word 文件，{hint}也可以直接粘贴文本。")
+    if len(data) > MAX_BYTES:
+        raise ImportFailure(f"文件过大（{len(data) / 1024 / 1024:.1f} MB）：最大 10 MB。")
+    if not data.strip():
+        raise ImportFailure("文件是空的：没有可导入的内容。")
+    if ext in DOCX_EXTENSIONS:
+        if not data.startswith(b"PK"):
+            raise ImportFailure("该文件不是有效的 .docx Word 文件（旧版 .doc 请先另存为 .docx）。")
+        text = docx_to_text(data)
+        if not text.strip():
+            raise ImportFailure("Word 文件中没有文字内容。")
+        return text
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return decode_bytes(data)  # UTF-16 with BOM: NUL bytes are expected there
+    kind = filetype.guess(data)
+    if b"\x00" in data or kind is not None:
+        what = f"（识别为 {kind.mime}）" if kind is not None else ""
+        raise ImportFailure(f"该文件不是文本文件{what}：请上传 .txt 文本或 .docx Word 文件，图片和扫描件无法导入。")
+    text = decode_bytes(data)
+    if not text.strip():
+        raise ImportFailure("文件是空的：没有可导入的内容。")
+    return text

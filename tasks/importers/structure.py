@@ -1,0 +1,170 @@
+"""Headings, the section tree and which nodes are work items.
+
+Levels: `一、` chapter; `（一）`/`(一)` section; `1.`/`1．`/`1、` numbered item.
+Within a chapter that is not skipped (工作目标, 基本原则, 保障措施 … see `SKIP_WORDS`):
+numbered nodes are the items; a section with no numbered nodes is itself an item
+(003's 工作内容, 001's 实施步骤); a chapter with no headings at all makes each of its
+paragraphs an item (001's 职责分工, number "" — their `ref` is the ordinal, e.g. "二.R3").
+Everything after an `附件` line is the appendix (only its tables are read).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import ATTACHMENT_RE, Para
+
+SKIP_WORDS = (
+    "总体要求", "指导思想", "工作目标", "主要目标", "目标任务", "基本原则", "实施范围", "适用范围", "配套措施",
+    "保障措施", "工作保障", "工作要求", "组织领导", "组织保障", "附件", "工作机制",
+)
+CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
+SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
+NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+_CN = "一二三四五六七八九十"
+
+
+def cn_to_int(s: str) -> int:
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN.index(s[1]) + 1
+    if len(s) == 2 and s.endswith("十"):
+        return (_CN.index(s[0]) + 1) * 10
+    if len(s) == 3:
+        return (_CN.index(s[0]) + 1) * 10 + _CN.index(s[2]) + 1
+    return _CN.index(s) + 1
+
+
+@dataclass
+class Node:
+    level: int  # 1 chapter, 2 section, 3 numbered
+    number: str
+    heading: str  # the heading line as printed (cleaned)
+    title: str  # heading text after the number, up to the first 。
+    first: str  # text of the heading line after the number (title + inline body)
+    line: int
+    body: list[Para] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> bool:
+        return any(w in self.title for w in SKIP_WORDS)
+
+    def label(self) -> str:
+        return self.heading if self.level < 3 else self.title
+
+
+@dataclass
+class RawItem:
+    number: str
+    section: str
+    text_lines: list[str]
+    line: int
+    ref: str
+
+
+@dataclass
+class Outline:
+    prelude: list[Para]
+    chapters: list[Node]
+    appendix: list[Para]
+    warnings: list[str]
+
+
+def _heading_title(rest: str) -> str:
+    rest = rest.strip()
+    head = re.split(r"[。]", rest, maxsplit=1)[0]
+    return head if len(head) <= 60 else head[:60]
+
+
+def _heading_label(number_part: str, rest: str) -> str:
+    title = _heading_title(rest)
+    return f"{number_part}{title}".rstrip("。")
+
+
+def build_outline(paras: list[Para]) -> Outline:
+    prelude: list[Para] = []
+    chapters: list[Node] = []
+    appendix: list[Para] = []
+    warnings: list[str] = []
+    chapter = section = numbered = None
+    in_appendix = False
+    for p in paras:
+        t = p.text
+        if in_appendix or (not p.is_table_row and ATTACHMENT_RE.match(t) and chapters):
+            in_appendix = True
+            appendix.append(p)
+            continue
+        if p.is_table_row:
+            appendix.append(p)  # a table inside the body: read with the appendix tables
+            continue
+        if m := CHAPTER_RE.match(t):
+            chapter = Node(1, m.group(1), _heading_label(f"{m.group(1)}、", m.group(2)), _heading_title(m.group(2)),
+                           m.group(2), p.line)
+            chapters.append(chapter)
+            section = numbered = None
+            continue
+        if chapter is None:
+            prelude.append(p)
+            continue
+        if m := SECTION_RE.match(t):
+            number_part = t[: m.start(2)].strip()
+            section = Node(2, m.group(1), _heading_label(number_part, m.group(2)), _heading_title(m.group(2)),
+                           m.group(2), p.line)
+            chapter.children.append(section)
+            numbered = None
+            continue
+        if m := NUMBERED_RE.match(t):
+            numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line)
+            (section or chapter).children.append(numbered)
+            continue
+        (numbered or section or chapter).body.append(p)
+    _check_numbering(chapters, warnings)
+    return Outline(prelude, chapters, appendix, warnings)
+
+
+def _check_numbering(chapters: list[Node], warnings: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for ch in chapters:
+        if ch.number in seen:
+            warnings.append(f"章节编号“{ch.number}、”重复出现（第{seen[ch.number]}行和第{ch.line}行），已按原文保留。")
+        seen.setdefault(ch.number, ch.line)
+        secs = [c for c in ch.children if c.level == 2]
+        nums = [cn_to_int(s.number) for s in secs]
+        if nums != sorted(nums):
+            order = "、".join(f"（{s.number}）" for s in secs)
+            warnings.append(f"“{ch.heading}”下的小节顺序为 {order}，与编号顺序不一致，已按原文顺序保留。")
+
+
+def _para_text(node: Node) -> list[str]:
+    return [node.first] + [p.text for p in node.body]
+
+
+def select_items(outline: Outline) -> list[RawItem]:
+    items: list[RawItem] = []
+    for ch in outline.chapters:
+        if ch.skipped:
+            continue
+        chap_label = ch.heading
+        chap_ref = ch.number
+        sections = [c for c in ch.children if c.level == 2]
+        direct = [c for c in ch.children if c.level == 3]
+        for n in direct:
+            items.append(RawItem(n.number, chap_label, _para_text(n), n.line, f"{chap_ref}.{n.number}"))
+        for s in sections:
+            if s.skipped:
+                continue
+            numbered = [c for c in s.children if c.level == 3]
+            if numbered:
+                for n in numbered:
+                    items.append(RawItem(n.number, f"{chap_label} / {s.heading}", _para_text(n), n.line,
+                                         f"{chap_ref}.{s.number}.{n.number}"))
+            else:
+                items.append(RawItem(s.number, chap_label, _para_text(s), s.line, f"{chap_ref}.{s.number}"))
+        if not ch.children:
+            for i, p in enumerate(ch.body, start=1):
+                items.append(RawItem("", chap_label, [p.text], p.line, f"{chap_ref}.R{i}"))
+    items.sort(key=lambda it: it.line)
+    return items

@@ -1,0 +1,165 @@
+"""Tables: 004's appendix (序号/类别/指标名称/目标任务/牵头单位/时间进度) and generic task tables
+with 牵头单位 / 责任单位 / 完成时限 columns.
+
+A table arrives as tab-separated lines (text files, and `docx.py` renders Word tables so).
+The header row may repeat after every page break. Merged cells leave blanks that carry
+类别/指标名称 down; merged cells also shift cells sideways, so a row that does not fit the
+header is re-aligned from the right: [目标任务, units…, date], the date cell only if it
+looks like a date (004's T6 has none).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import Para, squeeze_cjk_spaces
+
+# column role ← header words
+_ROLES = {
+    "number": ("序号", "编号"),
+    "category": ("类别", "分类", "领域"),
+    "indicator": ("指标名称", "指标", "项目名称", "改革事项", "事项"),
+    "target": ("目标任务", "工作任务", "任务内容", "主要任务", "工作内容", "具体任务", "具体措施", "工作措施", "任务"),
+    "lead": ("牵头单位", "牵头部门", "主办单位"),
+    "responsible": ("责任单位", "配合单位", "协办单位", "责任部门", "参与单位"),
+    "deadline": ("时间进度", "完成时限", "完成时间", "时间节点", "进度安排", "时限"),
+}
+_TAIL_ROLES = ("lead", "responsible", "deadline")
+
+
+def header_roles(cells: list[str]) -> list[str | None] | None:
+    roles: list[str | None] = []
+    for c in cells:
+        c = re.sub(r"\s+", "", c)
+        role = next((r for r, words in _ROLES.items() if c in words), None)
+        if role is None:
+            role = next((r for r, words in _ROLES.items() if any(w in c for w in words) and c), None)
+        roles.append(role)
+    found = {r for r in roles if r}
+    if "target" in found and ({"lead", "responsible", "deadline"} & found) and len(found) >= 3:
+        return roles
+    return None
+
+
+@dataclass
+class TableRow:
+    number: str
+    line: int
+    category: str = ""
+    indicator: str = ""
+    target: str = ""
+    lead: str = ""
+    responsible: str = ""
+    deadline: str = ""
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    title: str
+    roles: list[str | None]
+    rows: list[TableRow] = field(default_factory=list)
+    header_repeats: int = 0
+
+
+def _strip_trailing(cells: list[str]) -> list[str]:
+    cells = list(cells)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def _align(cells: list[str], roles: list[str | None], looks_like_date) -> dict[str, str]:
+    """Map a data row onto roles; re-align from the right when merged cells shifted it."""
+    roles_t = _strip_trailing([r or "" for r in roles])
+    direct_ok = len(cells) == len(roles_t) and (
+        "deadline" not in roles_t or not cells[roles_t.index("deadline")].strip()
+        or looks_like_date(cells[roles_t.index("deadline")])
+    )
+    if direct_ok:
+        return {r: c for r, c in zip(roles_t, cells, strict=False) if r}
+    out: dict[str, str] = {}
+    ti = roles_t.index("target")
+    tail = [r for r in roles_t[ti + 1 :] if r in _TAIL_ROLES]
+    if "deadline" in tail and not looks_like_date(cells[-1]):
+        tail.remove("deadline")
+    rest = list(cells[1:]) if roles_t[0] == "number" else list(cells)
+    for role in reversed(tail):
+        if rest:
+            out[role] = rest.pop()
+    if rest:
+        out["target"] = rest.pop()
+    pre_roles = [r for r in roles_t[1:ti] if r in ("category", "indicator")]
+    pre_vals = [c for c in rest if c.strip()]
+    # fewer values than columns: they belong to the right-most columns (指标名称 before 类别)
+    for role, val in zip(pre_roles[len(pre_roles) - len(pre_vals):], pre_vals, strict=False):
+        out[role] = val
+    return out
+
+
+def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[str]]:
+    tables: list[Table] = []
+    warnings: list[str] = []
+    current: Table | None = None
+    last_title = ""
+    category = indicator = ""
+    for p in paras:
+        if not p.is_table_row:
+            current_title = p.text.strip()
+            if current_title and not current_title.startswith("附件"):
+                last_title = current_title
+            elif current_title:
+                last_title = re.sub(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?", "", current_title)
+            continue
+        cells = [c.strip() for c in p.text.split("\t")]
+        roles = header_roles(cells)
+        if roles:
+            if current and _strip_trailing([r or "" for r in roles]) == _strip_trailing(
+                    [r or "" for r in current.roles]):
+                current.header_repeats += 1  # header repeated after a page break
+            else:
+                current = Table(squeeze_cjk_spaces(last_title), roles)
+                tables.append(current)
+                category = indicator = ""
+            continue
+        if current is None:
+            continue
+        cells = _strip_trailing(cells)
+        if not cells:
+            continue
+        has_number_col = current.roles[0] == "number"
+        if has_number_col and not re.fullmatch(r"\d{1,4}", cells[0]):
+            if current.rows:  # a continuation line of a wrapped row: append cell-wise
+                prev = current.rows[-1]
+                width = max(len(prev.cells), len(cells))
+                a = prev.cells + [""] * (width - len(prev.cells))
+                b = cells + [""] * (width - len(cells))
+                prev.cells = [(x + " " + y).strip() if y else x for x, y in zip(a, b, strict=True)]
+                mapped = _align(prev.cells, current.roles, looks_like_date)
+                prev.target = squeeze_cjk_spaces(mapped.get("target", ""))
+                prev.lead = mapped.get("lead", "").strip()
+                prev.responsible = mapped.get("responsible", "").strip()
+                prev.deadline = re.sub(r"\s+", "", mapped.get("deadline", ""))
+            continue
+        mapped = _align(cells, current.roles, looks_like_date)
+        cat = squeeze_cjk_spaces(mapped.get("category", ""))
+        ind = squeeze_cjk_spaces(mapped.get("indicator", ""))
+        if cat:
+            category = cat
+            indicator = ""  # a new 类别 starts; its 指标名称 cell is on this row or stays blank
+        if ind:
+            indicator = ind
+        row = TableRow(
+            number=cells[0] if has_number_col else str(len(current.rows) + 1),
+            line=p.line,
+            category=category,
+            indicator=indicator,
+            target=squeeze_cjk_spaces(mapped.get("target", "")),
+            lead=mapped.get("lead", "").strip(),
+            responsible=mapped.get("responsible", "").strip(),
+            deadline=re.sub(r"\s+", "", mapped.get("deadline", "")),
+            cells=cells,
+        )
+        current.rows.append(row)
+    return tables, warnings

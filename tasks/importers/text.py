@@ -1,0 +1,110 @@
+"""Text normalisation: decoding, conversion debris, spacing, page-break rejoining.
+
+The text is kept as printed (full-width brackets stay full-width); only what a converter
+or a page break added is removed. Matching code accepts both widths instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import ImportFailure
+
+# `[bookmark: _GoBack]`, `[image: …]` and similar markers left by docx→text converters.
+_DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]", re.IGNORECASE)
+_MARKDOWN_RE = re.compile(r"\*\*|__")
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026"
+# Spaces next to a CJK character are typesetting, not meaning (`改 革`, `2019 年`, `6 月底前`).
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+|[ \u00a0]+(?=[{_CJK}])")
+_CJK_SPACE_ONLY_RE = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+_DIGIT_SPACE_RE = re.compile(r"(?<=\d) +(?=[年月日号天%])|(?<=[年月]) +(?=\d)")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+# A line ending in one of these closes its paragraph; anything else may continue after a page break.
+_TERMINAL = "。！？；：:!?;】」』"
+HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*[.．、](?!\d))"
+)
+LABEL_RE = re.compile(r"^(?:牵头单位|责任单位|配合单位|协办单位|主办单位|完成时间|完成时限|时间节点)\s*[:：]")
+# 001's 职责分工 paragraphs start with their unit: a new paragraph, never a continuation.
+_SUBJECT_START_RE = re.compile(r"^(?:省|市|区|县|其他)[^，。,；\s]{1,20}?(?:负责|会同|根据)")
+ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?")
+
+
+@dataclass
+class Para:
+    text: str
+    line: int  # 1-based line number of the first line in the decoded text
+    is_table_row: bool = False
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ImportFailure("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的文本文件后再导入。") from exc
+
+
+def clean_line(line: str) -> str:
+    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces."""
+    line = _DEBRIS_RE.sub("", line)
+    line = _MARKDOWN_RE.sub("", line)
+    line = line.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
+    line = line.replace("\ufeff", "").replace("\u200b", "")
+    line = _DIGIT_SPACE_RE.sub("", line)
+    if "\t" in line:
+        # Keep the spaces inside cells (they separate units); only drop them around digits.
+        return "\t".join(c.strip() for c in line.rstrip().split("\t"))
+    line = _CJK_SPACE_RE.sub("", line.strip())
+    return line
+
+
+def squeeze_cjk_spaces(text: str) -> str:
+    """Remove spaces that sit next to a CJK character (used on table cells that are prose)."""
+    return _CJK_SPACE_ONLY_RE.sub("", text).strip()
+
+
+def normalise(text: str) -> list[str]:
+    """Decoded text → cleaned physical lines (same count and order as the input lines)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return [clean_line(line) for line in text.split("\n")]
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Does `nxt` continue the paragraph `prev` that a page break (or hard wrap) cut?"""
+    if not prev or not nxt or prev[-1] in _TERMINAL:
+        return False
+    if HEADING_RE.match(nxt) or LABEL_RE.match(prev) or LABEL_RE.match(nxt):
+        return False
+    if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt):
+        return False
+    if HEADING_RE.match(prev):
+        return "。" in prev  # the heading's body has started on its line (004 item 17)
+    return len(prev) >= 30  # short unpunctuated lines are titles, signatures, labels
+
+
+def paragraphs(lines: list[str]) -> list[Para]:
+    """Join lines split by page breaks; drop blank lines. Table rows stay one per line."""
+    out: list[Para] = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if "\t" in line:
+            out.append(Para(line, no, is_table_row=True))
+            continue
+        if out and not out[-1].is_table_row and _continues(out[-1].text, line):
+            out[-1].text += line
+            continue
+        out.append(Para(line, no))
+    return out

@@ -1,0 +1,217 @@
+"""Unit names: splitting a written list, canonicalising against an alias table, kind/level guesses.
+
+The caller passes ``aliases`` (as-written → canonical) from the database; `DEFAULT_ALIASES`
+and `KNOWN_UNITS` cover the units of the five seed plans. Lookups ignore spaces, quotes and
+the width of brackets (`区“跑改办”` = `区跑改办`, `(市)` = `（市）`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from .model import KIND_COLLECTIVE, KIND_DEPARTMENT, KIND_ENTERPRISE, KIND_TOWN, UnitRef
+
+# SEED-NOTES "Same unit, several names".
+DEFAULT_ALIASES: dict[str, str] = {
+    "区审管办（跑改办）": "区审管办",
+    "区审管办（招管办）": "区审管办",
+    "区跑改办": "区审管办",
+    "区“跑改办”": "区审管办",
+    "区公安分局": "区公安局",
+    "人民银行萧山支行": "人行萧山支行",
+    "市卫生健康委员": "市卫生健康委",
+    "市卫生健康委员会": "市卫生健康委",
+    "省发展改革委（省审改办）": "省发展改革委",
+    "区卫计局": "区卫健局",
+}
+
+# Canonical names met in the seeds; a unit found here (or in the aliases) is "known".
+KNOWN_UNITS: tuple[str, ...] = (
+    # 000 萧山 2020
+    "区审管办", "区数管局", "区住建局", "区市场监管局", "区财政局", "区公安局", "区卫健局", "区教育局",
+    "区交通运输局", "区文旅局", "区司法局", "区发改局", "区委编办", "区生态环境局", "区人社局",
+    "区公积金中心", "区税务局", "人行萧山支行", "区规资局", "国网萧山供电公司", "区环境集团", "区经信局",
+    "区应急局", "区医保局", "区民政局", "区委改革办", "区农业农村局", "区南站管委会", "经济技术开发区",
+    "区级有关部门", "各镇街", "有关镇街",
+    # 001 浙江 2017
+    "省政府办公厅", "省编办", "省信访局", "省发展改革委", "省公安厅", "省财政厅", "省地税局", "省人社厅",
+    "省工商局", "省国土资源厅", "省建设厅", "省质监局", "省法制办", "省政府督查室", "其他省级有关单位",
+    # 003 萧山 就近办
+    "区办事服务中心", "区信息中心", "区金融办", "相关区级部门", "各相关区级部门", "相关部门", "各相关部门",
+    "相关银行", "各镇人民政府", "各街道办事处", "设置基层站所的区级部门",
+    # 004 杭州 2019
+    "市跑改办", "市审管办", "市委编办", "市数据资源局", "市司法局", "市市场监管局", "市税务局", "市法院",
+    "仲裁办", "市建委", "市发改委", "市规划和自然资源局", "市财政局", "国网杭州供电公司", "市经信局",
+    "市金融办", "市科技局", "人行杭州中心支行", "钱江海关", "市投资促进局", "市人力社保局", "市医保局",
+    "市卫生健康委", "市体育局", "市公安局", "市民政局", "市教育局", "市交通运输局", "市华数集团",
+    "市信访局", "市委督查室", "市政府督查室", "市统计局", "国家统计局杭州调查队", "市直各有关部门",
+    "各区、县(市)政府及管委会", "市直各有关执法单位", "各改革领域工作专班",
+)
+
+# What a unit name ends with. A table fragment that ends otherwise is the first half of a wrapped name.
+UNIT_SUFFIXES = (
+    "中心支行", "支行", "中心", "集团", "公司", "管委会", "开发区", "办事处", "专班", "部门", "单位", "镇街",
+    "政府", "局", "办", "委", "院", "室", "会", "队", "行", "司", "团", "府", "班", "厅", "部", "处", "所",
+    "站", "关", "馆", "社", "组", "庭", "署", "镇", "街道", "乡",
+)
+
+# Collectives that contain a separator and must never be split.
+_PROTECTED_RES = (
+    re.compile(r"各[区县市](?:\s*、\s*[区县市])+\s*(?:[（(]\s*[区县市、]+\s*[）)])?\s*(?:人民)?(?:政府|党委)?\s*(?:及管委会)?"),
+)
+_COLLECTIVE_RE = re.compile(
+    r"^(?:各|有关|相关|其他|市直|区直|县直|省直)|(?:有关|相关|各)\S*(?:部门|单位|镇街|政府|管委会|办事处|专班|银行|街道)$"
+    r"|(?:部门|单位|镇街)$"
+)
+_SPLIT_RE = re.compile(r"[、,，;；/]")
+_LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "county"), ("镇", "town"),
+           ("乡", "town"), ("街道", "town"))
+_STRIP_RE = re.compile(r"^(?:由|和|及|与)|(?:等(?:部门|单位)?|等)$")
+
+
+def key(name: str) -> str:
+    """Comparison key: NFKC (bracket width), no spaces, no quotes."""
+    return re.sub(r"[\s“”\"'‘’「」]", "", unicodedata.normalize("NFKC", name))
+
+
+def is_collective(name: str) -> bool:
+    return bool(_COLLECTIVE_RE.search(key(name))) or any(r.fullmatch(name) for r in _PROTECTED_RES)
+
+
+def looks_like_unit(name: str, table: AliasTable | None = None) -> bool:
+    name = name.strip()
+    if not name or len(name) > 30 or re.search(r"[。：:]", name):
+        return False
+    if table is not None and table.knows(name):
+        return True
+    return is_collective(name) or key(name).endswith(UNIT_SUFFIXES)
+
+
+def guess_kind(name: str) -> str:
+    if is_collective(name):
+        return KIND_COLLECTIVE
+    k = key(name)
+    if k.endswith(("公司", "集团")) or (k.endswith("银行") and "人民银行" not in k):
+        return KIND_ENTERPRISE
+    if k.endswith(("镇", "乡", "街道", "镇人民政府", "乡人民政府", "街道办事处")):
+        return KIND_TOWN
+    return KIND_DEPARTMENT
+
+
+def guess_level(name: str) -> str | None:
+    k = re.sub(r"^(?:各|其他|有关|相关)", "", key(name))
+    for prefix, level in _LEVELS:
+        if k.startswith(prefix):
+            return level
+    return None
+
+
+class AliasTable:
+    """as-written → canonical lookups; ``aliases`` from the caller override the defaults."""
+
+    def __init__(self, aliases: Mapping[str, str] | None = None, *, use_defaults: bool = True):
+        self._map: dict[str, str] = {}
+        if use_defaults:
+            for name in KNOWN_UNITS:
+                self._map[key(name)] = name
+            for written, canonical in DEFAULT_ALIASES.items():
+                self._map[key(written)] = canonical
+        for written, canonical in (aliases or {}).items():
+            self._map[key(written)] = canonical
+            self._map.setdefault(key(canonical), canonical)
+
+    def knows(self, name: str) -> bool:
+        return key(name) in self._map
+
+    def resolve(self, as_written: str) -> UnitRef:
+        written = re.sub(r"\s+", "", as_written)
+        canonical = self._map.get(key(written))
+        return UnitRef(
+            name=canonical or written,
+            as_written=written,
+            kind=guess_kind(canonical or written),
+            level=guess_level(canonical or written),
+            known=canonical is not None,
+        )
+
+
+def _protect(text: str) -> tuple[str, list[str]]:
+    kept: list[str] = []
+
+    def stash(m: re.Match) -> str:
+        kept.append(m.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    for r in _PROTECTED_RES:
+        text = r.sub(stash, text)
+    return text, kept
+
+
+def _restore(part: str, kept: list[str]) -> str:
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], part)
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "（([〔【":
+            depth += 1
+        elif ch in "）)]〕】":
+            depth = max(0, depth - 1)
+        if depth == 0 and _SPLIT_RE.match(ch):
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def clean_unit(part: str) -> str:
+    part = part.strip().strip("。.；;，,、 ")
+    part = _STRIP_RE.sub("", part)
+    return part.strip()
+
+
+def split_units(text: str) -> list[str]:
+    """A written unit list (`A、B,各区、县(市)政府及管委会`) → names, printed order, collectives whole."""
+    protected, kept = _protect(text)
+    out = []
+    for part in _split_outside_brackets(protected):
+        name = clean_unit(_restore(part, kept))
+        if name:
+            out.append(re.sub(r"\s+", "", name))
+    return out
+
+
+def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
+    """A table cell where a space either wraps one unit or separates two.
+
+    `人行杭州 中心支行` is one unit (the fragment does not end like a unit, or the joined
+    name is known); `市审管办 市委编办` is two (each fragment ends like a unit).
+    """
+    protected, kept = _protect(cell)
+    names: list[str] = []
+    for part in _split_outside_brackets(protected):
+        frags = [_restore(f, kept) for f in part.split()]
+        buf = ""
+        for i, frag in enumerate(frags):
+            buf += frag
+            nxt = frags[i + 1] if i + 1 < len(frags) else None
+            if nxt is None:
+                break
+            joined_known = table is not None and table.knows(buf + nxt) and not table.knows(nxt)
+            ends_like_unit = key(buf).endswith(UNIT_SUFFIXES) or (table is not None and table.knows(buf))
+            if joined_known or not ends_like_unit:
+                continue  # wrapped: keep joining
+            names.append(buf)
+            buf = ""
+        if buf:
+            names.append(buf)
+    return [n for n in (clean_unit(n) for n in names) if n]
+
+
+def resolve_all(names: Iterable[str], table: AliasTable) -> list[UnitRef]:
+    return [table.resolve(n) for n in names]
