@@ -46,7 +46,7 @@ def liaison_b(db, unit_b):
     return UserFactory(username="liaison_b", role=roles.LIAISON, units=[unit_b], first_name="陈晨")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded build; the network is closed."""
     return {
