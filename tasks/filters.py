@@ -1,0 +1,141 @@
+"""The task list's filters (one FilterSet, reused by the Excel download)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from deadlines.models import Milestone
+from departments.models import Unit
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    ConfirmState,
+    Plan,
+    Section,
+    Task,
+    TaskFlag,
+    TaskStatus,
+    WarningLevel,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class TaskFilter(django_filters.FilterSet):
+    """Filters of the task list; the filter state lives in the query string.
+
+    Always pass the request — the FilterSet scopes itself to what that user may
+    see (`Task.objects.visible_to(request.user)`), so a caller cannot forget it::
+
+        filterset = TaskFilter(request.GET, request=request)
+        tasks = filterset.qs            # filtered, visible to request.user, no duplicates
+        if not filterset.is_valid(): ...  # bad input: filterset.errors
+
+    `queryset=` may narrow the starting set further (it is still scoped). The
+    Excel download of "the current filter" is `TaskFilter(request.GET,
+    request=request).qs` with the same query string as the list page. Ordering
+    (`?sort=`) belongs to the table, not to this FilterSet.
+
+    Parameters: plan, section, unit, role (lead/responsible — with unit: that
+    unit in that role), status, flag (due_soon/overdue), warning (red/yellow/blue),
+    confirm (pending/confirmed/disputed — with unit: that unit's state), due_after /
+    due_before (an open milestone due in that range, inclusive), q (free text).
+    """
+
+    q = django_filters.CharFilter(method="search", label="关键词")
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label="计划")
+    section = django_filters.ModelChoiceFilter(
+        queryset=Section.objects.select_related("plan"), label="章节"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.filter(is_active=True), method="filter_assignment", label="单位"
+    )
+    role = django_filters.ChoiceFilter(
+        choices=AssignmentRole.choices, method="filter_assignment", label="分工", empty_label="牵头或责任"
+    )
+    confirm = django_filters.ChoiceFilter(
+        choices=ConfirmState.choices, method="filter_assignment", label="签收状态", empty_label="全部"
+    )
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label="状态", empty_label="全部")
+    flag = django_filters.ChoiceFilter(
+        choices=[(TaskFlag.DUE_SOON, "临期"), (TaskFlag.OVERDUE, "逾期")],
+        label="时限标记",
+        empty_label="全部",
+    )
+    warning = django_filters.ChoiceFilter(
+        choices=[c for c in WarningLevel.choices if c[0]],
+        method="filter_warning",
+        label="预警",
+        empty_label="全部",
+    )
+    due_after = django_filters.DateFilter(method="filter_due", label="截止日期从", widget=DATE_INPUT)
+    due_before = django_filters.DateFilter(method="filter_due", label="截止日期到", widget=DATE_INPUT)
+
+    class Meta:
+        model = Task
+        fields = ["q", "plan", "section", "unit", "role", "confirm", "status", "flag", "warning"]
+
+    def __init__(self, data=None, queryset=None, *, request, prefix=None):
+        base = queryset if queryset is not None else Task.objects.all()
+        super().__init__(data, base.visible_to(request.user), request=request, prefix=prefix)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        unit_hit = Assignment.objects.filter(
+            Q(unit__name__icontains=value) | Q(unit__aliases__name__icontains=value) | Q(as_written__icontains=value),
+            task=OuterRef("pk"),
+        )
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(text__icontains=value)
+            | Q(number=value)
+            | Q(indicator__icontains=value)
+            | Q(target__icontains=value)
+            | Q(plan__title__icontains=value)
+            | Q(plan__doc_number__icontains=value)
+            | Exists(unit_hit)
+        )
+
+    def filter_assignment(self, queryset, name, value):
+        """unit, role and confirm combine on the same assignment row: "区税务局 as lead, pending"."""
+        if name != self._first_assignment_filter():
+            return queryset  # the combined condition is applied once, by the first one present
+        data = self.form.cleaned_data
+        cond = Q(task=OuterRef("pk"))
+        if data.get("unit"):
+            cond &= Q(unit=data["unit"])
+        if data.get("role"):
+            cond &= Q(role=data["role"])
+        if data.get("confirm"):
+            cond &= Q(state=data["confirm"])
+        return queryset.filter(Exists(Assignment.objects.filter(cond)))
+
+    def _first_assignment_filter(self) -> str | None:
+        data = self.form.cleaned_data
+        return next((n for n in ("unit", "role", "confirm") if data.get(n)), None)
+
+    def filter_warning(self, queryset, name, value):
+        # mirrors Task.warning_level: red overdue > yellow report missing > blue due soon
+        open_q = ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+        if value == WarningLevel.RED:
+            return queryset.filter(open_q, flag=TaskFlag.OVERDUE)
+        if value == WarningLevel.YELLOW:
+            return queryset.filter(open_q, progress_missing=True).exclude(flag=TaskFlag.OVERDUE)
+        if value == WarningLevel.BLUE:
+            return queryset.filter(open_q, flag=TaskFlag.DUE_SOON, progress_missing=False)
+        return queryset
+
+    def filter_due(self, queryset, name, value):
+        if name != ("due_after" if self.form.cleaned_data.get("due_after") else "due_before"):
+            return queryset  # both bounds apply to the same milestone, once
+        data = self.form.cleaned_data
+        cond = Q(task=OuterRef("pk"), done_on__isnull=True)
+        if data.get("due_after"):
+            cond &= Q(due_on__gte=data["due_after"])
+        if data.get("due_before"):
+            cond &= Q(due_on__lte=data["due_before"])
+        return queryset.filter(Exists(Milestone.objects.filter(cond)))

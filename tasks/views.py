@@ -1,0 +1,568 @@
+"""Pages of the task workflow for the office and the liaisons; supervisors read only.
+
+Every object is looked up through a queryset scoped to the user (another
+unit's task, report, urging or file is a 404), and every write view refuses
+anyone but the role that may write (a supervisor's POST is a 403).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from deadlines.models import ExtensionRequest, ExtensionState
+from departments import roles
+from departments.models import Unit
+from tasks.filters import TaskFilter
+from tasks.forms import (
+    AnswerForm,
+    AssignmentFormSet,
+    CloseForm,
+    DisputeForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    MilestoneFormSet,
+    ProgressForm,
+    ReopenForm,
+    ResolveForm,
+    ReviewForm,
+    TaskEditForm,
+    UrgeForm,
+    VersionForm,
+)
+from tasks.models import (
+    Assignment,
+    ConfirmState,
+    Evidence,
+    ProgressReport,
+    ReviewState,
+    Task,
+    TaskFlag,
+    Urging,
+)
+from tasks.services import workflow
+from tasks.services.history import task_history
+from tasks.tables import TaskTable, with_list_columns
+
+# --- access rules ------------------------------------------------------------
+
+
+def role_required(*checks):
+    """Only users passing one of `checks` (departments.roles predicates); others get 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(check(request.user) for check in checks):
+                raise PermissionDenied("您的角色无权访问此页面。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+office_only = role_required(roles.is_office)
+liaison_only = role_required(roles.is_liaison)
+office_or_liaison = role_required(roles.is_office, roles.is_liaison)
+readers = role_required(roles.is_office, roles.is_supervisor, roles.is_liaison)
+office_or_supervisor = role_required(roles.is_office, roles.is_supervisor)
+
+
+def visible_task(request, pk) -> Task:
+    return get_object_or_404(Task.objects.visible_to(request.user).select_related("plan", "section"), pk=pk)
+
+
+def my_assignments(user):
+    return Assignment.objects.filter(unit__in=Unit.objects.of_user(user))
+
+
+def _stale(request, form, exc: workflow.StaleVersionError):
+    """Show the newer version and arm the form with it, so a second save is a deliberate choice."""
+    form.add_error(None, str(exc))
+    data = form.data.copy()
+    data["version"] = exc.current.version
+    form.data = data
+    return exc.current
+
+
+# --- lists -------------------------------------------------------------------
+
+
+class TaskListView(SingleTableMixin, FilterView):
+    """任务列表: filter state in the URL, sortable columns, paginated, scoped by TaskFilter."""
+
+    filterset_class = TaskFilter
+    table_class = TaskTable
+    template_name = "tasks/task_list.html"
+    paginate_by = 25
+    strict = True
+
+    def get_queryset(self):
+        return Task.objects.all()
+
+    def get_table_data(self):
+        return with_list_columns(super().get_table_data())
+
+    def get_paginate_by(self, table_data):
+        try:
+            return max(5, min(int(self.request.GET.get("per_page", self.paginate_by)), 200))
+        except ValueError:
+            return self.paginate_by
+
+
+task_list = readers(TaskListView.as_view())
+
+
+@liaison_only
+@require_GET
+def my_tasks(request):
+    """我的任务: what waits for 签收, what is due soon or overdue — for the liaison's units only."""
+    units = list(Unit.objects.of_user(request.user))
+    mine = Task.objects.visible_to(request.user).open()
+    pending = (
+        Assignment.objects.filter(unit__in=units, state=ConfirmState.PENDING)
+        .select_related("task__plan", "unit")
+        .order_by("task__plan", "task__order")
+    )
+    overdue = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.OVERDUE)), prefix="o-")
+    due_soon = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.DUE_SOON)), prefix="s-")
+    for table in (overdue, due_soon):
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "units": units,
+        "pending": pending,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "urgings": Urging.objects.filter(unit__in=units, answered_at__isnull=True).select_related("task", "unit"),
+        "returned": ProgressReport.objects.filter(unit__in=units, review_state=ReviewState.RETURNED)
+        .exclude(task__status__in=["done", "done_late"])
+        .select_related("task", "unit")[:50],
+        "disputed": Assignment.objects.filter(unit__in=units, state=ConfirmState.DISPUTED).select_related("task"),
+    }
+    return render(request, "tasks/my_tasks.html", context)
+
+
+# --- the task page -----------------------------------------------------------
+
+
+@readers
+@require_GET
+def task_detail(request, pk):
+    task = visible_task(request, pk)
+    user = request.user
+    liaison = roles.is_liaison(user)
+    my_unit_ids = list(Unit.objects.of_user(user).values_list("pk", flat=True)) if liaison else []
+    reports = (
+        ProgressReport.objects.visible_to(user)
+        .filter(task=task)
+        .select_related("unit", "author", "reviewed_by")
+        .prefetch_related("evidence")
+    )
+    urgings = task.urgings.select_related("unit", "created_by", "answered_by")
+    extensions = ExtensionRequest.objects.filter(milestone__task=task).select_related(
+        "unit", "requested_by", "decided_by", "milestone"
+    )
+    if liaison:
+        urgings = urgings.filter(unit__in=my_unit_ids)
+        extensions = extensions.filter(unit__in=my_unit_ids)
+    assignments = list(task.assignments.select_related("unit", "responded_by", "resolved_by"))
+    context = {
+        "task": task,
+        "children": task.children.all(),
+        "assignments": assignments,
+        "my_assignments": [a for a in assignments if a.unit_id in my_unit_ids],
+        "milestones": task.milestones.all(),
+        "unresolved": task.unresolved_phrases.filter(settled=False),
+        "reports": reports,
+        "urgings": urgings,
+        "extensions": extensions,
+        "history": task_history(task, report_units=my_unit_ids if liaison else None),
+        "today": timezone.localdate(),
+    }
+    if roles.is_office(user):
+        context["urge_form"] = UrgeForm(task=task)
+        context["review_form"] = ReviewForm()
+        context["reopen_form"] = ReopenForm(initial={"version": task.version})
+    return render(request, "tasks/task_detail.html", context)
+
+
+# --- office: edit the task, its units, its milestones ------------------------
+
+
+@office_only
+def task_edit(request, pk):
+    task = visible_task(request, pk)
+    current = None
+    if request.method == "POST":
+        form = TaskEditForm(request.POST, instance=task)
+        if form.is_valid():
+            try:
+                workflow.task_update(
+                    task=Task.objects.get(pk=pk),
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                )
+            except workflow.StaleVersionError as exc:
+                current = _stale(request, form, exc)
+            else:
+                messages.success(request, "任务已保存。")
+                return redirect(task)
+    else:
+        form = TaskEditForm(instance=task)
+    return render(request, "tasks/task_edit.html", {"task": task, "form": form, "current": current})
+
+
+def _formset_page(request, pk, formset_class, save, template, what):
+    task = visible_task(request, pk)
+    current = None
+    if request.method == "POST":
+        version_form = VersionForm(request.POST)
+        formset = formset_class(request.POST, instance=task)
+        if version_form.is_valid() and formset.is_valid():
+            try:
+                save(task=task, user=request.user, expected_version=version_form.cleaned_data["version"], formset=formset)
+            except workflow.StaleVersionError as exc:
+                current = _stale(request, version_form, exc)
+            else:
+                messages.success(request, f"{what}已保存。")
+                return redirect(task)
+    else:
+        version_form = VersionForm(initial={"version": task.version})
+        formset = formset_class(instance=task)
+    if current is not None:
+        formset = formset_class(instance=current)  # show the newer rows; the user redoes the edit
+    context = {"task": task, "formset": formset, "version_form": version_form, "current": current, "what": what}
+    return render(request, template, context)
+
+
+@office_only
+def task_units(request, pk):
+    return _formset_page(request, pk, AssignmentFormSet, workflow.assignments_save, "tasks/task_units.html", "承办单位")
+
+
+@office_only
+def task_milestones(request, pk):
+    return _formset_page(
+        request, pk, MilestoneFormSet, workflow.milestones_save, "tasks/task_milestones.html", "时间节点"
+    )
+
+
+# --- progress ----------------------------------------------------------------
+
+
+@office_or_liaison
+def progress_create(request, pk):
+    """报送进展 (liaison, for their unit) / 记录进展 (office, accepted at once)."""
+    task = visible_task(request, pk)
+    office = roles.is_office(request.user)
+    units = Unit.objects.filter(assignments__task=task)
+    if not office:
+        units = units.filter(liaisons=request.user)
+    today = timezone.localdate()
+    form = ProgressForm(request.POST or None, request.FILES or None, units=units, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.progress_submit(
+                task=task,
+                unit=data["unit"],
+                author=request.user,
+                text=data["text"],
+                percent=data["percent"],
+                period=data["period"],
+                files=data["files"],
+                asks_completion=data["asks_completion"] and not office,
+                accepted=office,
+            )
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "进展已记录。" if office else "进展已报送，等待改革办审核。")
+            return redirect(task)
+    return render(request, "tasks/progress_form.html", {"task": task, "form": form, "office": office})
+
+
+@office_only
+@require_POST
+def report_review(request, pk):
+    report = get_object_or_404(ProgressReport.objects.select_related("task"), pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.report_review(
+                report=report,
+                user=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "审核意见已保存。")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(request.POST.get("next") or report.task)
+
+
+@office_or_supervisor
+@require_GET
+def review_queue(request):
+    reports = (
+        ProgressReport.objects.filter(review_state=ReviewState.SUBMITTED)
+        .select_related("task__plan", "unit", "author")
+        .prefetch_related("evidence")
+        .order_by("created_at")
+    )
+    return render(request, "tasks/review_queue.html", {"reports": reports, "review_form": ReviewForm()})
+
+
+@readers
+@require_GET
+def evidence_download(request, pk):
+    """佐证材料 go through here, never MEDIA_URL: the report must be visible to the user."""
+    evidence = get_object_or_404(
+        Evidence.objects.filter(report__in=ProgressReport.objects.visible_to(request.user)), pk=pk
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在") from None
+    inline = evidence.content_type in ("application/pdf", "image/jpeg", "image/png")
+    return FileResponse(
+        handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
+    )
+
+
+# --- close / reopen ----------------------------------------------------------
+
+
+@office_only
+def task_close(request, pk):
+    task = visible_task(request, pk)
+    today = timezone.localdate()
+    form = CloseForm(request.POST or None, today=today, initial={"version": task.version})
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.task_close(
+                task=task,
+                user=request.user,
+                completed_on=form.cleaned_data["completed_on"],
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+        except workflow.StaleVersionError as exc:
+            current = _stale(request, form, exc)
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            task.refresh_from_db()
+            messages.success(request, f"任务已办结（{task.get_status_display()}）。")
+            return redirect(task)
+    reports = task.reports.select_related("unit").prefetch_related("evidence")
+    context = {"task": task, "form": form, "reports": reports, "current": current,
+               "milestones": task.milestones.all()}
+    return render(request, "tasks/task_close.html", context)
+
+
+@office_only
+@require_POST
+def task_reopen(request, pk):
+    task = visible_task(request, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.task_reopen(
+                task=task, user=request.user, reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "任务已重新打开。")
+    else:
+        messages.error(request, "重新打开必须填写原因。")
+    return redirect(task)
+
+
+# --- urging ------------------------------------------------------------------
+
+
+@office_only
+def task_urge(request, pk):
+    task = visible_task(request, pk)
+    form = UrgeForm(request.POST or None, task=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.urging_create(
+                task=task, unit=form.cleaned_data["unit"], user=request.user, message=form.cleaned_data["message"]
+            )
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已向{form.cleaned_data['unit']}发出催办。")
+            return redirect(task)
+    return render(request, "tasks/simple_form.html", {"task": task, "form": form, "title": "催办"})
+
+
+@liaison_only
+def urging_answer(request, pk):
+    urging = get_object_or_404(
+        Urging.objects.filter(unit__in=Unit.objects.of_user(request.user)).select_related("task", "unit"), pk=pk
+    )
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.urging_answer(urging=urging, user=request.user, answer=form.cleaned_data["answer"])
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已回复催办。")
+            return redirect(urging.task)
+    context = {"task": urging.task, "form": form, "title": "回复催办", "intro": urging.message}
+    return render(request, "tasks/simple_form.html", context)
+
+
+# --- 签收 / 异议 ----------------------------------------------------------------
+
+
+@liaison_only
+@require_POST
+def assignment_confirm(request, pk):
+    assignment = get_object_or_404(my_assignments(request.user).select_related("task"), pk=pk)
+    if workflow.assignment_confirm(assignment=assignment, user=request.user):
+        messages.success(request, f"已签收：{assignment.task.title}")
+    else:
+        messages.warning(request, "该任务已不是待签收状态。")
+    return redirect(request.POST.get("next") or assignment.task)
+
+
+@liaison_only
+@require_POST
+def confirm_all(request):
+    count = workflow.assignments_confirm_all(user=request.user, units=Unit.objects.of_user(request.user))
+    messages.success(request, f"已签收 {count} 项任务。")
+    return redirect("tasks:mine")
+
+
+@liaison_only
+def assignment_dispute(request, pk):
+    assignment = get_object_or_404(my_assignments(request.user).select_related("task", "unit"), pk=pk)
+    form = DisputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.assignment_dispute(assignment=assignment, user=request.user, reason=form.cleaned_data["reason"])
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "异议已提交，等待改革办处理。")
+            return redirect(assignment.task)
+    context = {"task": assignment.task, "form": form, "title": f"提出异议（{assignment.unit}）"}
+    return render(request, "tasks/simple_form.html", context)
+
+
+@office_or_supervisor
+@require_GET
+def dispute_queue(request):
+    disputes = (
+        Assignment.objects.filter(state=ConfirmState.DISPUTED)
+        .select_related("task__plan", "unit", "responded_by")
+        .order_by("responded_at")
+    )
+    return render(request, "tasks/dispute_queue.html", {"disputes": disputes})
+
+
+@office_only
+def dispute_resolve(request, pk):
+    assignment = get_object_or_404(
+        Assignment.objects.filter(state=ConfirmState.DISPUTED).select_related("task", "unit", "responded_by"), pk=pk
+    )
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.assignment_resolve(
+                assignment=assignment, user=request.user, resolution=data["resolution"],
+                note=data["note"], new_unit=data["new_unit"],
+            )
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "异议已处理。")
+            return redirect("tasks:disputes")
+    context = {"task": assignment.task, "assignment": assignment, "form": form}
+    return render(request, "tasks/dispute_resolve.html", context)
+
+
+# --- 延期 -----------------------------------------------------------------------
+
+
+@liaison_only
+def extension_create(request, pk):
+    task = visible_task(request, pk)
+    today = timezone.localdate()
+    units = list(Unit.objects.of_user(request.user).filter(assignments__task=task))
+    form = ExtensionForm(request.POST or None, task=task, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.extension_request(
+                milestone=data["milestone"], unit=units[0], user=request.user, reason=data["reason"],
+                proposed_date=data["proposed_date"], today=today,
+            )
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "延期申请已提交，等待改革办审批。")
+            return redirect(task)
+    intro = "" if form.fields["milestone"].queryset.exists() else "该任务没有可以申请延期的时间节点（已过期或已完成的节点不能申请延期）。"
+    return render(request, "tasks/simple_form.html", {"task": task, "form": form, "title": "延期申请", "intro": intro})
+
+
+@office_or_supervisor
+@require_GET
+def extension_queue(request):
+    pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING).select_related(
+        "milestone__task__plan", "unit", "requested_by"
+    ).order_by("created_at")
+    decided = ExtensionRequest.objects.exclude(state=ExtensionState.PENDING).select_related(
+        "milestone__task", "unit", "decided_by"
+    ).order_by("-decided_at")[:30]
+    context = {"pending": pending, "decided": decided, "form": ExtensionDecisionForm()}
+    return render(request, "tasks/extension_queue.html", context)
+
+
+@office_only
+@require_POST
+def extension_decide(request, pk):
+    ext = get_object_or_404(ExtensionRequest.objects.select_related("milestone__task", "unit"), pk=pk)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                workflow.extension_approve(
+                    request=ext, user=request.user, as_of=timezone.localdate(), comment=data["reason"]
+                )
+                messages.success(request, f"已批准延期至 {ext.proposed_date:%Y-%m-%d}。")
+            else:
+                workflow.extension_refuse(request=ext, user=request.user, reason=data["reason"])
+                messages.success(request, "已不予批准。")
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("tasks:extensions")
+
