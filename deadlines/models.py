@@ -294,3 +294,50 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年{self.month}月督查通报"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "电子邮件"
+    WEBHOOK = "webhook", "钉钉/浙政钉机器人"
+
+
+class OutboundMessageQuerySet(models.QuerySet):
+    def unsent(self) -> OutboundMessageQuerySet:
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboundMessage(models.Model):
+    """The second outbox: one e-mail digest or one webhook post, written in the
+    same transaction that turns reminders into notifications, then delivered
+    one by one under a row lock, so a retry resends only what did not go out."""
+
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name="接收人",
+    )
+    to = models.CharField("收件地址", max_length=254, blank=True)
+    webhook = models.ForeignKey(
+        "departments.UnitWebhook", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name="机器人",
+    )
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近错误", blank=True)
+
+    objects = OutboundMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "外发消息"
+        verbose_name_plural = "外发消息"
+        ordering = ["created_at"]
+        indexes = [
+            # the sender picks up what has not gone out yet
+            models.Index(fields=["sent_at"], name="outbound_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}：{self.subject}"

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.roles",
+                "deadlines.context_processors.notifications",
             ],
         },
     },
@@ -209,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
     "build-monthly-report": {
         "task": "deadlines.tasks.build_monthly_report",
         "schedule": crontab(hour=8, minute=0, day_of_month=1),
+    },
+    # picks up what an outage (SMTP, webhook, broker) left in the outboxes
+    "send-reminders": {
+        "task": "deadlines.tasks.send_reminders",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

@@ -1,0 +1,88 @@
+"""Celery jobs, named with verbs ("task" already means a work item here).
+
+Jobs are thin: work out "today" in Asia/Shanghai when not given, call the
+service, log counts. They are idempotent, so acks_late redelivery and
+autoretry are safe: the outboxes make sure nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from . import dates, services
+
+logger = logging.getLogger(__name__)
+
+# Database hiccups, SMTP/webhook/network errors (OSError covers smtplib's and
+# urllib's), and channels that failed: retried with exponential backoff.
+RETRY_ON = (OperationalError, InterfaceError, OSError, services.DeliveryFailed)
+RETRY = dict(autoretry_for=RETRY_ON, retry_backoff=30, retry_backoff_max=1800, retry_jitter=True,
+             max_retries=12)
+
+
+def _today(today: str | None) -> dt.date:
+    return dt.date.fromisoformat(today) if today else timezone.localdate()
+
+
+@shared_task(bind=True, **RETRY)
+def scan_deadlines(self, today: str | None = None) -> dict:
+    """Daily: recompute states and flags, record and deliver the reminders."""
+    day = _today(today)
+    try:
+        result = services.deadlines_scan(today=day)
+    except Exception:
+        logger.exception("job scan_deadlines failed (today=%s, try %s)", day, self.request.retries)
+        raise
+    _deliver(self, day)
+    return result.as_json()
+
+
+@shared_task(bind=True, **RETRY)
+def send_reminders(self, today: str | None = None) -> int:
+    """Deliver whatever the outboxes still hold (after an outage, say)."""
+    return _deliver(self, _today(today))
+
+
+def _deliver(job, day: dt.date) -> int:
+    try:
+        count = services.reminders_deliver(today=day)
+        services.outbound_send()
+    except Exception:
+        logger.exception("job %s: delivery failed (today=%s, try %s)", job.name, day, job.request.retries)
+        raise
+    return count
+
+
+@shared_task(bind=True, **RETRY)
+def build_monthly_report(self, year: int | None = None, month: int | None = None, today: str | None = None) -> str:
+    """On the 1st: last month's 督查通报; or the month named."""
+    if year is None or month is None:
+        year, month = dates.previous_month(_today(today))
+    try:
+        report = services.report_build(year=year, month=month)
+    except Exception:
+        logger.exception("job build_monthly_report failed for %d-%02d (try %s)", year, month, self.request.retries)
+        raise
+    services.outbound_send()
+    return str(report)
+
+
+def enqueue(job, *args, **kwargs) -> None:
+    """Queue `job` once the current transaction commits, like delay_on_commit,
+    but a broker that is down only costs a log line: the request that saved
+    progress must still succeed (the daily scan catches up anyway)."""
+    transaction.on_commit(partial(_publish, job, args, kwargs))
+
+
+def _publish(job, args: tuple, kwargs: dict) -> None:
+    try:
+        # retry=False: fail fast instead of holding the request while kombu retries
+        job.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception:
+        logger.exception("could not enqueue %s%s: broker unavailable", job.name, args)
