@@ -120,11 +120,15 @@ def _first_sentence(text: str) -> str:
 
 
 def _what(text: str, hit: DateHit) -> str:
-    s = max(text.rfind(b, 0, hit.start) for b in _CLAUSE_BOUNDARY) + 1
-    ends = [i for i in (text.find(b, hit.end) for b in "。；;！？\n【") if i != -1]
+    """What is due: the clause around the phrase (the next clause if the phrase stands alone)."""
+    s = max(text.rfind(b, 0, hit.start) for b in _CLAUSE_BOUNDARY + "，,") + 1
+    ends = [i for i in (text.find(b, hit.end) for b in "。；;！？\n【，,") if i != -1]
     e = min(ends) if ends else len(text)
-    clause = (text[s : hit.start] + text[hit.end : e]).strip()
-    return clause.strip("，,、；; ").removeprefix("前").strip("，,、 ")
+    clause = (text[s : hit.start] + text[hit.end : e]).strip().removeprefix("前").strip("，,、；; ")
+    if not clause and e < len(text) and text[e] in "，,":
+        ends = [i for i in (text.find(b, e + 1) for b in "。；;！？\n【，,") if i != -1]
+        clause = text[e + 1 : min(ends) if ends else len(text)].strip()
+    return clause
 
 
 def _units(pairs: list[tuple[str, bool]], table: AliasTable) -> tuple[list[UnitRef], list[UnitRef]]:

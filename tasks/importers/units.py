@@ -102,6 +102,8 @@ def guess_kind(name: str) -> str:
 
 def guess_level(name: str) -> str | None:
     k = re.sub(r"^(?:各|其他|有关|相关)", "", key(name))
+    if guess_kind(name) == KIND_TOWN:
+        return "town"  # 益农镇人民政府: the town comes last, not as a prefix
     for prefix, level in _LEVELS:
         if k.startswith(prefix):
             return level
@@ -210,7 +212,7 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
             buf = ""
         if buf:
             names.append(buf)
-    return [n for n in (clean_unit(n) for n in names) if n]
+    return [re.sub(r"\s+", "", n) for n in (clean_unit(n) for n in names) if n]
 
 
 def resolve_all(names: Iterable[str], table: AliasTable) -> list[UnitRef]:

@@ -1,0 +1,125 @@
+"""Generic annotation forms offices receive from other bodies — one rule each."""
+
+import pytest
+
+from tasks.importers import ImportFailure, parse_plan
+from tasks.importers.annotations import (
+    FIRST_LEADS_RE,
+    LabelledBracketRule,
+    LeadPhraseBracketRule,
+    RuleContext,
+    SubjectRule,
+    TrailingListRule,
+    find_annotations,
+)
+from tasks.importers.units import AliasTable
+from tests.tasks.importer_helpers import names
+
+CTX = RuleContext(AliasTable())
+
+
+def units(text, rule=None):
+    anns = rule.find(text, CTX) if rule else find_annotations(text, CTX)
+    return [[(u, lead) for u, lead in a.units] for a in anns]
+
+
+def one_item_plan(body: str, **kw):
+    return parse_plan(f"2021年某区工作要点\n一、主要任务\n1.{body}", **kw)
+
+
+def test_lead_and_responsible_labels_in_full_width_parentheses():
+    got = units("推进某项改革。（牵头单位：区发改局；责任单位：区财政局、区住建局）", LabelledBracketRule())
+    assert got == [[("区发改局", True), ("区财政局", False), ("区住建局", False)]]
+
+
+def test_tortoise_brackets_half_width_colon_and_comma():
+    got = units("推进某项改革。〔牵头单位:市建委,责任单位:市审管办〕", LabelledBracketRule())
+    assert got == [[("市建委", True), ("市审管办", False)]]
+
+
+def test_responsible_only_bracket_has_no_lead_without_the_first_unit_rule():
+    assert units("某事。【责任单位：区财政局、区数管局】", LabelledBracketRule()) == [
+        [("区财政局", False), ("区数管局", False)]
+    ]
+    ctx = RuleContext(AliasTable(), first_unit_leads=True)
+    anns = LabelledBracketRule().find("某事。【责任单位：区财政局、区数管局】", ctx)
+    assert anns[0].units[0] == ("区财政局", True)
+
+
+def test_first_unit_rule_phrase():
+    assert FIRST_LEADS_RE.search("【责任单位：A、B；列第一个单位的均为牵头单位】")
+    assert FIRST_LEADS_RE.search("排在第一位的为牵头单位")
+
+
+def test_a_leads_b_and_c_by_duty():
+    got = units("推进某项改革。（区发改局牵头，区财政局、区住建局按职责分工负责）", LeadPhraseBracketRule())
+    assert got == [[("区发改局", True), ("区财政局", False), ("区住建局", False)]]
+
+
+def test_two_leads_and_a_collective_that_cooperates():
+    got = units("推进某项改革（区发改局、区财政局牵头，各有关部门配合）", LeadPhraseBracketRule())
+    assert got == [[("区发改局", True), ("区财政局", True), ("各有关部门", False)]]
+
+
+def test_trailing_list_first_unit_leads():
+    got = units("推进某项改革。（区发改局、区财政局）", TrailingListRule())
+    assert got == [[("区发改局", True), ("区财政局", False)]]
+
+
+def test_in_text_parentheses_are_not_unit_lists():
+    for text in (
+        "加强各级行政服务中心(便民服务中心)标准化建设。",
+        "向区、县(市)延伸。",
+        "占比不低于50%(负面清单项目除外)。",
+        "公布事项清单(含“跑零次”事项清单)。",
+        "取消总质量4.5吨（含）及以下普通货运车辆。",
+    ):
+        assert find_annotations(text, CTX) == [], text
+
+
+def test_subject_paragraph_with_partner():
+    got = units("省财政厅负责非税收入工作；会同省地税局推进行政征收等工作。", SubjectRule())
+    assert got == [[("省财政厅", True), ("省地税局", False)]]
+
+
+def test_several_annotations_make_sub_tasks_and_the_parent_gets_the_union():
+    plan = one_item_plan("推进某改革。做甲事。（区发改局、区财政局）6月底前做乙事。（区住建局牵头，区财政局配合）")
+    it = plan.items[0]
+    assert len(it.children) == 2
+    assert names(it.lead_units) == ["区发改局", "区住建局"]
+    assert names(it.responsible_units) == ["区发改局", "区财政局", "区住建局"]
+    assert it.children[0].deadlines == []
+    assert [d.date.isoformat() for d in it.children[1].deadlines] == ["2021-06-30"]
+    assert it.children[1].title == "6月底前做乙事"
+
+
+def test_plan_with_labelled_annotation_end_to_end():
+    plan = one_item_plan("推进某改革，9月底前完成。（牵头单位：区发改局；责任单位：区财政局、各镇街）")
+    it = plan.items[0]
+    assert it.title == "推进某改革，9月底前完成"
+    assert names(it.lead_units) == ["区发改局"]
+    assert names(it.responsible_units) == ["区发改局", "区财政局", "各镇街"]
+    assert it.responsible_units[2].kind == "collective"
+    assert it.deadlines[0].what == "完成"
+
+
+def test_unknown_units_are_listed_for_review_and_caller_aliases_apply():
+    text = "推进某改革。（牵头单位：区大数据局；责任单位：区财政局）"
+    assert one_item_plan(text).unknown_units == ["区大数据局"]
+    plan = one_item_plan(text, aliases={"区大数据局": "区数管局"})
+    assert names(plan.items[0].lead_units) == ["区数管局"]
+    assert plan.unknown_units == []
+
+
+def test_year_override_and_missing_year_warning():
+    plan = parse_plan("某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。", year=2022)
+    assert plan.meta.year == 2022 and plan.meta.year_source == "override"
+    assert plan.items[0].deadlines[0].date.isoformat() == "2022-06-30"
+    plan = parse_plan("某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。")
+    assert plan.meta.year_source == "today"
+    assert any("--year" in w for w in plan.warnings)
+
+
+def test_no_items_is_an_import_failure():
+    with pytest.raises(ImportFailure, match="未识别出任何工作任务"):
+        parse_plan("这是一封普通的信。\n没有任何编号。")

@@ -1,0 +1,73 @@
+"""Deadline phrases (DOMAIN.md "Dates")."""
+
+import pytest
+
+from tasks.importers.dates import find_dates, parse_date_cell, parse_issue_date
+
+
+def resolved(text, year=2020):
+    return [(h.phrase, [d.isoformat() for d in h.dates]) for h in find_dates(text, year)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "date"),
+    [
+        ("8月底前完成", "8月底前", "2020-08-31"),
+        ("2020年12月底前建成", "2020年12月底前", "2020-12-31"),
+        ("年底前基本实现", "年底前", "2020-12-31"),
+        ("到年底前实现", "到年底前", "2020-12-31"),
+        ("年底实现", "年底", "2020-12-31"),
+        ("全年分批公布", "全年", "2020-12-31"),
+        ("2020年底前", "2020年底前", "2020-12-31"),
+        ("到2019年底", "到2019年底", "2019-12-31"),
+        ("上半年完成", "上半年", "2020-06-30"),
+        ("下半年完成", "下半年", "2020-12-31"),
+        ("2017年下半年", "2017年下半年", "2017-12-31"),
+        ("第三季度完成", "第三季度", "2020-09-30"),
+        ("二季度末", "二季度末", "2020-06-30"),
+        ("2017年2月和3月", "2017年2月和3月", "2017-03-31"),
+        ("2017年6月", "2017年6月", "2017-06-30"),
+        ("2018年12月15日前", "2018年12月15日前", "2018-12-15"),
+        ("2018年10月10日-2018年11月10日", "2018年10月10日-2018年11月10日", "2018-11-10"),
+        ("2019年4月-2019年6月", "2019年4月-2019年6月", "2019-06-30"),
+        ("2月底前", "2月底前", "2020-02-29"),  # leap year
+    ],
+)
+def test_resolves(text, phrase, date):
+    assert resolved(text) == [(phrase, [date])]
+
+
+def test_spaces_inside_phrases_are_removed_by_normalisation():
+    from tasks.importers.text import clean_line
+
+    assert resolved(clean_line("根据省里部署,6 月底前完成")) == [("6月底前", ["2020-06-30"])]
+    assert parse_date_cell("12 月底", 2019).dates[0].isoformat() == "2019-12-31"
+
+
+def test_each_quarter_expands_to_four_recurring_dates():
+    (hit,) = find_dates("每季度召开现场会", 2019)
+    assert [d.isoformat() for d in hit.dates] == ["2019-03-31", "2019-06-30", "2019-09-30", "2019-12-31"]
+    assert hit.recurring
+
+
+@pytest.mark.parametrize("text", ["三季度前再公布", "长期坚持", "2019年所有教育审批事项", "按季度全面公开"])
+def test_unresolvable_phrases_are_reported(text):
+    hits = find_dates(text, 2019)
+    assert len(hits) == 1 and hits[0].dates == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3个工作日内办结", "46天内办结", "1日办结", "最多90天", "最多 90 天", "50日审批制", "60分钟内领取",
+        "24小时不打烊", "120小时以内", "6个月以内", "压缩至40小时", "当日办结", "覆盖率达5%—10%",
+        "10千伏高压", "平台3.0版", "2个环节1份材料10个工作日以内",
+    ],
+)
+def test_service_targets_are_not_deadlines(text):
+    assert find_dates(text, 2020) == []
+
+
+def test_issue_date_line():
+    assert parse_issue_date("2019年4月22日").isoformat() == "2019-04-22"
+    assert parse_issue_date("请于2019年4月22日前反馈") is None

@@ -1,0 +1,113 @@
+"""Reading uploads: encodings, Word files in body order, and the refusals."""
+
+import io
+
+import pytest
+from docx import Document
+
+from tasks.importers import ImportFailure, parse_plan, read_document
+from tests.tasks.importer_helpers import names, seed_path
+
+PLAN = "2021年某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。（牵头单位：区发改局；责任单位：区财政局）\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_text_encodings(encoding):
+    assert read_document(PLAN.encode(encoding), "plan.txt").strip() == PLAN.strip()
+
+
+def test_pasted_text_has_no_extension():
+    assert read_document(PLAN.encode(), "") == PLAN
+
+
+def test_seed_in_gbk_parses_like_utf8():
+    text = seed_path("000").read_text(encoding="utf-8")
+    again = read_document(text.encode("gb18030"), "000.TXT")
+    assert parse_plan(again).to_json_dict() == parse_plan(text).to_json_dict()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"", "plan.txt", "文件是空的"),
+        (b"  \n\n ", "plan.txt", "文件是空的"),
+        (b"abc\x00def", "plan.txt", "不是文本文件"),
+        (PNG, "scan.txt", "image/png"),
+        (PNG, "", "不是文本文件"),
+        (b"%PDF-1.4 ...", "plan.pdf", "不支持的文件类型"),
+        (b"\xd0\xcf\x11\xe0", "plan.doc", "另存为 .docx"),
+        (b"not a zip", "plan.docx", "不是有效的 .docx"),
+        (b"PK\x03\x04broken", "plan.docx", "无法打开该 Word 文件"),
+    ],
+)
+def test_refusals_have_chinese_messages(data, filename, message):
+    with pytest.raises(ImportFailure, match=message):
+        read_document(data, filename)
+
+
+def test_file_over_10_mb_is_refused():
+    with pytest.raises(ImportFailure, match="文件过大"):
+        read_document(b"a" * (10 * 1024 * 1024 + 1), "big.txt")
+
+
+def _docx(build) -> bytes:
+    doc = Document()
+    build(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_paragraphs_and_tables_in_body_order():
+    def build(doc):
+        doc.add_paragraph("2021年某区工作要点")
+        doc.add_paragraph("一、主要任务")
+        doc.add_paragraph("1.推进某改革。（区发改局、区财政局）")
+        doc.add_paragraph("附件：任务分解表")
+        table = doc.add_table(rows=3, cols=5)
+        for r, values in enumerate([
+            ("序号", "工作任务", "牵头单位", "责任单位", "完成时限"),
+            ("1", "建成某平台。", "区数管局", "区财政局、各镇街", "9月底前"),
+            ("2", "开展某评估。", "区发改局", "", "每季度"),
+        ]):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+        doc.add_paragraph("结尾段落")
+
+    text = read_document(_docx(build), "plan.docx")
+    lines = [line for line in text.split("\n") if line]
+    assert lines[:4] == ["2021年某区工作要点", "一、主要任务", "1.推进某改革。（区发改局、区财政局）", "附件：任务分解表"]
+    assert lines[4] == "序号\t工作任务\t牵头单位\t责任单位\t完成时限"
+    assert lines[-1] == "结尾段落"
+
+    plan = parse_plan(text)
+    assert [(i.source, i.number) for i in plan.items] == [("text", "1"), ("table", "1"), ("table", "2")]
+    row1, row2 = plan.items[1], plan.items[2]
+    assert names(row1.lead_units) == ["区数管局"]
+    assert names(row1.responsible_units) == ["区数管局", "区财政局", "各镇街"]
+    assert [d.date.isoformat() for d in row1.deadlines] == ["2021-09-30"]
+    assert row1.section == "任务分解表"
+    assert len(row2.deadlines) == 4 and all(d.recurring for d in row2.deadlines)
+
+
+def test_docx_merged_cells_carry_down():
+    def build(doc):
+        doc.add_paragraph("2021年某市工作指标")
+        table = doc.add_table(rows=3, cols=5)
+        for r, values in enumerate([
+            ("序号", "类别", "目标任务", "牵头单位", "时间进度"),
+            ("1", "营商环境", "甲。", "市发改委", "6月底"),
+            ("2", "", "乙。", "市建委", "12月底"),
+        ]):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+        table.cell(1, 1).merge(table.cell(2, 1))
+
+    plan = parse_plan(read_document(_docx(build), "t.docx"))
+    assert [(i.category, i.title) for i in plan.items] == [("营商环境", "甲"), ("营商环境", "乙")]
+
+
+def test_empty_docx_is_refused():
+    with pytest.raises(ImportFailure, match="没有文字内容"):
+        read_document(_docx(lambda doc: None), "empty.docx")

@@ -1,0 +1,81 @@
+"""Unit splitting, the alias table and kind/level guesses."""
+
+from tasks.importers.units import AliasTable, guess_kind, guess_level, split_table_units, split_units
+
+TABLE = AliasTable()
+
+
+def test_split_keeps_nested_collective_whole():
+    assert split_units("市建委、市审管办,各区、县(市)政府及管委会") == [
+        "市建委", "市审管办", "各区、县(市)政府及管委会",
+    ]
+
+
+def test_split_keeps_alias_parentheses():
+    assert split_units("区审管办（跑改办）、区数管局、区级有关部门") == ["区审管办（跑改办）", "区数管局", "区级有关部门"]
+
+
+def test_split_accepts_full_width_commas_and_trailing_full_stop():
+    assert split_units("各相关区级部门，各镇人民政府，各街道办事处") == ["各相关区级部门", "各镇人民政府", "各街道办事处"]
+    assert split_units("设置基层站所的区级部门。") == ["设置基层站所的区级部门"]
+
+
+def test_table_cells_space_wraps_one_unit():
+    assert split_table_units("人行杭州 中心支行", TABLE) == ["人行杭州中心支行"]
+    assert split_table_units("市规划和 自然资源局", TABLE) == ["市规划和自然资源局"]
+    assert split_table_units("国网杭州 供电公司", TABLE) == ["国网杭州供电公司"]
+    assert split_table_units("市直各有关 执法单位", TABLE) == ["市直各有关执法单位"]
+    assert split_table_units("各改革领域 工作专班", TABLE) == ["各改革领域工作专班"]
+    assert split_table_units("国家统计局 杭州调查队", TABLE) == ["国家统计局杭州调查队"]
+    assert split_table_units("各区、县(市) 政府及管委会", TABLE) == ["各区、县(市)政府及管委会"]
+
+
+def test_table_cells_space_separates_units():
+    assert split_table_units("市审管办 市委编办", TABLE) == ["市审管办", "市委编办"]
+    assert split_table_units("市法院 仲裁办 市市场监管局", TABLE) == ["市法院", "仲裁办", "市市场监管局"]
+    assert split_table_units("市委督查室 市政府督查室", TABLE) == ["市委督查室", "市政府督查室"]
+    assert split_table_units("市发改委、 市规划和 自然资源局 市建委", TABLE) == [
+        "市发改委", "市规划和自然资源局", "市建委",
+    ]
+
+
+def test_unknown_wrapped_unit_joined_by_suffix_heuristic():
+    assert split_table_units("某某市新 能源集团 某区财政局", AliasTable(use_defaults=False)) == ["某某市新能源集团", "某区财政局"]
+
+
+def test_default_aliases():
+    for written, canonical in {
+        "区审管办（跑改办）": "区审管办",
+        "区审管办(跑改办)": "区审管办",
+        "区审管办（招管办）": "区审管办",
+        "区跑改办": "区审管办",
+        "区“跑改办”": "区审管办",
+        "区公安分局": "区公安局",
+        "人民银行萧山支行": "人行萧山支行",
+        "市卫生健康委员": "市卫生健康委",
+        "省发展改革委（省审改办）": "省发展改革委",
+        "区卫计局": "区卫健局",
+    }.items():
+        ref = TABLE.resolve(written)
+        assert (ref.name, ref.as_written, ref.known) == (canonical, written, True)
+
+
+def test_caller_aliases_override_defaults_and_unknowns_are_flagged():
+    table = AliasTable({"区跑改办": "区委改革办"})
+    assert table.resolve("区跑改办").name == "区委改革办"
+    ref = table.resolve("区大数据局")
+    assert (ref.name, ref.known) == ("区大数据局", False)
+
+
+def test_kind_and_level_guesses():
+    assert guess_kind("各镇街") == "collective"
+    assert guess_kind("区级有关部门") == "collective"
+    assert guess_kind("各区、县(市)政府及管委会") == "collective"
+    assert guess_kind("国网萧山供电公司") == "enterprise"
+    assert guess_kind("市华数集团") == "enterprise"
+    assert guess_kind("人行萧山支行") == "department"
+    assert guess_kind("益农镇") == "town"
+    assert guess_kind("区市场监管局") == "department"
+    assert [guess_level(n) for n in ("省编办", "市建委", "区数管局", "县审管办", "益农镇人民政府", "钱江海关")] == [
+        "province", "city", "district", "county", "town", None,
+    ]
