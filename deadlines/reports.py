@@ -1,0 +1,532 @@
+"""The monthly 督查通报 workbook: a pure builder from querysets to an openpyxl workbook.
+
+Supervisors print it and hand it to leaders, so every sheet is laid out like an office
+document: merged title row, the data-as-of line, frozen header, A4 landscape, the header
+repeated on every printed page, page numbers in the footer. Colour only where it means
+something: red for overdue, amber for due soon.
+
+"As of the month's end" means at 24:00 of its last day (Asia/Shanghai): a milestone due
+on or before that day and not done by then is overdue — so a `9月底前` item that is still
+open appears in September's 通报, which is what the office chases. Days overdue count to
+the first day of the next month (due 9-30, still open → 1 day).
+
+The layout helpers below (`style_header`, `setup_print`, fills, formats) are shared with
+the task-breakdown export in `tasks.breakdown`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from deadlines.models import Milestone
+from tasks.models import (
+    AssignmentRole,
+    Plan,
+    ProgressReport,
+    ReviewState,
+    Task,
+    TaskStatus,
+)
+
+# --- shared layout --------------------------------------------------------------------
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+PERCENT_FORMAT = "0.0%"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# The only colours: they carry meaning (and print as distinguishable greys too).
+RED_FILL = PatternFill("solid", fgColor="F4B6B6")  # overdue
+AMBER_FILL = PatternFill("solid", fgColor="FFE08A")  # due soon
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # neutral grey: marks the header only
+TITLE_FONT = Font(name="黑体", size=16, bold=True)
+HEADER_FONT = Font(name="黑体", size=11, bold=True)
+BODY_FONT = Font(name="宋体", size=10)
+NOTE_FONT = Font(name="宋体", size=10, color="333333")
+WRAP = Alignment(wrap_text=True, vertical="center")
+WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+FOOTER_PAGES = "第 &P 页，共 &N 页"
+HEADER_ROW = 3  # row 1 title, row 2 as-of line, row 3 the column headers
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    kind: str = "text"  # text / center / int / date / datetime / percent
+
+
+def setup_print(ws: Worksheet, columns: Sequence[Column], *, header_row: int = HEADER_ROW) -> None:
+    """Column widths, frozen header, A4 landscape fitted to the page width, print titles,
+    page numbers. Safe for write-only sheets when called before the first row."""
+    for i, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.7
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddFooter.center.text = FOOTER_PAGES
+    ws.evenFooter.center.text = FOOTER_PAGES
+
+
+def style_body_cell(cell, col: Column) -> None:
+    cell.font = BODY_FONT
+    cell.border = BORDER
+    cell.alignment = WRAP_CENTER if col.kind in ("center", "int", "date", "datetime", "percent") else WRAP
+    if col.kind == "date":
+        cell.number_format = DATE_FORMAT
+    elif col.kind == "datetime":
+        cell.number_format = DATETIME_FORMAT
+    elif col.kind == "percent":
+        cell.number_format = PERCENT_FORMAT
+
+
+def style_header_cell(cell) -> None:
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.border = BORDER
+    cell.alignment = WRAP_CENTER
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def local_now() -> dt.datetime:
+    return timezone.localtime()
+
+
+def fmt_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# --- data -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReportContext:
+    year: int
+    month: int
+    plan: Plan | None
+    month_end: dt.date  # data as of 24:00 of this day
+    generated_at: dt.datetime
+
+    @property
+    def day_after(self) -> dt.date:
+        return self.month_end + dt.timedelta(days=1)
+
+    @property
+    def next_month_range(self) -> tuple[dt.date, dt.date]:
+        return month_bounds(*next_month(self.year, self.month))
+
+    @property
+    def cutoff(self) -> dt.datetime:
+        """The first instant after the month, Asia/Shanghai: progress reported before it counts."""
+        return timezone.make_aware(dt.datetime.combine(self.day_after, dt.time.min))
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.plan) if self.plan else "全部计划"
+
+
+def scoped_tasks(plan: Plan | None) -> QuerySet[Task]:
+    tasks = Task.objects.all()
+    return tasks.filter(plan=plan) if plan is not None else tasks
+
+
+def open_at(milestones: QuerySet[Milestone], day: dt.date) -> QuerySet[Milestone]:
+    """Milestones not yet done at the end of `day` (a closed task closes its milestones)."""
+    return milestones.filter(Q(done_on__isnull=True) | Q(done_on__gt=day)).exclude(
+        task__completed_on__lte=day
+    )
+
+
+def overdue_milestones(ctx: ReportContext) -> QuerySet[Milestone]:
+    ms = Milestone.objects.filter(task__in=scoped_tasks(ctx.plan), due_on__lte=ctx.month_end)
+    return open_at(ms, ctx.month_end)
+
+
+def due_soon_milestones(ctx: ReportContext) -> QuerySet[Milestone]:
+    start, end = ctx.next_month_range
+    ms = Milestone.objects.filter(task__in=scoped_tasks(ctx.plan), due_on__gte=start, due_on__lte=end)
+    return open_at(ms, ctx.month_end)
+
+
+@dataclass
+class MilestoneRow:
+    milestone: Milestone
+    task: Task
+    lead: str
+    responsible: str
+    progress_text: str
+    progress_date: dt.date | None
+    confirmation: str
+    days_overdue: int
+
+
+def _latest_progress(task_ids: Iterable[int], cutoff: dt.datetime) -> dict[int, ProgressReport]:
+    latest: dict[int, ProgressReport] = {}
+    reports = (
+        ProgressReport.objects.filter(task_id__in=list(task_ids), created_at__lt=cutoff)
+        .exclude(review_state=ReviewState.RETURNED)
+        .order_by("task_id", "-created_at")
+    )
+    for r in reports:
+        latest.setdefault(r.task_id, r)
+    return latest
+
+
+def _confirmation(task: Task) -> str:
+    states = [f"{a.unit.name}：{a.get_state_display()}" for a in task.assignments.all()]
+    return "\n".join(states) if states else "未分工"
+
+
+def milestone_rows(milestones: QuerySet[Milestone], ctx: ReportContext) -> list[MilestoneRow]:
+    ms = list(
+        milestones.select_related("task__plan").prefetch_related("task__assignments__unit")
+    )
+    progress = _latest_progress({m.task_id for m in ms}, ctx.cutoff)
+    rows = []
+    for m in ms:
+        assignments = list(m.task.assignments.all())
+        leads = [a.unit.name for a in assignments if a.role == AssignmentRole.LEAD]
+        others = [a.unit.name for a in assignments if a.role == AssignmentRole.RESPONSIBLE]
+        report = progress.get(m.task_id)
+        rows.append(
+            MilestoneRow(
+                milestone=m,
+                task=m.task,
+                lead="、".join(leads),
+                responsible="、".join(others),
+                progress_text=report.text if report else "",
+                progress_date=timezone.localdate(report.created_at) if report else None,
+                confirmation=_confirmation(m.task),
+                days_overdue=max(0, (ctx.day_after - m.due_on).days),
+            )
+        )
+    # Grouped by lead unit (tasks without one last), then most overdue first.
+    rows.sort(key=lambda r: (r.lead == "", r.lead, r.milestone.due_on, r.task.plan_id, r.task.order))
+    return rows
+
+
+@dataclass
+class UnitStats:
+    name: str
+    led: int = 0
+    responsible: int = 0
+    done: int = 0  # on time
+    done_late: int = 0
+    in_progress: int = 0  # not done at month end (未启动 included)
+    overdue: int = 0  # not done and with an overdue milestone
+    rank: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.led + self.responsible
+
+    @property
+    def completion_rate(self) -> float | None:
+        return (self.done + self.done_late) / self.total if self.total else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        finished = self.done + self.done_late
+        return self.done / finished if finished else None
+
+
+def _task_outcome(task: Task, month_end: dt.date) -> str:
+    if task.completed_on is not None and task.completed_on <= month_end and task.is_closed:
+        return "done_late" if task.status == TaskStatus.DONE_LATE else "done"
+    return "open"
+
+
+def _count(stats: UnitStats, outcome: str, overdue: bool) -> None:
+    if outcome == "done":
+        stats.done += 1
+    elif outcome == "done_late":
+        stats.done_late += 1
+    else:
+        stats.in_progress += 1
+        if overdue:
+            stats.overdue += 1
+
+
+def unit_summary(ctx: ReportContext) -> tuple[list[UnitStats], UnitStats]:
+    """One row per unit with tasks in scope, ranked; and the totals over distinct tasks."""
+    overdue_ids = set(overdue_milestones(ctx).values_list("task_id", flat=True))
+    tasks = scoped_tasks(ctx.plan).filter(assignments__isnull=False).distinct()
+    tasks = tasks.prefetch_related("assignments__unit").only(
+        "id", "status", "completed_on", "plan_id"
+    )
+    per_unit: dict[int, UnitStats] = {}
+    total = UnitStats(name="合计（按任务去重）")
+    for task in tasks:
+        outcome = _task_outcome(task, ctx.month_end)
+        overdue = task.id in overdue_ids
+        roles_here = {a.role for a in task.assignments.all()}
+        total.led += AssignmentRole.LEAD in roles_here
+        total.responsible += AssignmentRole.LEAD not in roles_here
+        _count(total, outcome, overdue)
+        seen: set[int] = set()
+        for a in sorted(task.assignments.all(), key=lambda a: a.role != AssignmentRole.LEAD):
+            if a.unit_id in seen:
+                continue
+            seen.add(a.unit_id)
+            s = per_unit.setdefault(a.unit_id, UnitStats(name=a.unit.name))
+            if a.role == AssignmentRole.LEAD:
+                s.led += 1
+            else:
+                s.responsible += 1
+            _count(s, outcome, overdue)
+    units = sorted(per_unit.values(), key=_rank_key)
+    previous, rank = None, 0
+    for i, s in enumerate(units, start=1):
+        key = _rank_key(s)[:3]
+        if key != previous:
+            rank, previous = i, key
+        s.rank = rank
+    return units, total
+
+
+def _rank_key(s: UnitStats) -> tuple:
+    return (
+        -(s.completion_rate or 0.0),
+        -(s.on_time_rate or 0.0),
+        s.overdue,
+        s.name,
+    )
+
+
+# --- sheets ---------------------------------------------------------------------------
+
+
+def _title_rows(ws: Worksheet, columns: Sequence[Column], title: str, subtitle: str) -> None:
+    last = get_column_letter(len(columns))
+    ws["A1"] = title
+    ws["A1"].font = TITLE_FONT
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 32
+    ws["A2"] = subtitle
+    ws["A2"].font = NOTE_FONT
+    ws["A2"].alignment = Alignment(horizontal="left", vertical="center")
+    ws.merge_cells(f"A2:{last}2")
+    ws.row_dimensions[2].height = 20
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=i, value=col.header)
+        style_header_cell(cell)
+    ws.row_dimensions[HEADER_ROW].height = 30
+
+
+def _table_sheet(
+    wb: Workbook,
+    name: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str,
+    subtitle: str,
+    fills: dict[int, PatternFill] | None = None,
+) -> Worksheet:
+    """A printed table: `fills` colours whole columns (by 1-based index) of every data row."""
+    ws = wb.create_sheet(name)
+    setup_print(ws, columns)
+    _title_rows(ws, columns, title, subtitle)
+    r = HEADER_ROW
+    for r, values in enumerate(rows, start=HEADER_ROW + 1):
+        for c, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            style_body_cell(cell, col)
+            if fills and c in fills:
+                cell.fill = fills[c]
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(r, HEADER_ROW)}"
+    return ws
+
+
+SUMMARY_COLUMNS = (
+    Column("序号", 6, "int"),
+    Column("单位", 24),
+    Column("牵头任务数", 10, "int"),
+    Column("责任任务数", 10, "int"),
+    Column("按时完成", 10, "int"),
+    Column("逾期完成", 10, "int"),
+    Column("推进中", 10, "int"),
+    Column("逾期未完成", 11, "int"),
+    Column("完成率", 10, "percent"),
+    Column("按时完成率", 11, "percent"),
+    Column("排名", 8, "int"),
+)
+
+MILESTONE_COLUMNS = (
+    Column("序号", 6, "int"),
+    Column("计划（文号）", 24),
+    Column("任务编号", 8, "center"),
+    Column("任务内容", 44),
+    Column("牵头单位", 16),
+    Column("责任单位", 18),
+    Column("时间节点", 14),
+    Column("截止日期", 12, "date"),
+    Column("逾期天数", 9, "int"),
+    Column("最新进展", 40),
+    Column("进展日期", 12, "date"),
+    Column("签收情况", 22),
+)
+DUE_SOON_COLUMNS = tuple(
+    Column("距截止天数", 10, "int") if c.header == "逾期天数" else c for c in MILESTONE_COLUMNS
+)
+
+
+def _summary_sheet(wb: Workbook, ctx: ReportContext, heading: str, subtitle: str) -> None:
+    units, total = unit_summary(ctx)
+    rows = [
+        [i, s.name, s.led, s.responsible, s.done, s.done_late, s.in_progress, s.overdue,
+         s.completion_rate, s.on_time_rate, s.rank]
+        for i, s in enumerate(units, start=1)
+    ]
+    ws = _table_sheet(wb, "汇总", SUMMARY_COLUMNS, rows, title=heading, subtitle=subtitle)
+    # Only units with something overdue are red: the figure a leader should look at.
+    for r, s in enumerate(units, start=HEADER_ROW + 1):
+        if s.overdue:
+            ws.cell(row=r, column=8).fill = RED_FILL
+    # the totals row stays outside the autofilter range so sorting never moves it
+    r = HEADER_ROW + len(units) + 1
+    values = ["", total.name, total.led, total.responsible, total.done, total.done_late,
+              total.in_progress, total.overdue, total.completion_rate, total.on_time_rate, ""]
+    for c, (col, value) in enumerate(zip(SUMMARY_COLUMNS, values, strict=True), start=1):
+        cell = ws.cell(row=r, column=c, value=value)
+        style_body_cell(cell, col)
+        cell.font = Font(name="黑体", size=10, bold=True)
+
+
+def _plan_label(plan: Plan) -> str:
+    return f"{plan.title}\n（{plan.doc_number}）" if plan.doc_number else plan.title
+
+
+def _milestone_values(i: int, row: MilestoneRow, days: int) -> list[Any]:
+    m = row.milestone
+    phrase = m.phrase or ""
+    if m.is_extended:
+        phrase = f"{phrase}\n（已延期，原定 {m.original_due_on:%Y-%m-%d}）".strip()
+    return [
+        i,
+        _plan_label(row.task.plan),
+        row.task.number,
+        row.task.title if not row.task.text else row.task.text,
+        row.lead,
+        row.responsible,
+        phrase,
+        m.due_on,
+        days,
+        row.progress_text,
+        row.progress_date,
+        row.confirmation,
+    ]
+
+
+def build_supervision_workbook(
+    *, year: int, month: int, plan: Plan | None = None, generated_at: dt.datetime | None = None
+) -> Workbook:
+    _, month_end = month_bounds(year, month)
+    ctx = ReportContext(year, month, plan, month_end, generated_at or local_now())
+    gen = timezone.localtime(ctx.generated_at) if timezone.is_aware(ctx.generated_at) else ctx.generated_at
+    subtitle = (
+        f"范围：{ctx.scope_label}　　数据截至：{fmt_date(month_end)}24时　　"
+        f"生成时间：{gen:%Y-%m-%d %H:%M}"
+    )
+    wb = Workbook()
+    wb.remove(wb.active)
+    base = f"{year}年{month}月 “最多跑一次”改革任务督查通报"
+    _summary_sheet(wb, ctx, f"{base}（汇总）", subtitle)
+
+    overdue = milestone_rows(overdue_milestones(ctx), ctx)
+    _table_sheet(
+        wb, "逾期事项", MILESTONE_COLUMNS,
+        [_milestone_values(i, r, r.days_overdue) for i, r in enumerate(overdue, start=1)],
+        title=f"{base}（逾期事项）", subtitle=subtitle, fills={8: RED_FILL, 9: RED_FILL},
+    )
+    start, end = ctx.next_month_range
+    soon = milestone_rows(due_soon_milestones(ctx), ctx)
+    _table_sheet(
+        wb, "临期事项", DUE_SOON_COLUMNS,
+        [_milestone_values(i, r, (r.milestone.due_on - month_end).days) for i, r in enumerate(soon, start=1)],
+        title=f"{base}（临期事项：{start.month}月到期）", subtitle=subtitle, fills={8: AMBER_FILL, 9: AMBER_FILL},
+    )
+    _notes_sheet(wb, ctx, base, subtitle)
+    wb.active = 0
+    wb.properties.title = base
+    wb.properties.creator = "改革任务督办"
+    return wb
+
+
+NOTES_COLUMNS = (Column("项目", 22), Column("说明", 100))
+
+
+def _notes(ctx: ReportContext) -> list[tuple[str, str]]:
+    end = fmt_date(ctx.month_end)
+    start, stop = ctx.next_month_range
+    return [
+        ("统计范围", f"{ctx.scope_label}中已分工到单位的工作任务（含子任务）。"),
+        ("数据截至", f"{end}24时（北京时间）。此后报送的进展、办结不计入本通报。"),
+        ("生成时间", f"{timezone.localtime(ctx.generated_at) if timezone.is_aware(ctx.generated_at) else ctx.generated_at:%Y-%m-%d %H:%M}"),
+        ("日历", "日期均为公历、北京时间（Asia/Shanghai）；逾期天数、距截止天数按自然日计算，不扣除节假日。"),
+        ("牵头任务数", "该单位作为牵头单位的任务数。"),
+        ("责任任务数", "该单位作为责任（配合）单位、且不牵头的任务数。一项任务可同时计入多个单位。"),
+        ("按时完成", f"{end}前已办结、且未晚于最后一个时间节点完成的任务数。"),
+        ("逾期完成", f"{end}前已办结、但晚于时间节点完成的任务数。"),
+        ("推进中", f"截至{end}尚未办结的任务数（含未启动、逾期未完成）。"),
+        ("逾期未完成", f"截至{end}尚未办结、且至少有一个时间节点已过截止日期仍未完成的任务数。"),
+        ("完成率", "（按时完成 + 逾期完成）÷（牵头任务数 + 责任任务数）。"),
+        ("按时完成率", "按时完成 ÷（按时完成 + 逾期完成）；尚无办结任务的单位为空。"),
+        ("排名", "依次按完成率、按时完成率从高到低，逾期未完成数从少到多排列；三项相同者并列。"),
+        ("合计", "按任务去重统计：多个单位共同承担的任务只计一次；“牵头任务数”为有牵头单位的任务，"
+                 "“责任任务数”为只有责任单位的任务。"),
+        ("逾期事项", f"截止日期不晚于{end}、且到{end}24时仍未完成的时间节点（任务已办结的除外），"
+                 "按牵头单位分组排列。逾期天数 = 次月1日 − 截止日期。"),
+        ("临期事项", f"截止日期在{fmt_date(start)}至{fmt_date(stop)}之间、截至{end}尚未完成的时间节点。"
+                 f"距截止天数自{end}起算。"),
+        ("时间节点", "原文中的时限表述；经批准延期的节点注明原定日期。"),
+        ("最新进展", f"{end}24时前报送、未被退回的最近一次进展。"),
+        ("颜色", "红色：逾期；黄色：临期。其余不着色。"),
+    ]
+
+
+def _notes_sheet(wb: Workbook, ctx: ReportContext, base: str, subtitle: str) -> None:
+    _table_sheet(wb, "说明", NOTES_COLUMNS, _notes(ctx), title=f"{base}（说明）", subtitle=subtitle)
+
+
+def write_supervision_report(
+    fileobj: IO[bytes], *, year: int, month: int, plan: Plan | None = None,
+    generated_at: dt.datetime | None = None,
+) -> None:
+    """The monthly 督查通报 for `year`-`month`, data as of the month's last day, into `fileobj`."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"月份应在 1–12 之间：{month}")
+    build_supervision_workbook(year=year, month=month, plan=plan, generated_at=generated_at).save(fileobj)
+
+
+__all__ = [
+    "AMBER_FILL", "BORDER", "Column", "DATE_FORMAT", "FOOTER_PAGES", "RED_FILL", "build_supervision_workbook",
+    "setup_print", "style_body_cell", "style_header_cell", "write_supervision_report",
+]
