@@ -1,0 +1,29 @@
+"""Generic task tables with 牵头单位 / 责任单位 / 完成时限 columns (tab-separated text)."""
+
+from tasks.importers import parse_plan
+from tests.tasks.importer_helpers import names
+
+TABLE = "\n".join([
+    "2021年某区工作要点",
+    "附件：任务表",
+    "序号\t工作任务\t牵头单位\t责任单位\t完成时限",
+    "1\t建设甲平台，\t区数管局\t区财政局\t长期坚持",
+    "\t完成乙。\t\t\t",
+    "序号\t工作任务\t牵头单位\t责任单位\t完成时限\t",
+    "2\t丙。\t区发改局 区财政局\t各镇街\t2021年12月15日前",
+])
+
+
+def test_generic_table_columns_and_wrapped_row():
+    plan = parse_plan(TABLE)
+    assert [i.number for i in plan.items] == ["1", "2"]  # the repeated header is not a row
+    first, second = plan.items
+    assert first.source == "table" and first.ref == "T1"
+    assert first.text == "建设甲平台，完成乙。"  # continuation line merged into its row
+    assert names(first.lead_units) == ["区数管局"]
+    assert names(first.responsible_units) == ["区数管局", "区财政局"]
+    assert first.deadlines == [] and first.unresolved == ["长期坚持"]
+    assert names(second.lead_units) == ["区发改局", "区财政局"]  # every unit of the 牵头单位 column leads
+    assert names(second.responsible_units) == ["区发改局", "区财政局", "各镇街"]
+    assert [(d.date.isoformat(), d.phrase, d.what) for d in second.deadlines] == [("2021-12-15", "2021年12月15日前", "丙")]
+    assert plan.meta.year == 2021
