@@ -1,5 +1,9 @@
 from django.urls import path
 
+from . import dashboard_views
+
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard_views.index, name="index"),
+]

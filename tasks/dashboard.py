@@ -1,0 +1,323 @@
+"""The supervisor dashboard's figures: per plan, per unit, overdue by month.
+
+Every figure is a conditional COUNT grouped in the database, so the page costs
+the same handful of queries for 50 tasks or 100,000. Only top-level tasks
+count (parent is null): sub-tasks split one item of a plan by responsibility
+annotation and would count the same work twice.
+
+A task counts for a unit when the unit has an assignment on it (lead or
+responsible). (task, unit) is unique (`assignment_one_per_task_unit`), so
+counting assignment rows counts distinct tasks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, DateField, Q, Value
+from django.db.models.functions import Greatest, TruncMonth
+from django.urls import NoReverseMatch, reverse
+
+from deadlines.models import Milestone
+from departments.models import Unit
+from tasks.models import AssignmentRole, Plan, TaskFlag, TaskStatus, WarningLevel
+
+CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
+MONTHS_SHOWN = 12
+
+
+def _tally(prefix: str = "", extra: Q | None = None) -> dict:
+    """Conditional counts over tasks reached through `prefix` ("" on Task, "task__" on Assignment…)."""
+
+    def q(**kwargs) -> Q:
+        cond = Q(**{f"{prefix}{k}": v for k, v in kwargs.items()})
+        return cond & extra if extra is not None else cond
+
+    count_on = f"{prefix}pk" if prefix else "pk"
+    return {
+        "assigned": Count(count_on, filter=q(parent__isnull=True)),
+        "done": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.DONE)),
+        "done_late": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.DONE_LATE)),
+        "in_progress": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.IN_PROGRESS)),
+        "not_started": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.NOT_STARTED)),
+        # overdue = still open and flagged; a closed task's stale flag does not count
+        "overdue": Count(
+            count_on, filter=q(parent__isnull=True, flag=TaskFlag.OVERDUE) & ~q(status__in=CLOSED)
+        ),
+        "due_soon": Count(
+            count_on, filter=q(parent__isnull=True, flag=TaskFlag.DUE_SOON) & ~q(status__in=CLOSED)
+        ),
+    }
+
+
+@dataclass
+class Tally:
+    assigned: int = 0
+    done: int = 0
+    done_late: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    links: dict[str, str] = field(default_factory=dict, repr=False)  # figure -> filtered task list
+
+    @property
+    def closed(self) -> int:
+        return self.done + self.done_late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """done / (done + done late); None when nothing is closed yet (shown as —)."""
+        return self.done / self.closed if self.closed else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.closed / self.assigned if self.assigned else None
+
+    def add(self, other: Tally) -> None:
+        for name in ("assigned", "done", "done_late", "in_progress", "not_started", "overdue", "due_soon"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def on_time_pct(self) -> str:
+        return _pct(self.on_time_rate)
+
+    @property
+    def completion_pct(self) -> str:
+        return _pct(self.completion_rate)
+
+    @property
+    def open_other(self) -> int:
+        """Open and not overdue: the grey part of the bar."""
+        return self.in_progress + self.not_started - self.overdue
+
+    @property
+    def bar(self) -> dict[str, str]:
+        """Widths (% of assigned, as CSS strings: templates would localise a float) of the stacked bar."""
+        parts = {"done": self.done, "done_late": self.done_late, "overdue": self.overdue, "open": self.open_other}
+        return {k: f"{100 * v / self.assigned:.2f}" if self.assigned else "0" for k, v in parts.items()}
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{100 * rate:.1f}%"
+
+
+TALLY_FIELDS = ("assigned", "done", "done_late", "in_progress", "not_started", "overdue", "due_soon")
+
+
+@dataclass
+class PlanRow(Tally):
+    plan_id: int = 0
+    title: str = ""
+    year: int = 0
+    doc_number: str = ""
+
+
+@dataclass
+class UnitRow(Tally):
+    unit_id: int = 0
+    name: str = ""
+    lead: int = 0
+    responsible: int = 0
+    rank: int = 0
+
+
+@dataclass
+class MonthBar:
+    month: dt.date
+    count: int
+    label: str
+    due_after: dt.date | None
+    due_before: dt.date
+    url: str = ""
+    # SVG geometry, computed once the tallest bar is known (see _layout)
+    x: int = 0
+    y: int = 0
+    height: int = 0
+
+
+@dataclass
+class Dashboard:
+    as_of: dt.date
+    plan: PlanRow | None
+    plans: list[PlanRow]
+    units: list[UnitRow]
+    months: list[MonthBar]
+    total: Tally = field(default_factory=Tally)
+
+    @property
+    def month_max(self) -> int:
+        return max((m.count for m in self.months), default=0)
+
+
+def plan_rows() -> list[PlanRow]:
+    """Every plan, with the tallies of its top-level tasks (plans without tasks show zeros)."""
+    rows = (
+        Plan.objects.annotate(**_tally("tasks__"))
+        .values("pk", "title", "year", "doc_number", *TALLY_FIELDS)
+        .order_by("-year", "title")
+    )
+    return [PlanRow(plan_id=r.pop("pk"), **r) for r in rows]
+
+
+def unit_rows(*, plan_id: int | None = None) -> list[UnitRow]:
+    """Units with at least one top-level task (in the plan, if given), ranked."""
+    extra = Q(assignments__task__plan_id=plan_id) if plan_id else None
+    in_scope = Q(assignments__task__parent__isnull=True) & (extra if extra is not None else Q())
+    rows = (
+        Unit.objects.annotate(
+            **_tally("assignments__task__", extra),
+            lead=Count("assignments", filter=in_scope & Q(assignments__role=AssignmentRole.LEAD)),
+            responsible=Count("assignments", filter=in_scope & Q(assignments__role=AssignmentRole.RESPONSIBLE)),
+        )
+        .filter(assigned__gt=0)
+        .values("pk", "name", "lead", "responsible", *TALLY_FIELDS)
+        .order_by()
+    )
+    return rank([UnitRow(unit_id=r.pop("pk"), **r) for r in rows])
+
+
+def rank(rows: list[UnitRow]) -> list[UnitRow]:
+    """On-time rate first, then completion rate; units with nothing closed yet come last.
+    Equal keys share a rank (1, 2, 2, 4)."""
+
+    def key(r: UnitRow):
+        return (r.on_time_rate is None, -(r.on_time_rate or 0), -(r.completion_rate or 0))
+
+    rows.sort(key=lambda r: (*key(r), r.name))
+    previous = None
+    for position, row in enumerate(rows, start=1):
+        if key(row) != previous:
+            row.rank = position
+            previous = key(row)
+        else:
+            row.rank = rows[position - 2].rank
+    return rows
+
+
+def _month_start(day: dt.date, shift: int = 0) -> dt.date:
+    months = day.year * 12 + day.month - 1 + shift
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[MonthBar]:
+    """Overdue top-level tasks by the month their overdue milestone fell due, the last 12 months;
+    older ones are folded into the first bar. A task late on milestones of two months counts in both."""
+    first = _month_start(as_of, -(MONTHS_SHOWN - 1))
+    milestones = Milestone.objects.filter(
+        done_on__isnull=True,
+        due_on__lt=as_of,
+        task__parent__isnull=True,
+        task__flag=TaskFlag.OVERDUE,
+    ).exclude(task__status__in=CLOSED)
+    if plan_id:
+        milestones = milestones.filter(task__plan_id=plan_id)
+    counted = dict(
+        milestones.annotate(
+            bucket=Greatest(TruncMonth("due_on"), Value(first), output_field=DateField())
+        )
+        .values("bucket")
+        .annotate(n=Count("task", distinct=True))
+        .values_list("bucket", "n")
+        .order_by()
+    )
+    counted = {(b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10])): n for b, n in counted.items()}
+    bars = []
+    for i in range(MONTHS_SHOWN):
+        month = _month_start(first, i)
+        end = _month_start(month, 1) - dt.timedelta(days=1)
+        bars.append(
+            MonthBar(
+                month=month,
+                count=counted.get(month, 0),
+                label=f"{month.month}月及以前" if i == 0 else f"{month.month}月",
+                due_after=month if i else None,
+                due_before=min(end, as_of - dt.timedelta(days=1)),
+            )
+        )
+    return bars
+
+
+def build(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
+    """Everything the page shows, in four queries whatever the number of plans, units or tasks."""
+    plans = plan_rows()
+    selected = next((p for p in plans if p.plan_id == plan_id), None)
+    total = Tally()
+    for p in [selected] if selected else plans:
+        total.add(p)
+    scope = selected.plan_id if selected else None
+    board = Dashboard(
+        as_of=as_of,
+        plan=selected,
+        plans=plans,
+        units=unit_rows(plan_id=scope),
+        months=overdue_by_month(as_of=as_of, plan_id=scope),
+        total=total,
+    )
+    _link(board, scope)
+    _layout(board.months)
+    return board
+
+
+CHART_SLOT, CHART_TOP, CHART_BASE = 50, 24, 180  # px in the SVG's viewBox (600 × 210)
+
+
+def _layout(bars: list[MonthBar]) -> None:
+    tallest = max((b.count for b in bars), default=0) or 1
+    for i, bar in enumerate(bars):
+        bar.height = round((CHART_BASE - CHART_TOP) * bar.count / tallest)
+        bar.x = i * CHART_SLOT
+        bar.y = CHART_BASE - bar.height
+
+
+def _link(board: Dashboard, scope: int | None) -> None:
+    base = task_list_base()
+    for row in board.plans:
+        row.links = figure_links(base, plan_id=row.plan_id)
+    board.total.links = figure_links(base, plan_id=scope)
+    for row in board.units:
+        row.links = figure_links(base, plan_id=scope, unit_id=row.unit_id)
+    for bar in board.months:
+        bar.url = task_list_url(
+            base, plan=scope, warning=WarningLevel.RED, due_after=bar.due_after, due_before=bar.due_before
+        )
+
+
+# --- links into the task list (tasks/filters.py TaskFilter's parameter names) ----------------------
+
+def task_list_base() -> str:
+    try:
+        return reverse("tasks:list")
+    except NoReverseMatch:  # the list page is not wired yet: its prefix is fixed in reformtracker/urls.py
+        return "/tasks/"
+
+
+def task_list_url(base: str, **params) -> str:
+    """The task list filtered by `params`; empty values are left out."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{base}?{query}" if query else base
+
+
+# What each figure means as TaskFilter parameters. "overdue" is warning=red: open *and* flagged
+# overdue, exactly the dashboard's definition (flag=overdue alone would include stale closed tasks).
+FIGURE_FILTERS = {
+    "assigned": {},
+    "done": {"status": TaskStatus.DONE},
+    "done_late": {"status": TaskStatus.DONE_LATE},
+    "in_progress": {"status": TaskStatus.IN_PROGRESS},
+    "not_started": {"status": TaskStatus.NOT_STARTED},
+    "overdue": {"warning": WarningLevel.RED},
+    "due_soon": {"flag": TaskFlag.DUE_SOON},
+    "lead": {"role": AssignmentRole.LEAD},
+    "responsible": {"role": AssignmentRole.RESPONSIBLE},
+}
+
+
+def figure_links(base: str, *, plan_id: int | None = None, unit_id: int | None = None) -> dict[str, str]:
+    return {
+        figure: task_list_url(base, plan=plan_id, unit=unit_id, **params)
+        for figure, params in FIGURE_FILTERS.items()
+    }
+

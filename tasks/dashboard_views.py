@@ -1,0 +1,51 @@
+"""督查看板: read-only figures for supervisors and the office; liaisons get 403."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from departments import roles
+from tasks import dashboard
+
+CALENDAR_WARNING = "deadlines/_calendar_warning.html"
+
+
+def _optional_template(name: str) -> str | None:
+    """The calendar fallback warning belongs to the deadlines app; until it exists the page goes without."""
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+@require_safe
+@login_required
+def index(request):
+    user = request.user
+    if not (roles.is_office(user) or roles.is_supervisor(user)):
+        raise PermissionDenied("督查看板仅对督查室和改革办开放")
+    plan_id, error = _plan_param(request.GET.get("plan", ""))
+    board = dashboard.build(as_of=timezone.localdate(), plan_id=plan_id)
+    if plan_id and board.plan is None:
+        error = "所选计划不存在，已显示全部计划。"
+    return render(
+        request,
+        "dashboard/index.html",
+        {"board": board, "error": error, "calendar_warning": _optional_template(CALENDAR_WARNING)},
+    )
+
+
+def _plan_param(raw: str) -> tuple[int | None, str]:
+    raw = raw.strip()
+    if not raw:
+        return None, ""
+    if not raw.isdigit():
+        return None, "计划参数无效，已显示全部计划。"
+    return int(raw), ""
