@@ -1,5 +1,12 @@
 from django.urls import path
 
+from . import import_views as views
+
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("done/<int:plan_id>/", views.done, name="done"),
+    path("<str:token>/", views.preview, name="preview"),
+    path("<str:token>/cancel/", views.cancel, name="cancel"),
+]
