@@ -1,7 +1,8 @@
 """The supervisor dashboard's figures: per plan, per unit, overdue by month.
 
-Every figure is a conditional COUNT grouped in the database, so the page costs
-the same handful of queries for 50 tasks or 100,000. Only top-level tasks
+Every figure comes from a COUNT grouped in the database by (plan or unit,
+status, flag), folded into tallies in Python: the page costs the same handful
+of queries, returning a few hundred rows at most, for 50 tasks or 100,000. Only top-level tasks
 count (parent is null): sub-tasks split one item of a plan by responsibility
 annotation and would count the same work twice.
 
@@ -16,40 +17,35 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, DateField, Q, Value
+from django.db.models import Count, DateField, Value
 from django.db.models.functions import Greatest, TruncMonth
 from django.urls import NoReverseMatch, reverse
 
 from deadlines.models import Milestone
 from departments.models import Unit
-from tasks.models import AssignmentRole, Plan, TaskFlag, TaskStatus, WarningLevel
+from tasks.models import Assignment, AssignmentRole, Plan, Task, TaskFlag, TaskStatus, WarningLevel
 
 CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 MONTHS_SHOWN = 12
 
 
-def _tally(prefix: str = "", extra: Q | None = None) -> dict:
-    """Conditional counts over tasks reached through `prefix` ("" on Task, "task__" on Assignment…)."""
-
-    def q(**kwargs) -> Q:
-        cond = Q(**{f"{prefix}{k}": v for k, v in kwargs.items()})
-        return cond & extra if extra is not None else cond
-
-    count_on = f"{prefix}pk" if prefix else "pk"
-    return {
-        "assigned": Count(count_on, filter=q(parent__isnull=True)),
-        "done": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.DONE)),
-        "done_late": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.DONE_LATE)),
-        "in_progress": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.IN_PROGRESS)),
-        "not_started": Count(count_on, filter=q(parent__isnull=True, status=TaskStatus.NOT_STARTED)),
+def _fold(tally: Tally, status: str, flag: str, n: int) -> None:
+    """Add `n` tasks of one (status, flag) group to `tally`."""
+    tally.assigned += n
+    if status == TaskStatus.DONE:
+        tally.done += n
+    elif status == TaskStatus.DONE_LATE:
+        tally.done_late += n
+    else:
+        if status == TaskStatus.IN_PROGRESS:
+            tally.in_progress += n
+        else:
+            tally.not_started += n
         # overdue = still open and flagged; a closed task's stale flag does not count
-        "overdue": Count(
-            count_on, filter=q(parent__isnull=True, flag=TaskFlag.OVERDUE) & ~q(status__in=CLOSED)
-        ),
-        "due_soon": Count(
-            count_on, filter=q(parent__isnull=True, flag=TaskFlag.DUE_SOON) & ~q(status__in=CLOSED)
-        ),
-    }
+        if flag == TaskFlag.OVERDUE:
+            tally.overdue += n
+        elif flag == TaskFlag.DUE_SOON:
+            tally.due_soon += n
 
 
 @dataclass
@@ -77,7 +73,7 @@ class Tally:
         return self.closed / self.assigned if self.assigned else None
 
     def add(self, other: Tally) -> None:
-        for name in ("assigned", "done", "done_late", "in_progress", "not_started", "overdue", "due_soon"):
+        for name in TALLY_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
@@ -154,29 +150,41 @@ class Dashboard:
 
 def plan_rows() -> list[PlanRow]:
     """Every plan, with the tallies of its top-level tasks (plans without tasks show zeros)."""
-    rows = (
-        Plan.objects.annotate(**_tally("tasks__"))
-        .values("pk", "title", "year", "doc_number", *TALLY_FIELDS)
-        .order_by("-year", "title")
+    rows = {
+        p["pk"]: PlanRow(plan_id=p["pk"], title=p["title"], year=p["year"], doc_number=p["doc_number"])
+        for p in Plan.objects.order_by("-year", "title").values("pk", "title", "year", "doc_number")
+    }
+    # One row per (plan, status, flag): a few dozen rows whatever the number of tasks.
+    groups = (
+        Task.objects.top_level()
+        .values_list("plan_id", "status", "flag")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    return [PlanRow(plan_id=r.pop("pk"), **r) for r in rows]
+    for plan_id, status, flag, n in groups:
+        _fold(rows[plan_id], status, flag, n)
+    return list(rows.values())
 
 
 def unit_rows(*, plan_id: int | None = None) -> list[UnitRow]:
     """Units with at least one top-level task (in the plan, if given), ranked."""
-    extra = Q(assignments__task__plan_id=plan_id) if plan_id else None
-    in_scope = Q(assignments__task__parent__isnull=True) & (extra if extra is not None else Q())
-    rows = (
-        Unit.objects.annotate(
-            **_tally("assignments__task__", extra),
-            lead=Count("assignments", filter=in_scope & Q(assignments__role=AssignmentRole.LEAD)),
-            responsible=Count("assignments", filter=in_scope & Q(assignments__role=AssignmentRole.RESPONSIBLE)),
-        )
-        .filter(assigned__gt=0)
-        .values("pk", "name", "lead", "responsible", *TALLY_FIELDS)
-        .order_by()
-    )
-    return rank([UnitRow(unit_id=r.pop("pk"), **r) for r in rows])
+    assignments = Assignment.objects.filter(task__parent__isnull=True)
+    if plan_id:
+        assignments = assignments.filter(task__plan_id=plan_id)
+    # Grouped by (unit, role, status, flag): at most units × 2 × 4 × 3 rows. Plain COUNT(*) over
+    # four keys is markedly cheaper on 300,000+ assignments than nine COUNT(…) FILTER columns.
+    groups = assignments.values_list("unit_id", "role", "task__status", "task__flag").annotate(n=Count("pk")).order_by()
+    rows: dict[int, UnitRow] = {}
+    for unit_id, role, status, flag, n in groups:
+        row = rows.setdefault(unit_id, UnitRow(unit_id=unit_id))
+        _fold(row, status, flag, n)
+        if role == AssignmentRole.LEAD:
+            row.lead += n
+        else:
+            row.responsible += n
+    for unit_id, name in Unit.objects.filter(pk__in=rows).values_list("pk", "name"):
+        rows[unit_id].name = name
+    return rank(list(rows.values()))
 
 
 def rank(rows: list[UnitRow]) -> list[UnitRow]:
@@ -241,7 +249,7 @@ def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[Mont
 
 
 def build(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
-    """Everything the page shows, in four queries whatever the number of plans, units or tasks."""
+    """Everything the page shows, in five queries whatever the number of plans, units or tasks."""
     plans = plan_rows()
     selected = next((p for p in plans if p.plan_id == plan_id), None)
     total = Tally()

@@ -1,0 +1,236 @@
+"""督查看板: who may see it, what each figure counts, where each figure links, and its query budget."""
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from fixtures.generate import generate_dataset
+from tasks import dashboard
+from tasks.dashboard_views import _optional_template
+from tasks.filters import TaskFilter
+from tasks.models import AssignmentRole, TaskFlag, TaskStatus
+from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2026, 6, 15)
+URL = "/dashboard/"
+
+
+def make_task(plan, unit, *, status=TaskStatus.IN_PROGRESS, flag="", role=AssignmentRole.LEAD, parent=None):
+    task = TaskFactory(plan=plan, status=status, flag=flag, parent=parent)
+    AssignmentFactory(task=task, unit=unit, role=role)
+    return task
+
+
+@pytest.fixture
+def scene(unit_a, unit_b):
+    """unit_a: done, done late, overdue in progress, not started, and a done sub-task that must not count;
+    unit_b: one done task as lead, and responsible on unit_a's done task."""
+    plan = PlanFactory(title="2026年深化改革工作要点")
+    other = PlanFactory(title="2026年营商环境实施方案")
+    done = make_task(plan, unit_a, status=TaskStatus.DONE)
+    AssignmentFactory(task=done, unit=unit_b, role=AssignmentRole.RESPONSIBLE)
+    make_task(plan, unit_a, status=TaskStatus.DONE_LATE, role=AssignmentRole.RESPONSIBLE)
+    late = make_task(plan, unit_a, status=TaskStatus.IN_PROGRESS, flag=TaskFlag.OVERDUE)
+    make_task(plan, unit_a, status=TaskStatus.NOT_STARTED, flag=TaskFlag.DUE_SOON)
+    make_task(plan, unit_a, status=TaskStatus.DONE, parent=late)  # sub-task
+    make_task(other, unit_b, status=TaskStatus.DONE)
+    return {"plan": plan, "other": other, "late": late}
+
+
+def rows_by_name(board):
+    return {row.name: row for row in board.units}
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+def test_supervisor_and_office_see_the_dashboard(client, supervisor, office):
+    for user in (supervisor, office):
+        client.force_login(user)
+        page = client.get(URL)
+        assert page.status_code == 200
+        assert "督查看板" in page.content.decode()
+
+
+def test_liaison_gets_403(client, liaison_a):
+    client.force_login(liaison_a)
+    assert client.get(URL).status_code == 403
+
+
+def test_user_without_a_role_gets_403(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password="pw-123456"))
+    assert client.get(URL).status_code == 403
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_dashboard_is_read_only(client, supervisor):
+    client.force_login(supervisor)
+    assert client.post(URL).status_code == 405
+
+
+def test_url_name_is_dashboard_index():
+    assert reverse("dashboard:index") == URL
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+def test_unit_figures_count_top_level_tasks_by_status(scene, unit_a, unit_b):
+    a = rows_by_name(dashboard.build(as_of=AS_OF))[unit_a.name]
+    assert (a.assigned, a.done, a.done_late, a.in_progress, a.not_started) == (4, 1, 1, 1, 1)
+    assert (a.overdue, a.due_soon) == (1, 1)
+    assert (a.lead, a.responsible) == (3, 1)
+    assert a.on_time_pct == "50.0%" and a.completion_pct == "50.0%"
+
+
+def test_a_unit_counts_tasks_where_it_is_only_responsible(scene, unit_b):
+    b = rows_by_name(dashboard.build(as_of=AS_OF))[unit_b.name]
+    assert (b.assigned, b.lead, b.responsible, b.done) == (2, 1, 1, 2)
+
+
+def test_ranking_is_on_time_rate_then_completion(scene, unit_a, unit_b):
+    unit_c = UnitFactory(name="区教育局")
+    make_task(scene["plan"], unit_c, status=TaskStatus.DONE)
+    make_task(scene["plan"], unit_c, status=TaskStatus.IN_PROGRESS)
+    unit_d = UnitFactory(name="区民政局")
+    make_task(scene["plan"], unit_d, status=TaskStatus.NOT_STARTED)
+    ranked = [(r.name, r.rank) for r in dashboard.build(as_of=AS_OF).units]
+    # b and c both 100% on time; b completed everything. d has nothing closed: last, rate shown as —.
+    assert ranked == [(unit_b.name, 1), ("区教育局", 2), (unit_a.name, 3), ("区民政局", 4)]
+    assert rows_by_name(dashboard.build(as_of=AS_OF))["区民政局"].on_time_pct == "—"
+
+
+def test_equal_figures_share_a_rank():
+    rows = [dashboard.UnitRow(name=n, assigned=2, done=1, done_late=0, in_progress=1) for n in "甲乙"]
+    rows.append(dashboard.UnitRow(name="丙", assigned=1, done=0, done_late=1))
+    assert [r.rank for r in dashboard.rank(rows)] == [1, 1, 3]
+
+
+def test_a_closed_task_with_a_stale_overdue_flag_is_not_overdue(unit_a):
+    make_task(PlanFactory(), unit_a, status=TaskStatus.DONE_LATE, flag=TaskFlag.OVERDUE)
+    row = dashboard.build(as_of=AS_OF).units[0]
+    assert (row.done_late, row.overdue) == (1, 0)
+
+
+def test_plan_figures_and_totals(scene):
+    board = dashboard.build(as_of=AS_OF)
+    plans = {p.title: p for p in board.plans}
+    main = plans["2026年深化改革工作要点"]
+    assert (main.assigned, main.done, main.done_late, main.overdue) == (4, 1, 1, 1)
+    assert plans["2026年营商环境实施方案"].assigned == 1
+    assert board.total.assigned == 5 and board.total.done == 2
+
+
+def test_a_plan_without_tasks_still_appears_with_zeros(scene):
+    PlanFactory(title="2026年空计划")
+    empty = {p.title: p for p in dashboard.build(as_of=AS_OF).plans}["2026年空计划"]
+    assert empty.assigned == 0 and empty.on_time_pct == "—" and empty.completion_pct == "—"
+
+
+def test_choosing_a_plan_narrows_units_and_totals(scene, unit_a, unit_b):
+    board = dashboard.build(as_of=AS_OF, plan_id=scene["other"].pk)
+    assert [r.name for r in board.units] == [unit_b.name]
+    assert board.total.assigned == 1 and board.plan.title == "2026年营商环境实施方案"
+    assert len(board.plans) == 2  # the per-plan table still lists every plan
+
+
+def test_an_unknown_plan_shows_everything_with_a_message(client, supervisor, scene):
+    client.force_login(supervisor)
+    page = client.get(URL, {"plan": "999999"}).content.decode()
+    assert "所选计划不存在" in page
+    assert "计划参数无效" in client.get(URL, {"plan": "abc"}).content.decode()
+
+
+def test_overdue_by_month_counts_open_overdue_milestones_of_top_level_tasks(scene, unit_a):
+    late = scene["late"]
+    MilestoneFactory(task=late, due_on=dt.date(2026, 4, 30))
+    MilestoneFactory(task=late, due_on=dt.date(2026, 5, 31))
+    MilestoneFactory(task=late, due_on=dt.date(2026, 5, 20), done_on=dt.date(2026, 5, 19))  # done: not late
+    MilestoneFactory(task=late, due_on=dt.date(2024, 1, 31))  # folded into the first bar
+    other = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE)
+    MilestoneFactory(task=other, due_on=dt.date(2026, 5, 10))
+    closed = make_task(scene["plan"], unit_a, status=TaskStatus.DONE_LATE, flag=TaskFlag.OVERDUE)
+    MilestoneFactory(task=closed, due_on=dt.date(2026, 5, 10))  # closed task: not counted
+    sub = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE, parent=late)
+    MilestoneFactory(task=sub, due_on=dt.date(2026, 5, 10))  # sub-task: not counted
+    bars = dashboard.build(as_of=AS_OF).months
+    assert len(bars) == 12 and bars[0].month == dt.date(2025, 7, 1) and bars[-1].month == dt.date(2026, 6, 1)
+    counts = {b.month: b.count for b in bars}
+    assert counts[dt.date(2026, 4, 1)] == 1
+    assert counts[dt.date(2026, 5, 1)] == 2
+    assert counts[dt.date(2025, 7, 1)] == 1
+    assert sum(counts.values()) == 4
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+def filtered_count(url, user):
+    """How many tasks the task list shows for a dashboard link (same FilterSet as the list page)."""
+    query = urlsplit(url).query
+    request = RequestFactory().get("/tasks/", parse_qs(query))
+    request.user = user
+    filterset = TaskFilter(QueryDict(query), request=request)
+    assert filterset.is_valid(), filterset.errors
+    return filterset.qs.count()
+
+
+def test_every_unit_figure_links_to_a_list_with_the_same_count(scene, supervisor, unit_a):
+    scene["late"].children.all().delete()  # the list also shows sub-tasks; compare without them
+    row = rows_by_name(dashboard.build(as_of=AS_OF))[unit_a.name]
+    for figure in ("assigned", "done", "done_late", "in_progress", "not_started", "overdue", "lead", "responsible"):
+        assert filtered_count(row.links[figure], supervisor) == getattr(row, figure), figure
+
+
+def test_plan_figures_and_month_bars_link_to_matching_lists(scene, supervisor):
+    scene["late"].children.all().delete()
+    MilestoneFactory(task=scene["late"], due_on=dt.date(2026, 5, 31))
+    board = dashboard.build(as_of=AS_OF, plan_id=scene["plan"].pk)
+    plan = board.plan
+    for figure in ("assigned", "done", "done_late", "in_progress", "not_started", "overdue"):
+        assert filtered_count(plan.links[figure], supervisor) == getattr(plan, figure), figure
+    may = next(b for b in board.months if b.month == dt.date(2026, 5, 1))
+    assert may.count == 1 and filtered_count(may.url, supervisor) == 1
+    assert parse_qs(urlsplit(may.url).query)["due_before"] == ["2026-05-31"]
+
+
+def test_page_shows_links_and_the_top_level_note(client, supervisor, scene, unit_a):
+    client.force_login(supervisor)
+    page = client.get(URL).content.decode()
+    assert f"unit={unit_a.pk}&amp;status=done" in page
+    assert "只统计一级任务" in page
+    assert "牵头" in page and "参与" in page
+
+
+def test_missing_optional_template_is_skipped():
+    assert _optional_template("deadlines/_no_such_template.html") is None
+    assert _optional_template("base.html") == "base.html"
+
+
+# --- query budget ---------------------------------------------------------------------------------
+
+def count_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL).status_code == 200
+    return len(ctx)
+
+
+def test_query_count_does_not_grow_with_the_data(client, supervisor, django_assert_max_num_queries):
+    client.force_login(supervisor)
+    generate_dataset(tasks=40, units=8, plans=2, seed=1, as_of=AS_OF)
+    small = count_queries(client)
+    generate_dataset(tasks=400, units=40, plans=4, seed=2, as_of=AS_OF)
+    with django_assert_max_num_queries(small):
+        page = client.get(URL)
+    assert page.content.decode().count('class="unit-bar"') == 40
+    with django_assert_max_num_queries(12):
+        client.get(URL, {"plan": page.context["board"].plans[0].plan_id})
