@@ -250,6 +250,10 @@ class BreakdownRow:
         return (self.indicator or self.target)[:500]
 
     @property
+    def status_label(self) -> str:
+        return TaskStatus(self.status).label
+
+    @property
     def unit_names(self) -> list[str]:
         return self.leads + self.responsible
 
@@ -419,7 +423,8 @@ def parse_breakdown(fileobj: IO[bytes], *, year: int) -> ParsedBreakdown:
                for name, idx in cols.items()}
         if all(_text(v) == "" for v in raw.values()):
             continue
-        if _header_map(list(values)) == cols:
+        again = _header_map(list(values))
+        if len(again) >= 3 and all(cols.get(k) == v for k, v in again.items()):
             continue  # the header repeated after a page break
         row, errors = _parse_row(line, raw, cols, year, table)
         if row.number:

@@ -1,0 +1,319 @@
+"""Excel pages: download the filtered task list, import a breakdown table, download a monthly 通报.
+
+The task-list download streams: rows go through openpyxl's write-only mode into a temporary
+file on disk, which FileResponse then sends in blocks — memory stays flat however many rows.
+The import keeps the upload in DATA_DIR/breakdown/<uuid>.xlsx between preview and confirm
+(the session holds only the uuid), re-parses it on confirm and writes in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import tempfile
+import time
+import uuid
+from functools import wraps
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from deadlines.reports import write_supervision_report
+from departments import roles
+from departments.models import Unit
+from tasks.breakdown import (
+    BreakdownFileError,
+    NewPlan,
+    ParsedBreakdown,
+    breakdown_import,
+    check_against_plan,
+    format_errors,
+    parse_breakdown,
+    resolve_units,
+    write_breakdown,
+)
+from tasks.models import Plan, Task
+
+try:  # the web engineer's FilterSet; the download reuses the list's filter exactly
+    from tasks.filters import TaskFilter
+except ImportError:  # pragma: no cover — only while tasks/filters.py does not exist
+    TaskFilter = None
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "breakdown_imports"
+KEEP_SECONDS = 2 * 24 * 3600
+
+
+def _office_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles.is_office(request.user):
+            raise PermissionDenied("只有改革办工作人员可以导入任务分解表。")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- task list download --------------------------------------------------------------------
+
+
+def _filter_note(filterset) -> str:
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        shown = dict(getattr(field, "choices", ())).get(value, value)
+        parts.append(f"{field.label}：{shown}")
+    return "筛选条件：" + ("；".join(parts) if parts else "全部")
+
+
+@require_GET
+@login_required
+def task_list(request):
+    """The task list as the user sees it now (same query string), as a breakdown workbook."""
+    if roles.role_of(request.user) is None:
+        raise PermissionDenied("没有查看任务的权限。")
+    if TaskFilter is not None:
+        filterset = TaskFilter(request.GET, queryset=Task.objects.all(), request=request)
+        if not filterset.is_valid():
+            errors = "；".join(f"{filterset.form.fields[f].label}：{'，'.join(e)}" for f, e in filterset.errors.items())
+            return HttpResponseBadRequest(f"筛选条件有误：{errors}", content_type="text/plain; charset=utf-8")
+        tasks, note = filterset.qs, _filter_note(filterset)
+    else:
+        tasks, note = Task.objects.visible_to(request.user), "全部可见任务"
+    fh = tempfile.TemporaryFile()
+    write_breakdown(fh, tasks, title="任务分解表", note=note)
+    fh.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(fh, as_attachment=True, filename=f"任务分解表-{stamp}.xlsx", content_type=XLSX)
+
+
+# --- monthly report ------------------------------------------------------------------------
+
+
+class MonthlyForm(forms.Form):
+    month = forms.CharField(
+        label="月份", widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
+        help_text="例如 2020-09：数据截至该月最后一天 24 时",
+    )
+    plan = forms.ModelChoiceField(
+        label="计划", queryset=Plan.objects.all(), required=False, empty_label="全部计划",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def clean_month(self) -> tuple[int, int]:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
+        if not m or not 1 <= int(m[2]) <= 12 or not 2000 <= int(m[1]) <= 2100:
+            raise forms.ValidationError("月份格式应为 年-月，如 2020-09。")
+        return int(m[1]), int(m[2])
+
+
+@require_GET
+@login_required
+def monthly(request):
+    """督查通报 on demand: office and supervisors only (liaisons see just their own tasks)."""
+    if not (roles.is_office(request.user) or roles.is_supervisor(request.user)):
+        raise PermissionDenied("只有改革办和督查人员可以下载督查通报。")
+    form = MonthlyForm(request.GET or None)
+    if request.GET and form.is_valid():
+        year, month = form.cleaned_data["month"]
+        buf = io.BytesIO()
+        write_supervision_report(buf, year=year, month=month, plan=form.cleaned_data["plan"])
+        return _xlsx_response(buf.getvalue(), f"督查通报-{year}-{month:02d}.xlsx")
+    if not request.GET:
+        last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+        form = MonthlyForm(initial={"month": f"{last:%Y-%m}"})
+    return render(request, "tasks/excel/monthly.html", {"form": form})
+
+
+# --- breakdown import ----------------------------------------------------------------------
+
+
+class BreakdownUploadForm(forms.Form):
+    file = forms.FileField(
+        label="任务分解表（.xlsx）",
+        help_text="列：序号、类别、指标名称、目标任务、牵头单位、责任单位、时间进度、进展情况、状态"
+        "（责任单位、进展情况、状态可省略）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX, "class": "form-control"}),
+        error_messages={"required": "请选择要导入的 .xlsx 文件。", "empty": "文件是空的。"},
+    )
+    plan = forms.ModelChoiceField(
+        label="导入到已有计划", queryset=Plan.objects.all(), required=False, empty_label="（新建计划）",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    new_title = forms.CharField(
+        label="新计划标题", required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    new_year = forms.IntegerField(
+        label="新计划年度", required=False, min_value=2000, max_value=2100,
+        help_text="“12月底”“全年”等按这一年解释",
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"文件过大（{upload.size / 1024 / 1024:.1f} MB）：最大 {settings.PLAN_UPLOAD_MAX_BYTES // 1024 // 1024} MB。"
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("plan") is None:
+            if not data.get("new_title") or not data.get("new_year"):
+                raise forms.ValidationError("请选择一个已有计划，或填写新计划的标题和年度。")
+            if Plan.objects.filter(title=data["new_title"], year=data["new_year"]).exists():
+                self.add_error("new_title", "已有同标题、同年度的计划，请直接在上面选择它。")
+        return data
+
+    @property
+    def year(self) -> int:
+        plan = self.cleaned_data.get("plan")
+        return plan.year if plan else self.cleaned_data["new_year"]
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "breakdown"
+    path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for f in path.glob("*.xlsx"):
+        if f.stat().st_mtime < cutoff:
+            f.unlink(missing_ok=True)
+    return path
+
+
+def _pending(request, token: str) -> tuple[dict, Path]:
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    path = _upload_dir() / f"{token}.xlsx"
+    if not re.fullmatch(r"[0-9a-f]{32}", token) or entry is None or not path.is_file():
+        raise Http404("这次导入已失效，请重新上传。")
+    return entry, path
+
+
+def _finish(request, token: str) -> None:
+    if request.session.get(SESSION_KEY, {}).pop(token, None) is not None:
+        (_upload_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+        request.session.modified = True
+
+
+@_office_required
+def breakdown_import_view(request):
+    form = BreakdownUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:  # a file that cannot be read at all is refused here, next to the field
+            parse_breakdown(io.BytesIO(data), year=form.year)
+        except BreakdownFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = uuid.uuid4().hex
+            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+            plan = form.cleaned_data.get("plan")
+            request.session.setdefault(SESSION_KEY, {})[token] = {
+                "filename": upload.name,
+                "plan": plan.pk if plan else None,
+                "new_title": form.cleaned_data.get("new_title") or "",
+                "new_year": form.cleaned_data.get("new_year"),
+            }
+            request.session.modified = True
+            return redirect("excel:breakdown_preview", token=token)
+    return render(request, "tasks/excel/breakdown_upload.html", {"form": form})
+
+
+class UnitMappingForm(forms.Form):
+    def __init__(self, *args, unknown: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        units = Unit.objects.filter(is_active=True).order_by("name")
+        for k, name in enumerate(unknown):
+            self.fields[f"unit_{k}"] = forms.ModelChoiceField(
+                label=name, queryset=units, required=False, empty_label="（新建此单位，待核对）",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def mapping(self) -> dict[str, Unit | None]:
+        return {name: self.cleaned_data.get(f"unit_{k}") for k, name in enumerate(self.unknown)}
+
+
+def _parse_pending(entry: dict, path: Path) -> tuple[ParsedBreakdown, Plan | None, int]:
+    plan = Plan.objects.filter(pk=entry["plan"]).first() if entry["plan"] else None
+    if entry["plan"] and plan is None:
+        raise Http404("所选计划已不存在，请重新上传。")
+    year = plan.year if plan else entry["new_year"]
+    with path.open("rb") as fh:
+        parsed = parse_breakdown(fh, year=year)
+    parsed.errors += check_against_plan(parsed, plan)
+    parsed.errors.sort(key=lambda e: e.line)
+    return parsed, plan, year
+
+
+def _after_import_url(plan: Plan) -> str:
+    try:
+        return reverse("tasks:list") + f"?plan={plan.pk}"
+    except NoReverseMatch:
+        return reverse("excel:breakdown_import")
+
+
+@_office_required
+def breakdown_preview(request, token: str):
+    entry, path = _pending(request, token)
+    try:
+        parsed, plan, year = _parse_pending(entry, path)
+    except BreakdownFileError as exc:
+        _finish(request, token)
+        messages.error(request, str(exc))
+        return redirect("excel:breakdown_import")
+    known, unknown = resolve_units(parsed.unit_names)
+    form = UnitMappingForm(request.POST or None, unknown=unknown)
+    if request.method == "POST" and parsed.ok and form.is_valid():
+        new_plan = None if plan else NewPlan(entry["new_title"], entry["new_year"])
+        result = breakdown_import(
+            rows=parsed.rows, unit_map={**known, **form.mapping()}, user=request.user,
+            today=timezone.localdate(), plan=plan, new_plan=new_plan, filename=entry["filename"],
+        )
+        _finish(request, token)
+        messages.success(request, str(result))
+        return redirect(_after_import_url(result.plan))
+    context = {
+        "form": form,
+        "parsed": parsed,
+        "errors": list(format_errors(parsed.errors)),
+        "error_count": len(parsed.errors),
+        "rows": parsed.rows[:200],
+        "more_rows": max(0, len(parsed.rows) - 200),
+        "plan_label": str(plan) if plan else f"新建：{entry['new_title']}（{entry['new_year']}年）",
+        "year": year,
+        "filename": entry["filename"],
+        "token": token,
+        "unknown": set(unknown),
+    }
+    return render(request, "tasks/excel/breakdown_preview.html", context)
+
+
+@_office_required
+def breakdown_cancel(request, token: str):
+    if request.method == "POST":
+        _finish(request, token)
+        messages.info(request, "已取消这次导入，没有写入任何内容。")
+    return redirect("excel:breakdown_import")
