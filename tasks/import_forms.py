@@ -96,6 +96,9 @@ class ImportEditsForm(forms.Form):
         self.items: list[tuple[ParsedItem, int]] = list(_walk(plan.items))
         self.new_units = new_units
         units = Unit.objects.filter(is_active=True).order_by("name")
+        self.fields["title"] = forms.CharField(
+            label="计划标题", initial=plan.meta.title, max_length=300, required=False,
+        )
         for i, (item, _) in enumerate(self.items):
             self.fields[f"drop_{i}"] = forms.BooleanField(label="不是任务，不导入", required=False)
             for j, d in enumerate(item.deadlines):
@@ -114,6 +117,13 @@ class ImportEditsForm(forms.Form):
             self.fields[f"unit_{k}"] = forms.ModelChoiceField(
                 label=name, queryset=units, required=False, empty_label="（新建此单位，待核对）"
             )
+
+    def clean_title(self) -> str:
+        # left empty, the title stays as read; but a plan needs one (its key when there is no 文号)
+        title = self.cleaned_data.get("title", "").strip() or self.plan.meta.title
+        if not title:
+            raise forms.ValidationError("没有识别出计划标题，请填写。")
+        return title
 
     def rows(self, status: dict[str, tuple[str, list[str]]]) -> list[ItemRow]:
         rows = []
@@ -138,6 +148,8 @@ class ImportEditsForm(forms.Form):
     def edits(self) -> ImportEdits:
         data = self.cleaned_data
         edits = ImportEdits()
+        if data.get("title") and data["title"] != self.plan.meta.title:
+            edits.title = data["title"]
         for i, (item, _) in enumerate(self.items):
             if data.get(f"drop_{i}"):
                 edits.drop.add(item.ref)

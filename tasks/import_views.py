@@ -20,8 +20,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from departments import roles
-from tasks.importers import ImportFailure
 from tasks.import_forms import ImportEditsForm, PlanUploadForm
+from tasks.importers import ImportFailure
 from tasks.models import Plan
 from tasks.services.plans import plan_import, plan_import_preview, plan_parse, plan_prepare
 

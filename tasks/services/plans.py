@@ -61,9 +61,10 @@ class ImportEdits:
     dates: dict[tuple[str, int], dt.date] = field(default_factory=dict)  # (ref, deadline index) → date
     settle: dict[tuple[str, int], dt.date] = field(default_factory=dict)  # (ref, unresolved index) → date
     unit_map: dict[str, int] = field(default_factory=dict)  # parsed unit name → existing Unit pk
+    title: str = ""  # the plan's title, when the parser missed or garbled it
 
     def __bool__(self) -> bool:
-        return bool(self.drop or self.dates or self.settle or self.unit_map)
+        return bool(self.drop or self.dates or self.settle or self.unit_map or self.title)
 
 
 @dataclass
@@ -186,6 +187,8 @@ def _apply_edits(plan: ParsedPlan, edits: ImportEdits, units_by_pk: dict[int, Un
         return out
 
     plan.items = keep(plan.items)
+    if edits.title.strip():
+        plan.meta.title = edits.title.strip()
     for it in plan.walk():
         for i, d in enumerate(it.deadlines):
             if (it.ref, i) in edits.dates:

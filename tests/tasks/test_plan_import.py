@@ -7,7 +7,7 @@ import pytest
 from deadlines.models import ExtensionRequest, Milestone, UnresolvedPhrase
 from departments.models import Unit, UnitAlias
 from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, PlanMeta, UnitRef
-from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, ProgressReport, Section, Task
+from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, Section, Task
 from tasks.services import plans
 from tasks.services.plans import ImportEdits, plan_import, plan_import_preview, plan_parse
 from tests.factories import ProgressReportFactory, UnitFactory
