@@ -1,15 +1,27 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 
 from departments import roles
 
 
 @login_required
 def home(request):
-    """Each role lands on its own start page once those exist; until then a welcome."""
-    return render(request, "home.html", {"role": roles.role_of(request.user)})
+    """Each role lands on its own start page: office → task list, liaison → 我的任务,
+    supervisor → the dashboard (the task list until the dashboard exists)."""
+    user = request.user
+    if roles.is_office(user):
+        return redirect("tasks:list")
+    if roles.is_liaison(user):
+        return redirect("tasks:mine")
+    if roles.is_supervisor(user):
+        try:
+            return redirect(reverse("dashboard:index"))
+        except NoReverseMatch:
+            return redirect("tasks:list")
+    return render(request, "home.html", {"role": None})
 
 
 def healthz(request):

@@ -55,17 +55,17 @@ CONFIRM_BADGE = {
 
 
 class TaskTable(tables.Table):
-    warning = tables.Column("预警", accessor="warning_rank", order_by=("-warning_rank",), empty_values=())
-    number = tables.Column("编号", order_by=("plan", "order"))
-    title = tables.Column("任务名称", linkify=True, attrs={"td": {"class": "text-break"}})
-    plan = tables.Column("计划", accessor="plan__title", order_by=("plan__year", "plan__title"))
-    section = tables.Column("章节", accessor="section__title", visible=False)
-    units = tables.Column("牵头/责任单位", accessor="lead_name", order_by=("lead_name",), empty_values=())
-    status = tables.Column("状态")
-    flag = tables.Column("时限", empty_values=())
-    next_due = tables.DateColumn("最近截止", format="Y-m-d")
-    percent = tables.Column("进度", attrs={"td": {"class": "text-end"}})
-    updated_at = tables.DateTimeColumn("更新时间", format="Y-m-d H:i", visible=False)
+    warning = tables.Column(verbose_name="预警", accessor="warning_rank", order_by=("-warning_rank",), empty_values=())
+    number = tables.Column(verbose_name="编号", order_by=("plan", "order"))
+    title = tables.Column(verbose_name="任务名称", linkify=True, attrs={"td": {"class": "text-break"}})
+    plan = tables.Column(verbose_name="计划", accessor="plan__title", order_by=("plan__year", "plan__title"))
+    section = tables.Column(verbose_name="章节", accessor="section__title", visible=False)
+    units = tables.Column(verbose_name="牵头/责任单位", accessor="lead_name", order_by=("lead_name",), empty_values=())
+    status = tables.Column(verbose_name="状态")
+    flag = tables.Column(verbose_name="时限", empty_values=())
+    next_due = tables.DateColumn(verbose_name="最近截止", format="Y-m-d")
+    percent = tables.Column(verbose_name="进度", attrs={"td": {"class": "text-end"}})
+    updated_at = tables.DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i", visible=False)
 
     class Meta:
         sequence = (

@@ -249,13 +249,13 @@ def _formset_page(request, pk, formset_class, save, template, what):
 
 @office_only
 def task_units(request, pk):
-    return _formset_page(request, pk, AssignmentFormSet, workflow.assignments_save, "tasks/task_units.html", "承办单位")
+    return _formset_page(request, pk, AssignmentFormSet, workflow.assignments_save, "tasks/task_formset.html", "承办单位")
 
 
 @office_only
 def task_milestones(request, pk):
     return _formset_page(
-        request, pk, MilestoneFormSet, workflow.milestones_save, "tasks/task_milestones.html", "时间节点"
+        request, pk, MilestoneFormSet, workflow.milestones_save, "tasks/task_formset.html", "时间节点"
     )
 
 

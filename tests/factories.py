@@ -112,3 +112,40 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     period = dt.date(2020, 9, 1)
     text = "已完成方案制定，正在推进。"
     percent = 40
+
+
+# --- added by the web-app issue (urgings, extension requests, evidence) ---
+
+
+class UrgingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tasks.Urging"
+
+    task = factory.SubFactory(TaskFactory)
+    unit = factory.SubFactory(UnitFactory)
+    message = "请抓紧推进并报送进展。"
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deadlines.ExtensionRequest"
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    unit = factory.SubFactory(UnitFactory)
+    reason = "需与上级部门协调，时间不足。"
+    original_date = factory.LazyAttribute(lambda e: e.milestone.due_on)
+    proposed_date = factory.LazyAttribute(lambda e: e.milestone.due_on + dt.timedelta(days=30))
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tasks.Evidence"
+
+    report = factory.SubFactory(ProgressReportFactory)
+    file = factory.django.FileField(filename="佐证.pdf", data=PDF_BYTES)
+    original_name = "佐证.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)

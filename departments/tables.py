@@ -1,0 +1,57 @@
+"""Tables of units and users."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html
+
+from departments.models import Unit
+
+
+class UnitTable(tables.Table):
+    name = tables.Column(verbose_name="单位名称", linkify=("departments:edit", [tables.A("pk")]))
+    short_name = tables.Column(verbose_name="简称")
+    kind = tables.Column(verbose_name="类型")
+    level = tables.Column(verbose_name="层级")
+    aliases = tables.Column(verbose_name="别名", empty_values=(), orderable=False)
+    liaisons = tables.Column(verbose_name="联络员", empty_values=(), orderable=False)
+    task_count = tables.Column(verbose_name="任务数", attrs={"td": {"class": "text-end"}})
+    needs_review = tables.BooleanColumn(verbose_name="待核对", yesno="待核对,—")
+    is_active = tables.BooleanColumn(verbose_name="启用", yesno="✓,停用")
+
+    class Meta:
+        model = Unit
+        fields = ("name", "short_name", "kind", "level", "aliases", "liaisons", "task_count", "needs_review", "is_active")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "没有单位"
+
+    def render_aliases(self, record):
+        return "、".join(a.name for a in record.aliases.all()) or "—"
+
+    def render_liaisons(self, record):
+        return "、".join(u.get_full_name() or u.username for u in record.liaisons.all()) or "—"
+
+    def render_needs_review(self, value):
+        return format_html('<span class="badge text-bg-warning">待核对</span>') if value else "—"
+
+
+class UserTable(tables.Table):
+    username = tables.Column(verbose_name="用户名", linkify=("departments:user_edit", [tables.A("pk")]))
+    first_name = tables.Column(verbose_name="姓名")
+    role = tables.Column(verbose_name="角色", empty_values=(), orderable=False)
+    units = tables.Column(verbose_name="所属单位", empty_values=(), orderable=False)
+    is_active = tables.BooleanColumn(verbose_name="启用", yesno="✓,停用")
+    last_login = tables.DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i")
+
+    class Meta:
+        model = get_user_model()
+        fields = ("username", "first_name", "role", "units", "is_active", "last_login")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_role(self, record):
+        names = [g.name for g in record.groups.all()]
+        return "、".join(names) or "—"
+
+    def render_units(self, record):
+        return "、".join(u.name for u in record.units.all()) or "—"

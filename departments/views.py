@@ -1,0 +1,76 @@
+"""Units and users: the office maintains them, supervisors may read the unit list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from departments.forms import UnitForm, UnitMergeForm, UserForm
+from departments.models import Unit
+from departments.tables import UnitTable, UserTable
+from tasks.services import workflow
+from tasks.views import office_only, office_or_supervisor
+
+
+@office_or_supervisor
+@require_GET
+def unit_list(request):
+    units = Unit.objects.prefetch_related("aliases", "liaisons").annotate(task_count=Count("assignments"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q) | Q(short_name__icontains=q)).distinct()
+    if request.GET.get("review"):
+        units = units.filter(needs_review=True)
+    table = UnitTable(units)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "departments/unit_list.html", {"table": table, "q": q})
+
+
+@office_only
+def unit_edit(request, pk=None):
+    unit = get_object_or_404(Unit, pk=pk) if pk else None
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        unit = form.save()
+        messages.success(request, f"单位“{unit.name}”已保存。")
+        return redirect("departments:list")
+    return render(request, "departments/unit_form.html", {"form": form, "unit": unit})
+
+
+@office_only
+def unit_merge(request, pk):
+    source = get_object_or_404(Unit.objects.annotate(task_count=Count("assignments")), pk=pk)
+    form = UnitMergeForm(request.POST or None, source=source)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = workflow.unit_merge(source=source, target=form.cleaned_data["target"], user=request.user)
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已将“{source.name}”合并到“{target.name}”。")
+            return redirect("departments:edit", target.pk)
+    return render(request, "departments/unit_merge.html", {"form": form, "unit": source})
+
+
+@office_only
+@require_GET
+def user_list(request):
+    users = get_user_model().objects.prefetch_related("groups", "units").order_by("username")
+    table = UserTable(users)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "departments/user_list.html", {"table": table})
+
+
+@office_only
+def user_edit(request, pk=None):
+    user = get_object_or_404(get_user_model(), pk=pk) if pk else None
+    form = UserForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"用户“{saved.username}”已保存。")
+        return redirect("departments:users")
+    return render(request, "departments/user_form.html", {"form": form, "edited": user})
