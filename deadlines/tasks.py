@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import socket
 from functools import partial
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
@@ -82,7 +84,16 @@ def enqueue(job, *args, **kwargs) -> None:
 
 def _publish(job, args: tuple, kwargs: dict) -> None:
     try:
+        _check_broker(job.app.conf.broker_url)
         # retry=False: fail fast instead of holding the request while kombu retries
         job.apply_async(args=args, kwargs=kwargs, retry=False)
     except Exception:
         logger.exception("could not enqueue %s%s: broker unavailable", job.name, args)
+
+
+def _check_broker(url: str) -> None:
+    """redis-py retries a refused connection for ~6 s before giving up; a
+    request should not wait that long, so knock on the port first (0.5 s)."""
+    parts = urlsplit(url or "")
+    if parts.scheme in ("redis", "rediss") and parts.hostname:
+        socket.create_connection((parts.hostname, parts.port or 6379), timeout=0.5).close()

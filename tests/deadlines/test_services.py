@@ -23,7 +23,7 @@ from deadlines.models import (
 )
 from departments.models import UnitWebhook
 from tasks.models import AssignmentRole, TaskFlag, TaskStatus, WarningLevel
-from tests.factories import AssignmentFactory, PlanFactory, ProgressReportFactory, TaskFactory, UnitFactory
+from tests.factories import AssignmentFactory, PlanFactory, ProgressReportFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
