@@ -1,0 +1,131 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from deadlines.models import CalendarDay, DayKind, MonthlyReport, Notification, ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_header_badge_shows_unread_count_and_latest(client, liaison_a, liaison_b):
+    Notification.objects.create(user=liaison_a, title="督办提醒：1项逾期提醒", url="/deadlines/notifications/")
+    Notification.objects.create(user=liaison_a, title="已读的", read_at="2026-09-30T08:00:00+08:00")
+    Notification.objects.create(user=liaison_b, title="别人的提醒")
+    client.force_login(liaison_a)
+    page = client.get(reverse("deadlines:notifications")).content.decode()
+    assert 'data-testid="unread-count">1<' in page
+    assert "督办提醒：1项逾期提醒" in page and "别人的提醒" not in page
+
+
+def test_liaison_marks_a_notification_read(client, liaison_a):
+    note = Notification.objects.create(user=liaison_a, title="提醒", url="/tasks/1/")
+    client.force_login(liaison_a)
+    response = client.post(reverse("deadlines:notification_read", args=[note.pk]), {"open": "1"})
+    assert response.status_code == 302 and response["Location"] == "/tasks/1/"
+    note.refresh_from_db()
+    assert note.read_at is not None
+    page = client.get(reverse("deadlines:notifications")).content.decode()
+    assert "unread-count" not in page
+
+
+def test_another_users_notification_is_a_404(client, liaison_a, liaison_b):
+    note = Notification.objects.create(user=liaison_b, title="提醒")
+    client.force_login(liaison_a)
+    assert client.post(reverse("deadlines:notification_read", args=[note.pk])).status_code == 404
+    note.refresh_from_db()
+    assert note.read_at is None
+
+
+def test_mark_all_read_touches_only_own(client, liaison_a, liaison_b):
+    Notification.objects.create(user=liaison_a, title="a1")
+    Notification.objects.create(user=liaison_a, title="a2")
+    other = Notification.objects.create(user=liaison_b, title="b")
+    client.force_login(liaison_a)
+    client.post(reverse("deadlines:notification_read_all"))
+    assert not Notification.objects.filter(user=liaison_a).unread().exists()
+    assert Notification.objects.get(pk=other.pk).read_at is None
+
+
+def test_marking_read_needs_post(client, liaison_a):
+    note = Notification.objects.create(user=liaison_a, title="提醒")
+    client.force_login(liaison_a)
+    assert client.get(reverse("deadlines:notification_read", args=[note.pk])).status_code == 405
+
+
+def test_open_redirect_is_refused(client, liaison_a):
+    note = Notification.objects.create(user=liaison_a, title="提醒")
+    client.force_login(liaison_a)
+    response = client.post(reverse("deadlines:notification_read", args=[note.pk]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("deadlines:notifications")
+
+
+@pytest.fixture
+def ready_report(media):
+    report = MonthlyReport.objects.create(
+        year=2026, month=9, status=ReportStatus.READY, as_of=dt.date(2026, 9, 30)
+    )
+    report.file.save("督查通报_2026年09月.xlsx", ContentFile(b"PK workbook"))
+    return report
+
+
+def test_supervisor_lists_and_downloads_reports(client, supervisor, ready_report):
+    client.force_login(supervisor)
+    page = client.get(reverse("deadlines:reports")).content.decode()
+    assert "2026年9月督查通报" in page and "下载 Excel" in page
+    assert "生成 / 重新生成" not in page  # supervisors change nothing
+    response = client.get(reverse("deadlines:report_download", args=[ready_report.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"PK workbook"
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_liaison_cannot_see_or_download_reports(client, liaison_a, ready_report):
+    client.force_login(liaison_a)
+    assert client.get(reverse("deadlines:reports")).status_code == 403
+    assert client.get(reverse("deadlines:report_download", args=[ready_report.pk])).status_code == 403
+
+
+def test_a_report_not_ready_cannot_be_downloaded(client, office, media):
+    report = MonthlyReport.objects.create(year=2026, month=8, status=ReportStatus.BUILDING)
+    client.force_login(office)
+    assert client.get(reverse("deadlines:report_download", args=[report.pk])).status_code == 404
+
+
+def test_office_asks_for_a_rebuild_and_it_is_queued(client, office, monkeypatch, django_capture_on_commit_callbacks):
+    from deadlines import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.build_monthly_report, "apply_async", lambda **kw: queued.append(kw["args"]))
+    client.force_login(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("deadlines:reports"), {"year": "2026", "month": "10"})
+    assert response.status_code == 302
+    assert queued == [(2026, 10)]
+    assert MonthlyReport.objects.filter(year=2026, month=10).exists()
+
+
+def test_supervisor_cannot_ask_for_a_rebuild(client, supervisor):
+    client.force_login(supervisor)
+    assert client.post(reverse("deadlines:reports"), {"year": "2026", "month": "10"}).status_code == 403
+
+
+def test_bad_month_is_refused_in_chinese(client, office):
+    client.force_login(office)
+    page = client.post(reverse("deadlines:reports"), {"year": "2026", "month": "13"}, follow=True).content.decode()
+    assert "请选择正确的年份和月份" in page
+    assert not MonthlyReport.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 9, 30, 9, 0, tzinfo=dt.UTC))
+def test_reports_page_warns_the_office_about_a_year_without_calendar(client, office, make_milestone, unit_a):
+    make_milestone(dt.date(2099, 3, 31), unit_a)
+    client.force_login(office)
+    page = client.get(reverse("deadlines:reports")).content.decode()
+    assert 'data-testid="calendar-warning"' in page and "2027年、2099年" in page
+    for year in (2027, 2099):
+        CalendarDay.objects.create(date=dt.date(year, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
+    page = client.get(reverse("deadlines:reports")).content.decode()
+    assert 'data-testid="calendar-warning"' not in page
