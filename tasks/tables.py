@@ -54,17 +54,27 @@ CONFIRM_BADGE = {
 }
 
 
+# On a phone the table keeps warning, title, units, status and due date.
+WIDE_ONLY = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
+NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+
+
 class TaskTable(tables.Table):
-    warning = tables.Column(verbose_name="预警", accessor="warning_rank", order_by=("-warning_rank",), empty_values=())
-    number = tables.Column(verbose_name="编号", order_by=("plan", "order"))
+    warning = tables.Column(
+        verbose_name="预警", accessor="warning_rank", order_by=("-warning_rank",), empty_values=(), attrs=NOWRAP
+    )
+    number = tables.Column(verbose_name="编号", order_by=("plan", "order"), attrs=NOWRAP)
     title = tables.Column(verbose_name="任务名称", linkify=True, attrs={"td": {"class": "text-break"}})
-    plan = tables.Column(verbose_name="计划", accessor="plan__title", order_by=("plan__year", "plan__title"))
+    plan = tables.Column(
+        verbose_name="计划", accessor="plan__title", order_by=("plan__year", "plan__title"), attrs=WIDE_ONLY
+    )
     section = tables.Column(verbose_name="章节", accessor="section__title", visible=False)
     units = tables.Column(verbose_name="牵头/责任单位", accessor="lead_name", order_by=("lead_name",), empty_values=())
-    status = tables.Column(verbose_name="状态")
-    flag = tables.Column(verbose_name="时限", empty_values=())
-    next_due = tables.DateColumn(verbose_name="最近截止", format="Y-m-d")
-    percent = tables.Column(verbose_name="进度", attrs={"td": {"class": "text-end"}})
+    status = tables.Column(verbose_name="状态", attrs=NOWRAP)
+    flag = tables.Column(verbose_name="时限", empty_values=(), attrs=WIDE_ONLY)
+    next_due = tables.DateColumn(verbose_name="最近截止", format="Y-m-d", attrs=NOWRAP)
+    percent = tables.Column(verbose_name="进度", attrs={"td": {"class": "text-end d-none d-md-table-cell"},
+                                                       "th": {"class": "d-none d-md-table-cell"}})
     updated_at = tables.DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i", visible=False)
 
     class Meta:

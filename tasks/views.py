@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -81,6 +82,14 @@ office_or_supervisor = role_required(roles.is_office, roles.is_supervisor)
 
 def visible_task(request, pk) -> Task:
     return get_object_or_404(Task.objects.visible_to(request.user).select_related("plan", "section"), pk=pk)
+
+
+def _next_or(request, default):
+    """Where a POST asked to go back to, if it is on this site; else `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
 
 
 def my_assignments(user):
@@ -313,7 +322,7 @@ def report_review(request, pk):
             messages.success(request, "审核意见已保存。")
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect(request.POST.get("next") or report.task)
+    return _next_or(request, report.task)
 
 
 @office_or_supervisor
@@ -446,7 +455,7 @@ def assignment_confirm(request, pk):
         messages.success(request, f"已签收：{assignment.task.title}")
     else:
         messages.warning(request, "该任务已不是待签收状态。")
-    return redirect(request.POST.get("next") or assignment.task)
+    return _next_or(request, assignment.task)
 
 
 @liaison_only
