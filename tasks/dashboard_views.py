@@ -32,7 +32,7 @@ def index(request):
     if not (roles.is_office(user) or roles.is_supervisor(user)):
         raise PermissionDenied("督查看板仅对督查室和改革办开放")
     plan_id, error = _plan_param(request.GET.get("plan", ""))
-    board = dashboard.build(as_of=timezone.localdate(), plan_id=plan_id)
+    board = dashboard.build_cached(as_of=timezone.localdate(), plan_id=plan_id)
     if plan_id and board.plan is None:
         error = "所选计划不存在，已显示全部计划。"
     return render(

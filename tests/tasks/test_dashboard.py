@@ -4,6 +4,7 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test import RequestFactory
@@ -21,6 +22,11 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2026, 6, 15)
 URL = "/dashboard/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
 
 
 def make_task(plan, unit, *, status=TaskStatus.IN_PROGRESS, flag="", role=AssignmentRole.LEAD, parent=None):
@@ -224,7 +230,8 @@ def count_queries(client):
     return len(ctx)
 
 
-def test_query_count_does_not_grow_with_the_data(client, supervisor, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_the_data(client, supervisor, django_assert_max_num_queries, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # measure the queries themselves, not the cache
     client.force_login(supervisor)
     generate_dataset(tasks=40, units=8, plans=2, seed=1, as_of=AS_OF)
     small = count_queries(client)
@@ -234,3 +241,26 @@ def test_query_count_does_not_grow_with_the_data(client, supervisor, django_asse
     assert page.content.decode().count('class="unit-bar"') == 40
     with django_assert_max_num_queries(12):
         client.get(URL, {"plan": page.context["board"].plans[0].plan_id})
+
+
+def test_a_reload_is_served_from_the_cache(client, supervisor, scene):
+    client.force_login(supervisor)
+    first = count_queries(client)
+    assert count_queries(client) <= first - 4  # plans, plan tally, unit tally, unit names, months
+
+
+def test_saving_a_task_shows_at_once_despite_the_cache(client, supervisor, scene, unit_a):
+    client.force_login(supervisor)
+    assert client.get(URL).context["board"].total.done == 2
+    late = scene["late"]
+    late.status = TaskStatus.DONE
+    late.save()
+    assert client.get(URL).context["board"].total.done == 3
+
+
+def test_generating_data_drops_cached_boards(client, supervisor, scene, django_capture_on_commit_callbacks):
+    client.force_login(supervisor)
+    before = client.get(URL).context["board"].total.assigned
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_dataset(tasks=20, units=5, plans=1, as_of=AS_OF)
+    assert client.get(URL).context["board"].total.assigned > before
