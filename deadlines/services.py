@@ -421,7 +421,7 @@ def outbound_send(*, limit: int = 1000) -> int:
     for pk in OutboundMessage.objects.unsent().order_by("pk").values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
             msg = (
-                OutboundMessage.objects.select_for_update(skip_locked=True)
+                OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=pk, sent_at__isnull=True)
                 .select_related("webhook")
                 .first()

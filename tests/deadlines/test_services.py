@@ -368,3 +368,43 @@ def test_scan_command_prints_json(make_milestone, unit_a, liaison_a, capsys):
 
     assert json.loads(capsys.readouterr().out) == {"today": "2026-09-30", "due_soon": 1, "overdue": 1, "changed": 2}
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scans_at_once_never_double_a_reminder(make_milestone, unit_a, unit_b, liaison_a, liaison_b):
+    """Two workers on the same morning (threads, each with its own connection):
+    the advisory lock / IMMEDIATE transaction, the unique outbox rows and the
+    SKIP LOCKED claims keep every reminder single."""
+    import threading
+
+    from django.db import connections
+
+    from deadlines import tasks
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("threads cannot share pytest-django's in-memory SQLite database reliably; runs on PostgreSQL in CI")
+    for unit in (unit_a, unit_b):
+        make_milestone(D(2026, 9, 29), unit)
+        make_milestone(D(2026, 10, 9), unit)
+    barrier, errors = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait()
+            tasks.scan_deadlines(today="2026-09-30")
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert Reminder.objects.count() == 4
+    assert Notification.objects.filter(user=liaison_a).count() == 1
+    assert Notification.objects.filter(user=liaison_b).count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([liaison_a.email, liaison_b.email])
+    assert OutboundMessage.objects.filter(sent_at__isnull=True).count() == 0
