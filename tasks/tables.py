@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from tasks.models import Assignment, AssignmentRole, ConfirmState, TaskFlag, TaskStatus
 
@@ -97,7 +98,7 @@ class TaskTable(tables.Table):
             mark = {"pending": "○", "confirmed": "✓", "disputed": "!"}[a.state]
             parts.append((css, a.get_state_display(), mark, a.unit.name))
         if not parts:
-            return format_html('<span class="text-muted">未分配</span>')
+            return mark_safe('<span class="text-muted">未分配</span>')
         return format_html_join(
             "、", '<span class="{}" title="{}">{}{}</span>', parts
         )
