@@ -194,6 +194,11 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tasks:detail", args=[self.pk])
+
     @property
     def is_closed(self) -> bool:
         return self.status in (TaskStatus.DONE, TaskStatus.DONE_LATE)
@@ -213,11 +218,6 @@ class Task(models.Model):
 
     def get_warning_level_display(self) -> str:
         return WarningLevel(self.warning_level).label
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("tasks:detail", args=[self.pk])
 
     def status_when_closed(self, completed_on: dt.date) -> str:
         """Done or done late (逾期完成): late when any milestone's due date had passed."""
