@@ -18,7 +18,10 @@ from departments.models import Unit
 from tasks.models import Assignment, ProgressReport, Task
 
 # Bookkeeping fields nobody needs to read in a history.
-SKIP = {"id", "version", "created_at", "updated_at", "flag", "progress_missing", "order", "task", "state"}
+SKIP = {
+    "id", "version", "created_at", "updated_at", "flag", "progress_missing", "order", "task", "state",
+    "plan", "import_key", "source",
+}
 KEEP_STATE_FOR = {"Assignment"}  # an assignment's 签收状态 is news; a milestone's computed state is not
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
@@ -81,19 +84,21 @@ def task_history(task: Task, *, report_units: list[int] | None = None, limit: in
     ]
     User = get_user_model()
     rows_by_source = []
-    unit_ids: set[int] = set()
-    user_ids: set[int] = set()
+    fk_ids: dict[type, set] = {}
     for what, model, qs in sources:
         fields = _tracked_fields(model)
         rows = list(qs.select_related("history_user").order_by("id", "history_date", "history_id"))
         rows_by_source.append((what, model, fields, rows))
         for f in fields:
             if isinstance(f, models.ForeignKey):
-                target = unit_ids if f.related_model is Unit else user_ids if f.related_model is User else None
-                if target is not None:
-                    target.update(v for r in rows if (v := getattr(r, f.attname)) is not None)
-    names: dict = {(Unit, u.pk): u.name for u in Unit.objects.filter(pk__in=unit_ids)}
-    names |= {(User, u.pk): (u.get_full_name() or u.username) for u in User.objects.filter(pk__in=user_ids)}
+                ids = fk_ids.setdefault(f.related_model, set())
+                ids.update(v for r in rows if (v := getattr(r, f.attname)) is not None)
+    # one query per referenced model (units, users, sections, …), however many rows
+    names: dict = {}
+    for related, ids in fk_ids.items():
+        for pk, obj in related._default_manager.in_bulk(ids).items():
+            label = (obj.get_full_name() or obj.username) if related is User else str(obj)
+            names[(related, pk)] = label
 
     changes: list[Change] = []
     for what, model, fields, rows in rows_by_source:

@@ -409,7 +409,10 @@ def test_liaison_asks_for_an_extension_and_the_office_approves_it(client, liaiso
     client.post(reverse("tasks:extension_decide", args=[ext.pk]), {"decision": "approve"})
     m.refresh_from_db()
     assert m.due_on == FAR and m.original_due_on == FAR - dt.timedelta(days=100)
-    assert "已延期" in client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "已延期" in page
+    # the history shows the move: 截止日期 old → new
+    assert f"{FAR - dt.timedelta(days=100):%Y-%m-%d}</del> → {FAR:%Y-%m-%d}" in page
 
 
 def test_a_passed_milestone_cannot_be_picked_for_an_extension(client, liaison_a, unit_a):
