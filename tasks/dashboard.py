@@ -216,6 +216,15 @@ def _month_start(day: dt.date, shift: int = 0) -> dt.date:
     return dt.date(months // 12, months % 12 + 1, 1)
 
 
+def _as_date(value) -> dt.date:
+    """GREATEST(DATE_TRUNC(…)) comes back as a datetime on PostgreSQL and a string on SQLite."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[MonthBar]:
     """Overdue top-level tasks by the month their overdue milestone fell due, the last 12 months;
     older ones are folded into the first bar. A task late on milestones of two months counts in both."""
@@ -237,7 +246,7 @@ def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[Mont
         .values_list("bucket", "n")
         .order_by()
     )
-    counted = {(b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10])): n for b, n in counted.items()}
+    counted = {_as_date(b): n for b, n in counted.items()}
     bars = []
     for i in range(MONTHS_SHOWN):
         month = _month_start(first, i)
