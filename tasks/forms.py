@@ -9,7 +9,7 @@ from django.forms import inlineformset_factory
 
 from deadlines.models import Milestone
 from departments.models import Unit
-from tasks.models import Assignment, DisputeResolution, Task
+from tasks.models import Assignment, DisputeResolution, Task, TaskStatus
 from tasks.services.workflow import TASK_EDIT_FIELDS, WorkflowError, evidence_content_type
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,6 +35,14 @@ class TaskEditForm(forms.ModelForm):
         self.fields["percent"].widget.attrs.update(min=0, max=100)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        # done / done late are reached only through 办结审核 (and left through 重新打开)
+        if self.instance.is_closed:
+            del self.fields["status"]
+        else:
+            self.fields["status"].choices = [
+                (TaskStatus.NOT_STARTED, TaskStatus.NOT_STARTED.label),
+                (TaskStatus.IN_PROGRESS, TaskStatus.IN_PROGRESS.label),
+            ]
 
     def clean_percent(self):
         percent = self.cleaned_data["percent"]
@@ -43,7 +51,7 @@ class TaskEditForm(forms.ModelForm):
         return percent
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in TASK_EDIT_FIELDS}
+        return {name: self.cleaned_data[name] for name in TASK_EDIT_FIELDS if name in self.fields}
 
 
 class VersionForm(VersionMixin):

@@ -349,6 +349,13 @@ def report_review(*, report: ProgressReport, user, accept: bool, comment: str = 
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
     _as_user(report, user).save()
+    if not accept and report.author_id:
+        Notification.objects.create(
+            user_id=report.author_id,
+            title=f"进展被退回：{report.task.title[:60]}",
+            body=comment,
+            url=reverse("tasks:detail", args=[report.task_id]),
+        )
     if accept:
         task = report.task
         task.percent = report.percent

@@ -207,6 +207,7 @@ def test_accepting_a_report_takes_its_percent_and_returning_needs_a_comment(task
     second.refresh_from_db()
     task_a.refresh_from_db()
     assert second.review_state == ReviewState.RETURNED and second.review_comment == "佐证材料不足"
+    assert Notification.objects.filter(user=liaison_a, body="佐证材料不足").exists()
     assert task_a.percent == 40
 
 

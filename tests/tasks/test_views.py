@@ -450,3 +450,17 @@ def test_home_sends_each_role_to_its_start_page(client, office, liaison_a, super
 def test_home_without_a_role_explains(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="x"))
     assert "未分配角色" in client.get("/").content.decode()
+
+
+def test_the_edit_form_cannot_close_a_task_behind_the_reviews_back(client, office):
+    task = TaskFactory()
+    client.force_login(office)
+    response = client.post(reverse("tasks:edit", args=[task.pk]), edit_data(task, status=TaskStatus.DONE))
+    assert "status" in response.context["form"].errors
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.NOT_STARTED
+
+
+def test_a_refused_page_explains_in_chinese(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(reverse("tasks:edit", args=[TaskFactory().pk]))
+    assert response.status_code == 403 and "无权" in response.content.decode()
