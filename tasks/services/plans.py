@@ -23,7 +23,15 @@ from django.db.models import Exists, OuterRef
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit, UnitAlias, UnitKind, UnitLevel
-from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, UnitRef, parse_plan, read_document
+from tasks.importers import (
+    Deadline,
+    ImportFailure,
+    ParsedItem,
+    ParsedPlan,
+    UnitRef,
+    parse_plan,
+    read_document,
+)
 from tasks.models import Assignment, AssignmentRole, Plan, ProgressReport, Section, Task, TaskSource
 
 __all__ = [
@@ -175,8 +183,6 @@ def _strip_inherited(item: ParsedItem) -> None:
 
 
 def _apply_edits(plan: ParsedPlan, edits: ImportEdits, units_by_pk: dict[int, Unit]) -> None:
-    from tasks.importers import Deadline
-
     def keep(items: list[ParsedItem]) -> list[ParsedItem]:
         out = []
         for it in items:
