@@ -70,3 +70,9 @@ def screenshot_dir():
     path = Path(os.environ.get("SCREENSHOT_DIR", "artifacts/screenshots"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 at production strength costs ~0.3 s a login; tests log in hundreds of times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
