@@ -364,3 +364,37 @@ def test_milestone_edit_by_hand_keeps_the_first_date(task_a, office):
     workflow.milestones_save(task=task_a, user=office, expected_version=task_a.version, formset=formset)
     m = Milestone.objects.get(pk=m.pk)
     assert m.due_on == dt.date(2020, 9, 30) and m.original_due_on == dt.date(2020, 6, 30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_the_same_version_let_exactly_one_win(office):
+    """Two real connections race (PostgreSQL only: the SQLite test database is per-connection in memory)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a shared server database")
+    task = TaskFactory()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def edit(title):
+        try:
+            mine = TaskFactory._meta.model.objects.get(pk=task.pk)
+            barrier.wait()
+            workflow.task_update(task=mine, user=office, expected_version=task.version, changes={"title": title})
+            results.append(title)
+        except workflow.StaleVersionError:
+            results.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(t,)) for t in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) in (["stale", "甲"], ["stale", "乙"])
+    task.refresh_from_db()
+    assert task.title == next(r for r in results if r != "stale") and task.version == 2
