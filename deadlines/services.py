@@ -191,10 +191,11 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     return result
 
 
-def _milestones_in(state: str) -> Exists:
+def _milestones_in(state: str) -> Q:
     """A milestone of the task or of one of its sub-tasks is in `state`."""
-    return Exists(
-        Milestone.objects.filter(Q(task=OuterRef("pk")) | Q(task__parent=OuterRef("pk")), state=state)
+    # two EXISTS, not one with an OR inside: each becomes a hash semi-join on PostgreSQL
+    return Q(Exists(Milestone.objects.filter(task=OuterRef("pk"), state=state))) | Q(
+        Exists(Milestone.objects.filter(task__parent=OuterRef("pk"), state=state))
     )
 
 

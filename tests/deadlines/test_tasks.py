@@ -94,17 +94,21 @@ def test_enqueue_swallows_a_broker_that_is_down(monkeypatch, django_capture_on_c
     assert "could not enqueue deadlines.tasks.build_monthly_report" in caplog.text
 
 
-def test_enqueue_against_a_real_unreachable_redis_does_not_raise(settings, django_capture_on_commit_callbacks, caplog):
+def test_enqueue_against_a_real_unreachable_redis_does_not_raise(monkeypatch, django_capture_on_commit_callbacks, caplog):
     from reformtracker.celery import app
 
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    def drop_pools():
+        # pools are bound to the URL they were made with
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    dead = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)  # Celery reads the variable before its settings
+    monkeypatch.setattr(app.conf, "broker_url", dead)
+    drop_pools()
     try:
         with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
             tasks.enqueue(tasks.send_reminders, "2026-09-30")
     finally:
-        app.conf.broker_url = old
-        # drop the pools bound to the dead URL so later tests publish to the real broker
-        app._pool = None
-        app.amqp._producer_pool = None
-    assert "could not enqueue" in caplog.text
+        drop_pools()
+    assert "could not enqueue deadlines.tasks.send_reminders" in caplog.text
