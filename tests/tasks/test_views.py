@@ -464,3 +464,22 @@ def test_a_refused_page_explains_in_chinese(client, supervisor):
     client.force_login(supervisor)
     response = client.post(reverse("tasks:edit", args=[TaskFactory().pk]))
     assert response.status_code == 403 and "无权" in response.content.decode()
+
+
+def test_queues_show_the_warning_badge(client, office, liaison_a, unit_a):
+    task = TaskFactory(flag=TaskFlag.OVERDUE)
+    AssignmentFactory(task=task, unit=unit_a, state=ConfirmState.DISPUTED, dispute_reason="x")
+    ProgressReportFactory(task=task, unit=unit_a)
+    client.force_login(office)
+    for route in ("tasks:disputes", "tasks:reviews"):
+        assert "badge badge-red" in client.get(reverse(route)).content.decode(), route
+
+
+def test_supervisor_sees_the_task_page_without_any_write_control(client, supervisor, unit_a):
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a, state=ConfirmState.DISPUTED, dispute_reason="x")
+    ProgressReportFactory(task=task, unit=unit_a)
+    client.force_login(supervisor)
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "编辑任务" not in page and "办结审核" not in page and "处理异议" not in page
+    assert 'action="/tasks/' not in page and 'action="/units/' not in page  # no form posts to a task or unit
