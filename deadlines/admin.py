@@ -7,6 +7,7 @@ from .models import (
     Milestone,
     MonthlyReport,
     Notification,
+    OutboundMessage,
     Reminder,
     UnresolvedPhrase,
 )
@@ -63,3 +64,11 @@ class NotificationAdmin(admin.ModelAdmin):
 class MonthlyReportAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "as_of", "generated_at"]
     list_filter = ["status", "year"]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "channel", "to", "created_at", "sent_at", "attempts"]
+    list_filter = ["channel", "sent_at"]
+    search_fields = ["subject", "to"]
+    readonly_fields = ["created_at", "sent_at", "attempts", "last_error"]
