@@ -204,12 +204,18 @@ class ResolveForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="申请单位")
     milestone = forms.ModelChoiceField(queryset=Milestone.objects.none(), label="时间节点")
     proposed_date = forms.DateField(label="申请延至", widget=DATE)
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, task: Task, today: dt.date, **kwargs):
+    def __init__(self, *args, task: Task, units, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if len(units) == 1:  # the usual case: one unit, nothing to choose
+            self.fields["unit"].initial = units[0]
+            self.fields["unit"].widget = forms.HiddenInput()
+            self.fields["unit"].disabled = True
         # only milestones whose date has not passed may be extended
         self.fields["milestone"].queryset = task.milestones.filter(done_on__isnull=True, due_on__gte=today)
 

@@ -281,6 +281,8 @@ def progress_create(request, pk):
         units = units.filter(liaisons=request.user)
     today = timezone.localdate()
     form = ProgressForm(request.POST or None, request.FILES or None, units=units, today=today)
+    if office:
+        del form.fields["asks_completion"]  # the office closes through 办结审核 itself
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -292,7 +294,7 @@ def progress_create(request, pk):
                 percent=data["percent"],
                 period=data["period"],
                 files=data["files"],
-                asks_completion=data["asks_completion"] and not office,
+                asks_completion=data.get("asks_completion", False),
                 accepted=office,
             )
         except workflow.WorkflowError as exc:
@@ -522,13 +524,13 @@ def dispute_resolve(request, pk):
 def extension_create(request, pk):
     task = visible_task(request, pk)
     today = timezone.localdate()
-    units = list(Unit.objects.of_user(request.user).filter(assignments__task=task))
-    form = ExtensionForm(request.POST or None, task=task, today=today)
+    units = Unit.objects.of_user(request.user).filter(assignments__task=task)
+    form = ExtensionForm(request.POST or None, task=task, units=units, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             workflow.extension_request(
-                milestone=data["milestone"], unit=units[0], user=request.user, reason=data["reason"],
+                milestone=data["milestone"], unit=data["unit"], user=request.user, reason=data["reason"],
                 proposed_date=data["proposed_date"], today=today,
             )
         except workflow.WorkflowError as exc:

@@ -483,3 +483,37 @@ def test_supervisor_sees_the_task_page_without_any_write_control(client, supervi
     page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
     assert "编辑任务" not in page and "办结审核" not in page and "处理异议" not in page
     assert 'action="/tasks/' not in page and 'action="/units/' not in page  # no form posts to a task or unit
+
+
+def test_liaison_of_two_units_on_a_task_picks_the_unit_asking_for_an_extension(client, unit_a, unit_b):
+    from tests.factories import UserFactory
+
+    both = UserFactory(username="both", role="联络员", units=[unit_a, unit_b])
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a)
+    AssignmentFactory(task=task, unit=unit_b, role=AssignmentRole.RESPONSIBLE)
+    m = MilestoneFactory(task=task, due_on=FAR - dt.timedelta(days=10))
+    client.force_login(both)
+    response = client.post(reverse("tasks:extension", args=[task.pk]),
+                           {"unit": unit_b.pk, "milestone": m.pk, "proposed_date": str(FAR), "reason": "协调中"})
+    assert response.status_code == 302
+    assert ExtensionRequest.objects.get().unit == unit_b
+
+
+def test_a_single_unit_liaison_cannot_ask_in_another_units_name(client, liaison_a, unit_a, unit_b):
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a)
+    AssignmentFactory(task=task, unit=unit_b, role=AssignmentRole.RESPONSIBLE)
+    m = MilestoneFactory(task=task, due_on=FAR - dt.timedelta(days=10))
+    client.force_login(liaison_a)
+    client.post(reverse("tasks:extension", args=[task.pk]),
+                {"unit": unit_b.pk, "milestone": m.pk, "proposed_date": str(FAR), "reason": "协调中"})
+    assert ExtensionRequest.objects.get().unit == unit_a
+
+
+def test_office_progress_form_has_no_completion_request(client, office, unit_a):
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a)
+    client.force_login(office)
+    response = client.get(reverse("tasks:progress", args=[task.pk]))
+    assert "asks_completion" not in response.context["form"].fields
