@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -97,6 +98,24 @@ def style_body_cell(cell, col: Column) -> None:
         cell.number_format = DATETIME_FORMAT
     elif col.kind == "percent":
         cell.number_format = PERCENT_FORMAT
+
+
+def _display_width(text: str) -> int:
+    # CJK characters take about two digit-widths (the unit of Excel column widths)
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def row_height(values: Sequence[Any], columns: Sequence[Column], *, line_points: float = 13.5) -> float:
+    """Points for a row of wrapped text. Excel does not grow rows for wrapped text in a file it did
+    not lay out itself, and a printed 通报 with clipped lines is useless, so we estimate."""
+    lines = 1
+    for value, col in zip(values, columns, strict=False):
+        if not isinstance(value, str) or not value:
+            continue
+        usable = max(col.width - 1.5, 1)
+        n = sum(max(1, math.ceil(_display_width(part) / usable)) for part in value.split("\n"))
+        lines = max(lines, n)
+    return round(lines * line_points + 5, 1)
 
 
 def style_header_cell(cell) -> None:
@@ -356,6 +375,7 @@ def _table_sheet(
     _title_rows(ws, columns, title, subtitle)
     r = HEADER_ROW
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
+        ws.row_dimensions[r].height = row_height(values, columns)
         for c, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = ws.cell(row=r, column=c, value=value)
             style_body_cell(cell, col)
@@ -381,17 +401,17 @@ SUMMARY_COLUMNS = (
 
 MILESTONE_COLUMNS = (
     Column("序号", 6, "int"),
-    Column("计划（文号）", 24),
-    Column("任务编号", 8, "center"),
-    Column("任务内容", 44),
-    Column("牵头单位", 16),
-    Column("责任单位", 18),
-    Column("时间节点", 14),
-    Column("截止日期", 12, "date"),
-    Column("逾期天数", 9, "int"),
-    Column("最新进展", 40),
-    Column("进展日期", 12, "date"),
-    Column("签收情况", 22),
+    Column("计划（文号）", 18),
+    Column("任务编号", 7, "center"),
+    Column("任务内容", 38),
+    Column("牵头单位", 12),
+    Column("责任单位", 14),
+    Column("时间节点", 12),
+    Column("截止日期", 11, "date"),
+    Column("逾期天数", 8, "int"),
+    Column("最新进展", 30),
+    Column("进展日期", 11, "date"),
+    Column("签收情况", 18),
 )
 DUE_SOON_COLUMNS = tuple(
     Column("距截止天数", 10, "int") if c.header == "逾期天数" else c for c in MILESTONE_COLUMNS
