@@ -76,3 +76,9 @@ def screenshot_dir():
 def _fast_password_hasher(settings):
     """PBKDF2 at production strength costs ~0.3 s a login; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A browser set up like the office's: Chinese, in Shanghai time."""
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
