@@ -101,8 +101,9 @@ def style_body_cell(cell, col: Column) -> None:
 
 
 def _display_width(text: str) -> int:
-    # CJK characters take about two digit-widths (the unit of Excel column widths)
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    # CJK characters take about two digit-widths (the unit of Excel column widths). UTF-8 spends
+    # 1 byte on ASCII and 3 on CJK, so (bytes + chars) / 2 counts 1 and 2 — at C speed.
+    return (len(text.encode("utf-8")) + len(text)) // 2
 
 
 def row_height(values: Sequence[Any], columns: Sequence[Column], *, line_points: float = 13.5) -> float:

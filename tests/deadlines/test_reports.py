@@ -158,6 +158,8 @@ def test_overdue_sheet_lists_open_milestones_at_the_months_end(september):
     assert ws["I4"].fill.fill_type == "solid" and ws["I4"].fill.fgColor.rgb.endswith("F4B6B6")
     assert ws["D4"].fill.fill_type is None  # no colour where it means nothing
     assert ws["D4"].alignment.wrap_text is True
+    # wrapped rows get a height: Excel would otherwise print one clipped line
+    assert ws.row_dimensions[5].height >= 2 * 13.5  # task 1: plan title and 文号 on two lines
 
 
 def test_due_soon_sheet_lists_what_falls_due_next_month(september):
