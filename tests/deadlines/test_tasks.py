@@ -103,12 +103,14 @@ def test_enqueue_against_a_real_unreachable_redis_does_not_raise(monkeypatch, dj
         app.amqp._producer_pool = None
 
     dead = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    saved = app.conf.broker_url
     monkeypatch.setenv("CELERY_BROKER_URL", dead)  # Celery reads the variable before its settings
-    monkeypatch.setattr(app.conf, "broker_url", dead)
+    app.conf.broker_url = dead
     drop_pools()
     try:
         with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
             tasks.enqueue(tasks.send_reminders, "2026-09-30")
     finally:
+        app.conf.broker_url = saved
         drop_pools()
     assert "could not enqueue deadlines.tasks.send_reminders" in caplog.text
