@@ -16,6 +16,7 @@ install: $(STAMP)
 ## make run: install, migrate, load the seed plans and demo users, start web + worker + beat (Ctrl-C stops all)
 setup: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py fill_calendar
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_demo_users
 
