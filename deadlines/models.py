@@ -200,6 +200,9 @@ class Reminder(models.Model):
         verbose_name="单位",
     )
     period = models.DateField("报送期", null=True, blank=True)
+    # The due date the reminder was about: an extended milestone that falls due
+    # soon or overdue again on its new date is a new transition, reminded again.
+    due_on = models.DateField("截止日期", null=True, blank=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
@@ -208,9 +211,14 @@ class Reminder(models.Model):
         verbose_name_plural = "提醒"
         constraints = [
             models.UniqueConstraint(
-                fields=["milestone", "kind"],
+                fields=["milestone", "kind", "due_on"],
                 condition=Q(milestone__isnull=False),
-                name="reminder_once_per_milestone_kind",
+                name="reminder_once_per_milestone_kind_date",
+            ),
+            # NULLs are distinct in a unique index: a milestone reminder must name its date
+            models.CheckConstraint(
+                condition=Q(milestone__isnull=True) | Q(due_on__isnull=False),
+                name="reminder_milestone_names_due_date",
             ),
             models.UniqueConstraint(
                 fields=["unit", "period", "kind"],

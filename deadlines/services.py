@@ -117,11 +117,11 @@ def _flaggable() -> Q:
 def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
     """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement however many
     milestones; the named unique constraint drops what was already recorded."""
-    sub_sql, params = queryset.order_by().values("id").query.sql_with_params()
+    sub_sql, params = queryset.order_by().values("id", "due_on").query.sql_with_params()
     table = connection.ops.quote_name(Reminder._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (kind, milestone_id, created_at) "
-        f"SELECT %s, ms.id, %s FROM ({sub_sql}) ms WHERE 1 = 1 ON CONFLICT DO NOTHING"
+        f"INSERT INTO {table} (kind, milestone_id, due_on, created_at) "
+        f"SELECT %s, ms.id, ms.due_on, %s FROM ({sub_sql}) ms WHERE 1 = 1 ON CONFLICT DO NOTHING"
     )
     # WHERE 1 = 1: SQLite needs it to parse ON CONFLICT after INSERT … SELECT
     with connection.cursor() as cursor:

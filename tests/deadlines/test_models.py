@@ -20,10 +20,14 @@ def test_overdue_and_due_between_use_the_date_passed_in():
     assert soon.days_overdue(today) == 0
 
 
-def test_one_reminder_per_milestone_and_kind():
-    ms = MilestoneFactory()
-    Reminder.objects.create(milestone=ms, kind=ReminderKind.OVERDUE)
-    Reminder.objects.create(milestone=ms, kind=ReminderKind.DUE_SOON)
+def test_one_reminder_per_milestone_kind_and_due_date():
+    ms = MilestoneFactory(due_on=dt.date(2020, 9, 30))
+    Reminder.objects.create(milestone=ms, kind=ReminderKind.OVERDUE, due_on=ms.due_on)
+    Reminder.objects.create(milestone=ms, kind=ReminderKind.DUE_SOON, due_on=ms.due_on)
+    # extended to 10-31 and overdue again: a new transition
+    Reminder.objects.create(milestone=ms, kind=ReminderKind.OVERDUE, due_on=dt.date(2020, 10, 31))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(milestone=ms, kind=ReminderKind.OVERDUE, due_on=ms.due_on)
     with pytest.raises(IntegrityError):
         Reminder.objects.create(milestone=ms, kind=ReminderKind.OVERDUE)
 

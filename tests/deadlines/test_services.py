@@ -408,3 +408,22 @@ def test_two_scans_at_once_never_double_a_reminder(make_milestone, unit_a, unit_
     assert Notification.objects.filter(user=liaison_b).count() == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted([liaison_a.email, liaison_b.email])
     assert OutboundMessage.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_an_extended_milestone_that_falls_overdue_again_is_reminded_again(db, unit_a, liaison_a):
+    import datetime as dt
+
+    from deadlines.models import Milestone, Reminder, ReminderKind
+    from deadlines.services import deadlines_scan
+    from tests.factories import AssignmentFactory, MilestoneFactory
+
+    task = AssignmentFactory(unit=unit_a).task
+    ms = MilestoneFactory(task=task, due_on=dt.date(2020, 9, 30))
+    deadlines_scan(today=dt.date(2020, 10, 9))
+    deadlines_scan(today=dt.date(2020, 10, 10))
+    assert Reminder.objects.filter(milestone=ms, kind=ReminderKind.OVERDUE).count() == 1
+
+    Milestone.objects.filter(pk=ms.pk).update(original_due_on=ms.due_on, due_on=dt.date(2020, 10, 31))
+    deadlines_scan(today=dt.date(2020, 11, 10))
+    overdue = Reminder.objects.filter(milestone=ms, kind=ReminderKind.OVERDUE).order_by("due_on")
+    assert [r.due_on for r in overdue] == [dt.date(2020, 9, 30), dt.date(2020, 10, 31)]
