@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from departments import roles
 
@@ -10,17 +9,14 @@ from departments import roles
 @login_required
 def home(request):
     """Each role lands on its own start page: office → task list, liaison → 我的任务,
-    supervisor → the dashboard (the task list until the dashboard exists)."""
+    supervisor → the dashboard."""
     user = request.user
     if roles.is_office(user):
         return redirect("tasks:list")
     if roles.is_liaison(user):
         return redirect("tasks:mine")
     if roles.is_supervisor(user):
-        try:
-            return redirect(reverse("dashboard:index"))
-        except NoReverseMatch:
-            return redirect("tasks:list")
+        return redirect("dashboard:index")
     return render(request, "home.html", {"role": None})
 
 
