@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -73,7 +73,15 @@ def calendar_gaps(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> l
     covers: working days there are counted Monday–Friday."""
     cal = cal or load_calendar()
     years = {today.year, today.year + 1}
-    years |= {d.year for d in Milestone.objects.open().filter(due_on__gte=today).dates("due_on", "year")}
+    # The dashboard asks on every page: index probes (the latest open due date, then one per later
+    # year that has one), not a DISTINCT over every open future milestone.
+    ahead = Milestone.objects.open().filter(due_on__gte=today)
+    last = ahead.aggregate(m=Max("due_on"))["m"]
+    start = dt.date(today.year + 2, 1, 1)
+    while last is not None and start <= last:
+        due = ahead.filter(due_on__gte=start).aggregate(m=Min("due_on"))["m"]
+        years.add(due.year)
+        start = dt.date(due.year + 1, 1, 1)
     return cal.uncovered_years(years)
 
 
