@@ -7,6 +7,7 @@ anyone but the role that may write (a supervisor's POST is a 403).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import wraps
 
 from django.contrib import messages
@@ -123,7 +124,14 @@ class TaskListView(SingleTableMixin, FilterView):
     def get_table_data(self):
         return with_list_columns(super().get_table_data())
 
-    def get_paginate_by(self, table_data):
+    def get_table_pagination(self, table):
+        return {"per_page": self.per_page()}
+
+    def get_paginate_by(self, queryset):
+        # Only the table paginates: ListView's own paginator would COUNT the same rows again.
+        return None
+
+    def per_page(self) -> int:
         try:
             return max(5, min(int(self.request.GET.get("per_page", self.paginate_by)), 200))
         except ValueError:
@@ -133,17 +141,53 @@ class TaskListView(SingleTableMixin, FilterView):
 task_list = readers(TaskListView.as_view())
 
 
+PENDING_SHOWN = 100
+
+
+class FirstOf(Sequence):
+    """The first `shown` rows of a queryset whose len() is the whole queryset's COUNT.
+
+    After a plan is imported a unit can have thousands of assignments waiting for 签收;
+    rendering them all took seconds. The page still says how many wait (and 全部签收 signs
+    them all) but lists only the first ones."""
+
+    def __init__(self, queryset, shown: int):
+        self._rows = list(queryset[:shown])
+        self._total = len(self._rows) if len(self._rows) < shown else queryset.count()
+
+    @property
+    def hidden(self) -> int:
+        return self._total - len(self._rows)
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, index):
+        return self._rows[index]
+
+    def __iter__(self):
+        return iter(self._rows)
+
+
 @liaison_only
 @require_GET
 def my_tasks(request):
     """我的任务: what waits for 签收, what is due soon or overdue — for the liaison's units only."""
     units = list(Unit.objects.of_user(request.user))
     mine = Task.objects.visible_to(request.user).open()
-    pending = (
+    pending = FirstOf(
         Assignment.objects.filter(unit__in=units, state=ConfirmState.PENDING)
         .select_related("task__plan", "unit")
-        .order_by("task__plan", "task__order")
+        .defer("task__text", "task__target", "task__reopen_reason", "task__plan__source_text")
+        .order_by("task__plan", "task__order", "pk"),
+        PENDING_SHOWN,
     )
+    if pending.hidden:
+        messages.info(
+            request,
+            f"待签收共 {len(pending)} 项，下面列出前 {PENDING_SHOWN} 项；可“全部签收”，"
+            "或在任务列表中按“签收状态：待签收”筛选查看其余各项。",
+        )
     overdue = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.OVERDUE)), prefix="o-")
     due_soon = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.DUE_SOON)), prefix="s-")
     for table in (overdue, due_soon):
