@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import django_tables2 as tables
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django_tables2.rows import BoundRows
 
 from deadlines.models import Milestone
 from tasks.models import Assignment, AssignmentRole, ConfirmState, TaskFlag, TaskStatus
@@ -99,6 +103,12 @@ class TaskTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle task-table"}
         empty_text = "没有符合条件的任务"
 
+    def order_plan(self, queryset, is_descending):
+        """Plan (year, title), then document order; the task id breaks ties so pages never overlap.
+        PlanOrderPaginator walks the same order plan by plan."""
+        keys = [*PLAN_KEYS, *TASK_KEYS]
+        return queryset.order_by(*(f"-{k}" if is_descending else k for k in keys)), True
+
     def render_warning(self, record):
         return warning_badge(record)
 
@@ -123,3 +133,75 @@ class TaskTable(tables.Table):
     def render_percent(self, value):
         return f"{value}%"
 
+
+
+PLAN_KEYS = ("plan__year", "plan__title")  # (title, year) is unique: no ties between plans
+TASK_KEYS = ("order", "pk")
+
+
+class PlanOrderPaginator(Paginator):
+    """Pages of the task table in its default order (by plan) without sorting every task.
+
+    ORDER BY plan.year, plan.title … LIMIT 25 makes PostgreSQL join and sort all 100,000 tasks
+    for every page (hundreds of ms): the order lives in another table, so no index can serve it.
+    But plans are few: one grouped COUNT gives each plan's share of the filtered rows (and the
+    total), the page's offsets then name the one or two plans it falls in, and each plan's slice
+    is read through the (plan, order) index. A fixed number of queries whatever the page size:
+    the count, at most three id slices (first plan, whole plans between, last plan), the rows."""
+
+    def __init__(self, object_list: BoundRows, per_page, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = object_list
+        self.queryset = object_list.data.data  # the filtered, annotated queryset behind the table
+        # The table is ordered before it is paginated; any other column's order is sorted in SQL.
+        order = tuple(object_list.table.order_by or ())
+        self.by_plan = order in (("plan",), ("-plan",))
+        self.descending = self.by_plan and order[0].is_descending
+
+    @cached_property
+    def plans(self) -> list[tuple[int, int]]:
+        """(plan id, number of rows) in the table's order."""
+        groups = self.queryset.order_by().values_list("plan_id", *PLAN_KEYS).annotate(n=Count("pk"))
+        ordered = sorted(groups, key=lambda g: (g[1], g[2]), reverse=self.descending)
+        return [(plan_id, n) for plan_id, _, _, n in ordered]
+
+    @cached_property
+    def count(self) -> int:
+        if not self.by_plan:
+            return super().count
+        return sum(n for _, n in self.plans)
+
+    def page(self, number):
+        if not self.by_plan:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = BoundRows(self._records(bottom, top), table=self.rows.table, pinned_data=self.rows.pinned_data)
+        return self._get_page(rows, number, self)
+
+    def _records(self, bottom: int, top: int) -> list:
+        spans, offset = [], 0
+        for plan_id, n in self.plans:
+            lo, hi = max(bottom - offset, 0), min(top - offset, n)
+            if lo < hi:
+                spans.append((plan_id, lo, hi, hi - lo == n))
+            offset += n
+        within = [f"-{k}" if self.descending else k for k in TASK_KEYS]
+        ids_of = self.queryset.order_by(*within).values_list("pk", flat=True)
+        ids: list[int] = []
+        whole = [plan_id for plan_id, _, _, complete in spans[1:-1] if complete]
+        for position, (plan_id, lo, hi, complete) in enumerate(spans):
+            if 0 < position < len(spans) - 1 and complete:
+                if plan_id == whole[0]:  # every plan strictly inside the page: one query
+                    rank = {p: i for i, p in enumerate(whole)}
+                    rows = self.queryset.filter(plan_id__in=whole).values_list("plan_id", *TASK_KEYS)
+                    sign = -1 if self.descending else 1
+                    keyed = sorted(rows, key=lambda r: (rank[r[0]], sign * r[1], sign * r[2]))
+                    ids += [pk for _, _, pk in keyed]
+                continue
+            ids += ids_of.filter(plan_id=plan_id)[lo:hi]
+        by_id = {task.pk: task for task in self.queryset.order_by().filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids]

@@ -53,7 +53,7 @@ from tasks.models import (
 )
 from tasks.services import workflow
 from tasks.services.history import task_history
-from tasks.tables import TaskTable, with_list_columns
+from tasks.tables import PlanOrderPaginator, TaskTable, with_list_columns
 
 # --- access rules ------------------------------------------------------------
 
@@ -125,7 +125,7 @@ class TaskListView(SingleTableMixin, FilterView):
         return with_list_columns(super().get_table_data())
 
     def get_table_pagination(self, table):
-        return {"per_page": self.per_page()}
+        return {"per_page": self.per_page(), "paginator_class": PlanOrderPaginator}
 
     def get_paginate_by(self, queryset):
         # Only the table paginates: ListView's own paginator would COUNT the same rows again.

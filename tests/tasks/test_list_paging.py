@@ -1,0 +1,128 @@
+"""The task list's paging by plan (PlanOrderPaginator) gives exactly the rows the SQL sort would,
+and the list pages' query counts stay flat as the data grows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from tasks.models import AssignmentRole, ConfirmState, Task, TaskFlag
+from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory
+from tests.tasks.world import fast_passwords  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("tasks:list")
+MINE = reverse("tasks:mine")
+
+
+@pytest.fixture
+def plans(unit_a):
+    """Plans of very different sizes, created out of their display order, with equal `order`
+    values inside a plan (only the task id can break those ties)."""
+    sizes = {("乙计划", 2021): 7, ("甲计划", 2020): 1, ("丙计划", 2021): 0, ("丁计划", 2019): 12, ("戊计划", 2020): 3}
+    for (title, year), n in sizes.items():
+        plan = PlanFactory(title=title, year=year)
+        for i in range(n):
+            task = TaskFactory(plan=plan, order=i // 2, flag=TaskFlag.OVERDUE if i % 3 == 0 else "")
+            if i % 2 == 0:
+                AssignmentFactory(task=task, unit=unit_a, role=AssignmentRole.LEAD)
+
+
+def sql_order(descending: bool = False, **filters) -> list[int]:
+    keys = ["plan__year", "plan__title", "order", "pk"]
+    return list(
+        Task.objects.filter(**filters)
+        .order_by(*(f"-{k}" if descending else k for k in keys))
+        .values_list("pk", flat=True)
+    )
+
+
+def listed(client, **params) -> tuple[list[int], int]:
+    """Every task id the list shows, page by page, and the total it reports."""
+    ids, total = [], None
+    for page in itertools.count(1):
+        table = client.get(LIST, {**params, "per_page": 5, "page": page}).context["table"]
+        total = table.paginator.count
+        ids += [row.record.pk for row in table.page.object_list]
+        if not table.page.has_next():
+            return ids, total
+
+
+@pytest.mark.parametrize("sort", [None, "plan", "-plan"])
+def test_paging_by_plan_lists_every_task_once_in_plan_then_document_order(client, office, plans, sort):
+    client.force_login(office)
+    ids, total = listed(client, **({"sort": sort} if sort else {}))
+    assert ids == sql_order(descending=sort == "-plan")
+    assert total == len(ids) == 23
+
+
+def test_paging_by_plan_keeps_the_filters_and_the_liaisons_scope(client, office, liaison_a, plans, unit_a):
+    client.force_login(office)
+    ids, total = listed(client, flag=TaskFlag.OVERDUE)
+    assert ids == sql_order(flag=TaskFlag.OVERDUE) and total == len(ids) > 5
+    client.force_login(liaison_a)
+    ids, total = listed(client)
+    assert ids == sql_order(assignments__unit=unit_a) and total == len(ids) > 5
+
+
+def test_paging_by_plan_past_the_last_page_shows_the_last_page(client, office, plans):
+    client.force_login(office)
+    table = client.get(LIST, {"per_page": 5, "page": 99}).context["table"]
+    assert table.page.number == 5 and [r.record.pk for r in table.page.object_list] == sql_order()[20:]
+
+
+def test_paging_by_plan_with_nothing_to_show(client, office, plans):
+    client.force_login(office)
+    response = client.get(LIST, {"q": "没有这样的任务"})
+    assert response.status_code == 200 and response.context["table"].paginator.count == 0
+    assert "没有符合条件的任务" in response.content.decode()
+
+
+def test_sorting_by_another_column_still_sorts_in_sql(client, office, plans):
+    client.force_login(office)
+    table = client.get(LIST, {"sort": "warning", "per_page": 50}).context["table"]
+    flags = [row.record.flag for row in table.page.object_list]
+    assert flags == sorted(flags, key=lambda f: f != TaskFlag.OVERDUE) and len(flags) == 23
+
+
+# --- query budget at two data sizes ---------------------------------------------------------------
+
+
+def populate(n_plans: int, per_plan: int, unit_a, unit_b) -> None:
+    for _ in range(n_plans):
+        plan = PlanFactory()
+        for i in range(per_plan):
+            task = TaskFactory(plan=plan, flag=TaskFlag.OVERDUE if i % 2 else TaskFlag.DUE_SOON)
+            AssignmentFactory(task=task, unit=unit_a)
+            AssignmentFactory(task=task, unit=unit_b, role=AssignmentRole.RESPONSIBLE)
+            MilestoneFactory(task=task, due_on=dt.date(2020, 12, 31))
+
+
+@pytest.mark.parametrize(("n_plans", "per_plan"), [(1, 5), (8, 30)])
+@pytest.mark.parametrize("user", ["office", "liaison_a"])
+def test_task_list_pages_spanning_many_plans_cost_the_same_queries(
+    client, request, unit_a, unit_b, n_plans, per_plan, user, django_assert_max_num_queries
+):
+    populate(n_plans, per_plan, unit_a, unit_b)
+    client.force_login(request.getfixturevalue(user))
+    with django_assert_max_num_queries(16):
+        response = client.get(LIST, {"per_page": 200})
+    assert len(response.context["table"].page.object_list) == min(n_plans * per_plan, 200)
+
+
+@pytest.mark.parametrize("rows", [5, 300])
+def test_my_tasks_lists_the_first_pending_and_counts_them_all(client, liaison_a, unit_a, unit_b, rows,
+                                                              django_assert_max_num_queries):
+    populate(1, rows, unit_a, unit_b)
+    client.force_login(liaison_a)
+    with django_assert_max_num_queries(22):
+        response = client.get(MINE)
+    pending = response.context["pending"]
+    assert len(pending) == rows and len(list(pending)) == min(rows, 100)
+    assert all(a.state == ConfirmState.PENDING and a.unit == unit_a for a in pending)
+    page = response.content.decode()
+    assert f"待签收（{rows}）" in page
+    assert ("下面列出前 100 项" in page) == (rows > 100)
