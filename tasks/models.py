@@ -183,6 +183,11 @@ class Task(models.Model):
             # task list filters and the dashboard group by these
             models.Index(fields=["status", "flag"], name="task_status_flag_idx"),
             models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
+            # the dashboard's per-plan tally (tasks.dashboard.plan_rows) reads only this index
+            models.Index(
+                fields=["plan", "status", "flag"], condition=Q(parent__isnull=True),
+                name="task_top_plan_status_flag_idx",
+            ),
         ]
         constraints = [
             # re-import finds a task by plan + import_key

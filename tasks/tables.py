@@ -147,7 +147,8 @@ class PlanOrderPaginator(Paginator):
     But plans are few: one grouped COUNT gives each plan's share of the filtered rows (and the
     total), the page's offsets then name the one or two plans it falls in, and each plan's slice
     is read through the (plan, order) index. A fixed number of queries whatever the page size:
-    the count, at most three id slices (first plan, whole plans between, last plan), the rows."""
+    the count and the rows when the page lies in one plan; else at most three id slices (first
+    plan, whole plans between, last plan) before the rows."""
 
     def __init__(self, object_list: BoundRows, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -161,9 +162,9 @@ class PlanOrderPaginator(Paginator):
     @cached_property
     def plans(self) -> list[tuple[int, int]]:
         """(plan id, number of rows) in the table's order."""
-        groups = self.queryset.order_by().values_list("plan_id", *PLAN_KEYS).annotate(n=Count("pk"))
-        ordered = sorted(groups, key=lambda g: (g[1], g[2]), reverse=self.descending)
-        return [(plan_id, n) for plan_id, _, _, n in ordered]
+        # ordered by the database, so titles follow its collation exactly as ORDER BY would
+        groups = self.queryset.values_list("plan_id").annotate(n=Count("pk")).order_by(*PLAN_KEYS)
+        return list(reversed(groups)) if self.descending else list(groups)
 
     @cached_property
     def count(self) -> int:
@@ -190,6 +191,9 @@ class PlanOrderPaginator(Paginator):
                 spans.append((plan_id, lo, hi, hi - lo == n))
             offset += n
         within = [f"-{k}" if self.descending else k for k in TASK_KEYS]
+        if len(spans) == 1:  # the usual page, inside one plan: read it at once
+            plan_id, lo, hi, _ = spans[0]
+            return list(self.queryset.filter(plan_id=plan_id).order_by(*within)[lo:hi])
         ids_of = self.queryset.order_by(*within).values_list("pk", flat=True)
         ids: list[int] = []
         whole = [plan_id for plan_id, _, _, complete in spans[1:-1] if complete]

@@ -141,7 +141,8 @@ class TaskListView(SingleTableMixin, FilterView):
 task_list = readers(TaskListView.as_view())
 
 
-PENDING_SHOWN = 100
+PENDING_SHOWN = 50  # as many as the overdue and due-soon tables show per page
+DISPUTED_SHOWN = 50
 
 
 class FirstOf(Sequence):
@@ -188,10 +189,19 @@ def my_tasks(request):
             f"待签收共 {len(pending)} 项，下面列出前 {PENDING_SHOWN} 项；可“全部签收”，"
             "或在任务列表中按“签收状态：待签收”筛选查看其余各项。",
         )
+    disputed = FirstOf(
+        Assignment.objects.filter(unit__in=units, state=ConfirmState.DISPUTED)
+        .select_related("task")
+        .defer("task__text", "task__target", "task__reopen_reason")
+        .order_by("task__plan", "task__order", "order", "pk"),
+        DISPUTED_SHOWN,
+    )
+    if disputed.hidden:
+        messages.info(request, f"已提出异议、等待处理的共 {len(disputed)} 项，下面列出前 {DISPUTED_SHOWN} 项。")
     overdue = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.OVERDUE)), prefix="o-")
     due_soon = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.DUE_SOON)), prefix="s-")
     for table in (overdue, due_soon):
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        RequestConfig(request, paginate={"per_page": 50, "paginator_class": PlanOrderPaginator}).configure(table)
     context = {
         "units": units,
         "pending": pending,
@@ -201,7 +211,7 @@ def my_tasks(request):
         "returned": ProgressReport.objects.filter(unit__in=units, review_state=ReviewState.RETURNED)
         .exclude(task__status__in=["done", "done_late"])
         .select_related("task", "unit")[:50],
-        "disputed": Assignment.objects.filter(unit__in=units, state=ConfirmState.DISPUTED).select_related("task"),
+        "disputed": disputed,
     }
     return render(request, "tasks/my_tasks.html", context)
 
