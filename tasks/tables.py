@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
 
 from deadlines.models import Milestone
+from departments.models import Unit
 from tasks.models import Assignment, AssignmentRole, ConfirmState, TaskFlag, TaskStatus
 
 # Long texts the table never shows: a plan's source_text is the whole imported document.
@@ -25,7 +26,10 @@ def with_list_columns(queryset):
     (MIN over milestones) forces a GROUP BY over every matching task before ORDER BY … LIMIT
     and before the paginator's COUNT — seconds at 100,000 tasks — whereas a subquery runs
     only for the rows of the page (and COUNT leaves it out)."""
-    lead_name = Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD).order_by("order")
+    lead = Assignment.objects.filter(task=OuterRef(OuterRef("pk")), role=AssignmentRole.LEAD).order_by("order", "pk")
+    # the unit by primary key from the first lead's unit_id: a join inside the subquery made PostgreSQL
+    # hash all units once per task, seconds when the list is sorted by this column
+    lead_name = Unit.objects.filter(pk=Subquery(lead.values("unit_id")[:1])).order_by()
     next_due = Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True).order_by("due_on")
     return (
         queryset.select_related("plan", "section")
@@ -35,7 +39,7 @@ def with_list_columns(queryset):
         )
         .annotate(
             next_due=Subquery(next_due.values("due_on")[:1]),
-            lead_name=Subquery(lead_name.values("unit__name")[:1]),
+            lead_name=Subquery(lead_name.values("name")),
             warning_rank=Case(
                 When(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE], then=Value(0)),
                 When(flag=TaskFlag.OVERDUE, then=Value(3)),

@@ -126,3 +126,18 @@ def test_my_tasks_lists_the_first_pending_and_counts_them_all(client, liaison_a,
     page = response.content.decode()
     assert f"待签收（{rows}）" in page
     assert ("下面列出前 50 项" in page) == (rows > 50)
+
+
+def test_sorting_by_units_follows_the_first_lead_units_name(client, office, unit_a, unit_b):
+    """区市场监管局 sorts before 区税务局 (where a task without a lead unit goes depends on the database)."""
+    plan = PlanFactory()
+    by_b, by_a, nobody = (TaskFactory(plan=plan, title=t) for t in ("乙牵头", "甲牵头", "无牵头"))
+    AssignmentFactory(task=by_b, unit=unit_b, role=AssignmentRole.LEAD, order=0)
+    AssignmentFactory(task=by_b, unit=unit_a, role=AssignmentRole.LEAD, order=1)
+    AssignmentFactory(task=by_a, unit=unit_a, role=AssignmentRole.LEAD)
+    AssignmentFactory(task=nobody, unit=unit_a, role=AssignmentRole.RESPONSIBLE)
+    client.force_login(office)
+    table = client.get(LIST, {"sort": "units"}).context["table"]
+    leads = {row.record.title: row.record.lead_name for row in table.page.object_list}
+    assert leads == {"甲牵头": unit_a.name, "乙牵头": unit_b.name, "无牵头": None}
+    assert [t for t in leads if t != "无牵头"] == ["甲牵头", "乙牵头"]
