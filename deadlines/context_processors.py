@@ -4,9 +4,16 @@ RECENT = 5
 
 
 def notifications(request):
-    """Unread count and the latest unread items for the header badge."""
+    """Unread count and the latest unread items for the header badge.
+
+    Computed once per request: django-tables2 renders its table with a fresh
+    RequestContext, which runs every context processor again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    unread = Notification.objects.filter(user=user).unread()
-    return {"notifications_unread": unread.count(), "notifications_recent": list(unread[:RECENT])}
+    cached = getattr(request, "_notifications_context", None)
+    if cached is None:
+        unread = Notification.objects.filter(user=user).unread()
+        cached = {"notifications_unread": unread.count(), "notifications_recent": list(unread[:RECENT])}
+        request._notifications_context = cached
+    return cached

@@ -66,6 +66,14 @@ class Milestone(models.Model):
         indexes = [
             # the daily scan selects open milestones by due date and compares state
             models.Index(fields=["due_on", "state"], name="milestone_due_state_idx"),
+            # the dashboard's overdue-by-month chart and calendar_gaps read open milestones by due date
+            models.Index(
+                fields=["due_on", "task"], condition=Q(done_on__isnull=True), name="milestone_open_due_idx"
+            ),
+            # the task list's 最近截止 column and sort: a task's nearest open due date
+            models.Index(
+                fields=["task", "due_on"], condition=Q(done_on__isnull=True), name="milestone_task_open_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:
