@@ -22,6 +22,8 @@ from .units import AliasTable, split_table_units, split_units
 
 _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定)$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
+# Part of an official title, after its kind word: 实施方案（试行）, 工作要点（修订）, 办法（2020年版）
+_TITLE_SUFFIX_RE = re.compile(r"\s*[（(](?:修订|试行|暂行|修订版|\d{4}年(?:修订)?版)[）)]$")
 _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
@@ -53,7 +55,7 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     def candidate(t: str) -> bool:
         t = _MARKER_RE.sub("", t).strip()
         return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
-            _TITLE_END_RE.search(t))
+            _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t)))
 
     cands = [i for i, t in enumerate(pre) if candidate(t)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
