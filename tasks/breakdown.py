@@ -56,6 +56,7 @@ from tasks.importers.units import AliasTable, guess_kind, split_table_units
 from tasks.models import (
     Assignment,
     AssignmentRole,
+    AssignmentSource,
     Plan,
     ProgressReport,
     ReviewState,
@@ -660,7 +661,10 @@ def breakdown_import(
                 continue
             seen.add(unit.pk)
             role = AssignmentRole.LEAD if order == 0 and r.leads else AssignmentRole.RESPONSIBLE
-            assignments.append(Assignment(task=task, unit=unit, role=role, order=order, as_written=name[:200]))
+            assignments.append(Assignment(
+                task=task, unit=unit, role=role, order=order, as_written=name[:200],
+                source=AssignmentSource.IMPORTED,
+            ))
         for order, d in enumerate(r.deadlines):
             milestones.append(Milestone(
                 task=task, due_on=d.due_on, phrase=d.phrase[:200], order=order,

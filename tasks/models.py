@@ -260,6 +260,11 @@ class DisputeResolution(models.TextChoices):
     INSISTED = "insisted", "维持分工"
 
 
+class AssignmentSource(models.TextChoices):
+    IMPORTED = "imported", "导入"
+    MANUAL = "manual", "手工"
+
+
 class Assignment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", verbose_name="任务")
     unit = models.ForeignKey(
@@ -268,6 +273,11 @@ class Assignment(models.Model):
     role = models.CharField("分工", max_length=20, choices=AssignmentRole.choices)
     order = models.PositiveSmallIntegerField("顺序", default=0, help_text="在原文中的排列顺序")
     as_written = models.CharField("原文写法", max_length=200, blank=True)
+    # A re-import replaces only what an import made: the office's own assignments
+    # (added by hand, or reassigned after a dispute) survive it.
+    source = models.CharField(
+        "来源", max_length=20, choices=AssignmentSource.choices, default=AssignmentSource.MANUAL
+    )
     state = models.CharField(
         "签收状态", max_length=20, choices=ConfirmState.choices, default=ConfirmState.PENDING
     )

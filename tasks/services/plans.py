@@ -32,7 +32,16 @@ from tasks.importers import (
     parse_plan,
     read_document,
 )
-from tasks.models import Assignment, AssignmentRole, Plan, ProgressReport, Section, Task, TaskSource
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentSource,
+    Plan,
+    ProgressReport,
+    Section,
+    Task,
+    TaskSource,
+)
 
 __all__ = [
     "ImportEdits",
@@ -378,7 +387,8 @@ def _disappeared(plan_obj: Plan, keys: set[str]) -> tuple[list[Task], list[Task]
 def _task_state(task: Task) -> dict:
     return {
         **{f: getattr(task, f) for f in ("number", "source", "title", "text", "category", "indicator", "target")},
-        "units": [(a.unit.name, a.role) for a in sorted(task.assignments.all(), key=lambda a: a.order) if a.as_written],
+        "units": [(a.unit.name, a.role) for a in sorted(task.assignments.all(), key=lambda a: a.order)
+                  if a.source == AssignmentSource.IMPORTED],
         "milestones": [
             (m.original_due_on or m.due_on, m.phrase)
             for m in sorted(task.milestones.all(), key=lambda m: (m.order, m.pk))
@@ -402,11 +412,17 @@ _FIELD_LABELS = {
 }
 
 
+def _manual_units(task: Task) -> set[str]:
+    return {a.unit.name for a in task.assignments.all() if a.source == AssignmentSource.MANUAL}
+
+
 def _differences(task: Task, spec: _Spec, parent_key: str | None) -> list[str]:
     now = _task_state(task)
     want = {
         **spec.fields,
-        "units": [(name, role) for name, role, _ in spec.units],
+        # the office's own assignments are compared on neither side
+        "units": [(name, role) for name, role, _ in _wanted_units(spec, list(task.assignments.all()))
+                  if name not in _manual_units(task)],
         "milestones": [(d, phrase) for d, phrase, _, _ in spec.milestones],
         "unresolved": sorted(spec.unresolved),
     }
@@ -556,23 +572,36 @@ def _write_sections(plan: Plan, specs: list[_Spec]) -> dict[tuple[str, ...], Sec
     return wanted
 
 
+def _overruled(assignments) -> set[str]:
+    """Mentions of the document the office has decided otherwise: a dispute reassigned
+    keeps the as-written text of the unit it replaced, and the import respects it."""
+    return {a.as_written for a in assignments if a.source == AssignmentSource.MANUAL and a.as_written}
+
+
+def _wanted_units(spec: _Spec, assignments) -> list[tuple[str, str, str]]:
+    overruled = _overruled(assignments)
+    assigned = {a.unit.name for a in assignments}
+    return [u for u in spec.units if u[0] in assigned or u[2] not in overruled]
+
+
 def _write_assignments(task: Task, spec: _Spec, units: _UnitWriter) -> None:
-    by_unit = {a.unit.name: a for a in task.assignments.select_related("unit")}
-    for order, (name, role, as_written) in enumerate(spec.units):
+    current = list(task.assignments.select_related("unit"))
+    by_unit = {a.unit.name: a for a in current}
+    for order, (name, role, as_written) in enumerate(_wanted_units(spec, current)):
         a = by_unit.pop(name, None)
         if a is None:
             Assignment.objects.create(
                 task=task, unit=units.by_name[name], role=role, order=order,
-                as_written=_clip(as_written, Assignment, "as_written"),
+                as_written=_clip(as_written, Assignment, "as_written"), source=AssignmentSource.IMPORTED,
             )
         elif (a.role, a.order, a.as_written) != (role, order, as_written):
             # keeps its confirmation state: the unit is still assigned
             a.role, a.order, a.as_written = role, order, _clip(as_written, Assignment, "as_written")
             a.save(update_fields=["role", "order", "as_written"])
     # Units the document no longer names lose the assignment; ones the office added by hand
-    # (nothing written in the document) are the office's business and stay.
+    # or reassigned after a dispute are the office's business and stay.
     for a in by_unit.values():
-        if a.as_written:
+        if a.source == AssignmentSource.IMPORTED:
             a.delete()
 
 

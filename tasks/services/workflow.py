@@ -25,6 +25,7 @@ from departments.models import Unit, UnitAlias
 from tasks.models import (
     Assignment,
     AssignmentRole,
+    AssignmentSource,
     ConfirmState,
     DisputeResolution,
     Evidence,
@@ -205,7 +206,9 @@ def assignment_resolve(
             _as_user(assignment, user).delete()
             return Assignment.objects.get(task=assignment.task_id, unit=new_unit)
         assignment.unit = new_unit
-        assignment.as_written = new_unit.name
+        # as_written keeps what the document said: a re-import sees that the office
+        # settled that mention (and keeps this row, which is now the office's own)
+        assignment.source = AssignmentSource.MANUAL
         assignment.state = ConfirmState.PENDING
         assignment.responded_by = None
         assignment.responded_at = None

@@ -334,3 +334,24 @@ def test_dropping_every_item_is_refused():
 def test_summary_is_in_chinese_and_names_units_to_review():
     text = str(run(V1))
     assert "新建计划" in text and "任务 5 项" in text and "待核对单位 1 个：区新设服务局" in text
+
+
+def test_reimport_keeps_a_reassignment_the_office_made_after_a_dispute(office, liaison_a):
+    from tasks.models import AssignmentSource
+    from tasks.services.workflow import assignment_dispute, assignment_resolve
+
+    run(V1)
+    t = task("一.一.3")
+    disputed = t.assignments.get(unit__name="区司法局")
+    assert disputed.source == AssignmentSource.IMPORTED
+    assignment_dispute(assignment=disputed, user=liaison_a, reason="不属于本单位职责")
+    disputed.refresh_from_db()
+    assignment_resolve(
+        assignment=disputed, user=office, resolution="reassigned",
+        new_unit=UnitFactory(name="区人社局"), note="改由区人社局牵头",
+    )
+
+    run(V1)
+
+    assert units_of(t) == ["区人社局"]
+    assert t.assignments.get().source == AssignmentSource.MANUAL
