@@ -23,7 +23,7 @@ class PlanAdmin(admin.ModelAdmin):
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
-    fields = ["order", "unit", "role", "as_written", "state", "dispute_reason"]
+    fields = ["order", "unit", "role", "as_written", "source", "state", "dispute_reason"]
     autocomplete_fields = ["unit"]
 
 
@@ -60,7 +60,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 @admin.register(Assignment)
 class AssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["task", "unit", "role", "state", "resolution"]
-    list_filter = ["role", "state", "resolution"]
+    list_filter = ["role", "source", "state", "resolution"]
     search_fields = ["task__title", "unit__name", "as_written"]
     raw_id_fields = ["task"]
     autocomplete_fields = ["unit"]

@@ -204,7 +204,7 @@ def my_tasks(request):
     overdue = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.OVERDUE)), prefix="o-")
     due_soon = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.DUE_SOON)), prefix="s-")
     for table in (overdue, due_soon):
-        RequestConfig(request, paginate={"per_page": 50, "paginator_class": PlanOrderPaginator}).configure(table)
+        RequestConfig(request, paginate={"per_page": 20, "paginator_class": PlanOrderPaginator}).configure(table)
     context = {
         "units": units,
         "pending": pending,
