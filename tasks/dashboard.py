@@ -343,7 +343,8 @@ def _link(board: Dashboard, scope: int | None) -> None:
         row.links = figure_links(base, plan_id=scope, unit_id=row.unit_id)
     for bar in board.months:
         bar.url = task_list_url(
-            base, plan=scope, warning=WarningLevel.RED, due_after=bar.due_after, due_before=bar.due_before
+            base, plan=scope, level="top", warning=WarningLevel.RED, due_after=bar.due_after,
+            due_before=bar.due_before,
         )
 
 
@@ -379,7 +380,7 @@ FIGURE_FILTERS = {
 
 def figure_links(base: str, *, plan_id: int | None = None, unit_id: int | None = None) -> dict[str, str]:
     return {
-        figure: task_list_url(base, plan=plan_id, unit=unit_id, **params)
+        figure: task_list_url(base, plan=plan_id, unit=unit_id, level="top", **params)
         for figure, params in FIGURE_FILTERS.items()
     }
 

@@ -70,6 +70,9 @@ class TaskFilter(django_filters.FilterSet):
         label="预警",
         empty_label="全部",
     )
+    level = django_filters.ChoiceFilter(
+        choices=[("top", "一级任务"), ("sub", "子任务")], method="filter_level", label="层级", empty_label="全部"
+    )
     due_after = django_filters.DateFilter(method="filter_due", label="截止日期从", widget=DATE_INPUT)
     due_before = django_filters.DateFilter(method="filter_due", label="截止日期到", widget=DATE_INPUT)
 
@@ -80,6 +83,10 @@ class TaskFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request, prefix=None):
         base = queryset if queryset is not None else Task.objects.all()
         super().__init__(data, base.visible_to(request.user), request=request, prefix=prefix)
+
+    def filter_level(self, queryset, name, value):
+        """一级任务 are the items of a plan — what the dashboard counts; 子任务 split them by unit."""
+        return queryset.filter(parent__isnull=(value == "top"))
 
     def search(self, queryset, name, value):
         value = value.strip()

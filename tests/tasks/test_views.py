@@ -517,3 +517,15 @@ def test_office_progress_form_has_no_completion_request(client, office, unit_a):
     client.force_login(office)
     response = client.get(reverse("tasks:progress", args=[task.pk]))
     assert "asks_completion" not in response.context["form"].fields
+
+
+def test_level_filter_tells_plan_items_from_their_sub_tasks(client, office):
+    from tests.factories import TaskFactory
+
+    item = TaskFactory(title="一级事项")
+    TaskFactory(plan=item.plan, parent=item, title="拆分子任务")
+    client.force_login(office)
+    top = client.get("/tasks/", {"level": "top"}).content.decode()
+    sub = client.get("/tasks/", {"level": "sub"}).content.decode()
+    assert "一级事项" in top and "拆分子任务" not in top
+    assert "拆分子任务" in sub and "一级事项</a>" not in sub
