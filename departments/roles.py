@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 
 OFFICE = "改革办"
 LIAISON = "联络员"
@@ -45,3 +49,20 @@ def role_of(user) -> str | None:
     if is_liaison(user):
         return LIAISON
     return None
+
+
+def role_required(*checks, message: str = "您的角色无权访问此页面。"):
+    """A view for users passing one of `checks` (the predicates above); others get 403
+    with `message`, anonymous users the login page."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(check(request.user) for check in checks):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -14,7 +14,6 @@ import re
 import tempfile
 import time
 import uuid
-from functools import wraps
 from pathlib import Path
 
 from django import forms
@@ -55,15 +54,7 @@ SESSION_KEY = "breakdown_imports"
 KEEP_SECONDS = 2 * 24 * 3600
 
 
-def _office_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles.is_office(request.user):
-            raise PermissionDenied("只有改革办工作人员可以导入任务分解表。")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+_office_required = roles.role_required(roles.is_office, message="只有改革办工作人员可以导入任务分解表。")
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:

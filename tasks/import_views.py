@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -30,15 +27,7 @@ RESULT_KEY = "plan_import_result"
 KEEP_SECONDS = 2 * 24 * 3600  # a preview nobody confirmed is forgotten after two days
 
 
-def office_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles.is_office(request.user):
-            raise PermissionDenied("只有改革办工作人员可以导入计划。")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+office_required = roles.role_required(roles.is_office, message="只有改革办工作人员可以导入计划。")
 
 
 def _import_dir() -> Path:

@@ -8,11 +8,8 @@ anyone but the role that may write (a supervisor's POST is a 403).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,27 +56,11 @@ from tasks.tables import PlanOrderPaginator, TaskTable, with_list_columns
 # --- access rules ------------------------------------------------------------
 
 
-def role_required(*checks):
-    """Only users passing one of `checks` (departments.roles predicates); others get 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not any(check(request.user) for check in checks):
-                raise PermissionDenied("您的角色无权访问此页面。")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-office_only = role_required(roles.is_office)
-liaison_only = role_required(roles.is_liaison)
-office_or_liaison = role_required(roles.is_office, roles.is_liaison)
-readers = role_required(roles.is_office, roles.is_supervisor, roles.is_liaison)
-office_or_supervisor = role_required(roles.is_office, roles.is_supervisor)
+office_only = roles.role_required(roles.is_office)
+liaison_only = roles.role_required(roles.is_liaison)
+office_or_liaison = roles.role_required(roles.is_office, roles.is_liaison)
+readers = roles.role_required(roles.is_office, roles.is_supervisor, roles.is_liaison)
+office_or_supervisor = roles.role_required(roles.is_office, roles.is_supervisor)
 
 
 def visible_task(request, pk) -> Task:
