@@ -12,8 +12,6 @@ import datetime as dt
 import io
 import re
 import tempfile
-import time
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -43,6 +41,7 @@ from tasks.breakdown import (
     write_breakdown,
 )
 from tasks.models import Plan, Task
+from tasks.pending import PendingUploads
 
 try:  # the web engineer's FilterSet; the download reuses the list's filter exactly
     from tasks.filters import TaskFilter
@@ -50,8 +49,6 @@ except ImportError:  # pragma: no cover — only while tasks/filters.py does not
     TaskFilter = None
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SESSION_KEY = "breakdown_imports"
-KEEP_SECONDS = 2 * 24 * 3600
 
 
 _office_required = roles.role_required(roles.is_office, message="只有改革办工作人员可以导入任务分解表。")
@@ -183,28 +180,7 @@ class BreakdownUploadForm(forms.Form):
         return plan.year if plan else self.cleaned_data["new_year"]
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "breakdown"
-    path.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for f in path.glob("*.xlsx"):
-        if f.stat().st_mtime < cutoff:
-            f.unlink(missing_ok=True)
-    return path
-
-
-def _pending(request, token: str) -> tuple[dict, Path]:
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    path = _upload_dir() / f"{token}.xlsx"
-    if not re.fullmatch(r"[0-9a-f]{32}", token) or entry is None or not path.is_file():
-        raise Http404("这次导入已失效，请重新上传。")
-    return entry, path
-
-
-def _finish(request, token: str) -> None:
-    if request.session.get(SESSION_KEY, {}).pop(token, None) is not None:
-        (_upload_dir() / f"{token}.xlsx").unlink(missing_ok=True)
-        request.session.modified = True
+PENDING = PendingUploads(folder="breakdown", suffix=".xlsx", session_key="breakdown_imports")
 
 
 @_office_required
@@ -218,16 +194,15 @@ def breakdown_import_view(request):
         except BreakdownFileError as exc:
             form.add_error("file", str(exc))
         else:
-            token = uuid.uuid4().hex
-            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
             plan = form.cleaned_data.get("plan")
-            request.session.setdefault(SESSION_KEY, {})[token] = {
-                "filename": upload.name,
-                "plan": plan.pk if plan else None,
-                "new_title": form.cleaned_data.get("new_title") or "",
-                "new_year": form.cleaned_data.get("new_year"),
-            }
-            request.session.modified = True
+            token = PENDING.add(
+                request,
+                data,
+                filename=upload.name,
+                plan=plan.pk if plan else None,
+                new_title=form.cleaned_data.get("new_title") or "",
+                new_year=form.cleaned_data.get("new_year"),
+            )
             return redirect("excel:breakdown_preview", token=token)
     return render(request, "tasks/excel/breakdown_upload.html", {"form": form})
 
@@ -268,11 +243,11 @@ def _after_import_url(plan: Plan) -> str:
 
 @_office_required
 def breakdown_preview(request, token: str):
-    entry, path = _pending(request, token)
+    entry, path = PENDING.get(request, token)
     try:
         parsed, plan, year = _parse_pending(entry, path)
     except BreakdownFileError as exc:
-        _finish(request, token)
+        PENDING.finish(request, token)
         messages.error(request, str(exc))
         return redirect("excel:breakdown_import")
     known, unknown = resolve_units(parsed.unit_names)
@@ -283,7 +258,7 @@ def breakdown_preview(request, token: str):
             rows=parsed.rows, unit_map={**known, **form.mapping()}, user=request.user,
             today=timezone.localdate(), plan=plan, new_plan=new_plan, filename=entry["filename"],
         )
-        _finish(request, token)
+        PENDING.finish(request, token)
         messages.success(request, str(result))
         return redirect(_after_import_url(result.plan))
     context = {
@@ -305,6 +280,6 @@ def breakdown_preview(request, token: str):
 @_office_required
 def breakdown_cancel(request, token: str):
     if request.method == "POST":
-        _finish(request, token)
+        PENDING.finish(request, token)
         messages.info(request, "已取消这次导入，没有写入任何内容。")
     return redirect("excel:breakdown_import")
