@@ -22,8 +22,9 @@ def bs(field):
         css = "form-control"
     if field.errors:
         css += " is-invalid"
-    existing = widget.attrs.get("class", "")
-    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+    classes = widget.attrs.get("class", "").split()
+    classes += [c for c in css.split() if c not in classes]  # a widget may carry form-control already
+    return field.as_widget(attrs={"class": " ".join(classes)})
 
 
 @register.filter
