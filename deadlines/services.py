@@ -179,6 +179,10 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
 
     result.tasks_changed = _update_task_flags()
     result.tasks_changed += _update_progress_missing(today)
+    repaired = Task.objects.refresh_list_keys(only_stale=True)
+    if repaired:  # every ORM write keeps them; this means someone wrote around it (bulk SQL, a restore)
+        logger.warning("repaired the 最近截止/牵头单位 sort keys of %d tasks", repaired)
+    result.tasks_changed += repaired
     result.reminders += _record_progress_reminders(today, cal, now)
 
     counts = dict(

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db import models
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
 
-from deadlines.models import Milestone
 from departments.models import Unit
-from tasks.models import Assignment, AssignmentRole, ConfirmState, TaskFlag, TaskStatus
+from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, TaskFlag, TaskStatus
 
 # Long texts the table never shows: a plan's source_text is the whole imported document.
 NOT_SHOWN = ("text", "target", "reopen_reason", "plan__source_text")
@@ -22,24 +23,16 @@ NOT_SHOWN = ("text", "target", "reopen_reason", "plan__source_text")
 def with_list_columns(queryset):
     """What the task table shows, fetched in a fixed number of queries whatever the page size.
 
-    Every annotation is a correlated subquery, not an aggregate over a join: an aggregate
-    (MIN over milestones) forces a GROUP BY over every matching task before ORDER BY … LIMIT
-    and before the paginator's COUNT — seconds at 100,000 tasks — whereas a subquery runs
-    only for the rows of the page (and COUNT leaves it out)."""
-    lead = Assignment.objects.filter(task=OuterRef(OuterRef("pk")), role=AssignmentRole.LEAD).order_by("order", "pk")
-    # the unit by primary key from the first lead's unit_id: a join inside the subquery made PostgreSQL
-    # hash all units once per task, seconds when the list is sorted by this column
-    lead_name = Unit.objects.filter(pk=Subquery(lead.values("unit_id")[:1])).order_by()
-    next_due = Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True).order_by("due_on")
+    最近截止 and the lead unit are columns of the task itself (Task.next_due, Task.lead_unit, kept by
+    TaskQuerySet.refresh_list_keys), so sorting 100,000 tasks by them reads an index instead of
+    running a subquery for every row."""
     return (
-        queryset.select_related("plan", "section")
+        queryset.select_related("plan", "section", "lead_unit")
         .defer(*NOT_SHOWN)
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("order"))
         )
         .annotate(
-            next_due=Subquery(next_due.values("due_on")[:1]),
-            lead_name=Subquery(lead_name.values("name")),
             warning_rank=Case(
                 When(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE], then=Value(0)),
                 When(flag=TaskFlag.OVERDUE, then=Value(3)),
@@ -89,7 +82,7 @@ class TaskTable(tables.Table):
         verbose_name="计划", accessor="plan__title", order_by=("plan__year", "plan__title"), attrs=WIDE_ONLY
     )
     section = tables.Column(verbose_name="章节", accessor="section__title", visible=False)
-    units = tables.Column(verbose_name="牵头/责任单位", accessor="lead_name", order_by=("lead_name",), empty_values=())
+    units = tables.Column(verbose_name="牵头/责任单位", accessor="lead_unit__name", empty_values=())
     status = tables.Column(verbose_name="状态", attrs=NOWRAP)
     flag = tables.Column(verbose_name="时限", empty_values=(), attrs=WIDE_ONLY)
     next_due = tables.DateColumn(verbose_name="最近截止", format="Y-m-d", attrs=NOWRAP)
@@ -109,9 +102,19 @@ class TaskTable(tables.Table):
 
     def order_plan(self, queryset, is_descending):
         """Plan (year, title), then document order; the task id breaks ties so pages never overlap.
-        PlanOrderPaginator walks the same order plan by plan."""
-        keys = [*PLAN_KEYS, *TASK_KEYS]
+        GroupOrderPaginator walks the same order plan by plan."""
+        keys = ["plan__year", "plan__title", "order", "pk"]
         return queryset.order_by(*(f"-{k}" if is_descending else k for k in keys)), True
+
+    def order_units(self, queryset, is_descending):
+        """By the first lead unit's name, tasks without a lead unit after the others; the task id
+        breaks ties. GroupOrderPaginator walks the same order unit by unit."""
+        return _ordered(queryset, "lead_unit__name", is_descending), True
+
+    def order_next_due(self, queryset, is_descending):
+        """Nearest open due date first, tasks without an open milestone after the others. The task id
+        breaks ties, so task_next_due_idx on (next_due, id) serves this order read forwards."""
+        return _ordered(queryset, "next_due", is_descending), True
 
     def render_warning(self, record):
         return warning_badge(record)
@@ -139,45 +142,74 @@ class TaskTable(tables.Table):
 
 
 
-PLAN_KEYS = ("plan__year", "plan__title")  # (title, year) is unique: no ties between plans
-TASK_KEYS = ("order", "pk")
+def _ordered(queryset, key: str, descending: bool):
+    """`key` with empty values last, then the id; descending is the exact reverse (empty values first),
+    which PostgreSQL reads from the same index backwards. The same on SQLite, where NULL sorts first."""
+    if descending:
+        return queryset.order_by(F(key).desc(nulls_first=True), "-pk")
+    return queryset.order_by(F(key).asc(nulls_last=True), "pk")
 
 
-class PlanOrderPaginator(Paginator):
-    """Pages of the task table in its default order (by plan) without sorting every task.
+@dataclass(frozen=True)
+class GroupOrder:
+    """A sort order of the task table whose first key lives in a small table (plans, units):
+    tasks are grouped by `field`, groups follow `keys` of `model` (tasks whose `field` is empty come
+    after the others), and inside a group tasks follow `within`, which an index on (field, within)
+    serves. Descending is the exact reverse."""
+
+    field: str
+    model: type[models.Model]
+    keys: tuple[str, ...]
+    within: tuple[str, ...]
+
+
+GROUP_ORDERS = {
+    "plan": GroupOrder("plan_id", Plan, ("year", "title"), ("order", "pk")),  # (title, year) is unique
+    "units": GroupOrder("lead_unit_id", Unit, ("name",), ("pk",)),  # Unit.name is unique
+}
+
+
+class GroupOrderPaginator(Paginator):
+    """Pages of the task table sorted by plan (the default) or by lead unit without sorting every task.
 
     ORDER BY plan.year, plan.title … LIMIT 25 makes PostgreSQL join and sort all 100,000 tasks
     for every page (hundreds of ms): the order lives in another table, so no index can serve it.
-    But plans are few: one grouped COUNT gives each plan's share of the filtered rows (and the
-    total), the page's offsets then name the one or two plans it falls in, and each plan's slice
-    is read through the (plan, order) index. A fixed number of queries whatever the page size:
-    the count and the rows when the page lies in one plan; else at most three id slices (first
-    plan, whole plans between, last plan) before the rows."""
+    But plans and units are few: one grouped COUNT gives each group's share of the filtered rows
+    (and the total), a tiny query puts the groups in order, the page's offsets then name the one
+    or two groups it falls in, and each group's slice is read through an index. A fixed number of
+    queries whatever the page size: the count, the groups and the rows when the page lies in one
+    group; else at most three id slices (first group, whole groups between, last group) before the
+    rows. Any other sort order is paged by Django's Paginator, sorted in SQL."""
 
     def __init__(self, object_list: BoundRows, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.rows = object_list
         self.queryset = object_list.data.data  # the filtered, annotated queryset behind the table
-        # The table is ordered before it is paginated; any other column's order is sorted in SQL.
+        # The table is ordered before it is paginated; the first column decides.
         order = tuple(object_list.table.order_by or ())
-        self.by_plan = order in (("plan",), ("-plan",))
-        self.descending = self.by_plan and order[0].is_descending
+        self.grouping = GROUP_ORDERS.get(order[0].bare) if len(order) == 1 else None
+        self.descending = self.grouping is not None and order[0].is_descending
 
     @cached_property
-    def plans(self) -> list[tuple[int, int]]:
-        """(plan id, number of rows) in the table's order."""
-        # ordered by the database, so titles follow its collation exactly as ORDER BY would
-        groups = self.queryset.values_list("plan_id").annotate(n=Count("pk")).order_by(*PLAN_KEYS)
-        return list(reversed(groups)) if self.descending else list(groups)
+    def groups(self) -> list[tuple[int | None, int]]:
+        """(group id, number of rows) in the table's order."""
+        g = self.grouping
+        # grouped by the task's own column alone (an index-only scan), the group's order looked up apart
+        counts = dict(self.queryset.order_by().values_list(g.field).annotate(n=Count("*")))
+        ordered = g.model.objects.filter(pk__in=[k for k in counts if k is not None]).order_by(*g.keys)
+        groups = [(pk, counts[pk]) for pk in ordered.values_list("pk", flat=True)]
+        if None in counts:
+            groups.append((None, counts[None]))
+        return groups[::-1] if self.descending else groups
 
     @cached_property
     def count(self) -> int:
-        if not self.by_plan:
+        if self.grouping is None:
             return super().count
-        return sum(n for _, n in self.plans)
+        return sum(n for _, n in self.groups)
 
     def page(self, number):
-        if not self.by_plan:
+        if self.grouping is None:
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -187,29 +219,37 @@ class PlanOrderPaginator(Paginator):
         rows = BoundRows(self._records(bottom, top), table=self.rows.table, pinned_data=self.rows.pinned_data)
         return self._get_page(rows, number, self)
 
+    def _in_group(self, group_id):
+        return self.queryset.filter(**{self.grouping.field: group_id})
+
     def _records(self, bottom: int, top: int) -> list:
         spans, offset = [], 0
-        for plan_id, n in self.plans:
+        for group_id, n in self.groups:
             lo, hi = max(bottom - offset, 0), min(top - offset, n)
             if lo < hi:
-                spans.append((plan_id, lo, hi, hi - lo == n))
+                spans.append((group_id, lo, hi, hi - lo == n))
             offset += n
-        within = [f"-{k}" if self.descending else k for k in TASK_KEYS]
-        if len(spans) == 1:  # the usual page, inside one plan: read it at once
-            plan_id, lo, hi, _ = spans[0]
-            return list(self.queryset.filter(plan_id=plan_id).order_by(*within)[lo:hi])
-        ids_of = self.queryset.order_by(*within).values_list("pk", flat=True)
+        within_keys = self.grouping.within
+        within = [f"-{k}" if self.descending else k for k in within_keys]
+        if len(spans) == 1:  # the usual page, inside one group: read it at once
+            group_id, lo, hi, _ = spans[0]
+            return list(self._in_group(group_id).order_by(*within)[lo:hi])
         ids: list[int] = []
-        whole = [plan_id for plan_id, _, _, complete in spans[1:-1] if complete]
-        for position, (plan_id, lo, hi, complete) in enumerate(spans):
+        whole = [group_id for group_id, _, _, complete in spans[1:-1] if complete]
+        for position, (group_id, lo, hi, complete) in enumerate(spans):
             if 0 < position < len(spans) - 1 and complete:
-                if plan_id == whole[0]:  # every plan strictly inside the page: one query
-                    rank = {p: i for i, p in enumerate(whole)}
-                    rows = self.queryset.filter(plan_id__in=whole).values_list("plan_id", *TASK_KEYS)
-                    sign = -1 if self.descending else 1
-                    keyed = sorted(rows, key=lambda r: (rank[r[0]], sign * r[1], sign * r[2]))
-                    ids += [pk for _, _, pk in keyed]
+                if group_id == whole[0]:  # every group strictly inside the page: one query
+                    ids += self._whole_groups(whole, within_keys)
                 continue
-            ids += ids_of.filter(plan_id=plan_id)[lo:hi]
+            ids += self._in_group(group_id).order_by(*within).values_list("pk", flat=True)[lo:hi]
         by_id = {task.pk: task for task in self.queryset.order_by().filter(pk__in=ids)}
         return [by_id[pk] for pk in ids]
+
+    def _whole_groups(self, whole: list, within_keys: tuple[str, ...]) -> list[int]:
+        field = self.grouping.field
+        # only the last group can be the empty one, and only ascending; it never sits strictly inside
+        rows = self.queryset.filter(**{f"{field}__in": whole}).values_list(field, *within_keys)
+        rank = {g: i for i, g in enumerate(whole)}
+        sign = -1 if self.descending else 1
+        keyed = sorted(rows, key=lambda r: (rank[r[0]], *(sign * v for v in r[1:])))
+        return [r[-1] for r in keyed]

@@ -51,7 +51,7 @@ from tasks.models import (
 )
 from tasks.services import workflow
 from tasks.services.history import task_history
-from tasks.tables import PlanOrderPaginator, TaskTable, with_list_columns
+from tasks.tables import GroupOrderPaginator, TaskTable, with_list_columns
 
 # --- access rules ------------------------------------------------------------
 
@@ -107,7 +107,7 @@ class TaskListView(SingleTableMixin, FilterView):
         return with_list_columns(super().get_table_data())
 
     def get_table_pagination(self, table):
-        return {"per_page": self.per_page(), "paginator_class": PlanOrderPaginator}
+        return {"per_page": self.per_page(), "paginator_class": GroupOrderPaginator}
 
     def get_paginate_by(self, queryset):
         # Only the table paginates: ListView's own paginator would COUNT the same rows again.
@@ -185,7 +185,7 @@ def my_tasks(request):
     overdue = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.OVERDUE)), prefix="o-")
     due_soon = TaskTable(with_list_columns(mine.filter(flag=TaskFlag.DUE_SOON)), prefix="s-")
     for table in (overdue, due_soon):
-        RequestConfig(request, paginate={"per_page": 20, "paginator_class": PlanOrderPaginator}).configure(table)
+        RequestConfig(request, paginate={"per_page": 20, "paginator_class": GroupOrderPaginator}).configure(table)
     context = {
         "units": units,
         "pending": pending,

@@ -1,4 +1,4 @@
-"""The task list's paging by plan (PlanOrderPaginator) gives exactly the rows the SQL sort would,
+"""The task list's paging by plan (GroupOrderPaginator) gives exactly the rows the SQL sort would,
 and the list pages' query counts stay flat as the data grows."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tasks.models import AssignmentRole, ConfirmState, Task, TaskFlag
-from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory
+from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory, UnitFactory
 from tests.tasks.world import fast_passwords  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,39 @@ def test_paging_by_plan_lists_every_task_once_in_plan_then_document_order(client
     ids, total = listed(client, **({"sort": sort} if sort else {}))
     assert ids == sql_order(descending=sort == "-plan")
     assert total == len(ids) == 23
+
+
+@pytest.fixture
+def leads(plans, unit_a, unit_b):
+    """Lead units spread over the plans' tasks: unit_a leads every other task already; unit_b and
+    three more units lead some of the rest, and some tasks have no lead at all."""
+    others = [unit_b, *(UnitFactory(name=n) for n in ("区发改局", "区教育局", "区财政局"))]
+    for i, task in enumerate(Task.objects.filter(lead_unit__isnull=True).order_by("pk")):
+        if i % 4 != 3:
+            AssignmentFactory(task=task, unit=others[i % len(others)], role=AssignmentRole.LEAD)
+
+
+def sql_order_by_units(descending: bool = False, **filters) -> list[int]:
+    from django.db.models import F
+
+    first = F("lead_unit__name").desc(nulls_first=True) if descending else F("lead_unit__name").asc(nulls_last=True)
+    return list(Task.objects.filter(**filters).order_by(first, "-pk" if descending else "pk").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("sort", ["units", "-units"])
+def test_paging_by_lead_unit_lists_every_task_once_in_unit_name_order(client, office, leads, sort):
+    client.force_login(office)
+    ids, total = listed(client, sort=sort)
+    assert ids == sql_order_by_units(descending=sort == "-units")
+    assert total == len(ids) == 23
+    no_lead = set(Task.objects.filter(lead_unit__isnull=True).values_list("pk", flat=True))
+    assert no_lead and (set(ids[-len(no_lead):]) if sort == "units" else set(ids[: len(no_lead)])) == no_lead
+
+
+def test_paging_by_lead_unit_keeps_the_filters(client, office, leads):
+    client.force_login(office)
+    ids, total = listed(client, sort="units", flag=TaskFlag.OVERDUE)
+    assert ids == sql_order_by_units(flag=TaskFlag.OVERDUE) and total == len(ids) > 5
 
 
 def test_paging_by_plan_keeps_the_filters_and_the_liaisons_scope(client, office, liaison_a, plans, unit_a):
@@ -129,7 +162,7 @@ def test_my_tasks_lists_the_first_pending_and_counts_them_all(client, liaison_a,
 
 
 def test_sorting_by_units_follows_the_first_lead_units_name(client, office, unit_a, unit_b):
-    """区市场监管局 sorts before 区税务局 (where a task without a lead unit goes depends on the database)."""
+    """区市场监管局 sorts before 区税务局; a task without a lead unit comes last."""
     plan = PlanFactory()
     by_b, by_a, nobody = (TaskFactory(plan=plan, title=t) for t in ("乙牵头", "甲牵头", "无牵头"))
     AssignmentFactory(task=by_b, unit=unit_b, role=AssignmentRole.LEAD, order=0)
@@ -138,6 +171,6 @@ def test_sorting_by_units_follows_the_first_lead_units_name(client, office, unit
     AssignmentFactory(task=nobody, unit=unit_a, role=AssignmentRole.RESPONSIBLE)
     client.force_login(office)
     table = client.get(LIST, {"sort": "units"}).context["table"]
-    leads = {row.record.title: row.record.lead_name for row in table.page.object_list}
+    leads = {row.record.title: row.record.lead_unit and row.record.lead_unit.name for row in table.page.object_list}
     assert leads == {"甲牵头": unit_a.name, "乙牵头": unit_b.name, "无牵头": None}
-    assert [t for t in leads if t != "无牵头"] == ["甲牵头", "乙牵头"]
+    assert list(leads) == ["甲牵头", "乙牵头", "无牵头"]

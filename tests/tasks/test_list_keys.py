@@ -1,0 +1,186 @@
+"""Task.next_due and Task.lead_unit — the task list's sort keys kept on the task — follow every
+write to milestones and assignments, through the ORM, the services and the bulk paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from deadlines.services import deadlines_scan
+from tasks.models import AssignmentRole, Task
+from tasks.services import workflow
+from tests.factories import (
+    AssignmentFactory,
+    ExtensionRequestFactory,
+    MilestoneFactory,
+    PlanFactory,
+    TaskFactory,
+    UnitFactory,
+)
+from tests.tasks.world import fast_passwords  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("tasks:list")
+D = dt.date
+
+
+def keys(task: Task) -> tuple[dt.date | None, int | None]:
+    task.refresh_from_db(fields=["next_due", "lead_unit"])
+    return task.next_due, task.lead_unit_id
+
+
+def test_next_due_is_the_earliest_open_milestone():
+    task = TaskFactory()
+    assert keys(task) == (None, None)
+    late = MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+    early = MilestoneFactory(task=task, due_on=D(2021, 3, 31))
+    assert keys(task)[0] == D(2021, 3, 31)
+    early.done_on = D(2021, 3, 20)
+    early.save()
+    assert keys(task)[0] == D(2021, 6, 30)
+    late.due_on = D(2021, 9, 30)
+    late.save()
+    assert keys(task)[0] == D(2021, 9, 30)
+    late.delete()
+    assert keys(task)[0] is None
+
+
+def test_lead_unit_is_the_first_lead_by_order(unit_a, unit_b):
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a, role=AssignmentRole.RESPONSIBLE, order=0)
+    assert keys(task)[1] is None  # a responsible unit alone does not lead
+    second = AssignmentFactory(task=task, unit=unit_b, role=AssignmentRole.LEAD, order=2)
+    assert keys(task)[1] == unit_b.pk
+    first = AssignmentFactory(task=task, unit=UnitFactory(name="区发改局"), role=AssignmentRole.LEAD, order=1)
+    assert keys(task)[1] == first.unit_id
+    first.delete()
+    assert keys(task)[1] == unit_b.pk
+    second.role = AssignmentRole.RESPONSIBLE
+    second.save()
+    assert keys(task)[1] is None
+
+
+def test_saving_a_task_loaded_before_its_milestones_changed_keeps_the_new_date():
+    task = TaskFactory()
+    MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+    stale = Task.objects.get(pk=task.pk)
+    MilestoneFactory(task=task, due_on=D(2021, 1, 31))
+    stale.title = "改了标题"
+    stale.save()
+    assert keys(task)[0] == D(2021, 1, 31)
+
+
+def test_closing_and_reopening_a_task(office, time_machine):
+    time_machine.move_to(dt.datetime(2021, 7, 1, 9, tzinfo=dt.UTC))
+    task = TaskFactory()
+    MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+    workflow.task_close(task=task, user=office, completed_on=D(2021, 6, 28))
+    assert keys(task)[0] is None
+    workflow.task_reopen(task=task, user=office, reason="复核发现未完成")
+    assert keys(task)[0] == D(2021, 6, 30)
+
+
+def test_an_approved_extension_moves_next_due(office, unit_a):
+    task = TaskFactory()
+    milestone = MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+    request = ExtensionRequestFactory(milestone=milestone, unit=unit_a, proposed_date=D(2021, 9, 30))
+    workflow.extension_approve(request=request, user=office, as_of=D(2021, 6, 1))
+    assert keys(task)[0] == D(2021, 9, 30)
+
+
+def test_merging_units_moves_the_lead(office, unit_a, unit_b):
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a, role=AssignmentRole.LEAD)
+    workflow.unit_merge(source=unit_a, target=unit_b, user=office)
+    assert keys(task)[1] == unit_b.pk
+
+
+def test_refresh_only_stale_repairs_rows_written_around_the_orm(unit_a, unit_b):
+    """What the daily scan does: rewrite only the tasks whose copies are wrong."""
+    right, wrong_date, wrong_lead = TaskFactory(), TaskFactory(), TaskFactory()
+    for task in (right, wrong_date, wrong_lead):
+        MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+        AssignmentFactory(task=task, unit=unit_a, role=AssignmentRole.LEAD)
+    Task.objects.filter(pk=wrong_date.pk).update(next_due=None)
+    Task.objects.filter(pk=wrong_lead.pk).update(lead_unit=unit_b)
+    assert Task.objects.refresh_list_keys(only_stale=True) == 2
+    assert [keys(t) for t in (right, wrong_date, wrong_lead)] == [(D(2021, 6, 30), unit_a.pk)] * 3
+    assert Task.objects.refresh_list_keys(only_stale=True) == 0
+
+
+def test_the_daily_scan_repairs_stale_keys(unit_a, caplog):
+    task = TaskFactory()
+    MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+    Task.objects.filter(pk=task.pk).update(next_due=D(2030, 1, 1))
+    deadlines_scan(today=D(2021, 6, 1))
+    assert keys(task)[0] == D(2021, 6, 30)
+    assert "repaired" in caplog.text
+
+
+# --- the list sorted by them -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def dated(unit_a, unit_b):
+    """Five tasks: two share a date (the id breaks the tie), one has every milestone done."""
+    plan = PlanFactory()
+    made = {}
+    for title, due, unit in [
+        ("晚", D(2021, 9, 30), unit_a),
+        ("早", D(2021, 3, 31), unit_b),
+        ("同日一", D(2021, 6, 30), unit_b),
+        ("同日二", D(2021, 6, 30), unit_a),
+        ("已完成", None, None),
+    ]:
+        task = TaskFactory(plan=plan, title=title)
+        MilestoneFactory(task=task, due_on=due or D(2020, 1, 1), done_on=None if due else D(2020, 1, 1))
+        if unit:
+            AssignmentFactory(task=task, unit=unit, role=AssignmentRole.LEAD)
+        made[title] = task
+    return made
+
+
+def titles(client, sort: str) -> list[str]:
+    table = client.get(LIST, {"sort": sort}).context["table"]
+    return [row.record.title for row in table.page.object_list]
+
+
+def test_sorting_by_next_due_puts_tasks_without_an_open_deadline_last(client, office, dated):
+    client.force_login(office)
+    ascending = titles(client, "next_due")
+    assert ascending == ["早", "同日一", "同日二", "晚", "已完成"]
+    assert titles(client, "-next_due") == ascending[::-1]
+
+
+def test_sorting_by_units_puts_tasks_without_a_lead_last(client, office, dated):
+    client.force_login(office)
+    # 区市场监管局 (unit_a) before 区税务局 (unit_b) in the database's collation, ties by id
+    ascending = titles(client, "units")
+    assert ascending == ["晚", "同日二", "早", "同日一", "已完成"]
+    assert titles(client, "-units") == ascending[::-1]
+
+
+def test_the_list_shows_the_stored_next_due(client, office, dated):
+    client.force_login(office)
+    page = client.get(LIST, {"sort": "next_due"}).content.decode()
+    assert "2021-03-31" in page and page.index("2021-03-31") < page.index("2021-09-30")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
+def test_sorting_by_next_due_reads_the_index(office, dated):
+    """With the index the database stops after a page of rows instead of sorting every task."""
+    from django.db.models import F
+
+    orders = {
+        "Index Scan using": (F("next_due").asc(nulls_last=True), "id"),
+        "Index Scan Backward using": (F("next_due").desc(nulls_first=True), "-id"),
+    }
+    for scan, order in orders.items():
+        with connection.cursor() as cur:
+            cur.execute("SET enable_seqscan = off")  # a handful of test rows: make the planner show its hand
+            plan = Task.objects.order_by(*order)[:25].explain()
+            cur.execute("RESET enable_seqscan")
+        assert f"{scan} task_next_due_idx" in plan and "Sort" not in plan
