@@ -109,6 +109,7 @@ class ScanResult:
     overdue: int = 0
     changed: int = 0
     tasks_changed: int = 0
+    copies_refreshed: int = 0
     reminders: int = 0
     fallback_years: list[int] = field(default_factory=list)
 
@@ -179,10 +180,9 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
 
     result.tasks_changed = _update_task_flags()
     result.tasks_changed += _update_progress_missing(today)
-    repaired = Task.objects.refresh_list_keys(only_stale=True)
-    if repaired:  # every ORM write keeps them; this means someone wrote around it (bulk SQL, a restore)
-        logger.warning("repaired the 最近截止/牵头单位 sort keys of %d tasks", repaired)
-    result.tasks_changed += repaired
+    # the flags just changed set-based (no signals): the assignments' copies follow; anything else
+    # stale means someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
+    result.copies_refreshed = Task.objects.refresh_copies(only_stale=True)
     result.reminders += _record_progress_reminders(today, cal, now)
 
     counts = dict(
@@ -197,8 +197,10 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     if result.fallback_years:
         logger.warning("no holiday calendar for %s: counted Monday–Friday", result.fallback_years)
     logger.info(
-        "scan %s: %d due soon, %d overdue, %d milestones and %d tasks changed, %d reminders recorded",
-        today, result.due_soon, result.overdue, result.changed, result.tasks_changed, result.reminders,
+        "scan %s: %d due soon, %d overdue, %d milestones and %d tasks changed, %d copies refreshed, "
+        "%d reminders recorded",
+        today, result.due_soon, result.overdue, result.changed, result.tasks_changed, result.copies_refreshed,
+        result.reminders,
     )
     return result
 

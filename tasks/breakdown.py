@@ -681,7 +681,7 @@ def breakdown_import(
     bulk_create_with_history(milestones, Milestone, batch_size=1000)
     UnresolvedPhrase.objects.bulk_create(unresolved, batch_size=1000)
     bulk_create_with_history(reports, ProgressReport, batch_size=1000)
-    Task.objects.filter(pk__in=[t.pk for t in tasks]).refresh_list_keys()  # bulk_create sends no signals
+    Task.objects.filter(pk__in=[t.pk for t in tasks]).refresh_copies()  # bulk_create sends no signals
     return ImportResult(plan, len(tasks), len(assignments), len(milestones), sorted(created))
 
 

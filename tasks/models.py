@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
@@ -138,14 +138,21 @@ class TaskQuerySet(models.QuerySet):
     def involving(self, unit) -> TaskQuerySet:
         return self.filter(assignments__unit=unit)
 
-    def refresh_list_keys(self, *, only_stale: bool = False) -> int:
-        """Recompute `next_due` and `lead_unit` of these tasks from their milestones and assignments.
+    def refresh_copies(self, *, only_stale: bool = False) -> int:
+        """Recompute what is copied from other rows for reading speed, for these tasks: their
+        `next_due` and `lead_unit` (the task list sorts 100,000 tasks by them through an index
+        instead of a subquery per row) and their assignments' copy of the task's plan, level,
+        status and flag (the dashboard counts each unit's tasks from the assignments alone).
 
-        Both are copies kept on the task so that the task list can sort 100,000 tasks by them
-        through an index instead of a subquery per row. Saving or deleting a task, an assignment
-        or a milestone refreshes its task (tasks.signals); bulk writes call this themselves, and
-        the daily scan calls it with `only_stale` to repair whatever a hand-made SQL update left
-        behind. One UPDATE whatever the number of tasks; returns the number of rows written."""
+        Saving or deleting a task, an assignment or a milestone through the ORM refreshes its task
+        (tasks.signals); bulk writes call this themselves; the daily scan calls it on every task with
+        `only_stale` after its set-based flag updates, which also repairs whatever a hand-made SQL
+        update left behind. Two UPDATEs whatever the number of tasks; returns the rows written."""
+        return self._refresh_list_keys(only_stale) + Assignment.objects.filter(
+            task__in=self.values("pk")
+        ).refresh_task_copies(only_stale=only_stale)
+
+    def _refresh_list_keys(self, only_stale: bool) -> int:
         from deadlines.models import Milestone  # deadlines.models refers back to tasks.Task
 
         next_due = Subquery(
@@ -210,7 +217,7 @@ class Task(models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     reopen_reason = models.TextField("重新打开原因", blank=True)
     # Copies for the task list's sort orders, never edited: the earliest open milestone's due date
-    # and the first lead unit (by assignment order). TaskQuerySet.refresh_list_keys keeps them.
+    # and the first lead unit (by assignment order). TaskQuerySet.refresh_copies keeps them.
     next_due = models.DateField("最近截止", null=True, blank=True, editable=False)
     lead_unit = models.ForeignKey(
         "departments.Unit",
@@ -315,6 +322,24 @@ class AssignmentSource(models.TextChoices):
     MANUAL = "manual", "手工"
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def refresh_task_copies(self, *, only_stale: bool = False) -> int:
+        """Copy each assignment's task's plan, level, status and flag onto it (see Task.refresh_copies)."""
+        task = Task.objects.filter(pk=OuterRef("task_id"))
+        rows = self.order_by()
+        if only_stale:
+            rows = rows.exclude(
+                Q(task_plan=F("task__plan"), task_status=F("task__status"), task_flag=F("task__flag"))
+                & (Q(task_top_level=True, task__parent__isnull=True) | Q(task_top_level=False, task__parent__isnull=False))
+            )
+        return rows.update(
+            task_plan=Subquery(task.values("plan_id")[:1]),
+            task_top_level=Exists(task.filter(parent__isnull=True)),
+            task_status=Subquery(task.values("status")[:1]),
+            task_flag=Subquery(task.values("flag")[:1]),
+        )
+
+
 class Assignment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", verbose_name="任务")
     unit = models.ForeignKey(
@@ -354,8 +379,19 @@ class Assignment(models.Model):
         verbose_name="处理人",
     )
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    # Copies of the task's plan, level, status and flag, never edited: the dashboard counts each
+    # unit's tasks from this table alone instead of joining 300,000 assignments to their tasks.
+    # TaskQuerySet.refresh_copies keeps them.
+    task_plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False,
+        db_index=False, verbose_name="任务所属计划",
+    )
+    task_top_level = models.BooleanField("一级任务", default=False, editable=False)
+    task_status = models.CharField("任务状态", max_length=20, choices=TaskStatus.choices, blank=True, editable=False)
+    task_flag = models.CharField("任务时限标记", max_length=20, choices=TaskFlag.choices, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["task_plan", "task_top_level", "task_status", "task_flag"])
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "任务分工"
@@ -374,6 +410,12 @@ class Assignment(models.Model):
             # Task.objects.visible_to(liaison) is a semi-join from the liaison's units to their tasks:
             # an index-only scan here instead of a bitmap heap scan over every assignment of the unit
             models.Index(fields=["unit", "task"], name="assignment_unit_task_idx"),
+            # the dashboard's per-unit tally (tasks.dashboard.unit_rows), all plans or one: index-only
+            models.Index(
+                fields=["task_plan", "unit", "role", "task_status", "task_flag"],
+                condition=Q(task_top_level=True),
+                name="assignment_tally_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,12 @@
-"""Keep the task list's sort keys (Task.next_due, Task.lead_unit) in step with their sources.
+"""Keep the copies made for reading speed (TaskQuerySet.refresh_copies) in step with their sources:
+the task list's sort keys Task.next_due and Task.lead_unit, and each assignment's copy of its
+task's plan, level, status and flag that the dashboard counts.
 
 Every save or delete of a task, an assignment or a milestone through the ORM refreshes its
-task in one UPDATE. Bulk writes send no signals: they call `refresh_list_keys()` themselves
-(the breakdown import, the data generator), and the daily scan repairs any row still stale.
-A task's own save refreshes too, so an instance loaded before its milestones changed cannot
-write back an old date.
+task (two small UPDATEs). Bulk writes send no signals: they call `refresh_copies()` themselves
+(the breakdown import; the data generator writes the copies directly), and the daily scan
+refreshes whatever its set-based flag updates changed. A task's own save refreshes too, so an
+instance loaded before its milestones changed cannot write back an old date.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from tasks.models import Assignment, Task
 
 
 def refresh_task(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):  # loaddata: rows arrive in any order; refresh_list_keys after it
+    if kwargs.get("raw"):  # loaddata: rows arrive in any order; call refresh_copies after it
         return
     task_id = instance.pk if sender is Task else instance.task_id
-    Task.objects.filter(pk=task_id).refresh_list_keys()
+    Task.objects.filter(pk=task_id).refresh_copies(only_stale=True)
 
 
 def connect() -> None:
-    post_save.connect(refresh_task, sender=Task, dispatch_uid="list-keys-task")
+    post_save.connect(refresh_task, sender=Task, dispatch_uid="copies-task")
     for model in (Assignment, Milestone):
         name = model.__name__
-        post_save.connect(refresh_task, sender=model, dispatch_uid=f"list-keys-save-{name}")
-        post_delete.connect(refresh_task, sender=model, dispatch_uid=f"list-keys-delete-{name}")
+        post_save.connect(refresh_task, sender=model, dispatch_uid=f"copies-save-{name}")
+        post_delete.connect(refresh_task, sender=model, dispatch_uid=f"copies-delete-{name}")

@@ -24,7 +24,7 @@ def with_list_columns(queryset):
     """What the task table shows, fetched in a fixed number of queries whatever the page size.
 
     最近截止 and the lead unit are columns of the task itself (Task.next_due, Task.lead_unit, kept by
-    TaskQuerySet.refresh_list_keys), so sorting 100,000 tasks by them reads an index instead of
+    TaskQuerySet.refresh_copies), so sorting 100,000 tasks by them reads an index instead of
     running a subquery for every row."""
     return (
         queryset.select_related("plan", "section", "lead_unit")

@@ -1,5 +1,6 @@
-"""Task.next_due and Task.lead_unit — the task list's sort keys kept on the task — follow every
-write to milestones and assignments, through the ORM, the services and the bulk paths."""
+"""The copies kept for reading speed follow every write, through the ORM, the services, the bulk
+paths and the daily scan: Task.next_due and Task.lead_unit (the task list's sort keys) and each
+assignment's copy of its task's plan, level, status and flag (the dashboard's per-unit tally)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.urls import reverse
 
 from deadlines.services import deadlines_scan
-from tasks.models import AssignmentRole, Task
+from tasks import dashboard
+from tasks.models import Assignment, AssignmentRole, Task, TaskFlag, TaskStatus
 from tasks.services import workflow
 from tests.factories import (
     AssignmentFactory,
@@ -106,18 +109,65 @@ def test_refresh_only_stale_repairs_rows_written_around_the_orm(unit_a, unit_b):
         AssignmentFactory(task=task, unit=unit_a, role=AssignmentRole.LEAD)
     Task.objects.filter(pk=wrong_date.pk).update(next_due=None)
     Task.objects.filter(pk=wrong_lead.pk).update(lead_unit=unit_b)
-    assert Task.objects.refresh_list_keys(only_stale=True) == 2
+    assert Task.objects.refresh_copies(only_stale=True) == 2
     assert [keys(t) for t in (right, wrong_date, wrong_lead)] == [(D(2021, 6, 30), unit_a.pk)] * 3
-    assert Task.objects.refresh_list_keys(only_stale=True) == 0
+    assert Task.objects.refresh_copies(only_stale=True) == 0
 
 
-def test_the_daily_scan_repairs_stale_keys(unit_a, caplog):
+def test_the_daily_scan_repairs_stale_keys(unit_a):
     task = TaskFactory()
     MilestoneFactory(task=task, due_on=D(2021, 6, 30))
     Task.objects.filter(pk=task.pk).update(next_due=D(2030, 1, 1))
-    deadlines_scan(today=D(2021, 6, 1))
+    assert deadlines_scan(today=D(2021, 1, 4)).copies_refreshed == 1
     assert keys(task)[0] == D(2021, 6, 30)
-    assert "repaired" in caplog.text
+
+
+def copies(assignment) -> tuple:
+    assignment.refresh_from_db()
+    a = assignment
+    return a.task_plan_id, a.task_top_level, a.task_status, a.task_flag
+
+
+def test_assignments_copy_their_tasks_plan_level_status_and_flag(unit_a, unit_b):
+    task = TaskFactory(flag=TaskFlag.DUE_SOON)
+    lead = AssignmentFactory(task=task, unit=unit_a)
+    assert copies(lead) == (task.plan_id, True, TaskStatus.NOT_STARTED, TaskFlag.DUE_SOON)
+    task.status = TaskStatus.IN_PROGRESS
+    task.save()
+    assert copies(lead) == (task.plan_id, True, TaskStatus.IN_PROGRESS, TaskFlag.DUE_SOON)
+    sub = AssignmentFactory(task=TaskFactory(plan=task.plan, parent=task), unit=unit_b)
+    assert copies(sub)[1] is False
+
+
+def test_closing_a_task_reaches_the_dashboard_through_the_copies(office, unit_a, time_machine):
+    time_machine.move_to(dt.datetime(2021, 7, 1, 9, tzinfo=dt.UTC))
+    task = TaskFactory(status=TaskStatus.IN_PROGRESS)
+    MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+    AssignmentFactory(task=task, unit=unit_a)
+    workflow.task_close(task=task, user=office, completed_on=D(2021, 7, 1))
+    [row] = dashboard.unit_rows()
+    assert (row.name, row.assigned, row.done, row.done_late) == (unit_a.name, 1, 0, 1)
+
+
+def test_the_scans_flags_reach_the_assignments_copies(unit_a):
+    """The scan sets flags with set-based UPDATEs (no signals); it refreshes the copies itself."""
+    task = TaskFactory()
+    MilestoneFactory(task=task, due_on=D(2021, 6, 30))
+    assignment = AssignmentFactory(task=task, unit=unit_a)
+    assert deadlines_scan(today=D(2021, 7, 5)).copies_refreshed >= 1
+    assert copies(assignment)[3] == TaskFlag.OVERDUE
+    [row] = dashboard.unit_rows()
+    assert (row.assigned, row.overdue) == (1, 1)
+    assert [r.overdue for r in dashboard.unit_rows(plan_id=task.plan_id)] == [1]
+    assert dashboard.unit_rows(plan_id=PlanFactory().pk) == []
+
+
+def test_refresh_only_stale_repairs_assignment_copies(unit_a):
+    task = TaskFactory()
+    right, wrong = AssignmentFactory(task=task, unit=unit_a), AssignmentFactory(task=task)
+    Assignment.objects.filter(pk=wrong.pk).update(task_status=TaskStatus.DONE, task_top_level=False)
+    assert Task.objects.refresh_copies(only_stale=True) == 1
+    assert copies(right) == copies(wrong) == (task.plan_id, True, TaskStatus.NOT_STARTED, "")
 
 
 # --- the list sorted by them -----------------------------------------------------------------------
@@ -184,3 +234,16 @@ def test_sorting_by_next_due_reads_the_index(office, dated):
             plan = Task.objects.order_by(*order)[:25].explain()
             cur.execute("RESET enable_seqscan")
         assert f"{scan} task_next_due_idx" in plan and "Sort" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
+def test_the_dashboards_unit_tally_reads_only_its_index(unit_a):
+    AssignmentFactory(task=TaskFactory(), unit=unit_a)
+    for scope in (Assignment.objects.all(), Assignment.objects.filter(task_plan_id=1)):
+        tally = scope.filter(task_top_level=True).values_list("unit_id", "role", "task_status", "task_flag")
+        with connection.cursor() as cur:
+            cur.execute("SET enable_seqscan = off")
+            plan = tally.annotate(n=Count("*")).order_by().explain()
+            cur.execute("RESET enable_seqscan")
+        # an index-only scan on real data (a bitmap scan over a handful of fresh rows); never a join
+        assert "assignment_tally_idx" in plan and "Join" not in plan
