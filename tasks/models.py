@@ -252,6 +252,13 @@ class Task(models.Model):
                 fields=["plan", "status", "flag"], condition=Q(parent__isnull=True),
                 name="task_top_plan_status_flag_idx",
             ),
+            # the dashboard's overdue-by-month chart joins these few tasks to their open milestones
+            models.Index(
+                fields=["id"],
+                condition=Q(parent__isnull=True, flag=TaskFlag.OVERDUE)
+                & ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
+                name="task_top_open_overdue_idx",
+            ),
             # the task list sorted by 最近截止 reads this index forwards (nulls last) or backwards
             models.Index(fields=["next_due", "id"], name="task_next_due_idx"),
             # … and by 单位: one lead unit's slice in id order (tables.GroupOrderPaginator); also the FK's index
@@ -410,11 +417,17 @@ class Assignment(models.Model):
             # Task.objects.visible_to(liaison) is a semi-join from the liaison's units to their tasks:
             # an index-only scan here instead of a bitmap heap scan over every assignment of the unit
             models.Index(fields=["unit", "task"], name="assignment_unit_task_idx"),
-            # the dashboard's per-unit tally (tasks.dashboard.unit_rows), all plans or one: index-only
+            # the dashboard's per-unit tally (tasks.dashboard.unit_rows): an index-only scan read in
+            # the order of its GROUP BY, over all plans or over one
+            models.Index(
+                fields=["unit", "role", "task_status", "task_flag", "task_plan"],
+                condition=Q(task_top_level=True),
+                name="assignment_tally_idx",
+            ),
             models.Index(
                 fields=["task_plan", "unit", "role", "task_status", "task_flag"],
                 condition=Q(task_top_level=True),
-                name="assignment_tally_idx",
+                name="assignment_plan_tally_idx",
             ),
         ]
 
