@@ -38,7 +38,12 @@ def index(request):
     return render(
         request,
         "dashboard/index.html",
-        {"board": board, "error": error, "calendar_warning": _optional_template(CALENDAR_WARNING)},
+        {
+            "board": board,
+            "error": error,
+            "calendar_warning": _optional_template(CALENDAR_WARNING),
+            "cache_seconds": dashboard.cache_seconds(),
+        },
     )
 
 
