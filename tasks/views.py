@@ -174,7 +174,7 @@ def my_tasks(request):
         messages.info(
             request,
             f"待签收共 {len(pending)} 项，下面列出前 {PENDING_SHOWN} 项；可“全部签收”，"
-            "或在任务列表中按“签收状态：待签收”筛选查看其余各项。",
+            "或点列表下方的链接查看其余各项。",
         )
     disputed = FirstOf(
         Assignment.objects.filter(unit__in=units, state=ConfirmState.DISPUTED)

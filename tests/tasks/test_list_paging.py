@@ -159,6 +159,11 @@ def test_my_tasks_lists_the_first_pending_and_counts_them_all(client, liaison_a,
     page = response.content.decode()
     assert f"待签收（{rows}）" in page
     assert ("下面列出前 50 项" in page) == (rows > 50)
+    link = f"{LIST}?unit={unit_a.pk}&amp;confirm=pending"
+    assert (link in page) == (rows > 50)
+    if rows > 50:  # the link lists every one of them
+        listed_all = client.get(LIST, {"unit": unit_a.pk, "confirm": "pending"}).context["table"]
+        assert listed_all.paginator.count == rows
 
 
 def test_sorting_by_units_follows_the_first_lead_units_name(client, office, unit_a, unit_b):
