@@ -28,6 +28,7 @@ def seeded():
 def test_office_imports_a_plan_and_records_progress(live_server, login, page, shot):
     call_command("create_demo_users", verbosity=0)
     login("office")
+    page.click("#nav-import")  # the 导入 menu
     page.click("text=导入计划")
     page.set_input_files("input[type=file]", str(seed_files()[0]))
     page.click("text=识别并预览")
