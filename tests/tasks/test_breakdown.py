@@ -273,6 +273,10 @@ def test_unknown_units_are_mapped_or_created_for_review(office, unit_a):
     report = task.reports.get()
     assert (report.text, report.unit, report.author, report.period) == ("进展一", unit_a, office, dt.date(2020, 10, 1))
     assert task.status == TaskStatus.IN_PROGRESS
+    # bulk-created, so no signals: the import refreshes the copies the list and the dashboard read
+    assert (task.next_due, task.lead_unit) == (dt.date(2020, 12, 31), unit_a)
+    assert {(a.task_plan_id, a.task_top_level, a.task_status) for a in task.assignments.all()} == {
+        (plan.pk, True, TaskStatus.IN_PROGRESS)}
 
 
 @pytest.mark.django_db
