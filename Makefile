@@ -22,7 +22,7 @@ setup: install
 
 run: setup
 	@echo "打开 http://127.0.0.1:$${PORT:-8000}/ ，用上面的演示账号登录；Ctrl-C 停止全部进程。"
-	$(VENV)/bin/honcho -f Procfile.dev start
+	$(VENV)/bin/honcho -f Procfile.dev start --port $${PORT:-8000}
 
 ## make test: the whole suite, browser tests included (installs Debian's chromium and CJK fonts if missing)
 test: install
