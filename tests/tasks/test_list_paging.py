@@ -129,20 +129,22 @@ def populate(n_plans: int, per_plan: int, unit_a, unit_b) -> None:
         plan = PlanFactory()
         for i in range(per_plan):
             task = TaskFactory(plan=plan, flag=TaskFlag.OVERDUE if i % 2 else TaskFlag.DUE_SOON)
-            AssignmentFactory(task=task, unit=unit_a)
-            AssignmentFactory(task=task, unit=unit_b, role=AssignmentRole.RESPONSIBLE)
-            MilestoneFactory(task=task, due_on=dt.date(2020, 12, 31))
+            lead, other = (unit_a, unit_b) if i % 3 else (unit_b, unit_a)  # pages sorted by 单位 span groups
+            AssignmentFactory(task=task, unit=lead)
+            AssignmentFactory(task=task, unit=other, role=AssignmentRole.RESPONSIBLE)
+            MilestoneFactory(task=task, due_on=dt.date(2020, 12, 31) + dt.timedelta(days=i))
 
 
 @pytest.mark.parametrize(("n_plans", "per_plan"), [(1, 5), (8, 30)])
 @pytest.mark.parametrize("user", ["office", "liaison_a"])
+@pytest.mark.parametrize("sort", ["plan", "units", "-next_due"])
 def test_task_list_pages_spanning_many_plans_cost_the_same_queries(
-    client, request, unit_a, unit_b, n_plans, per_plan, user, django_assert_max_num_queries
+    client, request, unit_a, unit_b, n_plans, per_plan, user, sort, django_assert_max_num_queries
 ):
     populate(n_plans, per_plan, unit_a, unit_b)
     client.force_login(request.getfixturevalue(user))
     with django_assert_max_num_queries(16):
-        response = client.get(LIST, {"per_page": 200})
+        response = client.get(LIST, {"per_page": 200, "sort": sort})
     assert len(response.context["table"].page.object_list) == min(n_plans * per_plan, 200)
 
 
