@@ -417,6 +417,8 @@ class Assignment(models.Model):
             # Task.objects.visible_to(liaison) is a semi-join from the liaison's units to their tasks:
             # an index-only scan here instead of a bitmap heap scan over every assignment of the unit
             models.Index(fields=["unit", "task"], name="assignment_unit_task_idx"),
+            # the task list's free-text search finds tasks by a unit's name as the document wrote it
+            models.Index(fields=["as_written"], name="assignment_as_written_idx"),
             # 我的任务: a liaison's overdue and due-soon tasks, through the copy of the task's flag
             models.Index(fields=["unit", "task_flag", "task"], name="assignment_unit_flag_idx"),
             # the dashboard's per-unit tally (tasks.dashboard.unit_rows): an index-only scan read in

@@ -29,6 +29,8 @@ from tests.factories import (
     ProgressReportFactory,
     SectionFactory,
     TaskFactory,
+    UnitAliasFactory,
+    UnitFactory,
     UrgingFactory,
 )
 from tests.tasks.world import FAR, fast_passwords  # noqa: F401 (autouse fixture)
@@ -97,6 +99,31 @@ def test_each_filter_narrows_the_list(client, office, spread, unit_a, unit_b, qu
     query = {k: {"A": unit_a.pk, "B": unit_b.pk}.get(v, v) for k, v in query.items()}
     client.force_login(office)
     assert titles(client.get(LIST, query)) == expected
+
+
+def test_free_text_search_finds_every_kind_of_mention(client, office, spread, unit_a, unit_b):
+    """Words in the texts (Latin letters in any case), the number, the 文号, a unit's alias, and a unit
+    as the document wrote it."""
+    UnitAliasFactory(unit=unit_b, name="萧山税务")
+    AssignmentFactory(task=spread["missing"], unit=UnitFactory(name="区数据资源局"), as_written="区大数据中心")
+    spread["soon"].title = "推广浙里办APP“一网通办”"
+    spread["soon"].save()
+    spread["overdue"].number = "99-1"  # found by its number as written, not inside other numbers
+    spread["overdue"].save()
+    plan_b = spread["b_only"].plan
+    client.force_login(office)
+    cases = {
+        "浙里办app": {"推广浙里办APP“一网通办”"},
+        "App": {"推广浙里办APP“一网通办”"},
+        "99-1": {"已逾期"},
+        plan_b.doc_number: {"乙独办"},
+        "萧山税务": {"甲责任", "乙独办"},
+        "大数据中心": {"未报进展"},
+        "  证照分离 ": {"甲牵头"},
+        "没有这样的话": set(),
+    }
+    for q, expected in cases.items():
+        assert titles(client.get(LIST, {"q": q})) == expected, q
 
 
 def test_plan_and_section_filters(client, office, spread):
