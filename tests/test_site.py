@@ -77,3 +77,14 @@ def test_demo_users_cover_the_three_roles_and_can_run_twice(client):
     assert client.login(username="office", password=DEMO_PASSWORD)
     assert client.login(username="supervisor", password=DEMO_PASSWORD)
     assert client.login(username="liaison", password=DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
