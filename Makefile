@@ -19,6 +19,7 @@ setup: install
 	$(PY) manage.py fill_calendar
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py scan_deadlines
 
 run: setup
 	@echo "打开 http://127.0.0.1:$${PORT:-8000}/ ，用上面的演示账号登录；Ctrl-C 停止全部进程。"
