@@ -103,13 +103,12 @@ class TaskTable(tables.Table):
     def order_plan(self, queryset, is_descending):
         """Plan (year, title), then document order; the task id breaks ties so pages never overlap.
         GroupOrderPaginator walks the same order plan by plan."""
-        keys = ["plan__year", "plan__title", "order", "pk"]
-        return queryset.order_by(*(f"-{k}" if is_descending else k for k in keys)), True
+        return queryset.order_by(*GROUP_ORDERS["plan"].sql_order(is_descending)), True
 
     def order_units(self, queryset, is_descending):
         """By the first lead unit's name, tasks without a lead unit after the others; the task id
         breaks ties. GroupOrderPaginator walks the same order unit by unit."""
-        return _ordered(queryset, "lead_unit__name", is_descending), True
+        return queryset.order_by(*GROUP_ORDERS["units"].sql_order(is_descending)), True
 
     def order_next_due(self, queryset, is_descending):
         """Nearest open due date first, tasks without an open milestone after the others. The task id
@@ -161,6 +160,12 @@ class GroupOrder:
     model: type[models.Model]
     keys: tuple[str, ...]
     within: tuple[str, ...]
+
+    def sql_order(self, descending: bool) -> list:
+        """The same order as one ORDER BY (the table sorts by it; the paginator reads it group by group)."""
+        related = self.field.removesuffix("_id")
+        keys = [F(f"{related}__{k}") for k in self.keys] + [F(k) for k in self.within]
+        return [k.desc(nulls_first=True) if descending else k.asc(nulls_last=True) for k in keys]
 
 
 GROUP_ORDERS = {
