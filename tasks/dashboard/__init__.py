@@ -1,0 +1,1 @@
+"""The supervisor's board: per plan and per unit figures."""
