@@ -31,10 +31,12 @@ test: install
 		{ echo "安装 chromium 与 fonts-noto-cjk ..."; (apt-get update -qq || true) && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 bench: install
 	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f; done

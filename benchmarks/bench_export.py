@@ -86,7 +86,7 @@ def peak_rss_mb() -> float:
 
 def child(out: Path, use_tracemalloc: bool) -> None:
     """Runs in its own process: only Django and the export in memory."""
-    from tasks.breakdown import write_breakdown
+    from tasks.excel.breakdown import write_breakdown
     from tasks.models import Task
 
     rss_base = peak_rss_mb()

@@ -114,8 +114,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from deadlines import services
+    from deadlines import outbox
     from deadlines.models import Milestone, MilestoneState, Notification, OutboundMessage, Reminder
+    from tasks.supervision import services
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
@@ -138,7 +139,7 @@ def main() -> None:
     timed("scan, second run (nothing changes)", scan)
     timed("scan, next day", lambda: services.deadlines_scan(today=TODAY + dt.timedelta(days=1)).changed)
     timed("deliver reminders (digests)", lambda: services.reminders_deliver(today=TODAY))
-    timed("send e-mails (locmem)", services.outbound_send)
+    timed("send e-mails (locmem)", outbox.outbound_send)
 
 
 if __name__ == "__main__":

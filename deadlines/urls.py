@@ -8,6 +8,4 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
-    path("reports/", views.report_list, name="reports"),
-    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
 ]

@@ -66,3 +66,11 @@ def role_required(*checks, message: str = "您的角色无权访问此页面。"
         return wrapped
 
     return decorator
+
+
+# Every page's gate is one of these (or role_required with a message of its own).
+office_only = role_required(is_office)
+liaison_only = role_required(is_liaison)
+office_or_liaison = role_required(is_office, is_liaison)
+readers = role_required(is_office, is_supervisor, is_liaison)
+office_or_supervisor = role_required(is_office, is_supervisor)

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.unit_list, name="list"),
     path("new/", views.unit_edit, name="create"),
     path("<int:pk>/edit/", views.unit_edit, name="edit"),
-    path("<int:pk>/merge/", views.unit_merge, name="merge"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),

@@ -1,4 +1,5 @@
-"""Units and users: the office maintains them, supervisors may read the unit list."""
+"""Units and users: the office maintains them, supervisors may read the unit list.
+(Merging two units moves their tasks, so that page is `tasks.unitmerge`.)"""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from departments.forms import UnitForm, UnitMergeForm, UserForm
+from departments.forms import UnitForm, UserForm
 from departments.models import Unit
+from departments.roles import office_only, office_or_supervisor
 from departments.tables import UnitTable, UserTable
-from tasks.services import workflow
-from tasks.views import office_only, office_or_supervisor
 
 
 @office_or_supervisor
@@ -39,21 +39,6 @@ def unit_edit(request, pk=None):
         messages.success(request, f"单位“{unit.name}”已保存。")
         return redirect("departments:list")
     return render(request, "departments/unit_form.html", {"form": form, "unit": unit})
-
-
-@office_only
-def unit_merge(request, pk):
-    source = get_object_or_404(Unit.objects.annotate(task_count=Count("assignments")), pk=pk)
-    form = UnitMergeForm(request.POST or None, source=source)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = workflow.unit_merge(source=source, target=form.cleaned_data["target"], user=request.user)
-        except workflow.WorkflowError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已将“{source.name}”合并到“{target.name}”。")
-            return redirect("departments:edit", target.pk)
-    return render(request, "departments/unit_merge.html", {"form": form, "unit": source})
 
 
 @office_only

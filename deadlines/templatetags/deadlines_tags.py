@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from deadlines import services
+from deadlines import holidays
 
 register = template.Library()
 
@@ -9,4 +9,4 @@ register = template.Library()
 @register.simple_tag
 def calendar_gaps() -> list[int]:
     """Years that will be counted Monday–Friday for want of a holiday calendar."""
-    return services.calendar_gaps(today=timezone.localdate())
+    return holidays.calendar_gaps(today=timezone.localdate())

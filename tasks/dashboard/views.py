@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from departments import roles
-from tasks import dashboard
+from tasks.dashboard import board as dashboard
 
 CALENDAR_WARNING = "deadlines/_calendar_warning.html"
 

@@ -38,18 +38,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
-from deadlines.reports import (
-    AMBER_FILL,
-    HEADER_ROW,
-    NOTE_FONT,
-    RED_FILL,
-    TITLE_FONT,
-    Column,
-    row_height,
-    setup_print,
-    style_body_cell,
-    style_header_cell,
-)
 from departments.models import Unit
 from tasks.importers.dates import find_dates, parse_date_cell
 from tasks.importers.units import AliasTable, guess_kind, split_table_units
@@ -64,6 +52,18 @@ from tasks.models import (
     TaskFlag,
     TaskSource,
     TaskStatus,
+)
+from tasks.supervision.report import (
+    AMBER_FILL,
+    HEADER_ROW,
+    NOTE_FONT,
+    RED_FILL,
+    TITLE_FONT,
+    Column,
+    row_height,
+    setup_print,
+    style_body_cell,
+    style_header_cell,
 )
 
 COLUMNS = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel_views
+from . import views as excel_views
 
 app_name = "excel"
 

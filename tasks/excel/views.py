@@ -26,10 +26,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from deadlines.reports import write_supervision_report
 from departments import roles
 from departments.models import Unit
-from tasks.breakdown import (
+from tasks.excel.breakdown import (
     BreakdownFileError,
     NewPlan,
     ParsedBreakdown,
@@ -41,10 +40,11 @@ from tasks.breakdown import (
     write_breakdown,
 )
 from tasks.models import Plan, Task
-from tasks.pending import PendingUploads
+from tasks.planimport.pending import PendingUploads
+from tasks.supervision.report import write_supervision_report
 
 try:  # the web engineer's FilterSet; the download reuses the list's filter exactly
-    from tasks.filters import TaskFilter
+    from tasks.workflow.filters import TaskFilter
 except ImportError:  # pragma: no cover — only while tasks/filters.py does not exist
     TaskFilter = None
 

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from departments.models import Unit
 from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, read_document
-from tasks.services.plans import ImportEdits, plan_parse
+from tasks.planimport.services import ImportEdits, plan_parse
 
 ACCEPT = ".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from departments import roles
-from tasks.import_forms import ImportEditsForm, PlanUploadForm
 from tasks.importers import ImportFailure
 from tasks.models import Plan
-from tasks.pending import PendingUploads
-from tasks.services.plans import plan_import, plan_import_preview, plan_parse, plan_prepare
+from tasks.planimport.forms import ImportEditsForm, PlanUploadForm
+from tasks.planimport.pending import PendingUploads
+from tasks.planimport.services import plan_import, plan_import_preview, plan_parse, plan_prepare
 
 RESULT_KEY = "plan_import_result"
 

@@ -1,5 +1,9 @@
 """Celery jobs, named with verbs ("task" already means a work item here).
 
+Their registered names are the ones they had when they lived in `deadlines/tasks.py`
+(`deadlines.tasks.scan_deadlines` …): django-celery-beat's PeriodicTask rows and any message
+already queued name a job by that string, so it must not change with the module.
+
 Jobs are thin: work out "today" in Asia/Shanghai when not given, call the
 service, log counts. They are idempotent, so acks_late redelivery and
 autoretry are safe: the outboxes make sure nothing is sent twice.
@@ -17,13 +21,15 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from . import dates, services
+from deadlines import dates, outbox
+
+from . import services
 
 logger = logging.getLogger(__name__)
 
 # Database hiccups, SMTP/webhook/network errors (OSError covers smtplib's and
 # urllib's), and channels that failed: retried with exponential backoff.
-RETRY_ON = (OperationalError, InterfaceError, OSError, services.DeliveryFailed)
+RETRY_ON = (OperationalError, InterfaceError, OSError, outbox.DeliveryFailed)
 RETRY = dict(autoretry_for=RETRY_ON, retry_backoff=30, retry_backoff_max=1800, retry_jitter=True,
              max_retries=12)
 
@@ -32,7 +38,7 @@ def _today(today: str | None) -> dt.date:
     return dt.date.fromisoformat(today) if today else timezone.localdate()
 
 
-@shared_task(bind=True, **RETRY)
+@shared_task(bind=True, name="deadlines.tasks.scan_deadlines", **RETRY)
 def scan_deadlines(self, today: str | None = None) -> dict:
     """Daily: recompute states and flags, record and deliver the reminders."""
     day = _today(today)
@@ -45,7 +51,7 @@ def scan_deadlines(self, today: str | None = None) -> dict:
     return result.as_json()
 
 
-@shared_task(bind=True, **RETRY)
+@shared_task(bind=True, name="deadlines.tasks.send_reminders", **RETRY)
 def send_reminders(self, today: str | None = None) -> int:
     """Deliver whatever the outboxes still hold (after an outage, say)."""
     return _deliver(self, _today(today))
@@ -54,14 +60,14 @@ def send_reminders(self, today: str | None = None) -> int:
 def _deliver(job, day: dt.date) -> int:
     try:
         count = services.reminders_deliver(today=day)
-        services.outbound_send()
+        outbox.outbound_send()
     except Exception:
         logger.exception("job %s: delivery failed (today=%s, try %s)", job.name, day, job.request.retries)
         raise
     return count
 
 
-@shared_task(bind=True, **RETRY)
+@shared_task(bind=True, name="deadlines.tasks.build_monthly_report", **RETRY)
 def build_monthly_report(self, year: int | None = None, month: int | None = None, today: str | None = None) -> str:
     """On the 1st: last month's 督查通报; or the month named."""
     if year is None or month is None:
@@ -71,7 +77,7 @@ def build_monthly_report(self, year: int | None = None, month: int | None = None
     except Exception:
         logger.exception("job build_monthly_report failed for %d-%02d (try %s)", year, month, self.request.retries)
         raise
-    services.outbound_send()
+    outbox.outbound_send()
     return str(report)
 
 

@@ -11,7 +11,7 @@ open appears in September's 通报, which is what the office chases. Days overdu
 the first day of the next month (due 9-30, still open → 1 day).
 
 The layout helpers below (`style_header`, `setup_print`, fills, formats) are shared with
-the task-breakdown export in `tasks.breakdown`.
+the task-breakdown export in `tasks.excel.breakdown`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Once-only delivery is built in two outboxes:
 2. `reminders_deliver` locks the unsent reminders (SKIP LOCKED), writes one
    digest Notification and one OutboundMessage (e-mail, webhook) per recipient
    and marks the reminders sent, all in one transaction.
-3. `outbound_send` sends each OutboundMessage under its own row lock and
+3. `deadlines.outbox.outbound_send` sends each OutboundMessage under its own row lock and
    marks it sent; a failed channel stays unsent for the retry.
 """
 
@@ -27,19 +27,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from departments import roles
-from departments.models import Unit, UnitWebhook
-from tasks.models import Assignment, AssignmentRole, Plan, ProgressReport, Task, TaskFlag, TaskStatus
-
-from . import dates, notify
-from .models import (
-    CalendarDay,
+from deadlines import dates, notify
+from deadlines.holidays import load_calendar
+from deadlines.models import (
     Channel,
-    DayKind,
     Milestone,
     MilestoneState,
     MonthlyReport,
@@ -49,6 +44,10 @@ from .models import (
     ReminderKind,
     ReportStatus,
 )
+from departments import roles
+from departments.models import Unit, UnitWebhook
+from tasks.models import Assignment, AssignmentRole, Plan, ProgressReport, Task, TaskFlag, TaskStatus
+from tasks.supervision.report import write_supervision_report
 
 logger = logging.getLogger(__name__)
 
@@ -56,47 +55,6 @@ CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 # any constant: serialises concurrent scans on PostgreSQL (SQLite's IMMEDIATE transactions already do)
 SCAN_LOCK_ID = 5_202_611
 CHUNK = 5000
-
-
-# --- calendar ------------------------------------------------------------------
-
-
-def load_calendar() -> dates.WorkCalendar:
-    """The office's table (a few dozen rows a year) as overrides of the package."""
-    overrides = {d: kind == DayKind.WORKDAY for d, kind in CalendarDay.objects.values_list("date", "kind")}
-    return dates.WorkCalendar(overrides)
-
-
-def calendar_gaps(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> list[int]:
-    """Years the scan needs (this year, next year, and every year an open
-    milestone falls due in) that neither the office's table nor the package
-    covers: working days there are counted Monday–Friday."""
-    cal = cal or load_calendar()
-    years = {today.year, today.year + 1}
-    # The dashboard asks on every page: index probes (the latest open due date, then one per later
-    # year that has one), not a DISTINCT over every open future milestone.
-    ahead = Milestone.objects.open().filter(due_on__gte=today)
-    last = ahead.aggregate(m=Max("due_on"))["m"]
-    start = dt.date(today.year + 2, 1, 1)
-    while last is not None and start <= last:
-        due = ahead.filter(due_on__gte=start).aggregate(m=Min("due_on"))["m"]
-        years.add(due.year)
-        start = dt.date(due.year + 1, 1, 1)
-    return cal.uncovered_years(years)
-
-
-def calendar_fill(*, years: list[int] | None = None) -> int:
-    """Copy the package's holidays and adjusted working days into the office's
-    table. Dates already in the table are left alone (the office's word wins)."""
-    years = years or list(dates.package_years())
-    rows = [
-        CalendarDay(date=d, kind=DayKind.WORKDAY if work else DayKind.HOLIDAY, name=name[:50])
-        for year in years
-        for d, work, name in dates.package_days(year)
-    ]
-    before = CalendarDay.objects.count()
-    CalendarDay.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return CalendarDay.objects.count() - before
 
 
 # --- the scan ------------------------------------------------------------------
@@ -428,42 +386,6 @@ def reminders_deliver(*, today: dt.date) -> int:
     return len(ids)
 
 
-class DeliveryFailed(Exception):
-    """Some channel failed; what failed stays unsent for the retry."""
-
-
-def outbound_send(*, limit: int = 1000) -> int:
-    """Send unsent e-mails and webhook posts, each under its own row lock; a
-    message is marked sent in the same transaction that sent it."""
-    sent, failed = 0, []
-    for pk in OutboundMessage.objects.unsent().order_by("pk").values_list("pk", flat=True)[:limit]:
-        with transaction.atomic():
-            msg = (
-                OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(pk=pk, sent_at__isnull=True)
-                .select_related("webhook")
-                .first()
-            )
-            if msg is None:
-                continue  # another worker has it, or already sent it
-            try:
-                notify.deliver(msg)
-            except Exception as exc:  # one bad address must not hold back the rest
-                logger.warning("outbound message %s (%s) failed: %s", msg.pk, msg.channel, exc)
-                msg.attempts += 1
-                msg.last_error = str(exc)[:2000]
-                msg.save(update_fields=["attempts", "last_error"])
-                failed.append(msg.pk)
-                continue
-            msg.sent_at = timezone.now()
-            msg.attempts += 1
-            msg.save(update_fields=["sent_at", "attempts"])
-            sent += 1
-    if failed:
-        raise DeliveryFailed(f"{len(failed)} message(s) not sent: {failed[:20]}")
-    return sent
-
-
 # --- the monthly report ----------------------------------------------------------
 
 
@@ -471,8 +393,7 @@ def report_build(*, year: int, month: int, writer=None) -> MonthlyReport:
     """Build the 督查通报 of year-month (data as of the month's end), store it
     on MonthlyReport(year, month) — replacing an earlier file — and tell the
     supervisors. On failure the row says so and the error propagates."""
-    if writer is None:
-        from deadlines.reports import write_supervision_report as writer  # the Excel engineer's builder
+    writer = writer or write_supervision_report
     report, _ = MonthlyReport.objects.get_or_create(year=year, month=month)
     MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, error="")
     try:
@@ -498,7 +419,7 @@ def report_build(*, year: int, month: int, writer=None) -> MonthlyReport:
 
 def _notify_report_ready(report: MonthlyReport) -> None:
     users = get_user_model().objects.filter(groups__name=roles.SUPERVISOR, is_active=True)
-    url = reverse("deadlines:reports")
+    url = reverse("supervision:reports")
     title = f"{report}已生成"
     body = f"{report}（数据截至 {report.as_of:%Y年%m月%d日}）已生成，请在“督查通报”页面下载。"
     Notification.objects.bulk_create(Notification(user=u, title=title, body=body, url=url) for u in users)

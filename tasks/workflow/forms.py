@@ -10,7 +10,7 @@ from django.forms import inlineformset_factory
 from deadlines.models import Milestone
 from departments.models import Unit
 from tasks.models import Assignment, DisputeResolution, Task, TaskStatus
-from tasks.services.workflow import TASK_EDIT_FIELDS, WorkflowError, evidence_content_type
+from tasks.workflow.services import TASK_EDIT_FIELDS, WorkflowError, evidence_content_type
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -21,8 +21,20 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from deadlines.models import ExtensionRequest, ExtensionState
 from departments import roles
 from departments.models import Unit
-from tasks.filters import TaskFilter
-from tasks.forms import (
+from departments.roles import liaison_only, office_only, office_or_liaison, office_or_supervisor, readers
+from tasks.models import (
+    Assignment,
+    ConfirmState,
+    Evidence,
+    ProgressReport,
+    ReviewState,
+    Task,
+    TaskFlag,
+    Urging,
+)
+from tasks.workflow import services as workflow
+from tasks.workflow.filters import TaskFilter
+from tasks.workflow.forms import (
     AnswerForm,
     AssignmentFormSet,
     CloseForm,
@@ -38,28 +50,10 @@ from tasks.forms import (
     UrgeForm,
     VersionForm,
 )
-from tasks.models import (
-    Assignment,
-    ConfirmState,
-    Evidence,
-    ProgressReport,
-    ReviewState,
-    Task,
-    TaskFlag,
-    Urging,
-)
-from tasks.services import workflow
-from tasks.services.history import task_history
-from tasks.tables import GroupOrderPaginator, TaskTable, with_list_columns
+from tasks.workflow.history import task_history
+from tasks.workflow.tables import GroupOrderPaginator, TaskTable, with_list_columns
 
 # --- access rules ------------------------------------------------------------
-
-
-office_only = roles.role_required(roles.is_office)
-liaison_only = roles.role_required(roles.is_liaison)
-office_or_liaison = roles.role_required(roles.is_office, roles.is_liaison)
-readers = roles.role_required(roles.is_office, roles.is_supervisor, roles.is_liaison)
-office_or_supervisor = roles.role_required(roles.is_office, roles.is_supervisor)
 
 
 def visible_task(request, pk) -> Task:

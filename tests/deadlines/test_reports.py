@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from deadlines.reports import AMBER_FILL, RED_FILL, write_supervision_report
 from tasks.models import AssignmentRole, ConfirmState, ProgressReport, TaskStatus
+from tasks.supervision.report import AMBER_FILL, RED_FILL, write_supervision_report
 from tests.factories import (
     AssignmentFactory,
     MilestoneFactory,

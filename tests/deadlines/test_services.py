@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deadlines import services
+from deadlines import holidays, outbox
 from deadlines.models import (
     CalendarDay,
     Channel,
@@ -23,6 +23,7 @@ from deadlines.models import (
 )
 from departments.models import UnitWebhook
 from tasks.models import AssignmentRole, TaskFlag, TaskStatus, WarningLevel
+from tasks.supervision import services
 from tests.factories import AssignmentFactory, PlanFactory, ProgressReportFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ TODAY = D(2026, 9, 30)  # Wednesday before National Day
 def scan_and_send(today=TODAY):
     result = services.deadlines_scan(today=today)
     services.reminders_deliver(today=today)
-    services.outbound_send()
+    outbox.outbound_send()
     return result
 
 
@@ -265,15 +266,15 @@ def test_a_failed_channel_is_retried_and_the_rest_is_not_resent(make_milestone, 
     monkeypatch.setattr(notify, "deliver", flaky)
     services.deadlines_scan(today=TODAY)
     services.reminders_deliver(today=TODAY)
-    with pytest.raises(services.DeliveryFailed):
-        services.outbound_send()
+    with pytest.raises(outbox.DeliveryFailed):
+        outbox.outbound_send()
     assert [m.to[0] for m in mail.outbox] == [liaison_a.email]
     failed = OutboundMessage.objects.get(to=liaison_b.email)
     assert failed.sent_at is None and failed.attempts == 1 and "smtp down" in failed.last_error
 
     monkeypatch.setattr(notify, "deliver", real)
     services.reminders_deliver(today=TODAY)
-    services.outbound_send()
+    outbox.outbound_send()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([liaison_a.email, liaison_b.email])
     assert Notification.objects.count() == 2
 
@@ -304,7 +305,7 @@ def test_monthly_report_is_stored_and_supervisors_told(media, supervisor, liaiso
     assert report.file.read() == b"xlsx 2026-9 #1"
     assert Notification.objects.get(user=supervisor).title == "2026年9月督查通报已生成"
     assert not Notification.objects.filter(user=liaison_a).exists()
-    services.outbound_send()
+    outbox.outbound_send()
     assert [m.to[0] for m in mail.outbox] == [supervisor.email]
 
 
@@ -341,15 +342,15 @@ def test_fill_calendar_copies_the_package_and_keeps_office_edits():
     from deadlines.dates import package_days
 
     assert CalendarDay.objects.filter(date__year=2026).count() == len(package_days(2026)) + 1
-    cal = services.load_calendar()
+    cal = holidays.load_calendar()
     assert not cal.is_workday(D(2026, 10, 8))
 
 
 def test_calendar_gap_for_2027_until_the_office_enters_it(make_milestone, unit_a):
     make_milestone(D(2027, 3, 31), unit_a)
-    assert services.calendar_gaps(today=TODAY) == [2027]
+    assert holidays.calendar_gaps(today=TODAY) == [2027]
     CalendarDay.objects.create(date=D(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
-    assert services.calendar_gaps(today=TODAY) == []
+    assert holidays.calendar_gaps(today=TODAY) == []
 
 
 def test_scan_in_a_year_without_calendar_counts_weekdays_and_reports_it(make_milestone, unit_a):
@@ -379,7 +380,7 @@ def test_two_scans_at_once_never_double_a_reminder(make_milestone, unit_a, unit_
 
     from django.db import connections
 
-    from deadlines import tasks
+    from tasks.supervision import jobs
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("threads cannot share pytest-django's in-memory SQLite database reliably; runs on PostgreSQL in CI")
@@ -391,7 +392,7 @@ def test_two_scans_at_once_never_double_a_reminder(make_milestone, unit_a, unit_
     def run():
         try:
             barrier.wait()
-            tasks.scan_deadlines(today="2026-09-30")
+            jobs.scan_deadlines(today="2026-09-30")
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -414,7 +415,7 @@ def test_an_extended_milestone_that_falls_overdue_again_is_reminded_again(db, un
     import datetime as dt
 
     from deadlines.models import Milestone, Reminder, ReminderKind
-    from deadlines.services import deadlines_scan
+    from tasks.supervision.services import deadlines_scan
     from tests.factories import AssignmentFactory, MilestoneFactory
 
     task = AssignmentFactory(unit=unit_a).task

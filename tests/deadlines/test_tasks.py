@@ -2,15 +2,13 @@
 
 import datetime as dt
 import logging
-import sys
-import types
 
 import pytest
 from django.core import mail
 from kombu.exceptions import OperationalError as BrokerDown
 
-from deadlines import tasks
 from deadlines.models import Milestone, MilestoneState, MonthlyReport, Notification, Reminder, ReportStatus
+from tasks.supervision import jobs, services
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -18,43 +16,39 @@ D = dt.date
 
 @pytest.fixture
 def fake_reports(monkeypatch):
-    """Stands in for the Excel engineer's deadlines.reports until the job test needs the real one."""
+    """A workbook writer that records the months asked for (the real one is tested in test_reports)."""
     calls = []
 
     def write_supervision_report(fileobj, *, year, month, plan=None):
         calls.append((year, month))
         fileobj.write(b"PK fake workbook")
 
-    module = types.ModuleType("deadlines.reports")
-    module.write_supervision_report = write_supervision_report
-    monkeypatch.setitem(sys.modules, "deadlines.reports", module)
+    monkeypatch.setattr(services, "write_supervision_report", write_supervision_report)
     return calls
 
 
 def test_scan_job_recomputes_and_reminds_once(make_milestone, unit_a, liaison_a):
     make_milestone(D(2026, 9, 29), unit_a)
-    assert tasks.scan_deadlines(today="2026-09-30") == {
+    assert jobs.scan_deadlines(today="2026-09-30") == {
         "today": "2026-09-30", "due_soon": 0, "overdue": 1, "changed": 1,
     }
-    assert tasks.scan_deadlines(today="2026-09-30")["changed"] == 0
+    assert jobs.scan_deadlines(today="2026-09-30")["changed"] == 0
     assert Milestone.objects.get().state == MilestoneState.OVERDUE
     assert Notification.objects.filter(user=liaison_a).count() == 1
     assert len(mail.outbox) == 1
 
 
 def test_send_reminders_job_delivers_what_is_left(make_milestone, unit_a, liaison_a):
-    from deadlines import services
-
     make_milestone(D(2026, 9, 29), unit_a)
     services.deadlines_scan(today=D(2026, 9, 30))  # recorded, not delivered (a crash, say)
     assert Reminder.objects.filter(sent_at__isnull=True).count() == 1
-    assert tasks.send_reminders(today="2026-09-30") == 1
-    assert tasks.send_reminders(today="2026-09-30") == 0
+    assert jobs.send_reminders(today="2026-09-30") == 1
+    assert jobs.send_reminders(today="2026-09-30") == 0
     assert len(mail.outbox) == 1
 
 
 def test_monthly_report_job_builds_last_month_by_default(fake_reports, media, supervisor):
-    assert tasks.build_monthly_report(today="2026-11-01") == "2026年10月督查通报"
+    assert jobs.build_monthly_report(today="2026-11-01") == "2026年10月督查通报"
     report = MonthlyReport.objects.get()
     assert (report.year, report.month, report.status) == (2026, 10, ReportStatus.READY)
     assert report.as_of == D(2026, 10, 31)
@@ -63,23 +57,23 @@ def test_monthly_report_job_builds_last_month_by_default(fake_reports, media, su
 
 
 def test_monthly_report_job_rebuilds_a_named_month(fake_reports, media):
-    tasks.build_monthly_report(2026, 1)
-    tasks.build_monthly_report(2026, 1)
+    jobs.build_monthly_report(2026, 1)
+    jobs.build_monthly_report(2026, 1)
     assert MonthlyReport.objects.count() == 1
     assert fake_reports == [(2026, 1), (2026, 1)]
 
 
 def test_jobs_retry_with_backoff_on_transient_errors():
-    for job in (tasks.scan_deadlines, tasks.send_reminders, tasks.build_monthly_report):
+    for job in (jobs.scan_deadlines, jobs.send_reminders, jobs.build_monthly_report):
         assert OSError in job.autoretry_for
         assert job.retry_backoff and job.max_retries
 
 
 def test_enqueue_publishes_after_commit(monkeypatch, django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr(tasks.scan_deadlines, "apply_async", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(jobs.scan_deadlines, "apply_async", lambda **kw: sent.append(kw))
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue(tasks.scan_deadlines, "2026-09-30")
+        jobs.enqueue(jobs.scan_deadlines, "2026-09-30")
         assert sent == []
     assert sent == [{"args": ("2026-09-30",), "kwargs": {}, "retry": False}]
 
@@ -88,9 +82,9 @@ def test_enqueue_swallows_a_broker_that_is_down(monkeypatch, django_capture_on_c
     def down(**kw):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.build_monthly_report, "apply_async", down)
+    monkeypatch.setattr(jobs.build_monthly_report, "apply_async", down)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue(tasks.build_monthly_report, 2026, 10)
+        jobs.enqueue(jobs.build_monthly_report, 2026, 10)
     assert "could not enqueue deadlines.tasks.build_monthly_report" in caplog.text
 
 
@@ -109,7 +103,7 @@ def test_enqueue_against_a_real_unreachable_redis_does_not_raise(monkeypatch, dj
     drop_pools()
     try:
         with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-            tasks.enqueue(tasks.send_reminders, "2026-09-30")
+            jobs.enqueue(jobs.send_reminders, "2026-09-30")
     finally:
         app.conf.broker_url = saved
         drop_pools()

@@ -73,10 +73,10 @@ def ready_report(media):
 
 def test_supervisor_lists_and_downloads_reports(client, supervisor, ready_report):
     client.force_login(supervisor)
-    page = client.get(reverse("deadlines:reports")).content.decode()
+    page = client.get(reverse("supervision:reports")).content.decode()
     assert "2026年9月督查通报" in page and "下载 Excel" in page
     assert "生成 / 重新生成" not in page  # supervisors change nothing
-    response = client.get(reverse("deadlines:report_download", args=[ready_report.pk]))
+    response = client.get(reverse("supervision:report_download", args=[ready_report.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"PK workbook"
     assert "attachment" in response["Content-Disposition"]
@@ -84,24 +84,24 @@ def test_supervisor_lists_and_downloads_reports(client, supervisor, ready_report
 
 def test_liaison_cannot_see_or_download_reports(client, liaison_a, ready_report):
     client.force_login(liaison_a)
-    assert client.get(reverse("deadlines:reports")).status_code == 403
-    assert client.get(reverse("deadlines:report_download", args=[ready_report.pk])).status_code == 403
+    assert client.get(reverse("supervision:reports")).status_code == 403
+    assert client.get(reverse("supervision:report_download", args=[ready_report.pk])).status_code == 403
 
 
 def test_a_report_not_ready_cannot_be_downloaded(client, office, media):
     report = MonthlyReport.objects.create(year=2026, month=8, status=ReportStatus.BUILDING)
     client.force_login(office)
-    assert client.get(reverse("deadlines:report_download", args=[report.pk])).status_code == 404
+    assert client.get(reverse("supervision:report_download", args=[report.pk])).status_code == 404
 
 
 def test_office_asks_for_a_rebuild_and_it_is_queued(client, office, monkeypatch, django_capture_on_commit_callbacks):
-    from deadlines import tasks
+    from tasks.supervision import jobs
 
     queued = []
-    monkeypatch.setattr(tasks.build_monthly_report, "apply_async", lambda **kw: queued.append(kw["args"]))
+    monkeypatch.setattr(jobs.build_monthly_report, "apply_async", lambda **kw: queued.append(kw["args"]))
     client.force_login(office)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("deadlines:reports"), {"year": "2026", "month": "10"})
+        response = client.post(reverse("supervision:reports"), {"year": "2026", "month": "10"})
     assert response.status_code == 302
     assert queued == [(2026, 10)]
     assert MonthlyReport.objects.filter(year=2026, month=10).exists()
@@ -109,12 +109,12 @@ def test_office_asks_for_a_rebuild_and_it_is_queued(client, office, monkeypatch,
 
 def test_supervisor_cannot_ask_for_a_rebuild(client, supervisor):
     client.force_login(supervisor)
-    assert client.post(reverse("deadlines:reports"), {"year": "2026", "month": "10"}).status_code == 403
+    assert client.post(reverse("supervision:reports"), {"year": "2026", "month": "10"}).status_code == 403
 
 
 def test_bad_month_is_refused_in_chinese(client, office):
     client.force_login(office)
-    page = client.post(reverse("deadlines:reports"), {"year": "2026", "month": "13"}, follow=True).content.decode()
+    page = client.post(reverse("supervision:reports"), {"year": "2026", "month": "13"}, follow=True).content.decode()
     assert "请选择正确的年份和月份" in page
     assert not MonthlyReport.objects.exists()
 
@@ -123,9 +123,9 @@ def test_bad_month_is_refused_in_chinese(client, office):
 def test_reports_page_warns_the_office_about_a_year_without_calendar(client, office, make_milestone, unit_a):
     make_milestone(dt.date(2099, 3, 31), unit_a)
     client.force_login(office)
-    page = client.get(reverse("deadlines:reports")).content.decode()
+    page = client.get(reverse("supervision:reports")).content.decode()
     assert 'data-testid="calendar-warning"' in page and "2027年、2099年" in page
     for year in (2027, 2099):
         CalendarDay.objects.create(date=dt.date(year, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
-    page = client.get(reverse("deadlines:reports")).content.decode()
+    page = client.get(reverse("supervision:reports")).content.decode()
     assert 'data-testid="calendar-warning"' not in page

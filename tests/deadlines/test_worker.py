@@ -19,10 +19,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from deadlines import tasks
 from deadlines.models import Milestone, MilestoneState, Notification, OutboundMessage, Reminder
 from reformtracker.celery import app
 from tasks.models import TaskFlag
+from tasks.supervision import jobs
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def _broker_url() -> str:
     if not url.startswith(("redis://", "rediss://")):
         pytest.skip("CELERY_BROKER_URL is not Redis (zero-config filesystem broker): the worker test runs in CI")
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/5", "", ""))  # the jobs engineer's Redis database
+    return urlunsplit((parts.scheme, parts.netloc, "/5", "", ""))  # a Redis database of its own, apart from the queue the app uses
 
 
 def _database_url() -> str:
@@ -101,7 +101,7 @@ def test_scan_sent_through_redis_updates_the_database_and_reminds_once(
     late = make_milestone(D(2026, 9, 29), unit_a)
     soon = make_milestone(D(2026, 10, 13), unit_a)
 
-    _send(worker, tasks.scan_deadlines, today="2026-09-30")
+    _send(worker, jobs.scan_deadlines, today="2026-09-30")
     _wait_for(lambda: OutboundMessage.objects.filter(sent_at__isnull=False).exists(), worker)
 
     assert Milestone.objects.get(pk=late.pk).state == MilestoneState.OVERDUE
@@ -116,7 +116,7 @@ def test_scan_sent_through_redis_updates_the_database_and_reminds_once(
     assert f"To: {liaison_a.email}" in log  # the console e-mail backend printed the digest
 
     # the same scan again, through the broker: nothing new is sent
-    _send(worker, tasks.scan_deadlines, today="2026-09-30")
+    _send(worker, jobs.scan_deadlines, today="2026-09-30")
     _wait_for(lambda: worker["log"].read_text(errors="replace").count("succeeded") >= 2, worker)
     assert Notification.objects.filter(user=liaison_a).count() == 1
     assert OutboundMessage.objects.count() == 1

@@ -68,9 +68,9 @@ def test_merging_through_the_page_needs_confirmation_and_moves_assignments(clien
     old, new = UnitFactory(name="区公安分局"), UnitFactory(name="区公安局")
     a = AssignmentFactory(unit=old)
     client.force_login(office)
-    response = client.post(reverse("departments:merge", args=[old.pk]), {"target": new.pk})
+    response = client.post(reverse("unitmerge:merge", args=[old.pk]), {"target": new.pk})
     assert "confirm" in response.context["form"].errors and Unit.objects.filter(pk=old.pk).exists()
-    response = client.post(reverse("departments:merge", args=[old.pk]), {"target": new.pk, "confirm": "on"})
+    response = client.post(reverse("unitmerge:merge", args=[old.pk]), {"target": new.pk, "confirm": "on"})
     assert response.status_code == 302
     assert Assignment.objects.get(pk=a.pk).unit == new
     assert UnitAlias.objects.get(name="区公安分局").unit == new

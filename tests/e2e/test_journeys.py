@@ -104,7 +104,7 @@ def test_liaison_confirms_disputes_and_reports_with_a_file(live_server, login, p
 
 
 def test_supervisor_opens_the_dashboard_and_downloads_a_report(live_server, login, page, shot, seeded):
-    from deadlines.services import deadlines_scan, report_build
+    from tasks.supervision.services import deadlines_scan, report_build
 
     deadlines_scan(today=dt.date(2020, 10, 1))
     report_build(year=2020, month=9)

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit
-from tasks.breakdown import (
+from tasks.excel.breakdown import (
     HEADERS,
     BreakdownFileError,
     NewPlan,

@@ -11,10 +11,10 @@ from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 
-from deadlines.services import deadlines_scan
-from tasks import dashboard
+from tasks.dashboard import board as dashboard
 from tasks.models import Assignment, AssignmentRole, Task, TaskFlag, TaskStatus
-from tasks.services import workflow
+from tasks.supervision.services import deadlines_scan
+from tasks.workflow import services as workflow
 from tests.factories import (
     AssignmentFactory,
     ExtensionRequestFactory,

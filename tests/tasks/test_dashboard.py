@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fixtures.generate import generate_dataset
-from tasks import dashboard
-from tasks.dashboard_views import _optional_template
-from tasks.filters import TaskFilter
+from tasks.dashboard import board as dashboard
+from tasks.dashboard.views import _optional_template
 from tasks.models import AssignmentRole, TaskFlag, TaskStatus
+from tasks.workflow.filters import TaskFilter
 from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

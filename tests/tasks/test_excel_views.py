@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from departments.models import Unit
-from tasks.breakdown import HEADERS
+from tasks.excel.breakdown import HEADERS
 from tasks.models import AssignmentRole, Plan, Task, TaskSource, TaskStatus
 from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory
 

@@ -6,7 +6,7 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.http import Http404
 from django.test import RequestFactory
 
-from tasks.pending import KEEP_SECONDS, PendingUploads
+from tasks.planimport.pending import KEEP_SECONDS, PendingUploads
 
 PENDING = PendingUploads(folder="waiting", suffix=".txt", session_key="waiting")
 

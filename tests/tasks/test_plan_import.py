@@ -8,8 +8,8 @@ from deadlines.models import ExtensionRequest, Milestone, UnresolvedPhrase
 from departments.models import Unit, UnitAlias
 from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, Section, Task
-from tasks.services import plans
-from tasks.services.plans import ImportEdits, plan_import, plan_import_preview, plan_parse
+from tasks.planimport import services as plans
+from tasks.planimport.services import ImportEdits, plan_import, plan_import_preview, plan_parse
 from tests.factories import ProgressReportFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -338,7 +338,7 @@ def test_summary_is_in_chinese_and_names_units_to_review():
 
 def test_reimport_keeps_a_reassignment_the_office_made_after_a_dispute(office, liaison_a):
     from tasks.models import AssignmentSource
-    from tasks.services.workflow import assignment_dispute, assignment_resolve
+    from tasks.workflow.services import assignment_dispute, assignment_resolve
 
     run(V1)
     t = task("一.一.3")

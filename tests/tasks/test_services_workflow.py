@@ -19,7 +19,7 @@ from tasks.models import (
     ReviewState,
     TaskStatus,
 )
-from tasks.services import workflow
+from tasks.workflow import services as workflow
 from tests.factories import (
     AssignmentFactory,
     ExtensionRequestFactory,
@@ -350,7 +350,7 @@ def test_merging_units_moves_everything_and_keeps_the_old_name_as_alias(office, 
 
 
 def test_milestone_edit_by_hand_keeps_the_first_date(task_a, office):
-    from tasks.forms import MilestoneFormSet
+    from tasks.workflow.forms import MilestoneFormSet
 
     m = MilestoneFactory(task=task_a, due_on=dt.date(2020, 6, 30))
     data = {

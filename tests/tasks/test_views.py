@@ -19,8 +19,8 @@ from tasks.models import (
     TaskFlag,
     TaskStatus,
 )
-from tasks.services import workflow
-from tasks.tables import TaskTable
+from tasks.workflow import services as workflow
+from tasks.workflow.tables import TaskTable
 from tests.factories import (
     AssignmentFactory,
     EvidenceFactory,

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from deadlines import dates, services
+from deadlines import dates, holidays
 
 
 class Command(BaseCommand):
@@ -20,5 +20,5 @@ class Command(BaseCommand):
                 f"{unknown} 年不在 chinesecalendar 数据范围（{covered.start}–{covered.stop - 1}）内，"
                 "请在管理后台“节假日安排”中按国务院通知录入。"
             )
-        added = services.calendar_fill(years=[y for y in years if y in covered])
+        added = holidays.calendar_fill(years=[y for y in years if y in covered])
         self.stdout.write(f"新增 {added} 天节假日安排（{covered.start}–{covered.stop - 1}）。")

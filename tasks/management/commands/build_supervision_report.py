@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deadlines.reports import write_supervision_report
-from tasks.breakdown import find_plan
+from tasks.excel.breakdown import find_plan
+from tasks.supervision.report import write_supervision_report
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from departments.models import Unit
-from tasks.breakdown import (
+from tasks.excel.breakdown import (
     BreakdownFileError,
     NewPlan,
     breakdown_import,

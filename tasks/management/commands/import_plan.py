@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.importers import ImportFailure, read_document
-from tasks.services.plans import plan_import, plan_import_preview, plan_parse
+from tasks.planimport.services import plan_import, plan_import_preview, plan_parse
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from deadlines import services
+from deadlines import outbox
+from tasks.supervision import services
 
 
 class Command(BaseCommand):
@@ -27,8 +28,8 @@ class Command(BaseCommand):
         if not no_send:
             delivered = services.reminders_deliver(today=day)
             try:
-                services.outbound_send()
-            except services.DeliveryFailed as exc:
+                outbox.outbound_send()
+            except outbox.DeliveryFailed as exc:
                 self.stderr.write(f"部分消息发送失败，将在下次发送时重试：{exc}")
         if as_json:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
