@@ -4,7 +4,7 @@ Working days follow the State Council calendar: the office's own table
 (CalendarDay rows, passed in as `overrides`) wins over the chinesecalendar
 package, which knows 2004–2026 only; a year that neither covers falls back to
 Monday–Friday and is reported by `WorkCalendar.uncovered_years` so the office
-sees a warning instead of a crash (STACK.md).
+sees a warning instead of a crash.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class WorkCalendar:
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after `start` (n >= 1), or the n-th before it
         (n <= -1). Counts with its own loop: chinesecalendar's find_workday is
-        one day off when `start` is a holiday (STACK.md)."""
+        one day off when `start` is a holiday."""
         if n == 0:
             return start
         step = ONE_DAY if n > 0 else -ONE_DAY

@@ -29,13 +29,6 @@ class MilestoneQuerySet(models.QuerySet):
     def open(self) -> MilestoneQuerySet:
         return self.filter(done_on__isnull=True)
 
-    def overdue(self, as_of: dt.date) -> MilestoneQuerySet:
-        return self.open().filter(due_on__lt=as_of)
-
-    def due_between(self, start: dt.date, end: dt.date) -> MilestoneQuerySet:
-        """Open milestones falling due in [start, end] — 'due soon' once `end` is counted in working days."""
-        return self.open().filter(due_on__gte=start, due_on__lte=end)
-
 
 class Milestone(models.Model):
     task = models.ForeignKey(

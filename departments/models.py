@@ -35,9 +35,6 @@ class UnitQuerySet(models.QuerySet):
             return self.none()
         return self.filter(liaisons=user)
 
-    def needing_review(self) -> UnitQuerySet:
-        return self.filter(needs_review=True)
-
 
 class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)

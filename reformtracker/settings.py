@@ -102,7 +102,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file: WAL lets readers go on while
     # one writes, IMMEDIATE takes the write lock up front (no upgrade deadlock),
-    # and 20 s of patience rides out a busy moment (STACK.md).
+    # and 20 s of patience rides out a busy moment.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -182,7 +182,7 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "改革任务督办 <norepl
 # --- Celery -----------------------------------------------------------------
 # Default: kombu's filesystem transport, a real broker with no server. Its
 # folders are not created by kombu and the control folder is relative to the
-# cwd unless set, so every folder is explicit under DATA_DIR (STACK.md).
+# cwd unless set, so every folder is explicit under DATA_DIR.
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):

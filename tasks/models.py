@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
+from deadlines.models import Milestone
 from departments import roles
 
 
@@ -132,12 +133,6 @@ class TaskQuerySet(models.QuerySet):
     def closed(self) -> TaskQuerySet:
         return self.filter(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
 
-    def led_by(self, unit) -> TaskQuerySet:
-        return self.filter(assignments__unit=unit, assignments__role=AssignmentRole.LEAD)
-
-    def involving(self, unit) -> TaskQuerySet:
-        return self.filter(assignments__unit=unit)
-
     def refresh_copies(self, *, only_stale: bool = False) -> int:
         """Recompute what is copied from other rows for reading speed, for these tasks: their
         `next_due` and `lead_unit` (the task list sorts 100,000 tasks by them through an index
@@ -153,8 +148,6 @@ class TaskQuerySet(models.QuerySet):
         ).refresh_task_copies(only_stale=only_stale)
 
     def _refresh_list_keys(self, only_stale: bool) -> int:
-        from deadlines.models import Milestone  # deadlines.models refers back to tasks.Task
-
         next_due = Subquery(
             Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True)
             .order_by("due_on")

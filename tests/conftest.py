@@ -10,7 +10,7 @@ from departments import roles
 from .factories import UnitFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django would
-# otherwise refuse ORM calls from fixtures (STACK.md).
+# otherwise refuse ORM calls from fixtures.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"

@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db.models import Count, DateField, Value
 from django.db.models.functions import Greatest, TruncMonth
 from django.db.models.signals import post_delete, post_save
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from deadlines.models import Milestone
@@ -148,10 +148,6 @@ class Dashboard:
     months: list[MonthBar]
     total: Tally = field(default_factory=Tally)
     computed_at: dt.datetime | None = None
-
-    @property
-    def month_max(self) -> int:
-        return max((m.count for m in self.months), default=0)
 
 
 def plan_rows() -> list[PlanRow]:
@@ -351,13 +347,10 @@ def _link(board: Dashboard, scope: int | None) -> None:
         )
 
 
-# --- links into the task list (tasks/filters.py TaskFilter's parameter names) ----------------------
+# --- links into the task list (tasks/workflow/filters.py TaskFilter's parameter names) ----------------------
 
 def task_list_base() -> str:
-    try:
-        return reverse("tasks:list")
-    except NoReverseMatch:  # the list page is not wired yet: its prefix is fixed in reformtracker/urls.py
-        return "/tasks/"
+    return reverse("tasks:list")
 
 
 def task_list_url(base: str, **params) -> str:

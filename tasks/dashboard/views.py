@@ -5,24 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from departments import roles
 from tasks.dashboard import board as dashboard
-
-CALENDAR_WARNING = "deadlines/_calendar_warning.html"
-
-
-def _optional_template(name: str) -> str | None:
-    """The calendar fallback warning belongs to the deadlines app; until it exists the page goes without."""
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return None
-    return name
 
 
 @require_safe
@@ -41,7 +28,6 @@ def index(request):
         {
             "board": board,
             "error": error,
-            "calendar_warning": _optional_template(CALENDAR_WARNING),
             "cache_seconds": dashboard.cache_seconds(),
         },
     )

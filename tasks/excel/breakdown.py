@@ -201,7 +201,7 @@ def write_breakdown(
     generated_at = timezone.localtime(generated_at or timezone.now())
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("任务分解表")
-    setup_print(ws, COLUMNS)  # widths and frozen panes must precede the first row (STACK.md)
+    setup_print(ws, COLUMNS)  # write-only sheets: widths and frozen panes must precede the first row
     last = get_column_letter(len(COLUMNS))
     heading = WriteOnlyCell(ws, value=title)
     heading.font = TITLE_FONT

@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from deadlines import dates, notify
@@ -247,10 +247,7 @@ def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.
 
 
 def _task_url(task_id: int) -> str:
-    try:
-        return reverse("tasks:detail", args=[task_id])
-    except NoReverseMatch:
-        return ""
+    return reverse("tasks:detail", args=[task_id])
 
 
 def _notifications_url() -> str:

@@ -20,7 +20,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from deadlines.models import ExtensionRequest, ExtensionState, Milestone, MilestoneState, Notification
+from deadlines.models import (
+    ExtensionRequest,
+    ExtensionState,
+    Milestone,
+    MilestoneState,
+    Notification,
+    Reminder,
+)
 from departments.models import Unit, UnitAlias
 from tasks.models import (
     Assignment,
@@ -563,8 +570,6 @@ def unit_merge(*, source: Unit, target: Unit, user) -> Unit:
     assignment, report, urging, extension request and liaison moves; the
     source's name and aliases become aliases of the target; source is deleted.
     """
-    from deadlines.models import Reminder
-
     if source.pk == target.pk:
         raise WorkflowError("不能与自身合并。")
     for assignment in Assignment.objects.filter(unit=source).select_related("task"):

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from fixtures.generate import generate_dataset
 from tasks.dashboard import board as dashboard
-from tasks.dashboard.views import _optional_template
 from tasks.models import AssignmentRole, TaskFlag, TaskStatus
 from tasks.workflow.filters import TaskFilter
 from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory, UnitFactory
@@ -214,11 +213,6 @@ def test_page_shows_links_and_the_top_level_note(client, supervisor, scene, unit
     assert f"unit={unit_a.pk}&amp;level=top&amp;status=done" in page
     assert "只统计一级任务" in page
     assert "牵头" in page and "参与" in page
-
-
-def test_missing_optional_template_is_skipped():
-    assert _optional_template("deadlines/_no_such_template.html") is None
-    assert _optional_template("base.html") == "base.html"
 
 
 # --- query budget ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """`manage.py import_plan PATH [--year YYYY] [--dry-run] [--json]`.
 
 `--dry-run --json` prints exactly one JSON object (ParsedPlan.to_json_dict()) on stdout and
-writes nothing: that output is a public interface, checked by shared/tools/check_import_json.py.
+writes nothing: that output is a public interface (tools outside this project read it).
 """
 
 import json
