@@ -108,3 +108,16 @@ def test_enqueue_against_a_real_unreachable_redis_does_not_raise(monkeypatch, dj
         app.conf.broker_url = saved
         drop_pools()
     assert "could not enqueue deadlines.tasks.send_reminders" in caplog.text
+
+
+def test_the_beat_schedule_names_jobs_the_worker_registers(settings):
+    """Beat's rows (django-celery-beat) and queued messages name jobs by string: the names survive
+    the module's move to tasks/supervision/jobs.py, and autodiscovery finds them there."""
+    from reformtracker.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled == {"deadlines.tasks.scan_deadlines", "deadlines.tasks.send_reminders",
+                         "deadlines.tasks.build_monthly_report"}
+    assert scheduled <= set(app.tasks)
+    assert jobs.scan_deadlines.name == "deadlines.tasks.scan_deadlines"
