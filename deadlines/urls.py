@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import holiday_views, views
 
 app_name = "deadlines"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("reports/", views.report_list, name="reports"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("calendar/import/", holiday_views.holiday_import, name="holiday_import"),
 ]
