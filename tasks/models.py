@@ -259,8 +259,11 @@ class Task(models.Model):
                 & ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
                 name="task_top_open_overdue_idx",
             ),
-            # the task list sorted by 最近截止 reads this index forwards (nulls last) or backwards
+            # the task list sorted by 最近截止 reads this index (nulls last) …
             models.Index(fields=["next_due", "id"], name="task_next_due_idx"),
+            # … and, sorted latest first with tasks without a due date still last, PostgreSQL reads
+            # task_next_due_desc_idx (next_due DESC NULLS LAST, id DESC): created by migration 0009 on
+            # PostgreSQL only, as SQLite refuses NULLS LAST in an index
             # … and by 单位: one lead unit's slice in id order (tables.GroupOrderPaginator); also the FK's index
             models.Index(fields=["lead_unit", "id"], name="task_lead_unit_idx"),
         ]
