@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from departments import roles
 
 from .holiday_import import CalendarChanged, apply_notice, plan_notice
 from .holidays import NoticeError, parse_notice
+from .models import CalendarDay, DaySource
 
 
 class NoticeForm(forms.Form):
@@ -28,7 +31,7 @@ class NoticeForm(forms.Form):
 @roles.role_required(roles.is_office, message="仅改革办可以导入节假日安排。")
 def holiday_import(request):
     form = NoticeForm(request.POST or None)
-    context = {"form": form}
+    context = {"form": form, "years": _stored_years()}
     if request.method == "POST" and form.is_valid():
         try:
             notice = parse_notice(form.cleaned_data["text"])
@@ -57,3 +60,19 @@ def holiday_import(request):
                 return redirect("deadlines:holiday_import")
         context.update(notice=notice, plan=plan_notice(notice))
     return render(request, "deadlines/holiday_import.html", context)
+
+
+def _stored_years() -> list[dict]:
+    """What the office's table holds from last year on: days per year and where they came from."""
+    since = timezone.localdate().year - 1
+    return list(
+        CalendarDay.objects.filter(date__year__gte=since)
+        .values("date__year")
+        .annotate(
+            days=Count("pk"),
+            notice=Count("pk", filter=Q(source=DaySource.NOTICE)),
+            package=Count("pk", filter=Q(source=DaySource.PACKAGE)),
+            office=Count("pk", filter=Q(source=DaySource.OFFICE)),
+        )
+        .order_by("date__year")
+    )

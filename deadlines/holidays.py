@@ -64,8 +64,11 @@ class HolidayNotice:
 TITLE_YEAR = re.compile(r"[关關][于於]\s*(\d{4})\s*年\s*部分\s*[节節]假日\s*安排")
 BODY_YEAR = re.compile(r"现将\s*(\d{4})\s*年\s*元旦|現將\s*(\d{4})\s*年\s*元旦")
 ITEM = re.compile(r"(?:^|(?<=[\s。.]))([一二三四五六七八九十]{1,3})\s*[、.]\s*([^:\n。,]{1,30}?)\s*:")
-DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日")
+# a date, and the weekday the notice wrote after it (kept from its bracket as 〈0〉…〈6〉, Monday = 0)
+DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日(?:\s*〈(\d)〉)?")
 BRACKETS = re.compile(r"\([^()]*\)|〔[^〔〕]*〕|【[^【】]*】")
+WEEKDAY = re.compile(r"(?:周|星期|禮拜|礼拜)([一二三四五六日天])")
+WEEKDAYS = "一二三四五六日"
 CLAUSE_END = re.compile(r"[。;,\n]")
 TOTAL = re.compile(r"共\s*(\d+)\s*天")
 OFF = re.compile(r"放假|补休|補休")
@@ -127,7 +130,8 @@ def _items(text: str) -> list[tuple[str, str]]:
 
 def _item_days(year: int, festival: str, body: str, warnings: list[str]) -> list[NoticeDay]:
     days: list[NoticeDay] = []
-    body = BRACKETS.sub("", body)  # （周四）（农历腊月二十八、周日）（星期日）, and 除夕（2月9日）
+    # （周四）（农历腊月二十八、周日）（星期日） keep only their weekday; 除夕（2月9日） goes entirely
+    body = BRACKETS.sub(_weekday_mark, body)
     for sentence in re.split(r"[。;\n]", body):
         off_days: list[dt.date] = []
         context = (year, None)  # a date without month (…至3日) takes the month before it
@@ -136,6 +140,11 @@ def _item_days(year: int, festival: str, body: str, warnings: list[str]) -> list
             for match in DATE.finditer(clause):
                 day, context = _date(match, context, year, festival)
                 found.append((day, match))
+                if match.group(4) and int(match.group(4)) != day.weekday():
+                    warnings.append(
+                        f"{festival}：{_fmt(day)}是周{WEEKDAYS[day.weekday()]}，"
+                        f"通知写“周{WEEKDAYS[int(match.group(4))]}”，请核对日期"
+                    )
             if not found:
                 continue
             if ON.search(clause):
@@ -147,6 +156,11 @@ def _item_days(year: int, festival: str, body: str, warnings: list[str]) -> list
         if total and off_days and int(total.group(1)) != len(off_days):
             warnings.append(f"{festival}：按所列日期共放假{len(off_days)}天，通知写“共{total.group(1)}天”，请核对")
     return days
+
+
+def _weekday_mark(bracket: re.Match) -> str:
+    weekday = WEEKDAY.search(bracket.group(0))
+    return f"〈{WEEKDAYS.replace('天', '日').index(weekday.group(1).replace('天', '日'))}〉" if weekday else ""
 
 
 def _holidays(clause: str, found: list, festival: str) -> list[dt.date]:

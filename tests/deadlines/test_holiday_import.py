@@ -56,6 +56,7 @@ def test_preview_lists_every_date_then_confirm_writes_them_and_again_changes_not
 
     done = confirm(client, response)
     assert "已保存2027年节假日安排：新增 23 天" in done.content.decode()
+    assert "2027年 23 天（通知导入 23）" in done.content.decode()
     rows = {r.date: r for r in CalendarDay.objects.all()}
     assert len(rows) == 23 and {r.source for r in rows.values()} == {DaySource.NOTICE}
     assert (rows[dt.date(2027, 2, 20)].kind, rows[dt.date(2027, 2, 20)].name) == (DayKind.WORKDAY, "春节调休")

@@ -64,12 +64,12 @@ def test_ranges_across_months_and_years_and_a_one_line_paste():
         "国务院办公厅关于2027年部分节假日安排的通知 经国务院批准，现将2027年元旦……通知如下。"
         "一、元旦：2026年12月31日（周四）至2027年1月2日（周六）放假调休，共3天。2026年12月27日（周日）上班。"
         "二、国庆节、中秋节：9月29日至10月6日放假调休，共8天。9月26日（周日）、10月9日（周六）上班。"
-        "三、端午节：6月9日放假，与周末连休。四、清明节：4月5日放假，4月7日（星期一）补休。 国务院办公厅 2026年11月3日"
+        "三、端午节：6月9日放假，与周末连休。四、清明节：4月3日放假，4月5日（星期一）补休。 国务院办公厅 2026年11月3日"
     )
     notice = parse_notice(text)
     assert notice.year == 2027 and notice.warnings == []
     assert notice.holidays[:3] == [dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 1, 2)]
-    assert dt.date(2027, 4, 7) in notice.holidays and dt.date(2027, 6, 9) in notice.holidays
+    assert dt.date(2027, 4, 5) in notice.holidays and dt.date(2027, 6, 9) in notice.holidays
     assert [d for d in notice.holidays if d.month in (9, 10) and d.year == 2027] == [
         dt.date(2027, 9, 29) + dt.timedelta(days=i) for i in range(8)
     ]
@@ -104,3 +104,10 @@ def test_bad_input_is_refused_in_chinese(text, message):
 
 def test_the_year_comes_from_the_title_broken_over_lines():
     assert notice_year("国务院办公厅关于2025年\n部分节假日安排的通知") == 2025
+
+
+def test_a_weekday_that_does_not_match_its_date_is_a_warning():
+    """A typo in a pasted date shows: the notice writes each date's weekday beside it."""
+    notice = parse_notice("关于2026年部分节假日安排的通知\n一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月5日（周日）上班。")
+    assert notice.warnings == ["元旦：1月5日是周一，通知写“周日”，请核对日期"]
+    assert parse_notice(notice_text(2024)).warnings == []  # （星期日） is read too
