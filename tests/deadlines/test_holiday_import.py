@@ -177,6 +177,8 @@ def test_the_calendar_warning_and_the_office_menu_link_to_the_page(client, offic
     warning = warning[: warning.index("</div>")]
     assert f'href="{URL}"' in warning
     assert page.count(f'href="{URL}"') == 2  # and in the 导入 menu
+    dashboard = client.get(reverse("dashboard:index")).content.decode()
+    assert 'data-testid="calendar-warning"' in dashboard and dashboard.count(f'href="{URL}"') == 2
     client.force_login(supervisor)
     assert f'href="{URL}"' not in client.get(reverse("deadlines:reports")).content.decode()
 
