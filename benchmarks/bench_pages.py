@@ -153,7 +153,7 @@ def main() -> None:
         ("office", office, "任务清单 逾期筛选", f"{task_list}?warning=red", False),
         ("office", office, "任务清单 关键词“营商”", f"{task_list}?q=%E8%90%A5%E5%95%86",
          False),
-        # 最近截止 reads task_next_due_idx; 单位 pages unit by unit like the default order pages plan by plan
+        # 最近截止 reads task_next_due_idx (倒序 task_next_due_desc_idx); 单位 pages unit by unit like the default order pages plan by plan
         ("office", office, "任务清单 按最近截止排序", f"{task_list}?sort=next_due", False),
         ("office", office, "任务清单 按最近截止倒序", f"{task_list}?sort=-next_due", False),
         ("office", office, "任务清单 按单位排序", f"{task_list}?sort=units", False),

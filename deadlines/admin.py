@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     CalendarDay,
+    DaySource,
     ExtensionRequest,
     Milestone,
     MonthlyReport,
@@ -40,10 +41,15 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
+    list_display = ["date", "kind", "name", "source"]
+    list_filter = ["kind", "source"]
     search_fields = ["name"]
     date_hierarchy = "date"
+    readonly_fields = ["source"]
+
+    def save_model(self, request, obj, form, change):
+        obj.source = DaySource.OFFICE  # typed or corrected by hand: the office's own, never overwritten
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Reminder)

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Max, Min
 
 from . import dates
-from .models import CalendarDay, DayKind, Milestone
+from .models import CalendarDay, DayKind, DaySource, Milestone
 
 
 def load_calendar() -> dates.WorkCalendar:
@@ -40,7 +40,9 @@ def calendar_fill(*, years: list[int] | None = None) -> int:
     table. Dates already in the table are left alone (the office's word wins)."""
     years = years or list(dates.package_years())
     rows = [
-        CalendarDay(date=d, kind=DayKind.WORKDAY if work else DayKind.HOLIDAY, name=name[:50])
+        CalendarDay(
+            date=d, kind=DayKind.WORKDAY if work else DayKind.HOLIDAY, name=name[:50], source=DaySource.PACKAGE
+        )
         for year in years
         for d, work, name in dates.package_days(year)
     ]

@@ -162,13 +162,24 @@ class DayKind(models.TextChoices):
     WORKDAY = "workday", "调休上班（补班）"
 
 
+class DaySource(models.TextChoices):
+    OFFICE = "office", "改革办录入"
+    PACKAGE = "package", "chinesecalendar"
+    NOTICE = "notice", "国务院通知导入"
+
+
 class CalendarDay(models.Model):
     """The office's own holiday calendar: wins over the chinesecalendar package,
-    and covers years the package does not know yet."""
+    and covers years the package does not know yet.
+
+    `source` tells the office's own rows (typed in the admin: never overwritten) from the ones
+    copied from the package (fill_calendar) or read from a pasted State Council notice
+    (deadlines.holiday_import: re-pasting a year updates these)."""
 
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类型", max_length=20, choices=DayKind.choices)
     name = models.CharField("名称", max_length=50, blank=True, help_text="如“国庆节”")
+    source = models.CharField("来源", max_length=20, choices=DaySource.choices, default=DaySource.OFFICE)
 
     class Meta:
         verbose_name = "节假日安排"

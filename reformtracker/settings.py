@@ -235,6 +235,8 @@ DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 0)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
+# django-filter: the empty choice of every filter reads 全部, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 LOGGING = {
     "version": 1,

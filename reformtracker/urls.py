@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("tasks/import/", include("tasks.planimport.urls")),
     path("tasks/excel/", include("tasks.excel.urls")),
     path("dashboard/", include("tasks.dashboard.urls")),

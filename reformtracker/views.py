@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from departments import roles
 
@@ -24,3 +25,9 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the static file (a temporary redirect,
+    since its hashed name changes with each release when DEBUG is off)."""
+    return HttpResponseRedirect(static("favicon.ico"))

@@ -222,7 +222,7 @@ class Task(models.Model):
         db_index=False,  # task_lead_unit_idx below
         verbose_name="牵头单位",
     )
-    # Optimistic locking: a save names the version it started from (see tasks.services).
+    # Optimistic locking: a save names the version it started from (see tasks.workflow.services).
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -252,8 +252,11 @@ class Task(models.Model):
                 & ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
                 name="task_top_open_overdue_idx",
             ),
-            # the task list sorted by 最近截止 reads this index forwards (nulls last) or backwards
+            # the task list sorted by 最近截止 reads this index (nulls last) …
             models.Index(fields=["next_due", "id"], name="task_next_due_idx"),
+            # … and, sorted latest first with tasks without a due date still last, PostgreSQL reads
+            # task_next_due_desc_idx (next_due DESC NULLS LAST, id DESC): created by migration 0009 on
+            # PostgreSQL only, as SQLite refuses NULLS LAST in an index
             # … and by 单位: one lead unit's slice in id order (tables.GroupOrderPaginator); also the FK's index
             models.Index(fields=["lead_unit", "id"], name="task_lead_unit_idx"),
         ]

@@ -25,6 +25,12 @@ SKIP = {
 KEEP_STATE_FOR = {"Assignment"}  # an assignment's 签收状态 is news; a milestone's computed state is not
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+# Date fields that hold a month (the 1st of it): a progress report's 报送期 reads 2026年12月, not 2026-12-01.
+MONTH_FIELDS = {(ProgressReport, "period")}
+
+
+def month_label(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月"
 
 
 @dataclass
@@ -57,6 +63,8 @@ def _tracked_fields(model) -> list[models.Field]:
 def _display(f: models.Field, value, names: dict) -> str:
     if value in (None, ""):
         return "—"
+    if (f.model, f.name) in MONTH_FIELDS and isinstance(value, dt.date):
+        return month_label(value)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.ForeignKey):
@@ -142,5 +150,5 @@ def _subject(model, row, names) -> str:
     if model is Milestone:
         return f"{row.due_on:%Y-%m-%d}{('（' + row.phrase + '）') if row.phrase else ''}"
     if model is ProgressReport:
-        return f"{names.get((Unit, row.unit_id), '')} {row.period:%Y年%m月}"
+        return f"{names.get((Unit, row.unit_id), '')} {month_label(row.period)}"
     return ""

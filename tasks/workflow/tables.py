@@ -111,8 +111,8 @@ class TaskTable(tables.Table):
         return queryset.order_by(*GROUP_ORDERS["units"].sql_order(is_descending)), True
 
     def order_next_due(self, queryset, is_descending):
-        """Nearest open due date first, tasks without an open milestone after the others. The task id
-        breaks ties, so task_next_due_idx on (next_due, id) serves this order read forwards."""
+        """Nearest open due date first (descending: latest first), tasks without an open milestone after
+        the others either way. The task id breaks ties, so an index on (next_due, id) serves each order."""
         return _ordered(queryset, "next_due", is_descending), True
 
     def render_warning(self, record):
@@ -142,10 +142,11 @@ class TaskTable(tables.Table):
 
 
 def _ordered(queryset, key: str, descending: bool):
-    """`key` with empty values last, then the id; descending is the exact reverse (empty values first),
-    which PostgreSQL reads from the same index backwards. The same on SQLite, where NULL sorts first."""
+    """`key` with empty values last in both directions (a task with no open milestone is never the
+    "latest due"), then the id. PostgreSQL reads each order from its own index: task_next_due_idx
+    ascending, task_next_due_desc_idx descending. The same on SQLite, where NULL sorts first by default."""
     if descending:
-        return queryset.order_by(F(key).desc(nulls_first=True), "-pk")
+        return queryset.order_by(F(key).desc(nulls_last=True), "-pk")
     return queryset.order_by(F(key).asc(nulls_last=True), "pk")
 
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if unknown:
             self.stderr.write(
                 f"{unknown} 年不在 chinesecalendar 数据范围（{covered.start}–{covered.stop - 1}）内，"
-                "请在管理后台“节假日安排”中按国务院通知录入。"
+                "请在“导入 → 导入节假日安排”页面粘贴国务院通知导入，或在管理后台“节假日安排”中录入。"
             )
         added = holidays.calendar_fill(years=[y for y in years if y in covered])
         self.stdout.write(f"新增 {added} 天节假日安排（{covered.start}–{covered.stop - 1}）。")
