@@ -51,6 +51,7 @@ from deadlines.reports import (
     style_header_cell,
 )
 from departments.models import Unit
+from reformtracker.xlsx import safe_value, unquote
 from tasks.importers.dates import find_dates, parse_date_cell
 from tasks.importers.units import AliasTable, guess_kind, split_table_units
 from tasks.models import (
@@ -203,11 +204,11 @@ def write_breakdown(
     ws = wb.create_sheet("任务分解表")
     setup_print(ws, COLUMNS)  # widths and frozen panes must precede the first row (STACK.md)
     last = get_column_letter(len(COLUMNS))
-    heading = WriteOnlyCell(ws, value=title)
+    heading = WriteOnlyCell(ws, value=safe_value(title))
     heading.font = TITLE_FONT
     heading.alignment = Alignment(horizontal="center", vertical="center")
     ws.append([heading])
-    sub = WriteOnlyCell(ws, value=f"{note + '　　' if note else ''}导出时间：{generated_at:%Y-%m-%d %H:%M}")
+    sub = WriteOnlyCell(ws, value=safe_value(f"{note + '　　' if note else ''}导出时间：{generated_at:%Y-%m-%d %H:%M}"))
     sub.font = NOTE_FONT
     ws.append([sub])
     ws.merged_cells.add(f"A1:{last}1")
@@ -225,7 +226,7 @@ def write_breakdown(
         ws.row_dimensions[line].height = row_height(row.values, COLUMNS)
         # the schedule cell is coloured only when an open task is overdue or due soon
         row_styles = styles.get(row.flag, styles[""])
-        ws.append([Cell(ws, row=1, column=1, value=v, style_array=st)
+        ws.append([Cell(ws, row=1, column=1, value=safe_value(v), style_array=st)
                    for v, st in zip(row.values, row_styles, strict=True)])
         del ws.row_dimensions[line]  # written with the row; keep memory flat
         count += 1
@@ -352,7 +353,7 @@ def _text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return unquote(str(value).strip())  # our export quotes text that would be a formula
 
 
 def _norm_header(value: Any) -> str:
