@@ -51,8 +51,9 @@ from deadlines.reports import (
     style_header_cell,
 )
 from departments.models import Unit
-from reformtracker.xlsx import safe_value, unquote
+from reformtracker.xlsx import ZipLimitError, safe_value, unquote
 from tasks.importers.dates import find_dates, parse_date_cell
+from tasks.importers.limits import check_xlsx
 from tasks.importers.units import AliasTable, guess_kind, split_table_units
 from tasks.models import (
     Assignment,
@@ -338,6 +339,10 @@ def open_workbook(fileobj: IO[bytes]) -> Workbook:
         raise BreakdownFileError("这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 后再上传。")
     if not data.startswith(b"PK\x03\x04"):
         raise BreakdownFileError("不是 Excel（.xlsx）文件：请上传用 Excel 或 WPS 保存的 .xlsx 表格。")
+    try:
+        check_xlsx(data)  # zip bomb: refused from the zip's directory before openpyxl inflates anything
+    except ZipLimitError as exc:
+        raise BreakdownFileError(str(exc)) from exc
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
