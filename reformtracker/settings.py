@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "departments",
     "tasks",
     "deadlines",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
 ]
 
 ROOT_URLCONF = "reformtracker.urls"
@@ -124,6 +126,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes, reformtracker/auth.py): LOGIN_FAILURE_LIMIT wrong passwords for
+# one user name from one address lock that combination out for LOGIN_LOCKOUT_MINUTES (0: until
+# the office deletes the attempt in the admin, 访问尝试).
+AUTHENTICATION_BACKENDS = [
+    "reformtracker.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = (envint("LOGIN_LOCKOUT_MINUTES", 60) / 60) or None  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reformtracker.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "reformtracker.auth.client_ip"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
