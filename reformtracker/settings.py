@@ -248,7 +248,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deadlines.tasks.send_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # a 督查通报 the broker refused, or no worker picked up, is queued again
+    "requeue-stale-reports": {
+        "task": "deadlines.tasks.requeue_stale_reports",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+REPORT_REQUEUE_MINUTES = envint("REPORT_REQUEUE_MINUTES", 30)
 
 # Domain defaults (overridable per plan where the model has a field for it).
 DUE_SOON_WORKDAYS = envint("DUE_SOON_WORKDAYS", 5)
