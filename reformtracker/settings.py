@@ -273,7 +273,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # 403/404/400 are expected refusals: one line each, no traceback (reformtracker/errors.py)
+    "filters": {"refusals": {"()": "reformtracker.errors.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["refusals"]},
+        "django.security.RequestDataTooBig": {"filters": ["refusals"]},
+        "django.security.TooManyFieldsSent": {"filters": ["refusals"]},
+        "django.security.TooManyFilesSent": {"filters": ["refusals"]},
+    },
 }
