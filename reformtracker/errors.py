@@ -32,6 +32,10 @@ class OneLineRefusals(logging.Filter):
 
 def bad_request(request, exception=None):
     """handler400: Django's own page is the English "Bad Request (400)" rendered without a request."""
+    if not hasattr(request, "user"):  # refused before AuthenticationMiddleware ran (DisallowedHost)
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
         message = (f"提交的内容过大（超过 {limit:.0f} MB），未能处理。粘贴的文字过长时，"

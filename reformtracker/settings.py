@@ -300,6 +300,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lock-outs are warnings; every successful login is not worth a line
         "django.request": {"filters": ["refusals"]},
         "django.security.DisallowedHost": {"filters": ["refusals"]},
         "django.security.RequestDataTooBig": {"filters": ["refusals"]},

@@ -104,3 +104,12 @@ def test_a_pdf_uploaded_under_another_name_downloads_as_pdf(client, liaison_a, u
     assert 'filename="x.pdf"' in disposition or "filename*=utf-8''x.pdf" in disposition
     assert ".exe" not in disposition and ".html" not in disposition
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_bad_host_gets_the_chinese_400_page_and_one_log_line(client, caplog):
+    with caplog.at_level(logging.INFO):
+        response = client.get(reverse("login"), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "请求无法处理" in response.content.decode()
+    assert "Traceback" not in caplog.text
+    assert all(r.exc_info is None for r in _request_records(caplog))
