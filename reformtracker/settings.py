@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "departments",
     "tasks",
     "deadlines",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
 ]
 
 ROOT_URLCONF = "reformtracker.urls"
@@ -125,6 +129,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Content-Security-Policy (django-csp): every script and style sheet is a file the app serves
+# (static/), so no 'unsafe-inline' at all — not for scripts, and not for styles either: the few
+# style="" attributes became classes in app.css, and Bootstrap's JavaScript sets styles through
+# the CSSOM, which CSP allows. Bootstrap's CSS draws its icons with data: SVGs (img-src data:).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes, reformtracker/auth.py): LOGIN_FAILURE_LIMIT wrong passwords for
+# one user name from one address lock that combination out for LOGIN_LOCKOUT_MINUTES (0: until
+# the office deletes the attempt in the admin, 访问尝试).
+AUTHENTICATION_BACKENDS = [
+    "reformtracker.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = (envint("LOGIN_LOCKOUT_MINUTES", 60) / 60) or None  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reformtracker.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "reformtracker.auth.client_ip"
+AXES_VERBOSE = False
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -156,6 +194,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PLAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Office files are zips of XML: checked before parsing (tasks/importers/limits.py), so a small
+# zip bomb or a million-paragraph .docx is refused in a moment instead of holding a worker.
+DOCX_MAX_UNCOMPRESSED_BYTES = envint("DOCX_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+DOCX_MAX_DOCUMENT_XML_BYTES = envint("DOCX_MAX_DOCUMENT_XML_BYTES", 30 * 1024 * 1024)
+DOCX_MAX_COMPRESSION_RATIO = envint("DOCX_MAX_COMPRESSION_RATIO", 100)
+DOCX_MAX_PARAGRAPHS = envint("DOCX_MAX_PARAGRAPHS", 50_000)
+DOCX_MAX_TABLE_CELLS = envint("DOCX_MAX_TABLE_CELLS", 50_000)
+DOCX_MAX_TEXT_NODE_CHARS = envint("DOCX_MAX_TEXT_NODE_CHARS", 1_000_000)
+XLSX_MAX_UNCOMPRESSED_BYTES = envint("XLSX_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+XLSX_MAX_COMPRESSION_RATIO = envint("XLSX_MAX_COMPRESSION_RATIO", 100)
 
 # Security: on when DEBUG is off, so `check --deploy` is clean. Behind a TLS
 # proxy set SECURE_PROXY_SSL_HEADER via USE_X_FORWARDED_PROTO=1.
@@ -221,7 +269,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deadlines.tasks.send_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # a 督查通报 the broker refused, or no worker picked up, is queued again
+    "requeue-stale-reports": {
+        "task": "deadlines.tasks.requeue_stale_reports",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+REPORT_REQUEUE_MINUTES = envint("REPORT_REQUEUE_MINUTES", 30)
 
 # Domain defaults (overridable per plan where the model has a field for it).
 DUE_SOON_WORKDAYS = envint("DUE_SOON_WORKDAYS", 5)
@@ -242,7 +296,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # 403/404/400 are expected refusals: one line each, no traceback (reformtracker/errors.py)
+    "filters": {"refusals": {"()": "reformtracker.errors.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lock-outs are warnings; every successful login is not worth a line
+        "django.request": {"filters": ["refusals"]},
+        "django.security.DisallowedHost": {"filters": ["refusals"]},
+        "django.security.RequestDataTooBig": {"filters": ["refusals"]},
+        "django.security.TooManyFieldsSent": {"filters": ["refusals"]},
+        "django.security.TooManyFilesSent": {"filters": ["refusals"]},
+    },
 }

@@ -39,7 +39,9 @@ from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit
+from reformtracker.xlsx import ZipLimitError, safe_value, unquote
 from tasks.importers.dates import find_dates, parse_date_cell
+from tasks.importers.limits import check_xlsx
 from tasks.importers.units import AliasTable, guess_kind, split_table_units
 from tasks.models import (
     Assignment,
@@ -203,11 +205,11 @@ def write_breakdown(
     ws = wb.create_sheet("任务分解表")
     setup_print(ws, COLUMNS)  # write-only sheets: widths and frozen panes must precede the first row
     last = get_column_letter(len(COLUMNS))
-    heading = WriteOnlyCell(ws, value=title)
+    heading = WriteOnlyCell(ws, value=safe_value(title))
     heading.font = TITLE_FONT
     heading.alignment = Alignment(horizontal="center", vertical="center")
     ws.append([heading])
-    sub = WriteOnlyCell(ws, value=f"{note + '　　' if note else ''}导出时间：{generated_at:%Y-%m-%d %H:%M}")
+    sub = WriteOnlyCell(ws, value=safe_value(f"{note + '　　' if note else ''}导出时间：{generated_at:%Y-%m-%d %H:%M}"))
     sub.font = NOTE_FONT
     ws.append([sub])
     ws.merged_cells.add(f"A1:{last}1")
@@ -225,7 +227,7 @@ def write_breakdown(
         ws.row_dimensions[line].height = row_height(row.values, COLUMNS)
         # the schedule cell is coloured only when an open task is overdue or due soon
         row_styles = styles.get(row.flag, styles[""])
-        ws.append([Cell(ws, row=1, column=1, value=v, style_array=st)
+        ws.append([Cell(ws, row=1, column=1, value=safe_value(v), style_array=st)
                    for v, st in zip(row.values, row_styles, strict=True)])
         del ws.row_dimensions[line]  # written with the row; keep memory flat
         count += 1
@@ -338,6 +340,10 @@ def open_workbook(fileobj: IO[bytes]) -> Workbook:
     if not data.startswith(b"PK\x03\x04"):
         raise BreakdownFileError("不是 Excel（.xlsx）文件：请上传用 Excel 或 WPS 保存的 .xlsx 表格。")
     try:
+        check_xlsx(data)  # zip bomb: refused from the zip's directory before openpyxl inflates anything
+    except ZipLimitError as exc:
+        raise BreakdownFileError(str(exc)) from exc
+    try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
         raise BreakdownFileError(f"文件已损坏或不是有效的 .xlsx 表格，无法打开（{type(exc).__name__}）。") from exc
@@ -352,7 +358,7 @@ def _text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return unquote(str(value).strip())  # our export quotes text that would be a formula
 
 
 def _norm_header(value: Any) -> str:

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from deadlines.models import Milestone
+from reformtracker.xlsx import safe_value
 from tasks.models import (
     AssignmentRole,
     Plan,
@@ -344,12 +345,12 @@ def _rank_key(s: UnitStats) -> tuple:
 
 def _title_rows(ws: Worksheet, columns: Sequence[Column], title: str, subtitle: str) -> None:
     last = get_column_letter(len(columns))
-    ws["A1"] = title
+    ws["A1"] = safe_value(title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 32
-    ws["A2"] = subtitle
+    ws["A2"] = safe_value(subtitle)
     ws["A2"].font = NOTE_FONT
     ws["A2"].alignment = Alignment(horizontal="left", vertical="center")
     ws.merge_cells(f"A2:{last}2")
@@ -378,7 +379,7 @@ def _table_sheet(
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
         ws.row_dimensions[r].height = row_height(values, columns)
         for c, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = ws.cell(row=r, column=c, value=safe_value(value))  # user text never a formula
             style_body_cell(cell, col)
             if fills and c in fills:
                 cell.fill = fills[c]
@@ -436,7 +437,7 @@ def _summary_sheet(wb: Workbook, ctx: ReportContext, heading: str, subtitle: str
     values = ["", total.name, total.led, total.responsible, total.done, total.done_late,
               total.in_progress, total.overdue, total.completion_rate, total.on_time_rate, ""]
     for c, (col, value) in enumerate(zip(SUMMARY_COLUMNS, values, strict=True), start=1):
-        cell = ws.cell(row=r, column=c, value=value)
+        cell = ws.cell(row=r, column=c, value=safe_value(value))
         style_body_cell(cell, col)
         cell.font = Font(name="黑体", size=10, bold=True)
 
