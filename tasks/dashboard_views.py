@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from departments import roles
-from tasks import dashboard
+from tasks import dashboard, figures
 
 CALENDAR_WARNING = "deadlines/_calendar_warning.html"
 
@@ -44,6 +44,18 @@ def index(request):
             "calendar_warning": _optional_template(CALENDAR_WARNING),
             "cache_seconds": dashboard.cache_seconds(),
         },
+    )
+
+
+@require_safe
+@login_required
+def notes(request):
+    """统计口径说明: the same definitions the 督查通报's 说明 sheet prints."""
+    return render(
+        request,
+        "dashboard/notes.html",
+        {"definitions": figures.definitions(), "warnings": figures.WARNINGS,
+         "chart_note": figures.OVERDUE_CHART_NOTE},
     )
 
 
