@@ -39,7 +39,7 @@ from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from deadlines.reports import (
-    AMBER_FILL,
+    BLUE_FILL,
     HEADER_ROW,
     NOTE_FONT,
     RED_FILL,
@@ -177,7 +177,7 @@ def _body_styles(ws) -> dict[str, list[StyleArray]]:
     """Style arrays per column, computed once: styling 450,000 cells one attribute at a time
     (each a hashed lookup) would dominate the export's time."""
     out = {}
-    for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, AMBER_FILL)):
+    for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, BLUE_FILL)):
         row = []
         for i, col in enumerate(COLUMNS):
             proto = WriteOnlyCell(ws)
