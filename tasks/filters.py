@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -31,14 +33,22 @@ class SectionTree:
     plan chosen, every plan's tree under the plan's name (an optgroup each). One query."""
 
     def __init__(self, plan_id: int | None):
-        sections = Section.objects.order_by("plan_id", "order", "pk")
-        if plan_id is not None:
-            sections = sections.filter(plan_id=plan_id)
         self.plan_id = plan_id
-        self.rows = list(sections.values("pk", "plan_id", "plan__title", "plan__year", "parent_id", "number", "title"))
-        self.children: dict[int | None, list[dict]] = {}
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """Read only when the select is drawn or a section is filtered by (not for every list page)."""
+        sections = Section.objects.order_by("plan_id", "order", "pk")
+        if self.plan_id is not None:
+            sections = sections.filter(plan_id=self.plan_id)
+        return list(sections.values("pk", "plan_id", "plan__title", "plan__year", "parent_id", "number", "title"))
+
+    @cached_property
+    def children(self) -> dict[int | None, list[dict]]:
+        children: dict[int | None, list[dict]] = {}
         for row in self.rows:
-            self.children.setdefault(row["parent_id"], []).append(row)
+            children.setdefault(row["parent_id"], []).append(row)
+        return children
 
     def _walk(self, parent: int | None, depth: int, plan_id: int):
         for row in self.children.get(parent, []):
@@ -141,7 +151,7 @@ class TaskFilter(django_filters.FilterSet):
         base = queryset if queryset is not None else Task.objects.all()
         super().__init__(data, base.visible_to(request.user), request=request, prefix=prefix)
         self._sections = SectionTree(self._chosen_plan())
-        self.filters["section"].extra["choices"] = self._sections.choices()
+        self.filters["section"].extra["choices"] = self._sections.choices  # a callable: read when needed
 
     def _chosen_plan(self) -> int | None:
         raw = (self.data or {}).get(f"{self.form_prefix}-plan" if self.form_prefix else "plan", "")
