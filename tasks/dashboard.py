@@ -134,7 +134,7 @@ def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[Mont
                 break
             start = dt.date(year, 1, 1)
             end = min(dt.date(year, 12, 31), first - dt.timedelta(days=1))
-            label = f"{year}" if end.month == 12 else f"{year}-01~{end.month:02d}"
+            label = f"{year}" if end.month == 12 else f"{year}.1-{end.month}"
             n = sum(c for m, c in older.items() if start <= m <= end)
             bars.append(MonthBar(label=label, count=n, due_after=start, due_before=end,
                                  title=f"{year}年{'' if end.month == 12 else f'1–{end.month}月'}"))

@@ -418,7 +418,7 @@ _LEVEL_WORDS = (("县", UnitLevel.COUNTY), ("区", UnitLevel.DISTRICT), ("市", 
 
 def office_level() -> str:
     """The level of the office running this installation (settings.REFORM_OFFICE_LEVEL)."""
-    return getattr(settings, "REFORM_OFFICE_LEVEL", UnitLevel.DISTRICT)
+    return settings.REFORM_OFFICE_LEVEL
 
 
 def plan_level(issuer: str) -> str:

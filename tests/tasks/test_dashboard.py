@@ -212,7 +212,7 @@ def test_older_overdue_items_get_a_bar_per_year_labelled_with_the_year(scene, un
     board = dashboard.build(as_of=AS_OF)
     labels = [(b.label, b.count) for b in board.months]
     assert labels[:9] == [("2018", 1), ("2019", 1), ("2020", 0), ("2021", 0), ("2022", 0), ("2023", 0),
-                          ("2024", 0), ("2025-01~06", 1), ("2025-07", 0)]
+                          ("2024", 0), ("2025.1-6", 1), ("2025-07", 0)]
     assert board.month_total == board.total.overdue == 4  # scene["late"] has no milestone: 待重算
     assert labels[-1] == ("待重算", 1)
 
