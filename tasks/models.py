@@ -425,14 +425,15 @@ class Assignment(models.Model):
             # 我的任务: a liaison's overdue and due-soon tasks, through the copy of the task's flag
             models.Index(fields=["unit", "task_flag", "task"], name="assignment_unit_flag_idx"),
             # the dashboard's per-unit tally (tasks.figures.unit_tallies): an index-only scan read in
-            # the order of its GROUP BY (state for 签收率), over all plans or over one
+            # the order of its GROUP BY (unit, role, state for 签收率, flag, status: figures.BUCKET_FIELDS),
+            # over all plans or over one
             models.Index(
-                fields=["unit", "role", "state", "task_status", "task_flag", "task_plan"],
+                fields=["unit", "role", "state", "task_flag", "task_status", "task_plan"],
                 condition=Q(task_top_level=True),
                 name="assignment_tally_idx",
             ),
             models.Index(
-                fields=["task_plan", "unit", "role", "state", "task_status", "task_flag"],
+                fields=["task_plan", "unit", "role", "state", "task_flag", "task_status"],
                 condition=Q(task_top_level=True),
                 name="assignment_plan_tally_idx",
             ),
