@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 
 from deadlines.models import Milestone
 from departments.models import Unit, UnitKind, UnitLevel
@@ -291,16 +293,10 @@ def fields_at(as_of: dt.date | None, *, prefix: str = "", stored: Mapping[str, s
 def _state_at(as_of: dt.date | None) -> Case | F:
     if as_of is None:
         return F("state")
-    cutoff = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=_tz())
+    cutoff = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
     confirmed = Q(state=ConfirmState.CONFIRMED) & (Q(responded_at__isnull=True) | Q(responded_at__lt=cutoff))
     return Case(When(confirmed, then=Value(ConfirmState.CONFIRMED)), default=Value(ConfirmState.PENDING),
                 output_field=CharField())
-
-
-def _tz():
-    from django.utils import timezone
-
-    return timezone.get_current_timezone()
 
 
 def _as_fields(row: Mapping) -> dict[str, str]:
@@ -317,7 +313,8 @@ def plan_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
         plan_ids = list(plan_ids)
         plans, tasks = plans.filter(pk__in=plan_ids), tasks.filter(plan_id__in=plan_ids)
         assignments = assignments.filter(**{"task_plan_id__in" if as_of is None else "task__plan_id__in": plan_ids})
-    rows = {p["pk"]: PlanTally(plan_id=p.pop("pk"), **p) for p in plans.values("pk", "title", "year", "doc_number", "issuer")}
+    fields = ("pk", "title", "year", "doc_number", "issuer")
+    rows = {p["pk"]: PlanTally(plan_id=p.pop("pk"), **p) for p in plans.values(*fields)}
     # One row per (plan, status, flag): a few dozen rows whatever the number of tasks. COUNT(*), not
     # COUNT(id): then task_top_plan_status_flag_idx alone answers the stored state (index-only).
     exprs = {f"b_{f}": e for f, e in fields_at(as_of).items()}
@@ -388,9 +385,6 @@ NO_OVERDUE_MILESTONE = dt.date(9999, 12, 31)
 def first_overdue_due(as_of: dt.date):
     """The due date of a task's earliest milestone — its own or an open sub-task's — that is open and
     was due before `as_of`; NO_OVERDUE_MILESTONE when there is none."""
-    from django.db.models import DateField, Subquery
-    from django.db.models.functions import Coalesce, Least
-
     def earliest(ms) -> Coalesce:
         due = ms.filter(done_on__isnull=True, due_on__lt=as_of).order_by("due_on").values("due_on")[:1]
         return Coalesce(Subquery(due, output_field=DateField()), Value(NO_OVERDUE_MILESTONE), output_field=DateField())
