@@ -284,7 +284,7 @@ def test_query_count_does_not_grow_with_the_data(client, supervisor, django_asse
     with django_assert_max_num_queries(small):
         page = client.get(URL)
     assert page.content.decode().count('class="unit-bar"') == 40
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         client.get(URL, {"plan": page.context["board"].plans[0].plan_id})
 
 
