@@ -452,8 +452,9 @@ def ranking_table(unit: UnitTally, level: str) -> tuple[str, str]:
     if unit.kind != UnitKind.DEPARTMENT:
         return UNRANKED.key, UnitKind(unit.kind).label if unit.kind in UnitKind.values else "其他类型"
     if unit.level != level:
-        label = UnitLevel(unit.level).label if unit.level in UnitLevel.values else "层级不明"
-        return UNRANKED.key, f"{label}单位（非{UnitLevel(level).label}）"
+        if unit.level not in UnitLevel.values or unit.level == UnitLevel.OTHER:
+            return UNRANKED.key, "未设定层级（可在单位管理中设定）"
+        return UNRANKED.key, f"{UnitLevel(unit.level).label}单位（非{UnitLevel(level).label}）"
     return "department", ""
 
 
