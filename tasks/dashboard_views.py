@@ -43,6 +43,7 @@ def index(request):
             "error": error,
             "calendar_warning": _optional_template(CALENDAR_WARNING),
             "cache_seconds": dashboard.cache_seconds(),
+            "buckets": figures.BUCKETS,
         },
     )
 

@@ -60,15 +60,16 @@ class Bucket:
     # task field -> the values that put a task here; {} matches every task still unplaced
     match: Mapping[str, frozenset[str]]
     definition: str
+    css: str = ""  # the figure's colour on the page (Bootstrap text colour); "" for none
 
 
 BUCKETS: tuple[Bucket, ...] = (
     Bucket("done", "已完成", {"status": frozenset({TaskStatus.DONE})},
-           "已办结，且完成日期不晚于最后一个时间节点（按时完成）。"),
+           "已办结，且完成日期不晚于最后一个时间节点（按时完成）。", "success"),
     Bucket("done_late", "逾期完成", {"status": frozenset({TaskStatus.DONE_LATE})},
-           "已办结，但完成日期晚于最后一个时间节点。"),
+           "已办结，但完成日期晚于最后一个时间节点。", "success-emphasis"),
     Bucket("overdue", "逾期未完成", {"flag": frozenset({TaskFlag.OVERDUE})},
-           "尚未办结，且本任务或其子任务至少有一个时间节点已过截止日期仍未完成（不论是否已启动）。"),
+           "尚未办结，且本任务或其子任务至少有一个时间节点已过截止日期仍未完成（不论是否已启动）。", "danger"),
     # Bucket("behind", "慢序时", {"pace": frozenset({"behind"})}, "尚未办结、未逾期，进度慢于序时进度。"),
     Bucket("in_progress", "推进中", {"status": frozenset({TaskStatus.IN_PROGRESS})},
            "尚未办结、未逾期，已启动。"),
@@ -173,6 +174,11 @@ class Tally:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def cells(self) -> list[tuple[Bucket, int, str]]:
+        """(bucket, count, link to its task list) in bucket order: what a template loops over."""
+        return [(b, self.counts[b.key], self.links.get(b.key, "")) for b in BUCKETS]
+
     assigned = total  # the dashboard's name of the same figure
 
     @property
@@ -274,7 +280,8 @@ def fields_at(as_of: dt.date | None, *, prefix: str = "", stored: Mapping[str, s
         return {f: F(stored.get(f, f"{prefix}{f}")) for f in BUCKET_FIELDS}
     closed = _closed_by(as_of, prefix)
     task_ref = f"{prefix}id" if prefix else "id"
-    return {
+    # a field with no history of its own (a later bucket's) is read as it is now
+    return {f: F(f"{prefix}{f}") for f in BUCKET_FIELDS} | {
         "status": Case(
             When(closed, then=F(f"{prefix}status")),
             # closed after the day: it was being worked on then
@@ -297,6 +304,13 @@ def _state_at(as_of: dt.date | None) -> Case | F:
     confirmed = Q(state=ConfirmState.CONFIRMED) & (Q(responded_at__isnull=True) | Q(responded_at__lt=cutoff))
     return Case(When(confirmed, then=Value(ConfirmState.CONFIRMED)), default=Value(ConfirmState.PENDING),
                 output_field=CharField())
+
+
+def _assignment_copies() -> dict[str, str]:
+    """Each bucket field as the assignments read it: their copy (task_status) where they keep one,
+    else through the join to the task (a bucket added before its copy is counted right, if slower)."""
+    names = {f.name for f in Assignment._meta.get_fields()}
+    return {f: f"task_{f}" if f"task_{f}" in names else f"task__{f}" for f in BUCKET_FIELDS}
 
 
 def _as_fields(row: Mapping) -> dict[str, str]:
@@ -345,7 +359,7 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
         # assignment_tally_idx, where joining 300,000 assignments to their tasks took a quarter second.
         assignments = Assignment.objects.filter(task_top_level=True)
         plan_field = "task_plan_id"
-        exprs = fields_at(None, stored={"status": "task_status", "flag": "task_flag"})
+        exprs = fields_at(None, stored=_assignment_copies())
     else:
         assignments = Assignment.objects.filter(task__parent__isnull=True)
         plan_field = "task__plan_id"
