@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from deadlines.models import Milestone
 from departments.models import Unit, UnitKind, UnitLevel
+from tasks.importers.units import is_collective
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -451,15 +452,10 @@ def scope_level(plan_ids: Iterable[int] | None) -> str:
     return levels.pop() if len(levels) == 1 else office_level()
 
 
-def _looks_collective(name: str) -> bool:
-    from tasks.importers.units import is_collective  # the importer's own test of a collective name
-
-    return is_collective(name)
-
-
 def ranking_table(unit: UnitTally, level: str) -> tuple[str, str]:
     """(table key, why not ranked) of a unit for a plan of `level`."""
-    if unit.kind == UnitKind.COLLECTIVE or _looks_collective(unit.name):
+    # a collective written as a department (相关部门) by hand: the importer's own test of the name
+    if unit.kind == UnitKind.COLLECTIVE or is_collective(unit.name):
         return UNRANKED.key, "集合单位或泛指（如“各镇街”“相关部门”）"
     if unit.kind == UnitKind.TOWN:
         return "town", ""
