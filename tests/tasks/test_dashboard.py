@@ -217,6 +217,13 @@ def test_older_overdue_items_get_a_bar_per_year_labelled_with_the_year(scene, un
     assert labels[-1] == ("待重算", 1)
 
 
+def test_every_bar_links_to_a_list_of_its_length(scene, unit_a, supervisor):
+    for due in (dt.date(2018, 3, 31), dt.date(2025, 2, 28), dt.date(2025, 11, 30)):
+        MilestoneFactory(task=make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE), due_on=due)
+    for bar in dashboard.build(as_of=AS_OF).months:
+        assert filtered_count(bar.url, supervisor) == bar.count, bar.label
+
+
 def test_the_chart_total_is_on_the_page_beside_the_overdue_card(client, supervisor, scene):
     MilestoneFactory(task=scene["late"], due_on=dt.date(2016, 5, 31))
     client.force_login(supervisor)
