@@ -281,6 +281,9 @@ REPORT_REQUEUE_MINUTES = envint("REPORT_REQUEUE_MINUTES", 30)
 DUE_SOON_WORKDAYS = envint("DUE_SOON_WORKDAYS", 5)
 PROGRESS_DUE_DAY = envint("PROGRESS_DUE_DAY", 5)
 ESCALATE_AFTER_DAYS = envint("ESCALATE_AFTER_DAYS", 15)
+# The level of the office running this installation (departments.UnitLevel: province/city/district/
+# county): rankings over all plans, and of a plan whose issuer names no level, rank its units.
+REFORM_OFFICE_LEVEL = os.getenv("REFORM_OFFICE_LEVEL", "district")
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 # The supervisor dashboard counts afresh on every view (about 0.1 s at 100,000 tasks). A board can be
 # kept this many seconds instead, but the cache (CACHES, by default in-process memory) is then shared

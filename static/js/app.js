@@ -6,3 +6,10 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// 章节 lists the chosen plan's sections only: a new plan reloads the list without the old section
+(function () {
+  var plan = document.getElementById("id_plan"), section = document.getElementById("id_section");
+  if (!plan || !section || !plan.form || plan.form.method.toLowerCase() !== "get") return;
+  plan.addEventListener("change", function () { section.value = ""; plan.form.submit(); });
+})();

@@ -56,7 +56,7 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.supervision.report import (
-    AMBER_FILL,
+    BLUE_FILL,
     HEADER_ROW,
     NOTE_FONT,
     RED_FILL,
@@ -179,7 +179,7 @@ def _body_styles(ws) -> dict[str, list[StyleArray]]:
     """Style arrays per column, computed once: styling 450,000 cells one attribute at a time
     (each a hashed lookup) would dominate the export's time."""
     out = {}
-    for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, AMBER_FILL)):
+    for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, BLUE_FILL)):
         row = []
         for i, col in enumerate(COLUMNS):
             proto = WriteOnlyCell(ws)
