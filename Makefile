@@ -37,7 +37,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 bench: install
-	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f; done
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f; done
 
 clean:
 	rm -rf var staticfiles .pytest_cache
