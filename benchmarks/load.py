@@ -150,6 +150,8 @@ def main() -> int:
                 results.append((f"{role} {page}", elapsed, error))
 
     workers = [threading.Thread(target=run, args=rc, daemon=True) for rc in clients]
+    print(f"timed from {time.strftime('%H:%M:%S')} (epoch {time.time():.0f})", flush=True)
+    cpu_start = time.process_time()
     t_start = time.monotonic()
     for w in workers:
         w.start()
@@ -158,6 +160,8 @@ def main() -> int:
     for w in workers:
         w.join(args.timeout + 5)
     duration = time.monotonic() - t_start
+    print(f"timed until {time.strftime('%H:%M:%S')} (epoch {time.time():.0f}); "
+          f"this client used {time.process_time() - cpu_start:.1f} s of CPU", flush=True)
 
     def figures(times: list[float]) -> str:
         if len(times) < 2:

@@ -237,6 +237,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The cache: by default each process's own memory. CACHE_URL (Redis, e.g. redis://redis:6379/1) makes
+# one cache shared by every web process and worker: needed before DASHBOARD_CACHE_SECONDS is set, so
+# that a change (or the daily scan) drops the boards of every process at once.
+CACHE_URL = os.getenv("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+
 # Domain defaults (overridable per plan where the model has a field for it).
 DUE_SOON_WORKDAYS = envint("DUE_SOON_WORKDAYS", 5)
 PROGRESS_DUE_DAY = envint("PROGRESS_DUE_DAY", 5)

@@ -24,7 +24,7 @@ REPORTED = [
 
 def _env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "INSECURE_HTTP",
-                                                           "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
+                                                           "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "CACHE_URL")}
     return {**env, "DEBUG": "0", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "testserver,gz.example.gov.cn",
             "DATA_DIR": str(tmp_path), **extra}
 
@@ -35,7 +35,9 @@ def settings_of(tmp_path, **extra) -> dict:
         "import json, django; django.setup(); from django.conf import settings as s; "
         f"d = {{k: getattr(s, k, None) for k in {REPORTED!r}}}; "
         "d['CONN_MAX_AGE'] = s.DATABASES['default']['CONN_MAX_AGE']; "
-        "d['CONN_HEALTH_CHECKS'] = s.DATABASES['default']['CONN_HEALTH_CHECKS']; print(json.dumps(d))"
+        "d['CONN_HEALTH_CHECKS'] = s.DATABASES['default']['CONN_HEALTH_CHECKS']; "
+        "d['CACHE'] = [s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION', '')]; "
+        "print(json.dumps(d))"
     )
     env = {**_env(tmp_path, **extra), "DJANGO_SETTINGS_MODULE": "reformtracker.settings"}
     result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
@@ -126,3 +128,9 @@ def test_conn_max_age_can_be_set_and_development_opens_one_per_request(tmp_path)
     assert settings_of(tmp_path, DATABASE_URL=PG, CONN_MAX_AGE="0")["CONN_MAX_AGE"] == 0
     assert settings_of(tmp_path, DATABASE_URL=PG, DEBUG="1")["CONN_MAX_AGE"] == 0
     assert settings_of(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")["CONN_MAX_AGE"] == 0
+
+
+def test_cache_url_gives_every_process_one_redis_cache(tmp_path):
+    assert settings_of(tmp_path)["CACHE"][0] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings_of(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1")["CACHE"] == [
+        "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"]
