@@ -13,6 +13,12 @@ import dj_database_url
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Run from a checkout (manage.py beside the apps) or installed with `pip install .`, when the
+# site-wide templates/ and static/ folders are shipped inside this package (setup.py).
+FROM_CHECKOUT = (BASE_DIR / "manage.py").is_file()
+SITE_DIR = BASE_DIR if FROM_CHECKOUT else Path(__file__).resolve().parent
+SITE_TEMPLATES = SITE_DIR / ("templates" if FROM_CHECKOUT else "site_templates")
+SITE_STATIC = SITE_DIR / ("static" if FROM_CHECKOUT else "site_static")
 
 
 def envbool(name: str, default: str) -> bool:
@@ -28,7 +34,8 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 # Runtime data of the zero-config setup (SQLite, broker folders, reports, uploads).
-DATA_DIR = Path(os.getenv("DATA_DIR", BASE_DIR / "var"))
+# Installed, the default is ./var under the working directory (never inside site-packages).
+DATA_DIR = Path(os.getenv("DATA_DIR", BASE_DIR / "var" if FROM_CHECKOUT else Path.cwd() / "var"))
 
 DEBUG = envbool("DEBUG", "1")
 SECRET_KEY = os.getenv("SECRET_KEY", "")
@@ -81,7 +88,7 @@ ROOT_URLCONF = "reformtracker.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_TEMPLATES],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -98,12 +105,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "reformtracker.wsgi.application"
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}", conn_max_age=envint("CONN_MAX_AGE", 0)
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
+# Persistent connections: a new PostgreSQL connection (fork, authentication, catalog caches) costs
+# several milliseconds of both cores on every request. Kept 60 s by default in production, checked
+# before reuse so a restarted database costs one failed check, not a 500. Development (DEBUG, or
+# SQLite) opens one per request, as Django does by default.
+_IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 0 if DEBUG or _IS_SQLITE else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("CONN_HEALTH_CHECKS", "1")
+if _IS_SQLITE:
     # Web, worker and beat share one SQLite file: WAL lets readers go on while
     # one writes, IMMEDIATE takes the write lock up front (no upgrade deadlock),
     # and 20 s of patience rides out a busy moment.
@@ -176,7 +186,7 @@ LOGOUT_REDIRECT_URL = "login"
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_STATIC]
 MEDIA_URL = "media/"  # never served directly: evidence files go through permission-checked views
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -207,13 +217,17 @@ XLSX_MAX_COMPRESSION_RATIO = envint("XLSX_MAX_COMPRESSION_RATIO", 100)
 
 # Security: on when DEBUG is off, so `check --deploy` is clean. Behind a TLS
 # proxy set SECURE_PROXY_SSL_HEADER via USE_X_FORWARDED_PROTO=1.
+# INSECURE_HTTP=1 is for an intranet served over plain http (no TLS anywhere): browsers never send
+# a Secure cookie over http, so login would fail with a CSRF 403. It turns off Secure cookies, the
+# redirect to https and HSTS (and `check --deploy` says so, in four warnings).
+INSECURE_HTTP = envbool("INSECURE_HTTP", "0")
 if not DEBUG:
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = not INSECURE_HTTP and envbool("SECURE_SSL_REDIRECT", "1")
+    SESSION_COOKIE_SECURE = not INSECURE_HTTP
+    CSRF_COOKIE_SECURE = not INSECURE_HTTP
+    SECURE_HSTS_SECONDS = 0 if INSECURE_HTTP else envint("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = not INSECURE_HTTP
+    SECURE_HSTS_PRELOAD = not INSECURE_HTTP
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 if envbool("USE_X_FORWARDED_PROTO", "0"):
@@ -276,6 +290,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 REPORT_REQUEUE_MINUTES = envint("REPORT_REQUEUE_MINUTES", 30)
+
+# The cache: by default each process's own memory. CACHE_URL (Redis, e.g. redis://redis:6379/1) makes
+# one cache shared by every web process and worker: needed before DASHBOARD_CACHE_SECONDS is set, so
+# that a change (or the daily scan) drops the boards of every process at once.
+CACHE_URL = os.getenv("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 
 # Domain defaults (overridable per plan where the model has a field for it).
 DUE_SOON_WORKDAYS = envint("DUE_SOON_WORKDAYS", 5)
