@@ -10,18 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .labels import FIRST_LEADS_RE, LEAD_LABELS, OTHER_LABELS, UNIT_LABEL_RE, parse_label_line
 from .units import AliasTable, looks_like_unit, split_units
+
+__all__ = ["FIRST_LEADS_RE", "Annotation", "RuleContext", "find_annotations", "parse_label_line"]
 
 _OPEN_CLOSE = {"【": "】", "（": "）", "(": ")", "〔": "〕", "[": "]", "［": "］"}
 _FAMILY = {"【": "【", "（": "(", "(": "(", "〔": "〔", "[": "[", "［": "["}
 _CLOSE_FAMILY = {"】": "【", "）": "(", ")": "(", "〕": "〔", "]": "[", "］": "["}
 
-LEAD_LABELS = ("牵头单位", "主办单位", "牵头部门")
-OTHER_LABELS = ("责任单位", "配合单位", "协办单位", "参与单位", "责任部门", "配合部门")
-_LABEL_RE = re.compile(rf"({'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]")
+_LABEL_RE = UNIT_LABEL_RE
 _CLAUSE_SPLIT_RE = re.compile(rf"[；;]|[,，]\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：])")
-# 000: "列第一个单位的均为牵头单位" — the first unit of every bracket leads.
-FIRST_LEADS_RE = re.compile(r"(?:列|排)(?:在)?第一(?:个|位)?(?:单位)?的?(?:均|都)?为牵头单位")
 _OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
 
 
@@ -78,7 +77,7 @@ class LabelledBracketRule:
                 continue
             units: list[tuple[str, bool]] = []
             has_lead_label = False
-            for clause in _CLAUSE_SPLIT_RE.split(content):
+            for clause in _CLAUSE_SPLIT_RE.split(content.split("。")[0]):
                 clause = clause.strip()
                 m = _LABEL_RE.match(clause)
                 if not m:
@@ -93,8 +92,11 @@ class LabelledBracketRule:
         return out
 
 
+_LEAD_TAIL_RE = re.compile(r"牵头(?:单位|负责|实施|落实|推进|办理)?$")
+
+
 class LeadPhraseBracketRule:
-    """`（A牵头，B、C按职责分工负责）`, `（A、B牵头，各有关部门配合）`."""
+    """`（A牵头，B、C按职责分工负责）`, `（A、B牵头，各有关部门配合）`, `(A牵头负责)`."""
 
     name = "lead-phrase-bracket"
 
@@ -102,9 +104,9 @@ class LeadPhraseBracketRule:
         out = []
         for start, end, _opener, content in bracket_groups(text):
             clauses = [c.strip() for c in re.split(r"[，,；;]", content) if c.strip()]
-            if not clauses or not re.search(r"牵头(?:单位)?$", clauses[0]):
+            if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
                 continue
-            leads = _units_in(re.sub(r"牵头(?:单位)?$", "", clauses[0]))
+            leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
             others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
             if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
                 out.append(Annotation(start, end, [(u, True) for u in leads] + [(u, False) for u in others],
@@ -187,16 +189,3 @@ def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
         if anns:
             return anns
     return []
-
-
-# 003: blocks of label lines after the item body.
-BLOCK_LABEL_RE = re.compile(r"^((?:(?:牵头单位|主办单位|责任单位|配合单位|协办单位|完成时间|完成时限|时间节点)\s*[:：]\s*)+)(.*)$")
-
-
-def parse_label_line(line: str) -> tuple[str, str] | None:
-    """`完成时间：完成时间：2019年6月底前` → ("完成时间", "2019年6月底前")."""
-    m = BLOCK_LABEL_RE.match(line.strip())
-    if not m:
-        return None
-    label = re.match(r"[^:：\s]+", m.group(1)).group(0)
-    return label, m.group(2).strip()

@@ -5,13 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from .annotations import (
-    FIRST_LEADS_RE,
-    Annotation,
-    RuleContext,
-    find_annotations,
-    parse_label_line,
-)
+from .annotations import Annotation, RuleContext, find_annotations
+from .labels import FIRST_LEADS_RE, label_kind, parse_label_line
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
@@ -28,6 +23,8 @@ _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 _TITLE_MAX = 80
+# a 时限要求 that is not a date: nothing to settle
+_NO_DEADLINE_RE = re.compile(r"持续推进|长期坚持|持续开展|常态化|长期|持续|按要求|按上级要求")
 
 
 # ---------------------------------------------------------------- metadata
@@ -182,11 +179,14 @@ class _ItemBuilder:
                 body_lines.append(line)
                 continue
             label, value = parsed
-            if label in ("完成时间", "完成时限", "时间节点"):
+            kind = label_kind(label)
+            if kind == "date":
                 hits = find_dates(value, self.year)
-                label_dates += hits or [DateHit(value, 0, len(value))]
-            else:
-                label_units += [(u, label in ("牵头单位", "主办单位")) for u in split_units(value)]
+                if hits or not _NO_DEADLINE_RE.search(value):
+                    label_dates += hits or [DateHit(value, 0, len(value))]
+            elif kind in ("lead", "other"):
+                label_units += [(u, kind == "lead") for u in split_units(value)]
+            # a person (牵头负责领导：金力) is neither a unit nor part of the task's text
         body = "\n".join(body_lines)
         full_text = "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)
@@ -196,6 +196,8 @@ class _ItemBuilder:
             title=_first_sentence(body[:title_end]), text=full_text, ref=raw.ref, line=raw.line,
         )
         hits = find_dates(body, self.year)
+        if label_units and self.ctx.first_unit_leads and not any(lead for _, lead in label_units):
+            label_units[0] = (label_units[0][0], True)  # "第一责任单位为牵头单位，下同"
         if label_units or label_dates:
             # 003's blocks: one annotation for the whole item; 完成时间 lines come first
             pairs = label_units + [p for a in anns for p in a.units]
@@ -291,9 +293,15 @@ def parse_plan(
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
     table = AliasTable(aliases)
-    ctx = RuleContext(table, first_unit_leads=bool(FIRST_LEADS_RE.search("\n".join(lines))))
+    rule_line = next((no for no, t in enumerate(lines, start=1) if FIRST_LEADS_RE.search(t)), None)
+    ctx = RuleContext(table)
     builder = _ItemBuilder(table, ctx, meta.year, warnings)
-    items = [builder.text_item(r) for r in raw_items]
+    items = []
+    for r in raw_items:
+        # a stated lead rule applies to the item that states it and to every later one
+        ctx.first_unit_leads = rule_line is not None and (
+            r.line >= rule_line or any(FIRST_LEADS_RE.search(t) for t in r.text_lines))
+        items.append(builder.text_item(r))
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
     warnings += table_warnings

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import ImportFailure
+from .labels import LINE_START_LABEL_RE
 
 # `[bookmark: _GoBack]`, `[image: …]` and similar markers left by docx→text converters.
 _DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]", re.IGNORECASE)
@@ -27,7 +28,7 @@ _TERMINAL = "。！？；：:!?;】」』"
 HEADING_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*[.．、](?!\d))"
 )
-LABEL_RE = re.compile(r"^(?:牵头单位|责任单位|配合单位|协办单位|主办单位|完成时间|完成时限|时间节点)\s*[:：]")
+LABEL_RE = LINE_START_LABEL_RE
 # 001's 职责分工 paragraphs start with their unit: a new paragraph, never a continuation.
 _SUBJECT_START_RE = re.compile(r"^(?:省|市|区|县|其他)[^，。,；\s]{1,20}?(?:负责|会同|根据)")
 ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?")

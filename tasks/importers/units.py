@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from .labels import NOTE_RE
 from .model import KIND_COLLECTIVE, KIND_DEPARTMENT, KIND_ENTERPRISE, KIND_TOWN, UnitRef
 
 # SEED-NOTES "Same unit, several names".
@@ -171,14 +172,25 @@ def _split_outside_brackets(text: str) -> list[str]:
     return parts
 
 
+_ROLE_TAIL_RE = re.compile(
+    r"(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|配合|推进)?|分别负责|共同负责|牵头负责|负责|配合|参与|协助)$"
+)
+
+
 def clean_unit(part: str) -> str:
     part = part.strip().strip("。.；;，,、 ")
+    part = _ROLE_TAIL_RE.sub("", part).strip()
     part = _STRIP_RE.sub("", part)
     return part.strip()
 
 
 def split_units(text: str) -> list[str]:
-    """A written unit list (`A、B,各区、县(市)政府及管委会`) → names, printed order, collectives whole."""
+    """A written unit list (`A、B,各区、县(市)政府及管委会`) → names, printed order, collectives whole.
+
+    A bracketed rule note (`(第一责任单位为牵头单位,下同)`) is not a unit, and what follows a
+    `。` is a remark (`…按职责分工负责。具体任务均涉及…`), not more units.
+    """
+    text = NOTE_RE.sub("", text).split("。")[0]
     protected, kept = _protect(text)
     out = []
     for part in _split_outside_brackets(protected):
