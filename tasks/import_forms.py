@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 
 from departments.models import Unit
-from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, read_document
+from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, YearNeeded, read_document
 from tasks.services.plans import ImportEdits, plan_parse
 
 ACCEPT = ".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,6 +69,8 @@ class PlanUploadForm(forms.Form):
         field_name = "file" if upload else "text"
         try:
             self.parsed = plan_parse(text=self.source_text, year=data.get("year"), filename=self.filename)
+        except YearNeeded as exc:
+            self.add_error("year", str(exc))  # the text is fine; the office only has to say the year
         except ImportFailure as exc:
             self.add_error(field_name, str(exc))
         return data

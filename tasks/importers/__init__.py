@@ -9,8 +9,10 @@ Public API
     message) for an empty file, a binary/image file, another extension, or over 10 MB.
 
 ``parse_plan(text, *, year=None, filename="", aliases=None) -> ParsedPlan``
-    ``year`` overrides the plan year (else from the title, else the earliest explicit year
-    of an item date, else the issue date — each fallback adds a warning). ``aliases`` maps
+    ``year`` overrides the plan year (else read from the document: title, 文号, heading,
+    item dates, issue date, cited 文号, page date — `years.py`; each fallback adds a warning).
+    No year anywhere and a date that needs one (`6月底前`): raises `YearNeeded` (an
+    `ImportFailure` whose message asks for the year). ``aliases`` maps
     as-written unit names to canonical ones (from the database); it extends/overrides
     `DEFAULT_ALIASES` + `KNOWN_UNITS`. Raises ``ImportFailure("未识别出任何工作任务…")``.
 
@@ -46,6 +48,7 @@ from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .plan import parse_plan
 from .read import MAX_BYTES, read_document
 from .units import DEFAULT_ALIASES, KNOWN_UNITS, AliasTable
+from .years import YearNeeded
 
 __all__ = [
     "DEFAULT_ALIASES",
@@ -58,6 +61,7 @@ __all__ = [
     "ParsedPlan",
     "PlanMeta",
     "UnitRef",
+    "YearNeeded",
     "docx_to_text",
     "parse_plan",
     "read_document",

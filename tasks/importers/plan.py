@@ -14,6 +14,7 @@ from .structure import CHAPTER_RE, RawItem, build_outline, select_items
 from .tables import Table, TableRow, parse_tables
 from .text import normalise, paragraphs
 from .units import AliasTable, split_table_units, split_units
+from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, past_years, title_year
 
 _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定)$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
@@ -23,6 +24,7 @@ _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 _TITLE_MAX = 80
+_SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap year: 2月29日 stays valid)
 # a 时限要求 that is not a date: nothing to settle
 _NO_DEADLINE_RE = re.compile(r"持续推进|长期坚持|持续开展|常态化|长期|持续|按要求|按上级要求")
 
@@ -92,22 +94,35 @@ def _explicit_years(raw_items: list[RawItem]) -> list[int]:
     return years
 
 
-def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], warnings: list[str]) -> None:
+def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], head: list[str],
+                 body: str, warnings: list[str]) -> None:
+    """See `years.py`: the first source found gives the year; every fallback says so."""
     if override:
         meta.year, meta.year_source = override, "override"
         return
-    if m := re.search(r"(\d{4})\s*年", meta.title):
-        meta.year, meta.year_source = int(m.group(1)), "title"
-        return
-    if years := _explicit_years(raw_items):
-        meta.year, meta.year_source = min(years), "dates"
-        warnings.append(f"标题中没有年份：按文中最早的时间节点取 {meta.year} 年为计划年份，可用 --year 指定。")
-    elif meta.issued_on:
-        meta.year, meta.year_source = meta.issued_on.year, "issue_date"
-        warnings.append(f"标题中没有年份：按发文日期取 {meta.year} 年为计划年份，可用 --year 指定。")
-    else:
-        meta.year, meta.year_source = datetime.date.today().year, "today"
-        warnings.append(f"未能确定计划年份：暂按今年（{meta.year}）计，请用 --year 指定。")
+    evidence = head_years(head)
+    candidates = {
+        "title": title_year(meta.title),
+        "doc_number": docnum_year(meta.doc_number),
+        "heading": evidence.get("heading"),
+        "dates": min(_explicit_years(raw_items), default=None),
+        "issue_date": meta.issued_on.year if meta.issued_on else None,
+        "notice": evidence.get("notice"),
+        "page": evidence.get("page"),
+        "inferred": max(past) + 1 if (past := past_years(body)) else None,
+    }
+    words = {
+        "doc_number": "按文号", "heading": "按文首标题行", "dates": "按文中最早的时间节点",
+        "issue_date": "按发文日期", "notice": "按文首引用的文号", "page": "按文首（网页）的日期",
+        "inferred": "按文中提到的往年（如“X年已达标”）推断",
+    }
+    for source in YEAR_SOURCES[1:]:
+        if candidates[source]:
+            meta.year, meta.year_source = candidates[source], source
+            if source != "title":
+                warnings.append(f"标题中没有年份：{words[source]}取 {meta.year} 年为计划年份，可用 --year 指定。")
+            return
+    meta.year, meta.year_source = 0, "unknown"
 
 
 # ---------------------------------------------------------------- items
@@ -288,7 +303,12 @@ def parse_plan(
     meta, warnings = _extract_meta(lines)
     warnings += outline.warnings
     raw_items = select_items(outline)
-    _decide_year(meta, year, raw_items, warnings)
+    first_item_line = min([r.line for r in raw_items] + [p.line for p in outline.appendix if p.is_table_row]
+                          + [len(lines) + 1])
+    _decide_year(meta, year, raw_items, lines[: first_item_line - 1], "\n".join(lines), warnings)
+    year_unknown = meta.year_source == "unknown"
+    if year_unknown:
+        meta.year = _SENTINEL_YEAR  # dates that need the year will show it; see below
     if meta.issued_on and meta.issued_on.year < meta.year and meta.year_source != "override":
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
@@ -310,6 +330,16 @@ def parse_plan(
         items += [builder.table_item(row, t, prefix) for row in t.rows]
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
+    if year_unknown:
+        needing = [d.phrase for top in items for it in top.walk() for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
+        if needing:
+            raise YearNeeded(
+                "未能确定计划年份：标题、文号、发文日期和任务中都没有写明年份，而文中的“"
+                + "”“".join(dict.fromkeys(needing[:3]))
+                + "”等时间需要年份才能换算成日期。请指定计划年度（命令行用 --year，网页导入时填写“计划年度”）。"
+            )
+        meta.year, meta.year_source = datetime.date.today().year, "today"
+        warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可用 --year 指定。")
 
     unknown: dict[str, None] = {}
     for it in (x for top in items for x in top.walk()):
