@@ -6,9 +6,9 @@ import datetime
 import re
 
 from .annotations import Annotation, RuleContext, find_annotations
-from .labels import FIRST_LEADS_RE, label_kind, parse_label_line
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
+from .labels import FIRST_LEADS_RE, label_kind, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
 from .tables import Table, TableRow, parse_tables
