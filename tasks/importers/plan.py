@@ -25,8 +25,6 @@ _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 _TITLE_MAX = 80
 _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap year: 2月29日 stays valid)
-# a 时限要求 that is not a date: nothing to settle
-_NO_DEADLINE_RE = re.compile(r"持续推进|长期坚持|持续开展|常态化|长期|持续|按要求|按上级要求")
 
 
 # ---------------------------------------------------------------- metadata
@@ -197,8 +195,7 @@ class _ItemBuilder:
             kind = label_kind(label)
             if kind == "date":
                 hits = find_dates(value, self.year)
-                if hits or not _NO_DEADLINE_RE.search(value):
-                    label_dates += hits or [DateHit(value, 0, len(value))]
+                label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
                 label_units += [(u, kind == "lead") for u in split_units(value)]
             # a person (牵头负责领导：金力) is neither a unit nor part of the task's text
@@ -255,25 +252,31 @@ class _ItemBuilder:
         item.deadlines = _merge_deadlines([c.deadlines for c in item.children])
         item.unresolved = list(dict.fromkeys(u for c in item.children for u in c.unresolved))
 
-    def table_item(self, row: TableRow, table: Table, prefix: str) -> ParsedItem:
+    def table_item(self, row: TableRow, table: Table, prefix: str, source: str = "table") -> ParsedItem:
         leads = split_table_units(row.lead, self.table)
         others = split_table_units(row.responsible, self.table)
+        text = "\n".join(x for x in (row.task, row.target) if x)
         item = ParsedItem(
-            number=row.number, source="table",
+            number=row.number, source=source,
             section=" / ".join(x for x in (table.title, row.category, row.indicator) if x),
-            title=_first_sentence(row.target) or row.indicator, text=row.target, ref=f"{prefix}{row.number}",
+            title=_first_sentence(row.task or row.target) or row.indicator, text=text, ref=f"{prefix}{row.number}",
             line=row.line, category=row.category, indicator=row.indicator, target=row.target,
         )
-        item.lead_units, item.responsible_units = _units(
-            [(u, True) for u in leads] + [(u, False) for u in others], self.table)
+        pairs = [(u, True) for u in leads] + [(u, False) for u in others]
+        if pairs and not leads and self.ctx.first_unit_leads:
+            pairs[0] = (pairs[0][0], True)
+        item.lead_units, item.responsible_units = _units(pairs, self.table)
         if row.deadline:
             hit = parse_date_cell(row.deadline, self.year)
             if hit and hit.dates:
                 item.deadlines = [Deadline(d, hit.phrase, item.title, hit.recurring) for d in hit.dates]
             elif hit:
-                item.unresolved = [hit.phrase]
-        else:
+                item.unresolved = [hit.phrase]  # 长期坚持, 持续推进: kept for a person to settle
+        elif "deadline" in table.roles:
             self.warnings.append(f"表格序号{row.number}（第{row.line}行）没有时间进度。")
+        else:
+            # no 完成时限 column: the dates written in the task's own cells (`2021年2月底前，…`)
+            item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year), text)
         return item
 
 
@@ -325,9 +328,14 @@ def parse_plan(
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
     warnings += table_warnings
+    # Rows are kept apart from text items (source "table", 004's appendix); when the plan has no
+    # text items, its table is the plan's own list and its rows are its items.
+    source = "table" if items else "text"
     for k, t in enumerate(tables):
         prefix = "T" if k == 0 else f"T{k + 1}."
-        items += [builder.table_item(row, t, prefix) for row in t.rows]
+        for row in t.rows:
+            ctx.first_unit_leads = rule_line is not None and row.line >= rule_line
+            items.append(builder.table_item(row, t, prefix, source))
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
     if year_unknown:

@@ -57,12 +57,19 @@ def decode_bytes(data: bytes) -> str:
         raise ImportFailure("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的文本文件后再导入。") from exc
 
 
-def clean_line(line: str) -> str:
-    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces."""
+def _light_clean(line: str) -> str:
+    """What never carries meaning: converter debris, markdown bold, odd spaces, full-width digits."""
     line = _DEBRIS_RE.sub("", line)
     line = _MARKDOWN_RE.sub("", line)
     line = line.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
-    line = line.replace("\ufeff", "").replace("\u200b", "")
+    return line.replace("\ufeff", "").replace("\u200b", "")
+
+
+def clean_line(line: str) -> str:
+    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces."""
+    if "\n" in line:  # several table rows glued on one printed line (layout.tabulate)
+        return "\n".join(clean_line(row) for row in line.split("\n"))
+    line = _light_clean(line)
     line = _DIGIT_SPACE_RE.sub("", line)
     if "\t" in line:
         # Keep the spaces inside cells (they separate units); only drop them around digits.
@@ -78,8 +85,10 @@ def squeeze_cjk_spaces(text: str) -> str:
 
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
+    from .layout import tabulate  # layout reads table headers (tables.py), which reads this module
+
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return [clean_line(line) for line in text.split("\n")]
+    return [clean_line(line) for line in tabulate([_light_clean(x) for x in text.split("\n")])]
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -102,7 +111,7 @@ def paragraphs(lines: list[str]) -> list[Para]:
         if not line.strip():
             continue
         if "\t" in line:
-            out.append(Para(line, no, is_table_row=True))
+            out += [Para(row, no, is_table_row=True) for row in line.split("\n")]
             continue
         if out and not out[-1].is_table_row and _continues(out[-1].text, line):
             out[-1].text += line
