@@ -31,7 +31,7 @@ from .tables import _ROLES, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _INT_RE = re.compile(r"^\d{1,4}$")
-_ROW_START_RE = re.compile(r"^\s*(\d{1,4})(?:\s+|\s*$)")
+_ROW_START_RE = re.compile(r"^\s*(\d{1,4})(?: |\s*$)")
 _SPACE_RUN_RE = re.compile(r" {2,}| ?\u3000+ ?")
 _CHUNK_MARK_RE = re.compile(r"^\d{1,3}、")
 _HEADER_WORDS = sorted({w for words in _ROLES.values() for w in words if len(w) >= 2}, key=len, reverse=True)
@@ -243,7 +243,8 @@ def _cell_table(lines: list[str], i: int):
 
 def _split_spaced(row: str) -> list[str]:
     """Cells of a space-separated row: single spaces separate, a run of spaces marks an empty cell."""
-    row = _SPACE_RUN_RE.sub(" \x00 ", row.strip())
+    lead_empty = row.startswith((" ", "\u3000"))  # after the number's own space: an empty first cell
+    row = ("\x00 " if lead_empty else "") + _SPACE_RUN_RE.sub(" \x00 ", row.strip())
     return ["" if t == "\x00" else t for t in row.split(" ") if t != ""]
 
 

@@ -11,6 +11,7 @@ from .errors import ImportFailure
 from .labels import FIRST_LEADS_RE, label_kind, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
+from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
 from .text import normalise, paragraphs
 from .units import AliasTable, split_table_units, split_units
@@ -182,6 +183,33 @@ class _ItemBuilder:
     def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str]):
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
 
+    def text_items(self, raw: RawItem) -> list[ParsedItem]:
+        """The item of a numbered paragraph — or, when the paragraph is only a heading over
+        inline sub-items `(1)…(2)…`, those sub-items (the heading is their section)."""
+        text = "".join(raw.text_lines) if len(raw.text_lines) == 1 else "\n".join(raw.text_lines)
+        head, subs = inline_subitems(text)
+        if subs and is_heading_only(head):
+            section = f"{raw.section} / {raw.number}.{head.strip().rstrip('。')}" if raw.number else raw.section
+            return [
+                self.text_item(RawItem(sub.number, section, [text[sub.start : sub.end].strip()], raw.line,
+                                       f"{raw.ref}.({sub.number})"))
+                for sub in subs
+            ]
+        item = self.text_item(raw)
+        if subs and not item.children:
+            for sub in subs:
+                child = self.text_item(RawItem(f"{item.number}-{sub.number}" if item.number else sub.number,
+                                               item.section, [text[sub.start : sub.end].strip()], raw.line,
+                                               f"{raw.ref}-{sub.number}"))
+                item.children.append(child)
+            pairs = [(u.as_written, any(u.name == x.name for x in item.lead_units)) for u in item.responsible_units]
+            for child in item.children:
+                pairs += [(u.as_written, any(u.name == x.name for x in child.lead_units))
+                          for u in child.responsible_units]
+            item.lead_units, item.responsible_units = _units(pairs, self.table)
+            item.deadlines = _merge_deadlines([item.deadlines] + [c.deadlines for c in item.children])
+        return [item]
+
     def text_item(self, raw: RawItem) -> ParsedItem:
         body_lines: list[str] = []
         label_units: list[tuple[str, bool]] = []
@@ -324,7 +352,7 @@ def parse_plan(
         # a stated lead rule applies to the item that states it and to every later one
         ctx.first_unit_leads = rule_line is not None and (
             r.line >= rule_line or any(FIRST_LEADS_RE.search(t) for t in r.text_lines))
-        items.append(builder.text_item(r))
+        items += builder.text_items(r)
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
     warnings += table_warnings

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .labels import UNIT_LABEL_RE
 from .text import ATTACHMENT_RE, Para
 
 SKIP_WORDS = (
@@ -50,7 +51,14 @@ class Node:
 
     @property
     def skipped(self) -> bool:
-        return any(w in self.title for w in SKIP_WORDS)
+        """A 工作目标/保障措施 … node, unless its numbered items name their units (`责任单位：`)."""
+        return any(w in self.title for w in SKIP_WORDS) and not self._annotated()
+
+    def _annotated(self) -> bool:
+        numbered = [c for c in self.children if c.level == 3] + [
+            g for c in self.children if c.level == 2 for g in c.children if g.level == 3]
+        return any(UNIT_LABEL_RE.search(p.text) for n in numbered for p in n.body) or any(
+            UNIT_LABEL_RE.search(n.first) for n in numbered)
 
     def label(self) -> str:
         return self.heading if self.level < 3 else self.title

@@ -1,0 +1,194 @@
+"""Task tables pasted without tabs, label lines, lead rules, inline sub-items: the shapes of real plans.
+
+Each test is a small made-up plan in one shape (the corpus has the real ones)."""
+
+from tasks.importers import parse_plan
+from tasks.importers.layout import fit_cells, tabulate
+from tests.tasks.importer_helpers import names
+
+
+def table_items(plan):
+    return [(i.number, i.title, names(i.lead_units), names(i.responsible_units),
+             [d.date.isoformat() for d in i.deadlines]) for i in plan.items]
+
+
+def test_pipe_cells_one_per_line_with_a_person_column_and_wrapped_cells():
+    text = "\n".join([
+        "2025年某区重点工作及责任清单",
+        "序号 |", "重点工作 |", "责任领导 |", "责任单位 |", "完成时限 |",
+        "1 |", "优化营商环境工作机 制,全力服务重 大项目落地。 |", "张三 |", "区发改局、区商务局 |", "全年 |",
+        "2 |", "盘活存量土地400亩。 |", "李四 |", "区自然资源局 |", "6月底前 |",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "优化营商环境工作机制,全力服务重大项目落地", [], ["区发改局", "区商务局"], ["2025-12-31"]),
+        ("2", "盘活存量土地400亩", [], ["区自然资源局"], ["2025-06-30"]),
+    ]
+    assert all(i.source == "text" for i in plan.items)  # the table is the plan's own list
+
+
+def test_pipe_rows_one_per_line():
+    text = "\n".join([
+        "某县2024年任务分解表",
+        "序号 | 目标任务 | 分管领导 | 牵头责任单位 | 责任单位",
+        "80 | 新增托位400个。 | 俞 悦 | 县教育局 | 县各有关单位",
+        "81 | 保障秋季开学。 | 陆 明俞 悦 | 县教育局 | 县财政局",
+    ])
+    plan = parse_plan(text)
+    assert [i.number for i in plan.items] == ["80", "81"]  # an excerpt may start at any row
+    assert names(plan.items[0].lead_units) == ["县教育局"]
+    assert names(plan.items[1].responsible_units) == ["县教育局", "县财政局"]  # never the person
+
+
+def test_one_cell_per_paragraph_with_a_progress_column():
+    text = "\n\n".join([
+        "当前位置:首页 > 政务公开", "市政府2020年重点工作一季度进展情况表", "发布日期:2020-05-14 浏览次数: 字体:[ ]",
+        "序号", "内容与要求", "进展情况", "责任单位",
+        "1", "确保地区生产总值增长7%左右。", "1-2月，主要指标6月底前回升。", "市发改委",
+        "2", "持续推进重大项目攻坚。", "95%", "市发改委",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "确保地区生产总值增长7%左右", [], ["市发改委"], []),  # the progress column dates nothing
+        ("2", "持续推进重大项目攻坚", [], ["市发改委"], []),
+    ]
+    assert plan.meta.year == 2020
+
+
+def test_one_cell_per_paragraph_lead_column_and_a_missing_cell():
+    text = "\n".join([
+        "2022年度民生实事项目进度表",
+        "序号", "项目内容", "当前进度", "牵头单位", "备注",
+        "1", "新建公办园5所。", "80%", "县教育局", "市民生实事",
+        "2", "建设四好农村路55公里。", "县交通局", "县民生实事",  # 当前进度 left empty
+        "3", "新增16个“文化驿站”。", "98.4%", "县文广旅体局", "县民生实事",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, names(i.lead_units)) for i in plan.items] == [
+        ("1", ["县教育局"]), ("2", ["县交通局"]), ("3", ["县文广旅体局"])]
+
+
+def test_space_separated_rows_with_wrapped_and_empty_merged_cells():
+    text = "\n".join([
+        "某市全面推行河长制主要任务分解表",
+        "发布日期:2018-07-09",
+        "序号 类别 主要任务 细化措施 牵头单位 参与单位 责任单位",
+        "1 加强水资源保 护 严守控制红线 实施双控行动,到2020年控制在11亿立方米以内。 市水利局 市发展改革委、住房和城乡建设局等 "
+        "各县(市、区)人民政府,高新区管委会",
+        "2  严守用水 效率控制 红线 落实用水效率评估体系。 市水利局 市农业局 各县(市、区)人民政府",
+    ])
+    plan = parse_plan(text)
+    first, second = plan.items
+    assert first.title == "严守控制红线" and first.category == "加强水资源保护"
+    assert names(first.lead_units) == ["市水利局"]
+    assert names(first.responsible_units) == [
+        "市水利局", "市发展改革委", "住房和城乡建设局", "各县(市、区)人民政府", "高新区管委会"]
+    assert first.unresolved == ["2020年"] and first.deadlines == []  # a target year, not a date
+    assert second.title == "严守用水效率控制红线" and second.category == "加强水资源保护"  # carried down
+    assert plan.meta.year == 2018
+
+
+def test_rows_glued_by_a_preview_with_chunk_markers():
+    text = "\n".join([
+        "1、重点任务责任分工表序号工作内容目标任务责任单位备注1加强宣传发动,引导市民参与。2021年2月底前,知晓率达90%以上。"
+        "市委宣传部(市文明办)、市城管委,各区(市)县政府(管委会)2完善回收利用体系。2021年2月底前,基本建成体系。市商务局,市",
+        "2、住建局、市城管委",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "加强宣传发动,引导市民参与", [], ["市委宣传部(市文明办)", "市城管委", "各区(市)县政府(管委会)"],
+         ["2021-02-28"]),
+        ("2", "完善回收利用体系", [], ["市商务局", "市住建局", "市城管委"], ["2021-02-28"]),
+    ]
+
+
+def test_tabulate_keeps_the_line_count_and_plain_text_alone():
+    lines = ["一、主要任务", "1.推进改革。(区发改局牵头)", "序号 工作 内容"]
+    assert tabulate(lines) == lines
+
+
+def test_fit_cells_puts_a_lone_unit_list_in_the_unit_column():
+    roles = ["target", "progress", "lead", "remark"]
+    assert fit_cells(["建设四好农村路。", "县交通局", "县民生实事"], roles)[2] == "县交通局"
+
+
+def test_label_lines_person_lines_and_a_lead_rule_stated_in_a_note():
+    text = "\n".join([
+        "2020年某市重点工作责任分解",
+        "一、确保完成主要目标",
+        "1.地区生产总值增长8%以上。",
+        "牵头负责领导:金力。",
+        "牵头责任单位:市发展改革委。",
+        "协同责任单位:市经信局、中新高新区管委会等,各县、市、区政府。",
+        "2.制定出台政策体系。",
+        "责任单位:财政局、发改局、工商联(列第一位者为牵头或汇总单位,下同)",
+        "3.减负60亿元。",
+        "责任单位:发改局、经信局",
+        "时限要求:持续推进",
+    ])
+    one, two, three = parse_plan(text).items
+    assert names(one.lead_units) == ["市发展改革委"]
+    assert names(one.responsible_units) == ["市发展改革委", "市经信局", "中新高新区管委会", "各县、市、区政府"]
+    assert "金力" not in " ".join(names(one.responsible_units))
+    assert names(two.lead_units) == ["财政局"] and names(two.responsible_units)[-1] == "工商联"
+    assert names(three.lead_units) == ["发改局"]  # 下同: the rule carries to later items
+    assert three.deadlines == [] and three.unresolved == ["持续推进"]
+
+
+def test_a_lead_rule_applies_only_from_where_it_is_stated():
+    text = "\n".join([
+        "2019年某市若干措施",
+        "一、主要任务",
+        "(一)推进甲。", "责任单位:市建设局、市财政局",
+        "(二)推进乙。", "责任单位:市发改委、市财政局(第一责任单位为牵头单位,下同)",
+        "(三)推进丙。", "责任单位:市商务局、市财政局",
+    ])
+    a, b, c = parse_plan(text).items
+    assert names(a.lead_units) == [] and names(b.lead_units) == ["市发改委"] and names(c.lead_units) == ["市商务局"]
+    assert names(b.responsible_units) == ["市发改委", "市财政局"]  # the note is not a unit
+
+
+def test_bracket_shapes_and_stripped_role_words():
+    text = "\n".join([
+        "2022年某省实施方案",
+        "一、深化改革",
+        "(一)加强市场体系建设。推进建设。〔责任单位:省发展改革委、省大数据中心按职责分工负责。具体任务均涉及各市,下同。〕",
+        "(二)优化准入环境。推进改革。[牵头单位:省市场监管局、省商务厅;责任单位:省税务局]",
+        "(三)精简审批手续。5月底前上线运行。(区政务服务局牵头,区发改局、区级相关部门配合)",
+    ])
+    a, b, c = parse_plan(text).items
+    assert names(a.responsible_units) == ["省发展改革委", "省大数据中心"] and a.lead_units == []
+    assert names(b.lead_units) == ["省市场监管局", "省商务厅"]
+    assert names(c.lead_units) == ["区政务服务局"]
+    assert names(c.responsible_units) == ["区政务服务局", "区发改局", "区级相关部门"]
+    assert [d.date.isoformat() for d in c.deadlines] == ["2022-05-31"]
+
+
+def test_inline_sub_items_under_a_heading_are_the_items():
+    text = "\n".join([
+        "某市关于优化营商环境的实施意见(某政〔2017〕101号)",
+        "一、持续减少审批事项",
+        "1.深化商事制度改革。(1)全面落实“多证合一”改革。实行一照一码。(市工商质监局牵头负责)(2)完善企业登记全程电子化。"
+        "推行网上申请。(市工商质监局牵头负责)",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, i.title, names(i.lead_units)) for i in plan.items] == [
+        ("1", "全面落实“多证合一”改革", ["市工商质监局"]),
+        ("2", "完善企业登记全程电子化", ["市工商质监局"]),
+    ]
+    assert plan.items[0].section.endswith("1.深化商事制度改革")
+    assert plan.meta.year == 2017
+
+
+def test_inline_sub_items_of_an_item_with_a_body_are_its_children():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "一、主要任务",
+        "1.推进商事改革。全面推进登记便利化，提高效率。(1)推行全程电子化，6月底前完成。(区市场监管局牵头)"
+        "(2)推行简易注销。(区税务局牵头)",
+    ])
+    (item,) = parse_plan(text).items
+    assert [c.number for c in item.children] == ["1-1", "1-2"]
+    assert names(item.children[1].lead_units) == ["区税务局"]
+    assert names(item.lead_units) == ["区市场监管局", "区税务局"]
+    assert [d.date.isoformat() for d in item.deadlines] == ["2021-06-30"]
