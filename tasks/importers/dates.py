@@ -121,9 +121,16 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
     hits = find_dates(cell, year)
     resolved = [h for h in hits if h.dates]
     if resolved:
-        h = resolved[-1]
-        return DateHit(cell, 0, len(cell), h.dates, h.recurring)
+        dates = list(dict.fromkeys(d for h in resolved for d in h.dates))
+        return DateHit(cell, 0, len(cell), dates, any(h.recurring for h in resolved))
+    if m := _CELL_MONTH_RE.match(cell):  # in a date column a bare month is the deadline: `9月投入使用`
+        d = _safe(month_end, int(m["y"] or year), int(m["m"]))
+        if d:
+            return DateHit(cell, 0, len(cell), [d], False)
     return DateHit(cell, 0, len(cell), [], False)
+
+
+_CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号])")
 
 
 def looks_like_date_cell(cell: str) -> bool:

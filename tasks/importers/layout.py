@@ -91,26 +91,65 @@ def _fits(role: str | None, cell: str) -> bool:
 
 def fit_cells(values: list[str], roles: list[str | None]) -> list[str]:
     """Cells of one row (number excluded) → exactly one value per column of ``roles``."""
+    return fit_rows(values, roles)[0]
+
+
+def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
+    """Cells of one numbered row → one value per column; a row that holds a second content with its
+    own cells (a merged 序号 over two sub-rows) gives a second row, to be read as its continuation."""
     n = len(roles)
     if len(values) == n:
-        return list(values)
+        return [list(values)]
     ti = roles.index("target") if "target" in roles else n - 1
-    if len(values) > n:  # a wrapped cell came in pieces: the extras belong to the content column
-        after = n - ti - 1
-        middle = values[ti : len(values) - after]
-        return values[:ti] + ["".join(middle)] + (values[len(values) - after :] if after else [])
-    # missing cells (an empty cell leaves no paragraph): fill the tail from the right by what fits
-    out = [""] * n
-    vals = list(values)
-    for k in range(n - 1, ti, -1):
-        if vals and len(vals) > 1 and _fits(roles[k], vals[-1]):
-            out[k] = vals.pop()
-    if vals:
-        out[ti] = vals.pop()
-    for k in range(ti - 1, -1, -1):  # right-aligned: a merged 类别 left blank carries down
+    if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
+        out = [""] * n
+        vals = list(values)
+        for k in range(n - 1, ti, -1):
+            if vals and len(vals) > 1 and _fits(roles[k], vals[-1]):
+                out[k] = vals.pop()
         if vals:
-            out[k] = vals.pop()
-    return out
+            out[ti] = vals.pop()
+        for k in range(ti - 1, -1, -1):  # right-aligned: a merged 类别 left blank carries down
+            if vals:
+                out[k] = vals.pop()
+        return [out]
+    # more cells than columns: one unit per paragraph, a wrapped content, or a second sub-row
+    rows: list[list[str]] = []
+    vals = list(values)
+    while vals:
+        out = [""] * n
+        for k in range(ti):  # 类别/指标 before the content: short cells (a blank merged one leaves none)
+            if not rows and len(vals) > 1 and len(vals[0]) <= 20 and not _PROSE_RE.search(vals[0]) \
+                    and not _is_units(vals[0]):
+                out[k] = vals.pop(0)
+        content = [vals.pop(0)] if vals else []
+        while vals and not any(_fits_strictly(roles[k], vals[0]) for k in range(ti + 1, n)) and rows == [] \
+                and len(vals) > n - ti - 1:
+            content.append(vals.pop(0))  # a content cell wrapped over several paragraphs
+        out[ti] = "".join(content)
+        for k in range(ti + 1, n):
+            role = roles[k]
+            if role in ("lead", "responsible"):
+                units = []
+                while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")
+                                                           and len(vals) <= n - k - 1):
+                    units.append(vals.pop(0))
+                out[k] = "、".join(units)
+            elif vals and _fits_strictly(role, vals[0]):
+                out[k] = vals.pop(0)
+        rows.append(out)
+        if len(rows) > 20:
+            break
+    return rows
+
+
+def _fits_strictly(role: str | None, cell: str) -> bool:
+    """Like `_fits`, but a progress/remark/person column never takes what reads like a new content."""
+    if role in ("lead", "responsible", "deadline"):
+        return _fits(role, cell)
+    if role == "person":
+        return _fits(role, cell)
+    return not _PROSE_RE.search(cell) or len(cell) < 30
 
 
 def _rows_from_stream(cells: list[tuple[int, str]], width: int) -> list[tuple[int, list[str]]]:
@@ -137,7 +176,8 @@ def _grid(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, l
         values = cells[1:]
         # a header repeated after a page break, or page chrome after the last row
         values = [v for v in values if cell_role(v) is None or len(v.strip()) > 12 or v.strip() not in header]
-        rows.append((line, [cells[0]] + fit_cells(values, roles[1:])))
+        for k, row in enumerate(fit_rows(values, roles[1:])):
+            rows.append((line, [cells[0] if k == 0 else ""] + row))
     return [(-1, header)] + rows if rows else None
 
 

@@ -27,7 +27,8 @@ _ROLES = {
     "target": (
         "目标任务", "工作任务", "任务内容", "主要任务", "工作内容", "具体任务", "具体措施", "工作措施", "重点工作",
         "改革任务", "具体举措", "细化措施", "主要举措", "工作举措", "内容与要求", "项目内容", "目标与任务", "任务名称",
-        "工作目标", "工作要求", "主要内容", "建设内容", "实事项目", "重点任务", "任务", "内容", "举措", "措施",
+        "工作目标", "工作要求", "主要内容", "建设内容", "实事项目", "民生实事", "实事名称", "重点任务", "任务", "内容",
+        "举措", "措施", "实事",
     ),
     "lead": LEAD_LABELS,
     "responsible": OTHER_LABELS + ("责任单位",),
@@ -156,7 +157,10 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
         if not cells:
             continue
         has_number_col = current.roles[0] == "number"
-        if has_number_col and not re.fullmatch(r"\d{1,4}", cells[0]):
+        same_number = bool(current.rows) and has_number_col and cells[0] == current.rows[-1].number
+        if has_number_col and (not re.fullmatch(r"\d{1,4}", cells[0]) or same_number):
+            if same_number:
+                cells = [""] + cells[1:]  # a merged 序号 cell repeated (Word): the same row goes on
             if current.rows:  # a continuation line of a wrapped row: append cell-wise
                 prev = current.rows[-1]
                 width = max(len(prev.cells), len(cells))
