@@ -18,8 +18,9 @@ OTHER_LABELS = (
 )
 PERSON_LABELS = (
     "牵头负责领导", "牵头领导", "责任领导", "分管领导", "分管县领导", "分管区领导", "分管市领导", "联系领导",
-    "包保领导", "责任人", "联系人", "负责人",
+    "包保领导", "项目责任人", "责任人", "联系人", "负责人",
 )
+PROGRESS_LABELS = ("实际完成情况", "完成情况", "进展情况", "工作进展", "推进情况", "进度情况", "当前进度")
 DATE_LABELS = (
     "完成时间", "完成时限", "时间节点", "时限要求", "完成期限", "时间要求", "时间安排", "进度安排", "完成时间节点",
 )
@@ -27,10 +28,11 @@ DATE_LABELS = (
 _alt = lambda words: "|".join(sorted(words, key=len, reverse=True))  # noqa: E731 — longest first
 UNIT_LABEL_RE = re.compile(rf"({_alt(LEAD_LABELS + OTHER_LABELS)})\s*[:：]")
 # A line made of one or more labels and its value: `完成时间：完成时间：2019年6月底前`.
-LINE_LABEL_RE = re.compile(
-    rf"^((?:(?:{_alt(LEAD_LABELS + OTHER_LABELS + PERSON_LABELS + DATE_LABELS)})\s*[:：]\s*)+)(.*)$"
-)
-LINE_START_LABEL_RE = re.compile(rf"^(?:{_alt(LEAD_LABELS + OTHER_LABELS + PERSON_LABELS + DATE_LABELS)})\s*[:：]")
+_ALL = LEAD_LABELS + OTHER_LABELS + PERSON_LABELS + DATE_LABELS + PROGRESS_LABELS
+LINE_LABEL_RE = re.compile(rf"^((?:(?:{_alt(_ALL)})\s*[:：]\s*)+)(.*)$")
+LINE_START_LABEL_RE = re.compile(rf"^(?:{_alt(_ALL)})\s*[:：]")
+# a label inside a line, after a space or the end of a sentence: `…试运营。 牵头领导:林静国 责任单位:市X局`
+INLINE_LABEL_RE = re.compile(rf"(?:(?<=\s)|(?<=[。；;]))({_alt(_ALL)})\s*[:：]")
 
 # "列第一个单位的均为牵头单位" (000), "第一责任单位为牵头单位,下同", "列第一位者为牵头或汇总单位,下同":
 # the first unit of every later list leads.
@@ -50,6 +52,8 @@ def label_kind(label: str) -> str:
         return "other"
     if label in PERSON_LABELS:
         return "person"
+    if label in PROGRESS_LABELS:
+        return "progress"
     return "date"
 
 

@@ -28,6 +28,7 @@ import re
 
 from .dates import looks_like_date_cell
 from .tables import _ROLES, cell_role, header_roles
+from .labels import INLINE_LABEL_RE, LINE_LABEL_RE, label_kind
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _INT_RE = re.compile(r"^\d{1,4}$")
@@ -41,6 +42,8 @@ _NOT_A_ROW_AFTER = "年月日号个项天条万亿%余多家所批次期届周�
 _UNIT_END_CHARS = tuple("）)") + UNIT_SUFFIXES + ("等",)
 _HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|附\s*件)")
 _PROSE_RE = re.compile(r"[。；;！？]")
+_FOOTER_RE = re.compile(r"^[\s•·【\[]*(?:分享到|分享|扫一扫|打印|关闭|上一篇|下一篇|相关链接|相关文章|附件下载|责任编辑|"
+                        r"主办单位|版权所有|网站地图|联系我们|字体|收藏|返回顶部|【关闭】|\[关闭\])")
 
 
 def tabulate(lines: list[str]) -> list[str]:
@@ -260,7 +263,7 @@ def _cell_table(lines: list[str], i: int):
                 break  # no row after the header
             else:
                 last_row_cells += 1
-                if last_row_cells > width + 2 or _HEADING_RE.match(t):
+                if last_row_cells > 2 * width + 2 or _HEADING_RE.match(t) or _FOOTER_RE.match(t):
                     break  # past the last row: the page's footer
             stream.append((k, t))
         k += 1
@@ -273,7 +276,7 @@ def _cell_table(lines: list[str], i: int):
     if rows:
         line, cells = rows[-1]
         taken = sum(1 for ln, _ in stream if ln >= line)
-        if taken > width:
+        if taken > 2 * width:
             extra = [ln for ln, _ in stream if ln >= line][width:]
             end = extra[0]
             row_stream = [(ln, c) for ln, c in stream if ln < end]
@@ -448,3 +451,48 @@ def _next_row_start(data: str, pos: int, expected: int):
                 and "。" in seg and seg.rstrip().endswith(_UNIT_END_CHARS) and after and after > "\u2e80"):
             return k, e, num
         k = e
+
+
+def split_inline_labels(line: str) -> str:
+    """`1.X。 牵头领导:甲 责任单位:A、B 配合单位:C 鄞州 海曙 …` → one line per label, joined by ``\\n``.
+
+    A unit label's value ends where a space is followed by something that is not a unit (a
+    flattened figures table); that rest goes on a line of its own, as text of the item.
+    """
+    if "\t" in line or ":" not in line and "：" not in line:
+        return line
+    starts = [m.start() for m in INLINE_LABEL_RE.finditer(line)]
+    if starts:  # never inside a bracket: `(牵头单位:A;责任单位:B)` is one annotation
+        depth, k, inside = 0, 0, set()
+        for pos, ch in enumerate(line):
+            while k < len(starts) and starts[k] == pos:
+                if depth:
+                    inside.add(pos)
+                k += 1
+            if ch in "（([〔【［":
+                depth += 1
+            elif ch in "）)]〕】］":
+                depth = max(0, depth - 1)
+        starts = [x for x in starts if x not in inside]
+    if not starts:
+        return line
+    parts = [line[: starts[0]].rstrip()] + [line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line)],
+                                                                              strict=True)]
+    out: list[str] = [p for p in parts[:1] if p]
+    for part in parts[1:]:
+        m = LINE_LABEL_RE.match(part)
+        if m and label_kind(re.match(r"[^:：\s]+", m.group(1)).group(0)) in ("lead", "other"):
+            tokens = m.group(2).split()
+            keep = tokens[:1]
+            for k, tok in enumerate(tokens[1:], start=1):
+                if tokens[k - 1][-1:] in "、,，;；" or tok[:1] in "、,，;；" or _is_units(tok):
+                    keep.append(tok)
+                else:
+                    out.append(m.group(1) + " ".join(keep))
+                    out.append(" ".join(tokens[k:]))
+                    break
+            else:
+                out.append(part)
+        else:
+            out.append(part)
+    return "\n".join(out)

@@ -226,7 +226,7 @@ class _ItemBuilder:
                 label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
                 label_units += [(u, kind == "lead") for u in split_units(value)]
-            # a person (牵头负责领导：金力) is neither a unit nor part of the task's text
+            # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
         full_text = "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)

@@ -99,6 +99,8 @@ def build_outline(paras: list[Para]) -> Outline:
     warnings: list[str] = []
     chapter = section = numbered = None
     in_appendix = False
+    # A plan with no 一、 chapter and no table: its numbered paragraphs are its items all the same
+    flat = not any(CHAPTER_RE.match(p.text) or p.is_table_row for p in paras)
     for p in paras:
         t = p.text
         if in_appendix or (not p.is_table_row and ATTACHMENT_RE.match(t) and chapters):
@@ -114,6 +116,9 @@ def build_outline(paras: list[Para]) -> Outline:
             chapters.append(chapter)
             section = numbered = None
             continue
+        if chapter is None and flat and (SECTION_RE.match(t) or NUMBERED_RE.match(t)):
+            chapter = Node(1, "", "", "", "", p.line)
+            chapters.append(chapter)
         if chapter is None:
             prelude.append(p)
             continue

@@ -85,10 +85,11 @@ def squeeze_cjk_spaces(text: str) -> str:
 
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
-    from .layout import tabulate  # layout reads table headers (tables.py), which reads this module
+    from .layout import split_inline_labels, tabulate  # layout reads tables.py, which reads this module
 
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return [clean_line(line) for line in tabulate([_light_clean(x) for x in text.split("\n")])]
+    lines = tabulate([_light_clean(x) for x in text.split("\n")])
+    return [clean_line(split_inline_labels(line)) for line in lines]
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -107,14 +108,17 @@ def _continues(prev: str, nxt: str) -> bool:
 def paragraphs(lines: list[str]) -> list[Para]:
     """Join lines split by page breaks; drop blank lines. Table rows stay one per line."""
     out: list[Para] = []
-    for no, line in enumerate(lines, start=1):
-        if not line.strip():
+    for no, physical in enumerate(lines, start=1):
+        if not physical.strip():
             continue
-        if "\t" in line:
-            out += [Para(row, no, is_table_row=True) for row in line.split("\n")]
+        if "\t" in physical:
+            out += [Para(row, no, is_table_row=True) for row in physical.split("\n")]
             continue
-        if out and not out[-1].is_table_row and _continues(out[-1].text, line):
-            out[-1].text += line
-            continue
-        out.append(Para(line, no))
+        for line in physical.split("\n"):  # inline labels split onto lines of their own
+            if not line:
+                continue
+            if out and not out[-1].is_table_row and _continues(out[-1].text, line):
+                out[-1].text += line
+                continue
+            out.append(Para(line, no))
     return out

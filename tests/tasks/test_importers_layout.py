@@ -192,3 +192,37 @@ def test_inline_sub_items_of_an_item_with_a_body_are_its_children():
     assert names(item.children[1].lead_units) == ["区税务局"]
     assert names(item.lead_units) == ["区市场监管局", "区税务局"]
     assert [d.date.isoformat() for d in item.deadlines] == ["2021-06-30"]
+
+
+def test_inline_labels_after_each_item_and_no_chapter_heading():
+    text = "\n".join([
+        "2014年市政府民生实事项目共有42项任务,现将1—6月份进展情况予以公示。",
+        "1.轨道交通工程投入试运营。 牵头领导:林静国 责任单位:市轨道交通指挥部 项目责任人:尹文德 "
+        "实际完成情况:已于2014年5月30日通车试运营。",
+        "2.新辟公交线路10条。 牵头领导:王仁洲 责任单位:市交通委 配合单位:市公安局、市城管局,各区政府 鄞州 海曙 合计 2 5",
+    ])
+    one, two = parse_plan(text).items
+    assert names(one.responsible_units) == ["市轨道交通指挥部"] and one.lead_units == []  # 牵头领导 is a person
+    assert one.deadlines == []  # a status date, not a deadline
+    assert names(two.responsible_units) == ["市交通委", "市公安局", "市城管局", "各区政府"]
+
+
+def test_a_labelled_bracket_is_not_split_as_inline_labels():
+    plan = parse_plan("2021年某区方案\n一、任务\n1.推进甲。(牵头单位:区司法局;责任单位:区政府有关部门)")
+    assert names(plan.items[0].lead_units) == ["区司法局"]
+    assert names(plan.items[0].responsible_units) == ["区司法局", "区政府有关部门"]
+
+
+def test_one_cell_per_paragraph_with_one_unit_per_paragraph_and_a_two_part_row():
+    text = "\n\n".join([
+        "2016年民生实事目标任务分解表", "序号", "民生实事", "责任单位", "完成时限",
+        "1", "启动建设湿地公园。", "县水务局", "县住建局", "12月底前",
+        "2", "新建2座人行天桥。", "县住建局", "9月投入使用",
+        "3", "开工建设县老年养护楼。", "县民政局", "5月底前动工", "开工建设老年大学。", "12月底前",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "启动建设湿地公园", [], ["县水务局", "县住建局"], ["2016-12-31"]),
+        ("2", "新建2座人行天桥", [], ["县住建局"], ["2016-09-30"]),
+        ("3", "开工建设县老年养护楼", [], ["县民政局"], ["2016-05-31", "2016-12-31"]),
+    ]
