@@ -27,8 +27,8 @@ import bisect
 import re
 
 from .dates import looks_like_date_cell
-from .tables import _ROLES, cell_role, header_roles
 from .labels import INLINE_LABEL_RE, LINE_LABEL_RE, label_kind
+from .tables import _ROLES, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _INT_RE = re.compile(r"^\d{1,4}$")
