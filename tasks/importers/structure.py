@@ -101,7 +101,11 @@ def build_outline(paras: list[Para]) -> Outline:
     in_appendix = False
     # A plan with no 一、 chapter and no table: its numbered paragraphs are its items all the same
     flat = not any(CHAPTER_RE.match(p.text) or p.is_table_row for p in paras)
-    for p in paras:
+    notice = covering_notice(paras)
+    for k, p in enumerate(paras):
+        if k in notice:
+            prelude.append(p)  # the covering notice's 一、二、 are its requests, not the plan's tasks
+            continue
         t = p.text
         if in_appendix or (not p.is_table_row and ATTACHMENT_RE.match(t) and chapters):
             in_appendix = True
@@ -136,6 +140,25 @@ def build_outline(paras: list[Para]) -> Outline:
         (numbered or section or chapter).body.append(p)
     _check_numbering(chapters, warnings)
     return Outline(prelude, chapters, appendix, warnings)
+
+
+_ADDRESSEE_RE = re.compile(
+    r"^[^。！？]{2,150}(?:政府|部门|单位|办事处|机构|管委会|委员会|各局|委办局|直属单位|各有关方面)[^。！？]{0,20}[:：]$")
+_ISSUE_DATE_RE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def covering_notice(paras: list[Para]) -> range:
+    """Indexes of the covering notice: from its addressee line (`各区人民政府，市直各单位：`) to its
+    date line, when the addressee comes before the plan's first chapter. Empty when there is none."""
+    for k, p in enumerate(paras[:40]):
+        if p.is_table_row or CHAPTER_RE.match(p.text):
+            return range(0)
+        if _ADDRESSEE_RE.match(p.text) and ("各" in p.text or "有关" in p.text):
+            for j in range(k + 1, min(len(paras), k + 80)):
+                if _ISSUE_DATE_RE.match(paras[j].text):
+                    return range(k, j + 1)
+            return range(0)
+    return range(0)
 
 
 def _check_numbering(chapters: list[Node], warnings: list[str]) -> None:

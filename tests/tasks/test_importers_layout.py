@@ -226,3 +226,24 @@ def test_one_cell_per_paragraph_with_one_unit_per_paragraph_and_a_two_part_row()
         ("2", "新建2座人行天桥", [], ["县住建局"], ["2016-09-30"]),
         ("3", "开工建设县老年养护楼", [], ["县民政局"], ["2016-05-31", "2016-12-31"]),
     ]
+
+
+def test_a_covering_notice_alone_has_no_tasks_and_its_lead_rule_applies_to_the_plan():
+    import pytest
+
+    from tasks.importers import ImportFailure
+
+    notice = "\n".join([
+        "关于印发2020年重点工作责任分解的通知",
+        "各区人民政府,市政府各部门:",
+        "现印发给你们,请认真贯彻执行。",
+        "一、提高站位,强化责任。各级各部门要不折不扣落实重点工作任务。",
+        "二、责任分解中,列第一位的责任单位为牵头单位或汇总单位。",
+        "某市人民政府办公厅",
+        "2020年5月20日",
+    ])
+    with pytest.raises(ImportFailure, match="未识别出任何工作任务"):
+        parse_plan(notice)
+    plan = parse_plan(notice + "\n2020年重点工作责任分解\n一、稳增长\n1.推进甲。\n责任单位:市发改委、市财政局")
+    assert [i.title for i in plan.items] == ["推进甲"]
+    assert names(plan.items[0].lead_units) == ["市发改委"]
