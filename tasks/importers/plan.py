@@ -382,4 +382,8 @@ def parse_plan(
         for u in it.responsible_units:
             if not u.known:
                 unknown.setdefault(u.name)
-    return ParsedPlan(meta=meta, items=items, warnings=warnings, unknown_units=list(unknown), filename=filename)
+    skipped = [(p.line, p.text) for p in outline.skipped()]
+    if skipped:
+        warnings.append(f"有{len(skipped)}段文字像是任务（有编号或写明了单位），但未能识别为任务，已列在“未识别的段落”中，请核对。")
+    return ParsedPlan(meta=meta, items=items, warnings=warnings, unknown_units=list(unknown), filename=filename,
+                      skipped=skipped)

@@ -79,6 +79,23 @@ class Outline:
     chapters: list[Node]
     appendix: list[Para]
     warnings: list[str]
+    notice: list[Para] = field(default_factory=list)  # the covering notice's paragraphs
+
+    def skipped(self) -> list[Para]:
+        """Paragraphs before the plan's first chapter, outside the covering notice, that look like
+        tasks: numbered, or naming their units (`责任单位：`, `（X牵头）`)."""
+        notice = {id(p) for p in self.notice}
+        return [p for p in self.prelude if id(p) not in notice and _looks_like_task(p.text)]
+
+
+_TASKLIKE_NUMBER_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[①-⑳])\s*\S")
+_TASKLIKE_UNIT_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]{2,60}牵头[^（）()〔〕【】\[\]]{0,60}[）)〕】\]]")
+
+
+def _looks_like_task(text: str) -> bool:
+    if len(text) < 6 or text.startswith(("附件", "附：")):
+        return False
+    return bool(_TASKLIKE_NUMBER_RE.match(text) or UNIT_LABEL_RE.search(text) or _TASKLIKE_UNIT_RE.search(text))
 
 
 def _heading_title(rest: str) -> str:
@@ -102,6 +119,7 @@ def build_outline(paras: list[Para]) -> Outline:
     # A plan with no 一、 chapter and no table: its numbered paragraphs are its items all the same
     flat = not any(CHAPTER_RE.match(p.text) or p.is_table_row for p in paras)
     notice = covering_notice(paras)
+    notice_paras = [paras[k] for k in notice]
     for k, p in enumerate(paras):
         if k in notice:
             prelude.append(p)  # the covering notice's 一、二、 are its requests, not the plan's tasks
@@ -139,7 +157,7 @@ def build_outline(paras: list[Para]) -> Outline:
             continue
         (numbered or section or chapter).body.append(p)
     _check_numbering(chapters, warnings)
-    return Outline(prelude, chapters, appendix, warnings)
+    return Outline(prelude, chapters, appendix, warnings, notice_paras)
 
 
 _ADDRESSEE_RE = re.compile(

@@ -35,7 +35,7 @@ def test_dry_run_json_of_every_seed_passes_the_schema_and_writes_nothing(seed):
 
     doc = json.loads(out)  # exactly one JSON object, nothing else on stdout
     assert import_json_problems(doc) == []
-    assert set(doc) == {"plan", "items", "warnings"}
+    assert set(doc) == {"plan", "items", "warnings", "skipped"}
     assert not Plan.objects.exists() and not Unit.objects.exists()
 
 

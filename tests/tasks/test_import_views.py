@@ -237,3 +237,24 @@ def test_nothing_chosen_gets_a_message_at_the_top(office_client):
 def test_pasted_text_without_items_gets_the_message_next_to_the_text_field(office_client):
     response = office_client.post(UPLOAD, {"text": "今天天气很好。"})
     assert "未识别出任何工作任务" in " ".join(response.context["form"].errors["text"])
+
+
+def test_a_plan_without_a_year_asks_for_it_on_the_upload_form_and_nothing_is_written(office_client):
+    text = "某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。（区发改局牵头）"
+    page = office_client.post(UPLOAD, {"text": text})
+    assert page.status_code == 200
+    errors = page.context["form"].errors
+    assert "year" in errors and "6月底前" in errors["year"][0]  # says why
+    assert not Plan.objects.exists()
+    response = office_client.post(UPLOAD, {"text": text, "year": "2016"})
+    _, page = preview_of(office_client, response)
+    assert page.context["parsed"].items[0].deadlines[0].date == dt.date(2016, 6, 30)
+    assert not Plan.objects.exists()  # nothing written before the office confirms
+
+
+def test_the_preview_lists_paragraphs_that_look_like_tasks_but_were_not_read(office_client):
+    text = "2021年某区工作要点\n①推进甲改革。(区发改局牵头)\n一、主要任务\n1.推进乙改革。(区审管办牵头)"
+    _, page = preview_of(office_client, office_client.post(UPLOAD, {"text": text}))
+    body = page.content.decode()
+    assert 'id="skipped-paragraphs"' in body and "①推进甲改革" in body
+    assert not Plan.objects.exists()

@@ -247,3 +247,19 @@ def test_a_covering_notice_alone_has_no_tasks_and_its_lead_rule_applies_to_the_p
     plan = parse_plan(notice + "\n2020年重点工作责任分解\n一、稳增长\n1.推进甲。\n责任单位:市发改委、市财政局")
     assert [i.title for i in plan.items] == ["推进甲"]
     assert names(plan.items[0].lead_units) == ["市发改委"]
+
+
+def test_paragraphs_that_look_like_tasks_but_were_not_read_are_listed():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "①推进甲改革。(区发改局牵头)",
+        "责任单位:区财政局",
+        "这是一段说明。",
+        "一、主要任务",
+        "1.推进乙改革。(区审管办牵头)",
+    ])
+    plan = parse_plan(text)
+    assert [i.title for i in plan.items] == ["推进乙改革"]
+    assert [t for _, t in plan.skipped] == ["①推进甲改革。(区发改局牵头)", "责任单位:区财政局"]
+    assert plan.to_json_dict()["skipped"][0] == {"line": 2, "text": "①推进甲改革。(区发改局牵头)"}
+    assert any("未识别的段落" in w for w in plan.warnings)
