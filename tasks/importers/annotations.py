@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .labels import FIRST_LEADS_RE, LEAD_LABELS, OTHER_LABELS, UNIT_LABEL_RE, parse_label_line
 from .units import AliasTable, looks_like_unit, split_units
+
+_CLAUSE_RE = re.compile(r"[，,；;]")
 
 __all__ = ["FIRST_LEADS_RE", "Annotation", "RuleContext", "find_annotations", "parse_label_line"]
 
@@ -38,27 +41,51 @@ class RuleContext:
     first_unit_leads: bool = False  # the document says "列第一个单位的均为牵头单位"
 
 
+_BRACKET_RE = re.compile(r"[【（(〔\[［】）)〕\]］]")
+
+
 def bracket_groups(text: str):
-    """Yield (start, end, opener, content) for every top-level bracket group, nesting respected."""
-    i, n = 0, len(text)
-    while i < n:
+    """(start, end, opener, content) of every top-level bracket group, nesting respected (cached:
+    each rule asks for the same text's groups)."""
+    return _bracket_groups(text)
+
+
+@lru_cache(maxsize=4096)
+def _bracket_groups(text: str) -> tuple:
+    return tuple(_iter_bracket_groups(text))
+
+
+def _iter_bracket_groups(text: str):
+    n = len(text)
+    i = 0
+    while True:
+        m = _BRACKET_RE.search(text, i)
+        if m is None:
+            return
+        i = m.start()
         ch = text[i]
-        if ch in _OPEN_CLOSE:
-            fam, depth, j = _FAMILY[ch], 0, i
-            while j < n:
-                c = text[j]
-                if c in _FAMILY and _FAMILY[c] == fam:
-                    depth += 1
-                elif c in _CLOSE_FAMILY and _CLOSE_FAMILY[c] == fam:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j < n:
-                yield i, j + 1, ch, text[i + 1 : j]
-                i = j + 1
-                continue
-        i += 1
+        if ch not in _OPEN_CLOSE:
+            i += 1
+            continue
+        fam, depth = _FAMILY[ch], 0
+        j = i
+        closed = -1
+        for b in _BRACKET_RE.finditer(text, i):
+            c = b.group()
+            if c in _FAMILY and _FAMILY[c] == fam:
+                depth += 1
+            elif c in _CLOSE_FAMILY and _CLOSE_FAMILY[c] == fam:
+                depth -= 1
+                if depth == 0:
+                    closed = b.start()
+                    break
+        if closed != -1:
+            yield i, closed + 1, ch, text[i + 1 : closed]
+            i = closed + 1
+        else:
+            i = j + 1
+        if i >= n:
+            return
 
 
 def _units_in(text: str) -> list[str]:
@@ -103,7 +130,7 @@ class LeadPhraseBracketRule:
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
         out = []
         for start, end, _opener, content in bracket_groups(text):
-            clauses = [c.strip() for c in re.split(r"[，,；;]", content) if c.strip()]
+            clauses = [c.strip() for c in _CLAUSE_RE.split(content) if c.strip()]
             if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
                 continue
             leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))

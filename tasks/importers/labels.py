@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+_WS_RE = re.compile(r"\s+")
+_LABEL_WORD_RE = re.compile(r"[^:：\s]+")
+
 LEAD_LABELS = (
     "牵头责任单位", "牵头责任部门", "牵头单位", "牵头部门", "主办单位", "主责单位", "主责部门", "牵头处室",
 )
@@ -45,7 +48,7 @@ NOTE_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]*(?:牵头|下�
 
 def label_kind(label: str) -> str:
     """"lead", "other", "person" or "date" for a label word (as matched above)."""
-    label = re.sub(r"\s+", "", label)
+    label = _WS_RE.sub("", label)
     if label in LEAD_LABELS:
         return "lead"
     if label in OTHER_LABELS:
@@ -62,5 +65,5 @@ def parse_label_line(line: str) -> tuple[str, str] | None:
     m = LINE_LABEL_RE.match(line.strip())
     if not m:
         return None
-    label = re.match(r"[^:：\s]+", m.group(1)).group(0)
+    label = _LABEL_WORD_RE.match(m.group(1)).group(0)
     return label, m.group(2).strip()

@@ -31,6 +31,10 @@ from .labels import INLINE_LABEL_RE, LINE_LABEL_RE, label_kind
 from .tables import _ROLES, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
+_UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
+_PAREN_RE = re.compile(r"[（(][^（）()]*[）)]")
+_LABEL_WORD_RE = re.compile(r"[^:：\s]+")
+
 _INT_RE = re.compile(r"^\d{1,4}$")
 _ROW_START_RE = re.compile(r"^\s*(\d{1,4})(?: |\s*$)")
 _SPACE_RUN_RE = re.compile(r" {2,}| ?\u3000+ ?")
@@ -77,7 +81,7 @@ def tabulate(lines: list[str]) -> list[str]:
 
 
 def _is_units(cell: str) -> bool:
-    parts = [clean_unit(p) for p in re.split(r"[、,，;；\s]+", re.sub(r"[（(][^（）()]*[）)]", "", cell)) if p]
+    parts = [clean_unit(p) for p in _UNIT_SEP_RE.split(_PAREN_RE.sub("", cell)) if p]
     return bool(parts) and not _PROSE_RE.search(cell) and all(looks_like_unit(p) for p in parts)
 
 
@@ -481,7 +485,7 @@ def split_inline_labels(line: str) -> str:
     out: list[str] = [p for p in parts[:1] if p]
     for part in parts[1:]:
         m = LINE_LABEL_RE.match(part)
-        if m and label_kind(re.match(r"[^:：\s]+", m.group(1)).group(0)) in ("lead", "other"):
+        if m and label_kind(_LABEL_WORD_RE.match(m.group(1)).group(0)) in ("lead", "other"):
             tokens = m.group(2).split()
             keep = tokens[:1]
             for k, tok in enumerate(tokens[1:], start=1):

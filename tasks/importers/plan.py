@@ -17,6 +17,9 @@ from .text import normalise, paragraphs
 from .units import AliasTable, split_table_units, split_units
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, past_years, title_year
 
+_SENTENCE_END_RE = re.compile(r"[。；;\n]")
+_PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
+
 _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定)$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 # Part of an official title, after its kind word: 实施方案（试行）, 工作要点（修订）, 办法（2020年版）
@@ -88,27 +91,33 @@ def _explicit_years(raw_items: list[RawItem]) -> list[int]:
     years = []
     for raw in raw_items:
         for hit in find_dates("\n".join(raw.text_lines), 2000):
-            if hit.dates and (m := re.match(r"\D*(\d{4})年", hit.phrase)):
+            if hit.dates and (m := _PHRASE_YEAR_RE.match(hit.phrase)):
                 years.append(int(m.group(1)))
     return years
 
 
-def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], head: list[str],
+def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], head_lines: list[str],
                  body: str, warnings: list[str]) -> None:
     """See `years.py`: the first source found gives the year; every fallback says so."""
     if override:
         meta.year, meta.year_source = override, "override"
         return
-    evidence = head_years(head)
-    candidates = {
-        "title": title_year(meta.title),
-        "doc_number": docnum_year(meta.doc_number),
-        "heading": evidence.get("heading"),
-        "dates": min(_explicit_years(raw_items), default=None),
-        "issue_date": meta.issued_on.year if meta.issued_on else None,
-        "notice": evidence.get("notice"),
-        "page": evidence.get("page"),
-        "inferred": max(past) + 1 if (past := past_years(body)) else None,
+    evidence: dict[str, int] = {}
+
+    def head(source: str) -> int | None:
+        if not evidence:
+            evidence.update(head_years(head_lines) or {"": 0})
+        return evidence.get(source)
+
+    candidates = {  # evaluated lazily, in order: most plans stop at the title
+        "title": lambda: title_year(meta.title),
+        "doc_number": lambda: docnum_year(meta.doc_number),
+        "heading": lambda: head("heading"),
+        "dates": lambda: min(_explicit_years(raw_items), default=None),
+        "issue_date": lambda: meta.issued_on.year if meta.issued_on else None,
+        "notice": lambda: head("notice"),
+        "page": lambda: head("page"),
+        "inferred": lambda: max(past) + 1 if (past := past_years(body)) else None,
     }
     words = {
         "doc_number": "按文号", "heading": "按文首标题行", "dates": "按文中最早的时间节点",
@@ -116,8 +125,8 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         "inferred": "按文中提到的往年（如“X年已达标”）推断",
     }
     for source in YEAR_SOURCES[1:]:
-        if candidates[source]:
-            meta.year, meta.year_source = candidates[source], source
+        if year_found := candidates[source]():
+            meta.year, meta.year_source = year_found, source
             if source != "title":
                 warnings.append(f"标题中没有年份：{words[source]}取 {meta.year} 年为计划年份，可用 --year 指定。")
             return
@@ -128,13 +137,15 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
 
 def _first_sentence(text: str) -> str:
     text = text.strip().lstrip("，,。；; ")
-    head = re.split(r"[。；;\n]", text, maxsplit=1)[0].strip()
+    head = _SENTENCE_END_RE.split(text, maxsplit=1)[0].strip()
     return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
 
 
 def _what(text: str, hit: DateHit) -> str:
     """What is due: the clause around the phrase (the next clause if the phrase stands alone)."""
-    s = max(text.rfind(b, 0, hit.start) for b in _CLAUSE_BOUNDARY + "，,") + 1
+    lo = max(0, hit.start - 300)  # a clause is short: look back a little, not to the start of a long text
+    s = max(text.rfind(b, lo, hit.start) for b in _CLAUSE_BOUNDARY + "，,") + 1
+    s = s or lo
     ends = [i for i in (text.find(b, hit.end) for b in "。；;！？\n【，,") if i != -1]
     e = min(ends) if ends else len(text)
     clause = (text[s : hit.start] + text[hit.end : e]).strip().removeprefix("前").strip("，,、；; ")

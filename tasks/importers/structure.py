@@ -100,7 +100,7 @@ def _looks_like_task(text: str) -> bool:
 
 def _heading_title(rest: str) -> str:
     rest = rest.strip()
-    head = re.split(r"[。]", rest, maxsplit=1)[0]
+    head = rest.split("。", 1)[0]
     return head if len(head) <= 60 else head[:60]
 
 

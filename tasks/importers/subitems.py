@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_OPENER_RE = re.compile(r"[（(【〔\[]")
+
 _MARK_RE = re.compile(r"(?:^|(?<=[。；;：:）)】〕\]\n！？]))\s*[（(]\s*(\d{1,2})\s*[）)](?=[^\d）)])")
 _HEAD_MAX = 40
 
@@ -43,4 +45,4 @@ def inline_subitems(text: str) -> tuple[str, list[SubItem]]:
 def is_heading_only(head: str) -> bool:
     """Only a short title before `(1)`: `深化商事制度改革。`."""
     head = head.strip()
-    return 0 < len(head) <= _HEAD_MAX and "。" not in head.rstrip("。") and not re.search(r"[（(【〔\[]", head)
+    return 0 < len(head) <= _HEAD_MAX and "。" not in head.rstrip("。") and not _OPENER_RE.search(head)

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .labels import DATE_LABELS, LEAD_LABELS, OTHER_LABELS, PERSON_LABELS
 from .text import Para, squeeze_cjk_spaces
+
+_WS_RE = re.compile(r"\s+")
+_INT_RE = re.compile(r"\d{1,4}")
 
 # column role ← header words (exact match first, then containment, in this order)
 _ROLES = {
@@ -38,9 +42,10 @@ _TAIL_ROLES = ("lead", "responsible", "deadline", "person", "progress", "remark"
 _OFTEN_EMPTY = ("", "remark", "progress", "person")
 
 
+@lru_cache(maxsize=16384)
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names, or None."""
-    c = re.sub(r"\s+", "", cell)
+    c = _WS_RE.sub("", cell)
     if not c or len(c) > 12:
         return None
     role = next((r for r, words in _ROLES.items() if c in words), None)
@@ -158,7 +163,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
             continue
         has_number_col = current.roles[0] == "number"
         same_number = bool(current.rows) and has_number_col and cells[0] == current.rows[-1].number
-        if has_number_col and (not re.fullmatch(r"\d{1,4}", cells[0]) or same_number):
+        if has_number_col and (not _INT_RE.fullmatch(cells[0]) or same_number):
             if same_number:
                 cells = [""] + cells[1:]  # a merged 序号 cell repeated (Word): the same row goes on
             if current.rows:  # a continuation line of a wrapped row: append cell-wise
@@ -172,7 +177,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
                 prev.task = squeeze_cjk_spaces(mapped.get("task", ""))
                 prev.lead = mapped.get("lead", "").strip()
                 prev.responsible = mapped.get("responsible", "").strip()
-                prev.deadline = re.sub(r"\s+", "", mapped.get("deadline", ""))
+                prev.deadline = _WS_RE.sub("", mapped.get("deadline", ""))
             continue
         mapped = _align(cells, current.roles, looks_like_date)
         cat = squeeze_cjk_spaces(mapped.get("category", ""))
@@ -191,7 +196,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
             target=squeeze_cjk_spaces(mapped.get("target", "")),
             lead=mapped.get("lead", "").strip(),
             responsible=mapped.get("responsible", "").strip(),
-            deadline=re.sub(r"\s+", "", mapped.get("deadline", "")),
+            deadline=_WS_RE.sub("", mapped.get("deadline", "")),
             cells=cells,
         )
         current.rows.append(row)
