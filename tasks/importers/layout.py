@@ -119,6 +119,11 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
         for k in range(ti - 1, -1, -1):  # right-aligned: a merged 类别 left blank carries down
             if vals:
                 out[k] = vals.pop()
+        # one unit list for two unit columns: it is the lead's (配合单位 is the one left empty)
+        unit_cols = [k for k in range(ti + 1, n) if roles[k] in ("lead", "responsible")]
+        filled = [k for k in unit_cols if out[k]]
+        if len(unit_cols) > 1 and len(filled) == 1 and filled[0] != unit_cols[0]:
+            out[unit_cols[0]], out[filled[0]] = out[filled[0]], ""
         return [out]
     # more cells than columns: one unit per paragraph, a wrapped content, or a second sub-row
     rows: list[list[str]] = []

@@ -56,6 +56,8 @@ def cell_role(cell: str) -> str | None:
 
 def header_roles(cells: list[str]) -> list[str | None] | None:
     roles: list[str | None] = [cell_role(c) for c in cells]
+    if "target" not in roles and "indicator" in roles:  # 项目名称 alone: the task itself
+        roles[len(roles) - 1 - roles[::-1].index("indicator")] = "target"
     found = {r for r in roles if r}
     if "target" in found and ({"lead", "responsible", "deadline"} & found) and len(found) >= 3:
         if roles.count("target") > 1:  # 主要任务 + 细化措施, 工作内容 + 目标任务: the first names the task

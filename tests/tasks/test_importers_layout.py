@@ -263,3 +263,29 @@ def test_paragraphs_that_look_like_tasks_but_were_not_read_are_listed():
     assert [t for _, t in plan.skipped] == ["①推进甲改革。(区发改局牵头)", "责任单位:区财政局"]
     assert plan.to_json_dict()["skipped"][0] == {"line": 2, "text": "①推进甲改革。(区发改局牵头)"}
     assert any("未识别的段落" in w for w in plan.warnings)
+
+
+def test_a_table_whose_only_content_column_is_named_like_an_indicator_and_an_empty_partner_cell():
+    text = "\n".join([
+        "2023年民生实事项目责任分工",
+        "序号", "项目名称", "牵头单位", "配合单位", "完成时限",
+        "1", "新建幼儿园3所。", "县教育局", "县住建局", "12月底前",
+        "2", "改造老旧小区10个。", "县住建局", "9月底前",  # 配合单位 left empty
+    ])
+    assert table_items(parse_plan(text)) == [
+        ("1", "新建幼儿园3所", ["县教育局"], ["县教育局", "县住建局"], ["2023-12-31"]),
+        ("2", "改造老旧小区10个", ["县住建局"], ["县住建局"], ["2023-09-30"]),
+    ]
+
+
+def test_pipe_rows_with_an_empty_partner_cell():
+    text = "\n".join([
+        "某县2022年深化改革重点任务清单",
+        "序号 | 改革任务 | 牵头单位 | 配合单位 | 时间节点",
+        "1 | 推进甲改革，完善制度。 | 县发改局 | 县财政局、县税务局 | 2022年6月底前",
+        "2 | 推进乙改革。 | 县审管办 |  | 年底前",
+    ])
+    assert table_items(parse_plan(text)) == [
+        ("1", "推进甲改革，完善制度", ["县发改局"], ["县发改局", "县财政局", "县税务局"], ["2022-06-30"]),
+        ("2", "推进乙改革", ["县审管办"], ["县审管办"], ["2022-12-31"]),
+    ]
