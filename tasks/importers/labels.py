@@ -67,3 +67,15 @@ def parse_label_line(line: str) -> tuple[str, str] | None:
         return None
     label = _LABEL_WORD_RE.match(m.group(1)).group(0)
     return label, m.group(2).strip()
+
+
+# `责任单位：A、B（A为牵头单位）`: a note naming the lead among the units
+NOTE_LEAD_RE = re.compile(r"[（(]([^（）()]{2,30}?)(?:为|是|作为)牵头(?:单位|部门)?[^（）()]{0,20}[）)]")
+
+
+def note_leads(text: str) -> set[str]:
+    """Unit names a bracketed note designates as leads (`（区发改局为牵头单位）`)."""
+    out: set[str] = set()
+    for m in NOTE_LEAD_RE.finditer(text):
+        out.update(x.strip() for x in re.split(r"[、,，和及]", m.group(1)) if x.strip())
+    return out

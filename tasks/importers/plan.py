@@ -8,7 +8,7 @@ import re
 from .annotations import Annotation, RuleContext, find_annotations
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .labels import FIRST_LEADS_RE, label_kind, parse_label_line
+from .labels import FIRST_LEADS_RE, label_kind, note_leads, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
@@ -236,7 +236,8 @@ class _ItemBuilder:
                 hits = find_dates(value, self.year)
                 label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
-                label_units += [(u, kind == "lead") for u in split_units(value)]
+                named = note_leads(value)
+                label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
         full_text = "\n".join(raw.text_lines)

@@ -23,6 +23,7 @@ SKIP_WORDS = (
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
 SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
 NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+PAREN_NUMBERED_RE = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
 _CN = "一二三四五六七八九十"
 
 
@@ -48,6 +49,7 @@ class Node:
     line: int
     body: list[Para] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
+    paren: bool = False  # numbered `（1）` rather than `1.`
 
     @property
     def skipped(self) -> bool:
@@ -153,6 +155,11 @@ def build_outline(paras: list[Para]) -> Outline:
             continue
         if m := NUMBERED_RE.match(t):
             numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line)
+            (section or chapter).children.append(numbered)
+            continue
+        # `（1）…` on its own line: an item where no `1.` item is open (else a sub-item of that item)
+        if (m := PAREN_NUMBERED_RE.match(t)) and (numbered is None or numbered.paren):
+            numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line, paren=True)
             (section or chapter).children.append(numbered)
             continue
         (numbered or section or chapter).body.append(p)

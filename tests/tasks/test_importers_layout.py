@@ -289,3 +289,25 @@ def test_pipe_rows_with_an_empty_partner_cell():
         ("1", "推进甲改革，完善制度", ["县发改局"], ["县发改局", "县财政局", "县税务局"], ["2022-06-30"]),
         ("2", "推进乙改革", ["县审管办"], ["县审管办"], ["2022-12-31"]),
     ]
+
+
+def test_parenthesised_numbers_on_their_own_lines_and_a_note_naming_the_lead():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "一、主要任务",
+        "（1）推进甲改革。6月底前完成。",
+        "责任单位：区发改局、区财政局（区发改局为牵头单位）",
+        "（2）推进乙改革。（区审管办牵头，区数管局配合）",
+        "二、深化改革",
+        "1.推进丙改革。",
+        "（1）完善制度。（区司法局牵头）",
+        "（2）加强监管。（区市场监管局牵头）",
+    ])
+    plan = parse_plan(text)
+    assert [(i.ref, i.title, names(i.lead_units)) for i in plan.items] == [
+        ("一.1", "推进甲改革", ["区发改局"]),
+        ("一.2", "推进乙改革", ["区审管办"]),
+        ("二.1.(1)", "完善制度", ["区司法局"]),  # under a heading-only 1.: the sub-items are the items
+        ("二.1.(2)", "加强监管", ["区市场监管局"]),
+    ]
+    assert names(plan.items[0].responsible_units) == ["区发改局", "区财政局"]
