@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .labels import FIRST_LEADS_RE, LEAD_LABELS, OTHER_LABELS, UNIT_LABEL_RE, parse_label_line
+from .labels import FIRST_LEADS_RE, LEAD_LABELS, OTHER_LABELS, UNIT_LABEL_RE, note_leads, parse_label_line
 from .units import AliasTable, looks_like_unit, split_units
 
 _CLAUSE_RE = re.compile(r"[，,；;]")
@@ -111,7 +111,9 @@ class LabelledBracketRule:
                     continue  # e.g. "列第一个单位的均为牵头单位"
                 is_lead = m.group(1) in LEAD_LABELS
                 has_lead_label |= is_lead
-                units += [(u, is_lead) for u in _units_in(clause[m.end() :])]
+                marked = note_leads(clause)
+                has_lead_label |= bool(marked)
+                units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
             if units and not has_lead_label and ctx.first_unit_leads:
                 units[0] = (units[0][0], True)
             if units:

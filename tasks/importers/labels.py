@@ -73,9 +73,15 @@ def parse_label_line(line: str) -> tuple[str, str] | None:
 NOTE_LEAD_RE = re.compile(r"[（(]([^（）()]{2,30}?)(?:为|是|作为)牵头(?:单位|部门)?[^（）()]{0,20}[）)]")
 
 
+# `区审管办（牵头）、区数管局`: the marker right after a unit
+MARKED_LEAD_RE = re.compile(r"([^、，,；;\s（()）:：]{2,30})\s*[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]")
+_NOTE_SPLIT_RE = re.compile(r"[、,，和及]")
+
+
 def note_leads(text: str) -> set[str]:
-    """Unit names a bracketed note designates as leads (`（区发改局为牵头单位）`)."""
+    """Unit names a note designates as leads: `（区发改局为牵头单位）`, `区审管办（牵头）`."""
     out: set[str] = set()
     for m in NOTE_LEAD_RE.finditer(text):
-        out.update(x.strip() for x in re.split(r"[、,，和及]", m.group(1)) if x.strip())
+        out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
+    out.update(m.group(1) for m in MARKED_LEAD_RE.finditer(text))
     return out

@@ -302,8 +302,9 @@ class _ItemBuilder:
             title=_first_sentence(row.task or row.target) or row.indicator, text=text, ref=f"{prefix}{row.number}",
             line=row.line, category=row.category, indicator=row.indicator, target=row.target,
         )
-        pairs = [(u, True) for u in leads] + [(u, False) for u in others]
-        if pairs and not leads and self.ctx.first_unit_leads:
+        marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
+        pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
+        if pairs and not leads and not marked and self.ctx.first_unit_leads:
             pairs[0] = (pairs[0][0], True)
         item.lead_units, item.responsible_units = _units(pairs, self.table)
         if row.deadline:

@@ -229,7 +229,7 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
     `人行杭州 中心支行` is one unit (the fragment does not end like a unit, or the joined
     name is known); `市审管办 市委编办` is two (each fragment ends like a unit).
     """
-    protected, kept = _protect(cell)
+    protected, kept = _protect(NOTE_RE.sub("", cell))
     names: list[str] = []
     for part in _split_outside_brackets(protected):
         frags = [_restore(f, kept) for f in part.split()]

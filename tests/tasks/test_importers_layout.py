@@ -311,3 +311,25 @@ def test_parenthesised_numbers_on_their_own_lines_and_a_note_naming_the_lead():
         ("二.1.(2)", "加强监管", ["区市场监管局"]),
     ]
     assert names(plan.items[0].responsible_units) == ["区发改局", "区财政局"]
+
+
+def test_a_lead_marked_after_its_unit_and_two_labels_on_one_line():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "一、主要任务",
+        "1.推进甲改革。",
+        "牵头单位：区发改局；责任单位：区财政局、区税务局",
+        "2.推进乙改革。",
+        "责任单位：区审管办（牵头）、区数管局",
+        "3.推进丙改革。（责任单位：区司法局（牵头）、区公安局）",
+        "序号\t工作任务\t责任单位\t完成时限",
+        "1\t推进丁改革。\t区教育局（牵头）、区财政局\t9月底前",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, names(i.lead_units), names(i.responsible_units)) for i in plan.items] == [
+        ("1", ["区发改局"], ["区发改局", "区财政局", "区税务局"]),
+        ("2", ["区审管办"], ["区审管办", "区数管局"]),
+        ("3", ["区司法局"], ["区司法局", "区公安局"]),
+        ("1", ["区教育局"], ["区教育局", "区财政局"]),
+    ]
+    assert plan.items[-1].source == "table"  # a table beside text items is kept apart
