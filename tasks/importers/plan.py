@@ -46,6 +46,15 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             meta.issued_on, date_idx = d, i
         if meta.issuer is None and t.endswith("文件") and len(t) <= 40 and not _SENTENCE_PUNCT.search(t):
             meta.issuer = t[: -len("文件")]
+    if meta.issued_on is None:  # a notice signed at its end: the date (and signature) under the text
+        tail = [t for t in lines[-12:] if t.strip()]
+        for k in range(len(tail) - 1, -1, -1):
+            if d := parse_issue_date(tail[k]):
+                meta.issued_on = d
+                above = tail[k - 1] if k else ""
+                if meta.issuer is None and above and len(above) <= 40 and not _SENTENCE_PUNCT.search(above):
+                    meta.issuer = above
+                break
     if meta.issuer is None and date_idx is not None:
         j = date_idx - 1
         while j >= 0 and not pre[j].strip():

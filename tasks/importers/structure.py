@@ -126,6 +126,9 @@ def build_outline(paras: list[Para]) -> Outline:
         if k in notice:
             prelude.append(p)  # the covering notice's 一、二、 are its requests, not the plan's tasks
             continue
+        if _closing(paras, k):
+            prelude.append(p)  # the signature and date under the text, `（此件公开发布）`
+            continue
         t = p.text
         if in_appendix or (not p.is_table_row and ATTACHMENT_RE.match(t) and chapters):
             in_appendix = True
@@ -181,9 +184,33 @@ def covering_notice(paras: list[Para]) -> range:
         if _ADDRESSEE_RE.match(p.text) and ("各" in p.text or "有关" in p.text):
             for j in range(k + 1, min(len(paras), k + 80)):
                 if _ISSUE_DATE_RE.match(paras[j].text):
+                    span = paras[k : j + 1]
+                    # a notice whose own 一、二、 name units is itself the plan (通知 listing its tasks)
+                    if len(span) > 25 or any(_annotated_heading(p.text) for p in span):
+                        return range(0)
                     return range(k, j + 1)
             return range(0)
     return range(0)
+
+
+_SIGNATURE_RE = re.compile(r"^[^。，,；;：:！？、\s]{2,30}(?:办公室|办公厅|政府|委员会|领导小组|局|厅|委|办)$")
+_PUBLISH_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,10}[）)]$")
+
+
+def _closing(paras: list[Para], k: int) -> bool:
+    """The issue date, the signature lines right above it, `（此件公开发布）` right below it."""
+    t = paras[k].text
+    if _ISSUE_DATE_RE.match(t) or _PUBLISH_NOTE_RE.match(t):
+        return True
+    j = k
+    while j + 1 < len(paras) and j - k < 3 and _SIGNATURE_RE.match(paras[j].text):
+        j += 1
+    return j > k and _ISSUE_DATE_RE.match(paras[j].text) is not None
+
+
+def _annotated_heading(text: str) -> bool:
+    return bool((CHAPTER_RE.match(text) or SECTION_RE.match(text) or NUMBERED_RE.match(text))
+                and (UNIT_LABEL_RE.search(text) or _TASKLIKE_UNIT_RE.search(text)))
 
 
 def _check_numbering(chapters: list[Node], warnings: list[str]) -> None:
@@ -224,7 +251,10 @@ def select_items(outline: Outline) -> list[RawItem]:
                                          f"{chap_ref}.{s.number}.{n.number}"))
             else:
                 items.append(RawItem(s.number, chap_label, _para_text(s), s.line, f"{chap_ref}.{s.number}"))
-        if not ch.children:
+        if not ch.children and _annotated_heading(f"{ch.number}、{ch.first}"):
+            # `一、压缩开办时间。6月底前…。（市市场监管局牵头）`: the chapter is itself a task
+            items.append(RawItem(ch.number, "", _para_text(ch), ch.line, f"{chap_ref}"))
+        elif not ch.children:
             for i, p in enumerate(ch.body, start=1):
                 items.append(RawItem("", chap_label, [p.text], p.line, f"{chap_ref}.R{i}"))
     items.sort(key=lambda it: it.line)

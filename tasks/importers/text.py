@@ -31,6 +31,8 @@ HEADING_RE = re.compile(
 LABEL_RE = LINE_START_LABEL_RE
 # 001's 职责分工 paragraphs start with their unit: a new paragraph, never a continuation.
 _SUBJECT_START_RE = re.compile(r"^(?:省|市|区|县|其他)[^，。,；\s]{1,20}?(?:负责|会同|根据)")
+_DATE_LINE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_ANY_PUNCT_RE = re.compile(r"[。，,；;：:！？、]")
 ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?")
 
 
@@ -98,8 +100,10 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if HEADING_RE.match(nxt) or LABEL_RE.match(prev) or LABEL_RE.match(nxt):
         return False
-    if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt):
+    if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt) or _DATE_LINE_RE.match(nxt):
         return False
+    if prev[-1] in "）)】〕]" and len(nxt) <= 25 and not _ANY_PUNCT_RE.search(nxt):
+        return False  # a closed annotation, then a signature line: `…（市X局牵头）` / `某市人民政府办公室`
     if HEADING_RE.match(prev):
         return "。" in prev  # the heading's body has started on its line (004 item 17)
     return len(prev) >= 30  # short unpunctuated lines are titles, signatures, labels

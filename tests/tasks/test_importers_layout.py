@@ -333,3 +333,22 @@ def test_a_lead_marked_after_its_unit_and_two_labels_on_one_line():
         ("1", ["区教育局"], ["区教育局", "区财政局"]),
     ]
     assert plan.items[-1].source == "table"  # a table beside text items is kept apart
+
+
+def test_a_notice_whose_own_chapters_are_the_tasks_signed_at_its_end():
+    text = "\n".join([
+        "某市人民政府办公室关于做好2021年营商环境优化工作的通知",
+        "各区县人民政府，市政府各部门：",
+        "为进一步优化营商环境，现就有关事项通知如下：",
+        "一、压缩开办时间。6月底前将企业开办时间压缩至1天。（市市场监管局牵头，市税务局配合）",
+        "二、优化不动产登记。年底前实现全程网办。（市自然资源局牵头）",
+        "某市人民政府办公室",
+        "2021年3月1日",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, i.title, names(i.lead_units), [d.date.isoformat() for d in i.deadlines])
+            for i in plan.items] == [
+        ("一", "压缩开办时间", ["市市场监管局"], ["2021-06-30"]),
+        ("二", "优化不动产登记", ["市自然资源局"], ["2021-12-31"]),  # the signature date is no deadline
+    ]
+    assert plan.meta.issued_on.isoformat() == "2021-03-01" and plan.meta.issuer == "某市人民政府办公室"
