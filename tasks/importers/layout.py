@@ -36,6 +36,7 @@ _PAREN_RE = re.compile(r"[（(][^（）()]*[）)]")
 _LABEL_WORD_RE = re.compile(r"[^:：\s]+")
 
 _INT_RE = re.compile(r"^\d{1,4}$")
+_LEADING_NUMBER_RE = re.compile(r"\s*(\d{1,4})")
 _ROW_START_RE = re.compile(r"^\s*(\d{1,4})(?: |\s*$)")
 _SPACE_RUN_RE = re.compile(r" {2,}| ?\u3000+ ?")
 _CHUNK_MARK_RE = re.compile(r"^\d{1,3}、")
@@ -46,6 +47,7 @@ _NOT_A_ROW_AFTER = "年月日号个项天条万亿%余多家所批次期届周�
 _UNIT_END_CHARS = tuple("）)") + UNIT_SUFFIXES + ("等",)
 _HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|附\s*件)")
 _PROSE_RE = re.compile(r"[。；;！？]")
+_WS_RE = re.compile(r"\s+")
 _FOOTER_RE = re.compile(r"^[\s•·【\[]*(?:分享到|分享|扫一扫|打印|关闭|上一篇|下一篇|相关链接|相关文章|附件下载|责任编辑|"
                         r"主办单位|版权所有|网站地图|联系我们|字体|收藏|返回顶部|【关闭】|\[关闭\])")
 
@@ -92,7 +94,7 @@ def _fits(role: str | None, cell: str) -> bool:
     if role == "deadline":
         return looks_like_date_cell(c)
     if role == "person":
-        return 0 < len(re.sub(r"\s+", "", c)) <= 12 and not _PROSE_RE.search(c) and not _is_units(c)
+        return 0 < len(_WS_RE.sub("", c)) <= 12 and not _PROSE_RE.search(c) and not _is_units(c)
     return True
 
 
@@ -164,7 +166,7 @@ def _fits_strictly(role: str | None, cell: str) -> bool:
     return not _PROSE_RE.search(cell) or len(cell) < 30
 
 
-def _rows_from_stream(cells: list[tuple[int, str]], width: int) -> list[tuple[int, list[str]]]:
+def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     """(line, cell) after the header → rows, each starting at the next consecutive number."""
     rows: list[tuple[int, list[str]]] = []
     expected = None
@@ -184,7 +186,7 @@ def _grid(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, l
     if not roles:
         return None
     rows = []
-    for line, cells in _rows_from_stream(stream, len(header)):
+    for line, cells in _rows_from_stream(stream):
         values = cells[1:]
         # a header repeated after a page break, or page chrome after the last row
         values = [v for v in values if cell_role(v) is None or len(v.strip()) > 12 or v.strip() not in header]
@@ -208,7 +210,7 @@ def _pipe_table(lines: list[str], i: int):
         while j < n and ("|" in lines[j] or not lines[j].strip()):
             if lines[j].strip():
                 cells = [c.strip() for c in lines[j].strip().strip("|").split("|")]
-                if [re.sub(r"\s+", "", c) for c in cells] != [re.sub(r"\s+", "", c) for c in header]:
+                if [_WS_RE.sub("", c) for c in cells] != [_WS_RE.sub("", c) for c in header]:
                     rows.append((j, cells))
             j += 1
         return j, rows
@@ -229,7 +231,8 @@ def _pipe_table(lines: list[str], i: int):
             break
         if buf_line is None:
             buf_line = j
-        buf += (" " if buf else "") + t.rstrip("|").strip() if t.endswith("|") else t
+        piece = t.rstrip("|").strip()
+        buf = f"{buf} {piece}" if buf else piece  # a wrapped cell: its pieces joined (spaces squeezed later)
         if t.endswith("|"):
             stream.append((buf_line, buf.strip()))
             buf, buf_line = "", None
@@ -415,7 +418,7 @@ def _glued_table(lines: list[str], i: int):
     def line_of(pos: int) -> int:
         return starts[bisect.bisect_right(offsets, pos) - 1][1]
 
-    first = re.match(r"\s*(\d{1,4})", data)
+    first = _LEADING_NUMBER_RE.match(data)
     if not first:
         return None
     bounds = [(first.start(1), first.end(1), first.group(1))]

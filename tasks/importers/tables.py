@@ -38,7 +38,6 @@ _ROLES = {
     "responsible": OTHER_LABELS + ("责任单位",),
     "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
-_TAIL_ROLES = ("lead", "responsible", "deadline", "person", "progress", "remark")
 _OFTEN_EMPTY = ("", "remark", "progress", "person")
 
 
