@@ -127,3 +127,13 @@ def test_bad_input_from_the_shell_exits_non_zero_with_the_message_on_stderr(tmp_
     assert done.returncode != 0
     assert done.stdout == ""
     assert "文件是空的" in done.stderr
+
+
+def test_a_plan_without_a_year_needs_year_and_the_error_says_why(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。（区发改局牵头）", encoding="utf-8")
+    with pytest.raises(CommandError, match="--year") as exc:
+        run(path, "--dry-run", "--json")
+    assert "6月底前" in str(exc.value)
+    out, _ = run(path, "--dry-run", "--json", "--year", "2016")
+    assert json.loads(out)["items"][0]["deadlines"][0]["date"] == "2016-06-30"
