@@ -15,7 +15,7 @@ from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
 from .text import normalise, paragraphs
 from .units import AliasTable, split_table_units, split_units
-from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, past_years, title_year
+from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
 _SENTENCE_END_RE = re.compile(r"[。；;\n]")
 _PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
@@ -127,11 +127,13 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         "notice": lambda: head("notice"),
         "page": lambda: head("page"),
         "inferred": lambda: max(past) + 1 if (past := past_years(body)) else None,
+        "mentioned": lambda: mentioned_year([t for r in raw_items for t in r.text_lines]),
     }
     words = {
         "doc_number": "按文号", "heading": "按文首标题行", "dates": "按文中最早的时间节点",
         "issue_date": "按发文日期", "notice": "按文首引用的文号", "page": "按文首（网页）的日期",
         "inferred": "按文中提到的往年（如“X年已达标”）推断",
+        "mentioned": "按任务中最常写到的年份",
     }
     for source in YEAR_SOURCES[1:]:
         if year_found := candidates[source]():

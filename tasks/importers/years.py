@@ -9,6 +9,7 @@ Sources, first found wins (`YEAR_SOURCES`):
   notice      a 文号 named in the head (`(昆政发〔2016〕13号)`, the plan's or the one it implements)
   page        a date of the head: `2019年1月16日`, the page's `发布日期:2018-07-09`
   inferred    a year the text calls past (`对2020年已达标的…` → 2021)
+  mentioned   the year the items write most often (`2021年是…`, `到2021年…`)
 Without any of them the year is unknown: `YearNeeded` when some date depends on it
 (`6月底前`), else today's year with a warning (no date uses it).
 """
@@ -19,7 +20,9 @@ import re
 
 from .errors import ImportFailure
 
-YEAR_SOURCES = ("override", "title", "doc_number", "heading", "dates", "issue_date", "notice", "page", "inferred")
+YEAR_SOURCES = (
+    "override", "title", "doc_number", "heading", "dates", "issue_date", "notice", "page", "inferred", "mentioned",
+)
 
 _YEAR_IN_TEXT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _DOCNUM_YEAR_RE = re.compile(r"[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]\s*\d+\s*号")
@@ -64,3 +67,14 @@ def docnum_year(doc_number: str | None) -> int | None:
 def title_year(title: str) -> int | None:
     m = re.search(r"((?:19|20)\d{2})\s*年", title or "")
     return int(m.group(1)) if m else None
+
+
+def mentioned_year(texts: list[str]) -> int | None:
+    """The year written most often in the items' text (the earliest of equals)."""
+    counts: dict[int, int] = {}
+    for t in texts:
+        for y in _YEAR_IN_TEXT_RE.findall(t):
+            counts[int(y)] = counts.get(int(y), 0) + 1
+    if not counts:
+        return None
+    return min(counts, key=lambda y: (-counts[y], y))

@@ -132,6 +132,8 @@ def test_year_from_the_documents_own_words():
     assert parse_plan("某区工作要点\n" + cited + item).meta.year_source == "notice"
     assert parse_plan("某区工作要点\n发布日期:2018-07-09 浏览次数:" + item).meta.year == 2018
     assert parse_plan("某区工作要点\n对2020年已达标的街道提档升级。" + item).meta.year == 2021
+    mentioned = parse_plan("某区工作要点\n一、主要任务\n1.2021年是开局之年，推进某改革，6月底前完成。")
+    assert (mentioned.meta.year, mentioned.meta.year_source) == (2021, "mentioned")
 
 
 def test_no_items_is_an_import_failure():
