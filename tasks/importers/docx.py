@@ -176,13 +176,16 @@ def paragraph_text(p) -> str:
     return "".join(out)
 
 
-def _cell_text(tc, looks_like_unit) -> str:
+def _cell_text(tc, looks_like_unit, numbering: Numbering) -> str:
     paras = []
     for child in tc.iterchildren():
         if child.tag == f"{_W}p":
-            paras += [x.strip() for x in paragraph_text(child).replace("\t", " ").split("\n")]
+            # a 序号 cell numbered by Word itself has no text of its own: its label is the number
+            label = numbering.label(child).strip().rstrip(".．、")
+            text = (label + paragraph_text(child)) if label else paragraph_text(child)
+            paras += [x.strip() for x in text.replace("\t", " ").split("\n")]
         elif child.tag == f"{_W}tbl":  # a table inside a cell: its cells' text in order
-            paras += [_cell_text(c, looks_like_unit) for c in child.iter(f"{_W}tc")]
+            paras += [_cell_text(c, looks_like_unit, numbering) for c in child.iter(f"{_W}tc")]
         elif child.tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
@@ -193,7 +196,7 @@ def _cell_text(tc, looks_like_unit) -> str:
     return " ".join(paras)
 
 
-def _table_lines(tbl, looks_like_unit) -> list[str]:
+def _table_lines(tbl, looks_like_unit, numbering: Numbering) -> list[str]:
     lines: list[str] = []
     above: dict[int, str] = {}  # grid column → text of the cell a vertical merge repeats
     for tr in tbl.iterchildren(f"{_W}tr"):
@@ -206,7 +209,7 @@ def _table_lines(tbl, looks_like_unit) -> list[str]:
             if vmerge is not None and vmerge.get(f"{_W}val") != "restart":
                 text = above.get(col, "")
             else:
-                text = _cell_text(tc, looks_like_unit)
+                text = _cell_text(tc, looks_like_unit, numbering)
                 above[col] = text
             cells.append(text)
             cells += [""] * (span - 1)
@@ -233,7 +236,7 @@ def docx_to_text(data: bytes) -> str:
                 lines.append(numbering.label(child) + paragraph_text(child))
             elif child.tag == f"{_W}tbl":
                 lines.append("")
-                lines.extend(_table_lines(child, looks_like_unit))
+                lines.extend(_table_lines(child, looks_like_unit, numbering))
                 lines.append("")
             elif child.tag == f"{_W}sdt":
                 content = child.find(f"{_W}sdtContent")

@@ -2,7 +2,8 @@
 
 `text_to_docx(text)`: every line a paragraph, except runs of tab-separated lines (004's
 appendix), which become one real Word table (a cell per tab-separated value).
-`numbered_docx(paragraphs)`: paragraphs numbered by Word itself (``w:numPr``) from a Chinese
+`numbered_docx(paragraphs)` (and `add_chinese_numbering` / `number_paragraph` for a document
+built by hand): paragraphs numbered by Word itself (``w:numPr``) from a Chinese
 multi-level list definition: level 0 ``一、``, level 1 ``（一）``, level 2 ``1.``.
 """
 
@@ -55,19 +56,28 @@ _ABSTRACT = (
 )
 
 
+def add_chinese_numbering(doc) -> None:
+    """Define list 90: level 0 ``一、``, level 1 ``（一）``, level 2 ``1.``."""
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(_ABSTRACT.format(ns=nsdecls("w"))))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+
+def number_paragraph(p, level: int) -> None:
+    """Let Word number this paragraph (list 90, at ``level``)."""
+    p._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+
 def numbered_docx(paragraphs: list[tuple[int | None, str]], *, footnote_box: str = "") -> bytes:
     """(level or None, text): a level numbers the paragraph automatically; ``footnote_box`` adds a
     text box with that text inside the first paragraph (it must not be read)."""
     doc = Document()
-    numbering = doc.part.numbering_part.element
-    numbering.insert(0, parse_xml(_ABSTRACT.format(ns=nsdecls("w"))))
-    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    add_chinese_numbering(doc)
     for k, (level, text) in enumerate(paragraphs):
         p = doc.add_paragraph(text)
         if level is not None:
-            ppr = p._p.get_or_add_pPr()
-            ppr.append(parse_xml(
-                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+            number_paragraph(p, level)
         if k == 0 and footnote_box:
             run = p.add_run()
             run._r.append(parse_xml(

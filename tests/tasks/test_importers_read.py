@@ -158,3 +158,30 @@ def test_docx_cells_with_one_unit_per_line_and_vertical_merges_and_spans():
     assert names(two.lead_units) == ["市发改委"]  # the merged cell applies to both rows
     assert [d.date.isoformat() for d in two.deadlines] == ["2021-06-30"]
     assert names(three.lead_units) == ["市商务局"]
+
+
+def test_docx_table_whose_numbers_word_prints_itself():
+    from tests.tasks.docx_helpers import add_chinese_numbering, number_paragraph
+
+    def build(doc):
+        add_chinese_numbering(doc)
+        doc.add_paragraph("2022年某县重点任务分解表")
+        table = doc.add_table(rows=4, cols=4)
+        for r, values in enumerate([
+            ("序号", "重点工作", "牵头单位", "完成时限"),
+            ("", "推进甲改革。", "县发改局", "6月底前"),
+            ("", "推进乙改革。", "县财政局", "9月底前"),
+            ("", "推进丙改革。", "县审管办", "年底前"),
+        ]):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+            if r:
+                number_paragraph(table.cell(r, 0).paragraphs[0], 2)  # the 序号 cell: "1." "2." "3."
+
+    plan = parse_plan(read_document(_docx(build), "t.docx"))
+    assert [(i.number, i.title, names(i.lead_units), [d.date.isoformat() for d in i.deadlines])
+            for i in plan.items] == [
+        ("1", "推进甲改革", ["县发改局"], ["2022-06-30"]),
+        ("2", "推进乙改革", ["县财政局"], ["2022-09-30"]),
+        ("3", "推进丙改革", ["县审管办"], ["2022-12-31"]),
+    ]
