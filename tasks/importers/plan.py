@@ -144,6 +144,23 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
     meta.year, meta.year_source = 0, "unknown"
 
 
+_INTERPRETATION_RE = re.compile(r"(?:政策解读|图解|解读)$")
+
+
+def _interpretation_heading(lines: list[str]) -> str | None:
+    """The heading of a 政策解读 page (`《…分工方案》政策解读`), among the document's first lines."""
+    seen = 0
+    for t in lines:
+        if not t.strip():
+            continue
+        seen += 1
+        if seen > 8 or CHAPTER_RE.match(t):
+            return None
+        if len(t) <= 80 and not _SENTENCE_PUNCT.search(t) and _INTERPRETATION_RE.search(t):
+            return t
+    return None
+
+
 # ---------------------------------------------------------------- items
 
 def _first_sentence(text: str) -> str:
@@ -353,6 +370,8 @@ def parse_plan(
     aliases: dict[str, str] | None = None,
 ) -> ParsedPlan:
     lines = normalise(text)
+    if heading := _interpretation_heading(lines):
+        raise ImportFailure(f"这是一篇政策解读（“{heading}”）：它介绍方案，但不含方案的任务。请导入方案正文或任务分解表。")
     paras = paragraphs(lines)
     outline = build_outline(paras)
     meta, warnings = _extract_meta(lines)

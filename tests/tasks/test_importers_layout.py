@@ -352,3 +352,13 @@ def test_a_notice_whose_own_chapters_are_the_tasks_signed_at_its_end():
         ("二", "优化不动产登记", ["市自然资源局"], ["2021-12-31"]),  # the signature date is no deadline
     ]
     assert plan.meta.issued_on.isoformat() == "2021-03-01" and plan.meta.issuer == "某市人民政府办公室"
+
+
+def test_a_policy_interpretation_page_is_refused_with_its_own_message():
+    import pytest
+
+    from tasks.importers import ImportFailure
+
+    text = "《2024年重点工作任务分工方案》政策解读\n一、起草背景\n为推动落实，形成了分工方案。\n二、主要内容\n1.在深化开放方面(分解任务15项)。"
+    with pytest.raises(ImportFailure, match="政策解读"):
+        parse_plan(text)
