@@ -87,11 +87,18 @@ class Outline:
         """Paragraphs before the plan's first chapter, outside the covering notice, that look like
         tasks: numbered, or naming their units (`责任单位：`, `（X牵头）`)."""
         notice = {id(p) for p in self.notice}
-        return [p for p in self.prelude if id(p) not in notice and _looks_like_task(p.text)]
+        before = [p for p in self.prelude if id(p) not in notice and _looks_like_task(p.text)]
+        # an appendix is read for its tables; a list of tasks written there as text is reported
+        after = [p for p in self.appendix if not p.is_table_row and _looks_like_task(p.text)
+                 and not _OMITTED_RE.search(p.text)]
+        return before + after
 
 
 _TASKLIKE_NUMBER_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[①-⑳])\s*\S")
 _TASKLIKE_UNIT_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]{2,60}牵头[^（）()〔〕【】\[\]]{0,60}[）)〕】\]]")
+
+
+_OMITTED_RE = re.compile(r"[（(]略[）)]$")  # `2.2018年…清单（略）`: an attachment left out
 
 
 def _looks_like_task(text: str) -> bool:

@@ -362,3 +362,13 @@ def test_a_policy_interpretation_page_is_refused_with_its_own_message():
     text = "《2024年重点工作任务分工方案》政策解读\n一、起草背景\n为推动落实，形成了分工方案。\n二、主要内容\n1.在深化开放方面(分解任务15项)。"
     with pytest.raises(ImportFailure, match="政策解读"):
         parse_plan(text)
+
+
+def test_tasks_written_as_text_in_an_appendix_are_listed_as_skipped():
+    text = "\n".join([
+        "2021年某区工作要点", "一、主要任务", "1.推进甲改革。（区发改局牵头）",
+        "附件：重点任务清单", "1.推进乙改革。（区财政局牵头）", "2.2021年某清单（略）",
+    ])
+    plan = parse_plan(text)
+    assert [i.title for i in plan.items] == ["推进甲改革"]
+    assert [t for _, t in plan.skipped] == ["1.推进乙改革。（区财政局牵头）"]  # an omitted attachment is not listed
