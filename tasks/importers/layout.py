@@ -433,18 +433,34 @@ def _glued_table(lines: list[str], i: int):
         expected += 1
     ti = roles.index("task") if "task" in roles else roles.index("target")
     unit_cols = [k for k, r in enumerate(roles) if r in ("lead", "responsible")]
-    rows = [(i, header)]
+    title = _CHUNK_MARK_RE.sub("", lines[i][: m.start()].strip(), count=1).strip()
+    rows = ([(i, [title])] if title else []) + [(i, header)]  # the table's title, glued before it
+    date_col = roles.index("deadline") if "deadline" in roles else None
     for k, (s, e, number) in enumerate(bounds):
         body = data[e : bounds[k + 1][0] if k + 1 < len(bounds) else len(data)].strip()
-        cut = body.rfind("。") + 1
-        prose, units = (body[:cut], body[cut:]) if cut and _is_units(body[cut:].strip() or "x") else (body, "")
         cells = [""] * len(roles)
         cells[0] = number
+        if date_col is not None and (m := _TRAILING_DATE_RE.search(body)):  # a 完成时限 cell at the end
+            cells[date_col], body = m.group(0), body[: m.start()]
+        cut = body.rfind("。") + 1
+        tail = _UNIT_GLUE_RE.sub(r"\1、", body[cut:].strip()) if cut else ""
+        prose, units = (body[:cut], tail) if cut and _is_units(tail or "x") else (body, "")
         cells[ti] = prose
-        if unit_cols:
-            cells[unit_cols[-1] if len(unit_cols) == 1 else unit_cols[0]] = units.strip()
+        if len(unit_cols) == 1:
+            cells[unit_cols[0]] = units.strip()
+        elif unit_cols and units.strip():
+            # 牵头单位 and 配合单位 run together: the first unit leads, the rest assist (the usual table)
+            first, _, rest = units.strip().partition("、")
+            cells[unit_cols[0]], cells[unit_cols[1]] = first, rest
         rows.append((line_of(s), cells))
     return j, rows
+
+
+# glued cells: a date phrase closing the row; two units run together (`区发改局区财政局`)
+_TRAILING_DATE_RE = re.compile(
+    r"(?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:前|之前)?|年底前?|年内|全年|[一二三四]季度(?:末|底)?前?|长期坚持|持续推进)$")
+_UNIT_GLUE_RE = re.compile(r"(局|委|办|院|府|厅|会|中心|部门|公司|集团|支行|队)(?=(?:区|市|县|省|各)[^、，,；;（(]{1,12}"
+                           r"(?:局|委|办|院|府|厅|会|中心|部门|公司|集团|支行|队))")
 
 
 def _next_row_start(data: str, pos: int, expected: int):
@@ -460,7 +476,8 @@ def _next_row_start(data: str, pos: int, expected: int):
         after = data[e] if e < len(data) else ""
         seg = data[pos:k]
         if (before and not before.isdigit() and not (after.isdigit() or after in _NOT_A_ROW_AFTER or after in ".．、")
-                and "。" in seg and seg.rstrip().endswith(_UNIT_END_CHARS) and after and after > "\u2e80"):
+                and "。" in seg and (seg.rstrip().endswith(_UNIT_END_CHARS) or _TRAILING_DATE_RE.search(seg))
+                and after and after > "\u2e80"):
             return k, e, num
         k = e
 

@@ -20,7 +20,8 @@ from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_
 _SENTENCE_END_RE = re.compile(r"[。；;\n]")
 _PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
 
-_TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定)$")
+_TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
+                           r"进度表|情况表|一览表)$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 # Part of an official title, after its kind word: 实施方案（试行）, 工作要点（修订）, 办法（2020年版）
 _TITLE_SUFFIX_RE = re.compile(r"\s*[（(](?:修订|试行|暂行|修订版|\d{4}年(?:修订)?版)[）)]$")
@@ -374,12 +375,17 @@ def parse_plan(
         raise ImportFailure(f"这是一篇政策解读（“{heading}”）：它介绍方案，但不含方案的任务。请导入方案正文或任务分解表。")
     paras = paragraphs(lines)
     outline = build_outline(paras)
-    meta, warnings = _extract_meta(lines)
+    # what is not a table row, one line each (a title glued before a table shares its printed line)
+    text_lines = [x for line in lines for x in (line.split("\n") if "\t" in line else (line,)) if "\t" not in x]
+    meta, warnings = _extract_meta(text_lines)
     warnings += outline.warnings
     raw_items = select_items(outline)
     first_item_line = min([r.line for r in raw_items] + [p.line for p in outline.appendix if p.is_table_row]
                           + [len(lines) + 1])
-    _decide_year(meta, year, raw_items, lines[: first_item_line - 1], "\n".join(lines), warnings)
+    head = lines[: first_item_line - 1]
+    if first_item_line <= len(lines) and "\t" in lines[first_item_line - 1]:
+        head = head + [x for x in lines[first_item_line - 1].split("\n") if "\t" not in x]
+    _decide_year(meta, year, raw_items, head, "\n".join(lines), warnings)
     year_unknown = meta.year_source == "unknown"
     if year_unknown:
         meta.year = _SENTINEL_YEAR  # dates that need the year will show it; see below

@@ -115,8 +115,12 @@ def paragraphs(lines: list[str]) -> list[Para]:
     for no, physical in enumerate(lines, start=1):
         if not physical.strip():
             continue
-        if "\t" in physical:
-            out += [Para(row, no, is_table_row=True) for row in physical.split("\n")]
+        if "\t" in physical:  # table rows (and a title glued before them, which has no tab)
+            for row in physical.split("\n"):
+                if "\t" in row:
+                    out.append(Para(row, no, is_table_row=True))
+                elif row.strip():
+                    out.append(Para(row, no))
             continue
         for line in physical.split("\n"):  # inline labels split onto lines of their own
             if not line:

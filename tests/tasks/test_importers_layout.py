@@ -372,3 +372,15 @@ def test_tasks_written_as_text_in_an_appendix_are_listed_as_skipped():
     plan = parse_plan(text)
     assert [i.title for i in plan.items] == ["推进甲改革"]
     assert [t for _, t in plan.skipped] == ["1.推进乙改革。（区财政局牵头）"]  # an omitted attachment is not listed
+
+
+def test_glued_rows_with_a_date_column_and_units_run_together():
+    text = ("2022年某区重点任务分工表序号工作任务牵头单位配合单位完成时限1推进甲改革，完善制度。区发改局区财政局6月底前"
+            "2推进乙改革。区审管办区数管局年底前3推进丙改革。区司法局9月30日前")
+    plan = parse_plan(text)
+    assert plan.meta.title == "2022年某区重点任务分工表" and plan.meta.year == 2022
+    assert table_items(plan) == [
+        ("1", "推进甲改革，完善制度", ["区发改局"], ["区发改局", "区财政局"], ["2022-06-30"]),
+        ("2", "推进乙改革", ["区审管办"], ["区审管办", "区数管局"], ["2022-12-31"]),
+        ("3", "推进丙改革", ["区司法局"], ["区司法局"], ["2022-09-30"]),
+    ]
