@@ -18,6 +18,7 @@ setup(
     package_data={
         "": ["templates/**/*", "static/**/*"],  # app-level templates/static, should an app grow them
         "fixtures": ["seeds/*"],
+        "tasks.importers": ["*.json"],  # the import JSON contract
         **{name: ["**/*"] for name in SITE_FOLDERS},
     },
     include_package_data=False,

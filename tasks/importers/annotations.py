@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .labels import FIRST_LEADS_RE, LEAD_LABELS, OTHER_LABELS, UNIT_LABEL_RE, note_leads, parse_label_line
 from .units import AliasTable, looks_like_unit, split_units
+
+_CLAUSE_RE = re.compile(r"[，,；;]")
+
+__all__ = ["FIRST_LEADS_RE", "Annotation", "RuleContext", "find_annotations", "parse_label_line"]
 
 _OPEN_CLOSE = {"【": "】", "（": "）", "(": ")", "〔": "〕", "[": "]", "［": "］"}
 _FAMILY = {"【": "【", "（": "(", "(": "(", "〔": "〔", "[": "[", "［": "["}
 _CLOSE_FAMILY = {"】": "【", "）": "(", ")": "(", "〕": "〔", "]": "[", "］": "["}
 
-LEAD_LABELS = ("牵头单位", "主办单位", "牵头部门")
-OTHER_LABELS = ("责任单位", "配合单位", "协办单位", "参与单位", "责任部门", "配合部门")
-_LABEL_RE = re.compile(rf"({'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]")
+_LABEL_RE = UNIT_LABEL_RE
 _CLAUSE_SPLIT_RE = re.compile(rf"[；;]|[,，]\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：])")
-# 000: "列第一个单位的均为牵头单位" — the first unit of every bracket leads.
-FIRST_LEADS_RE = re.compile(r"(?:列|排)(?:在)?第一(?:个|位)?(?:单位)?的?(?:均|都)?为牵头单位")
 _OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
 
 
@@ -39,27 +41,51 @@ class RuleContext:
     first_unit_leads: bool = False  # the document says "列第一个单位的均为牵头单位"
 
 
+_BRACKET_RE = re.compile(r"[【（(〔\[［】）)〕\]］]")
+
+
 def bracket_groups(text: str):
-    """Yield (start, end, opener, content) for every top-level bracket group, nesting respected."""
-    i, n = 0, len(text)
-    while i < n:
+    """(start, end, opener, content) of every top-level bracket group, nesting respected (cached:
+    each rule asks for the same text's groups)."""
+    return _bracket_groups(text)
+
+
+@lru_cache(maxsize=4096)
+def _bracket_groups(text: str) -> tuple:
+    return tuple(_iter_bracket_groups(text))
+
+
+def _iter_bracket_groups(text: str):
+    n = len(text)
+    i = 0
+    while True:
+        m = _BRACKET_RE.search(text, i)
+        if m is None:
+            return
+        i = m.start()
         ch = text[i]
-        if ch in _OPEN_CLOSE:
-            fam, depth, j = _FAMILY[ch], 0, i
-            while j < n:
-                c = text[j]
-                if c in _FAMILY and _FAMILY[c] == fam:
-                    depth += 1
-                elif c in _CLOSE_FAMILY and _CLOSE_FAMILY[c] == fam:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j < n:
-                yield i, j + 1, ch, text[i + 1 : j]
-                i = j + 1
-                continue
-        i += 1
+        if ch not in _OPEN_CLOSE:
+            i += 1
+            continue
+        fam, depth = _FAMILY[ch], 0
+        j = i
+        closed = -1
+        for b in _BRACKET_RE.finditer(text, i):
+            c = b.group()
+            if c in _FAMILY and _FAMILY[c] == fam:
+                depth += 1
+            elif c in _CLOSE_FAMILY and _CLOSE_FAMILY[c] == fam:
+                depth -= 1
+                if depth == 0:
+                    closed = b.start()
+                    break
+        if closed != -1:
+            yield i, closed + 1, ch, text[i + 1 : closed]
+            i = closed + 1
+        else:
+            i = j + 1
+        if i >= n:
+            return
 
 
 def _units_in(text: str) -> list[str]:
@@ -78,14 +104,16 @@ class LabelledBracketRule:
                 continue
             units: list[tuple[str, bool]] = []
             has_lead_label = False
-            for clause in _CLAUSE_SPLIT_RE.split(content):
+            for clause in _CLAUSE_SPLIT_RE.split(content.split("。")[0]):
                 clause = clause.strip()
                 m = _LABEL_RE.match(clause)
                 if not m:
                     continue  # e.g. "列第一个单位的均为牵头单位"
                 is_lead = m.group(1) in LEAD_LABELS
                 has_lead_label |= is_lead
-                units += [(u, is_lead) for u in _units_in(clause[m.end() :])]
+                marked = note_leads(clause)
+                has_lead_label |= bool(marked)
+                units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
             if units and not has_lead_label and ctx.first_unit_leads:
                 units[0] = (units[0][0], True)
             if units:
@@ -93,18 +121,21 @@ class LabelledBracketRule:
         return out
 
 
+_LEAD_TAIL_RE = re.compile(r"牵头(?:单位|负责|实施|落实|推进|办理)?$")
+
+
 class LeadPhraseBracketRule:
-    """`（A牵头，B、C按职责分工负责）`, `（A、B牵头，各有关部门配合）`."""
+    """`（A牵头，B、C按职责分工负责）`, `（A、B牵头，各有关部门配合）`, `(A牵头负责)`."""
 
     name = "lead-phrase-bracket"
 
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
         out = []
         for start, end, _opener, content in bracket_groups(text):
-            clauses = [c.strip() for c in re.split(r"[，,；;]", content) if c.strip()]
-            if not clauses or not re.search(r"牵头(?:单位)?$", clauses[0]):
+            clauses = [c.strip() for c in _CLAUSE_RE.split(content) if c.strip()]
+            if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
                 continue
-            leads = _units_in(re.sub(r"牵头(?:单位)?$", "", clauses[0]))
+            leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
             others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
             if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
                 out.append(Annotation(start, end, [(u, True) for u in leads] + [(u, False) for u in others],
@@ -187,16 +218,3 @@ def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
         if anns:
             return anns
     return []
-
-
-# 003: blocks of label lines after the item body.
-BLOCK_LABEL_RE = re.compile(r"^((?:(?:牵头单位|主办单位|责任单位|配合单位|协办单位|完成时间|完成时限|时间节点)\s*[:：]\s*)+)(.*)$")
-
-
-def parse_label_line(line: str) -> tuple[str, str] | None:
-    """`完成时间：完成时间：2019年6月底前` → ("完成时间", "2019年6月底前")."""
-    m = BLOCK_LABEL_RE.match(line.strip())
-    if not m:
-        return None
-    label = re.match(r"[^:：\s]+", m.group(1)).group(0)
-    return label, m.group(2).strip()

@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+_WS_RE = re.compile(r"\s+")
+
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _BEFORE = r"(?:前|之前|以前)"
 
@@ -34,7 +36,10 @@ _PATTERNS = [
     ("long_term", r"长期坚持|长期"),
     ("bare_year", r"(?P<by>(?:19|20)\d{2})年(?!度)"),
 ]
-_MASTER = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS))
+# The look-ahead lets the engine skip, at once, every position no phrase can start at.
+_MASTER = re.compile("(?=[0-9到截于上下第一二三四每按年全长])(?:"
+                     + "|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS) + ")")
+_OUTER = [(name, _MASTER.groupindex[name]) for name, _ in _PATTERNS]
 
 
 @dataclass
@@ -104,7 +109,7 @@ def find_dates(text: str, year: int) -> list[DateHit]:
     hits: list[DateHit] = []
     for m in _MASTER.finditer(text):
         # m.lastgroup may name an inner group; find the outer alternative that matched
-        kind = next(name for name, _ in _PATTERNS if m.group(name) is not None)
+        kind = next(name for name, idx in _OUTER if m.start(idx) != -1)
         resolved = _resolve(kind, m.groupdict(), year)
         if resolved is None:
             continue
@@ -115,19 +120,26 @@ def find_dates(text: str, year: int) -> list[DateHit]:
 
 def parse_date_cell(cell: str, year: int) -> DateHit | None:
     """A 完成时限/时间进度 table cell (`12 月底`, `全年`, `每季度`): its whole text is the phrase."""
-    cell = re.sub(r"\s+", "", cell)
+    cell = _WS_RE.sub("", cell)
     if not cell:
         return None
     hits = find_dates(cell, year)
     resolved = [h for h in hits if h.dates]
     if resolved:
-        h = resolved[-1]
-        return DateHit(cell, 0, len(cell), h.dates, h.recurring)
+        dates = list(dict.fromkeys(d for h in resolved for d in h.dates))
+        return DateHit(cell, 0, len(cell), dates, any(h.recurring for h in resolved))
+    if m := _CELL_MONTH_RE.match(cell):  # in a date column a bare month is the deadline: `9月投入使用`
+        d = _safe(month_end, int(m["y"] or year), int(m["m"]))
+        if d:
+            return DateHit(cell, 0, len(cell), [d], False)
     return DateHit(cell, 0, len(cell), [], False)
 
 
+_CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号])")
+
+
 def looks_like_date_cell(cell: str) -> bool:
-    cell = re.sub(r"\s+", "", cell)
+    cell = _WS_RE.sub("", cell)
     return bool(cell) and len(cell) <= 20 and bool(_MASTER.search(cell))
 
 

@@ -112,12 +112,15 @@ class ParsedPlan:
     warnings: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)  # canonical names not in the alias table
     filename: str = ""
+    # paragraphs that look like tasks (numbered, or naming a unit) but were read as no item: (line, text)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         return {
             "plan": self.meta.to_json_dict(),
             "items": [i.to_json_dict() for i in self.items],
             "warnings": list(self.warnings),
+            "skipped": [{"line": line, "text": text} for line, text in self.skipped],
         }
 
     def walk(self) -> Iterator[ParsedItem]:

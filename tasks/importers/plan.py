@@ -5,22 +5,23 @@ from __future__ import annotations
 import datetime
 import re
 
-from .annotations import (
-    FIRST_LEADS_RE,
-    Annotation,
-    RuleContext,
-    find_annotations,
-    parse_label_line,
-)
+from .annotations import Annotation, RuleContext, find_annotations
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
+from .labels import FIRST_LEADS_RE, label_kind, note_leads, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
+from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
 from .text import normalise, paragraphs
 from .units import AliasTable, split_table_units, split_units
+from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
-_TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定)$")
+_SENTENCE_END_RE = re.compile(r"[。；;\n]")
+_PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
+
+_TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
+                           r"进度表|情况表|一览表)$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 # Part of an official title, after its kind word: 实施方案（试行）, 工作要点（修订）, 办法（2020年版）
 _TITLE_SUFFIX_RE = re.compile(r"\s*[（(](?:修订|试行|暂行|修订版|\d{4}年(?:修订)?版)[）)]$")
@@ -28,6 +29,7 @@ _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 _TITLE_MAX = 80
+_SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap year: 2月29日 stays valid)
 
 
 # ---------------------------------------------------------------- metadata
@@ -45,6 +47,15 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             meta.issued_on, date_idx = d, i
         if meta.issuer is None and t.endswith("文件") and len(t) <= 40 and not _SENTENCE_PUNCT.search(t):
             meta.issuer = t[: -len("文件")]
+    if meta.issued_on is None:  # a notice signed at its end: the date (and signature) under the text
+        tail = [t for t in lines[-12:] if t.strip()]
+        for k in range(len(tail) - 1, -1, -1):
+            if d := parse_issue_date(tail[k]):
+                meta.issued_on = d
+                above = tail[k - 1] if k else ""
+                if meta.issuer is None and above and len(above) <= 40 and not _SENTENCE_PUNCT.search(above):
+                    meta.issuer = above
+                break
     if meta.issuer is None and date_idx is not None:
         j = date_idx - 1
         while j >= 0 and not pre[j].strip():
@@ -90,40 +101,80 @@ def _explicit_years(raw_items: list[RawItem]) -> list[int]:
     years = []
     for raw in raw_items:
         for hit in find_dates("\n".join(raw.text_lines), 2000):
-            if hit.dates and (m := re.match(r"\D*(\d{4})年", hit.phrase)):
+            if hit.dates and (m := _PHRASE_YEAR_RE.match(hit.phrase)):
                 years.append(int(m.group(1)))
     return years
 
 
-def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], warnings: list[str]) -> None:
+def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], head_lines: list[str],
+                 body: str, warnings: list[str]) -> None:
+    """See `years.py`: the first source found gives the year; every fallback says so."""
     if override:
         meta.year, meta.year_source = override, "override"
         return
-    if m := re.search(r"(\d{4})\s*年", meta.title):
-        meta.year, meta.year_source = int(m.group(1)), "title"
-        return
-    if years := _explicit_years(raw_items):
-        meta.year, meta.year_source = min(years), "dates"
-        warnings.append(f"标题中没有年份：按文中最早的时间节点取 {meta.year} 年为计划年份，可用 --year 指定。")
-    elif meta.issued_on:
-        meta.year, meta.year_source = meta.issued_on.year, "issue_date"
-        warnings.append(f"标题中没有年份：按发文日期取 {meta.year} 年为计划年份，可用 --year 指定。")
-    else:
-        meta.year, meta.year_source = datetime.date.today().year, "today"
-        warnings.append(f"未能确定计划年份：暂按今年（{meta.year}）计，请用 --year 指定。")
+    evidence: dict[str, int] = {}
+
+    def head(source: str) -> int | None:
+        if not evidence:
+            evidence.update(head_years(head_lines) or {"": 0})
+        return evidence.get(source)
+
+    candidates = {  # evaluated lazily, in order: most plans stop at the title
+        "title": lambda: title_year(meta.title),
+        "doc_number": lambda: docnum_year(meta.doc_number),
+        "heading": lambda: head("heading"),
+        "dates": lambda: min(_explicit_years(raw_items), default=None),
+        "issue_date": lambda: meta.issued_on.year if meta.issued_on else None,
+        "notice": lambda: head("notice"),
+        "page": lambda: head("page"),
+        "inferred": lambda: max(past) + 1 if (past := past_years(body)) else None,
+        "mentioned": lambda: mentioned_year([t for r in raw_items for t in r.text_lines]),
+    }
+    words = {
+        "doc_number": "按文号", "heading": "按文首标题行", "dates": "按文中最早的时间节点",
+        "issue_date": "按发文日期", "notice": "按文首引用的文号", "page": "按文首（网页）的日期",
+        "inferred": "按文中提到的往年（如“X年已达标”）推断",
+        "mentioned": "按任务中最常写到的年份",
+    }
+    for source in YEAR_SOURCES[1:]:
+        if year_found := candidates[source]():
+            meta.year, meta.year_source = year_found, source
+            if source != "title":
+                warnings.append(f"标题中没有年份：{words[source]}取 {meta.year} 年为计划年份，可用 --year 指定。")
+            return
+    meta.year, meta.year_source = 0, "unknown"
+
+
+_INTERPRETATION_RE = re.compile(r"(?:政策解读|图解|解读)$")
+
+
+def _interpretation_heading(lines: list[str]) -> str | None:
+    """The heading of a 政策解读 page (`《…分工方案》政策解读`), among the document's first lines."""
+    seen = 0
+    for t in lines:
+        if not t.strip():
+            continue
+        seen += 1
+        if seen > 8 or CHAPTER_RE.match(t):
+            return None
+        if len(t) <= 80 and not _SENTENCE_PUNCT.search(t) and _INTERPRETATION_RE.search(t):
+            return t
+    return None
 
 
 # ---------------------------------------------------------------- items
 
 def _first_sentence(text: str) -> str:
     text = text.strip().lstrip("，,。；; ")
-    head = re.split(r"[。；;\n]", text, maxsplit=1)[0].strip()
+    head = _SENTENCE_END_RE.split(text, maxsplit=1)[0].strip()
     return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
 
 
 def _what(text: str, hit: DateHit) -> str:
     """What is due: the clause around the phrase (the next clause if the phrase stands alone)."""
-    s = max(text.rfind(b, 0, hit.start) for b in _CLAUSE_BOUNDARY + "，,") + 1
+    lo = max(0, hit.start - 300)  # a clause is short: look back a little, not to the start of a long text
+    s = max(text.rfind(b, lo, hit.start) for b in _CLAUSE_BOUNDARY + "，,") + 1
+    s = s or lo
     ends = [i for i in (text.find(b, hit.end) for b in "。；;！？\n【，,") if i != -1]
     e = min(ends) if ends else len(text)
     clause = (text[s : hit.start] + text[hit.end : e]).strip().removeprefix("前").strip("，,、；; ")
@@ -172,6 +223,33 @@ class _ItemBuilder:
     def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str]):
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
 
+    def text_items(self, raw: RawItem) -> list[ParsedItem]:
+        """The item of a numbered paragraph — or, when the paragraph is only a heading over
+        inline sub-items `(1)…(2)…`, those sub-items (the heading is their section)."""
+        text = "".join(raw.text_lines) if len(raw.text_lines) == 1 else "\n".join(raw.text_lines)
+        head, subs = inline_subitems(text)
+        if subs and is_heading_only(head):
+            section = f"{raw.section} / {raw.number}.{head.strip().rstrip('。')}" if raw.number else raw.section
+            return [
+                self.text_item(RawItem(sub.number, section, [text[sub.start : sub.end].strip()], raw.line,
+                                       f"{raw.ref}.({sub.number})"))
+                for sub in subs
+            ]
+        item = self.text_item(raw)
+        if subs and not item.children:
+            for sub in subs:
+                child = self.text_item(RawItem(f"{item.number}-{sub.number}" if item.number else sub.number,
+                                               item.section, [text[sub.start : sub.end].strip()], raw.line,
+                                               f"{raw.ref}-{sub.number}"))
+                item.children.append(child)
+            pairs = [(u.as_written, any(u.name == x.name for x in item.lead_units)) for u in item.responsible_units]
+            for child in item.children:
+                pairs += [(u.as_written, any(u.name == x.name for x in child.lead_units))
+                          for u in child.responsible_units]
+            item.lead_units, item.responsible_units = _units(pairs, self.table)
+            item.deadlines = _merge_deadlines([item.deadlines] + [c.deadlines for c in item.children])
+        return [item]
+
     def text_item(self, raw: RawItem) -> ParsedItem:
         body_lines: list[str] = []
         label_units: list[tuple[str, bool]] = []
@@ -182,11 +260,14 @@ class _ItemBuilder:
                 body_lines.append(line)
                 continue
             label, value = parsed
-            if label in ("完成时间", "完成时限", "时间节点"):
+            kind = label_kind(label)
+            if kind == "date":
                 hits = find_dates(value, self.year)
-                label_dates += hits or [DateHit(value, 0, len(value))]
-            else:
-                label_units += [(u, label in ("牵头单位", "主办单位")) for u in split_units(value)]
+                label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
+            elif kind in ("lead", "other"):
+                named = note_leads(value)
+                label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
+            # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
         full_text = "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)
@@ -196,6 +277,8 @@ class _ItemBuilder:
             title=_first_sentence(body[:title_end]), text=full_text, ref=raw.ref, line=raw.line,
         )
         hits = find_dates(body, self.year)
+        if label_units and self.ctx.first_unit_leads and not any(lead for _, lead in label_units):
+            label_units[0] = (label_units[0][0], True)  # "第一责任单位为牵头单位，下同"
         if label_units or label_dates:
             # 003's blocks: one annotation for the whole item; 完成时间 lines come first
             pairs = label_units + [p for a in anns for p in a.units]
@@ -238,25 +321,32 @@ class _ItemBuilder:
         item.deadlines = _merge_deadlines([c.deadlines for c in item.children])
         item.unresolved = list(dict.fromkeys(u for c in item.children for u in c.unresolved))
 
-    def table_item(self, row: TableRow, table: Table, prefix: str) -> ParsedItem:
+    def table_item(self, row: TableRow, table: Table, prefix: str, source: str = "table") -> ParsedItem:
         leads = split_table_units(row.lead, self.table)
         others = split_table_units(row.responsible, self.table)
+        text = "\n".join(x for x in (row.task, row.target) if x)
         item = ParsedItem(
-            number=row.number, source="table",
+            number=row.number, source=source,
             section=" / ".join(x for x in (table.title, row.category, row.indicator) if x),
-            title=_first_sentence(row.target) or row.indicator, text=row.target, ref=f"{prefix}{row.number}",
+            title=_first_sentence(row.task or row.target) or row.indicator, text=text, ref=f"{prefix}{row.number}",
             line=row.line, category=row.category, indicator=row.indicator, target=row.target,
         )
-        item.lead_units, item.responsible_units = _units(
-            [(u, True) for u in leads] + [(u, False) for u in others], self.table)
+        marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
+        pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
+        if pairs and not leads and not marked and self.ctx.first_unit_leads:
+            pairs[0] = (pairs[0][0], True)
+        item.lead_units, item.responsible_units = _units(pairs, self.table)
         if row.deadline:
             hit = parse_date_cell(row.deadline, self.year)
             if hit and hit.dates:
                 item.deadlines = [Deadline(d, hit.phrase, item.title, hit.recurring) for d in hit.dates]
             elif hit:
-                item.unresolved = [hit.phrase]
-        else:
+                item.unresolved = [hit.phrase]  # 长期坚持, 持续推进: kept for a person to settle
+        elif "deadline" in table.roles:
             self.warnings.append(f"表格序号{row.number}（第{row.line}行）没有时间进度。")
+        else:
+            # no 完成时限 column: the dates written in the task's own cells (`2021年2月底前，…`)
+            item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year), text)
         return item
 
 
@@ -281,31 +371,68 @@ def parse_plan(
     aliases: dict[str, str] | None = None,
 ) -> ParsedPlan:
     lines = normalise(text)
+    if heading := _interpretation_heading(lines):
+        raise ImportFailure(f"这是一篇政策解读（“{heading}”）：它介绍方案，但不含方案的任务。请导入方案正文或任务分解表。")
     paras = paragraphs(lines)
     outline = build_outline(paras)
-    meta, warnings = _extract_meta(lines)
+    # what is not a table row, one line each (a title glued before a table shares its printed line)
+    text_lines = [x for line in lines for x in (line.split("\n") if "\t" in line else (line,)) if "\t" not in x]
+    meta, warnings = _extract_meta(text_lines)
     warnings += outline.warnings
     raw_items = select_items(outline)
-    _decide_year(meta, year, raw_items, warnings)
+    first_item_line = min([r.line for r in raw_items] + [p.line for p in outline.appendix if p.is_table_row]
+                          + [len(lines) + 1])
+    head = lines[: first_item_line - 1]
+    if first_item_line <= len(lines) and "\t" in lines[first_item_line - 1]:
+        head = head + [x for x in lines[first_item_line - 1].split("\n") if "\t" not in x]
+    _decide_year(meta, year, raw_items, head, "\n".join(lines), warnings)
+    year_unknown = meta.year_source == "unknown"
+    if year_unknown:
+        meta.year = _SENTINEL_YEAR  # dates that need the year will show it; see below
     if meta.issued_on and meta.issued_on.year < meta.year and meta.year_source != "override":
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
     table = AliasTable(aliases)
-    ctx = RuleContext(table, first_unit_leads=bool(FIRST_LEADS_RE.search("\n".join(lines))))
+    rule_line = next((no for no, t in enumerate(lines, start=1) if FIRST_LEADS_RE.search(t)), None)
+    ctx = RuleContext(table)
     builder = _ItemBuilder(table, ctx, meta.year, warnings)
-    items = [builder.text_item(r) for r in raw_items]
+    items = []
+    for r in raw_items:
+        # a stated lead rule applies to the item that states it and to every later one
+        ctx.first_unit_leads = rule_line is not None and (
+            r.line >= rule_line or any(FIRST_LEADS_RE.search(t) for t in r.text_lines))
+        items += builder.text_items(r)
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
     warnings += table_warnings
+    # Rows are kept apart from text items (source "table", 004's appendix); when the plan has no
+    # text items, its table is the plan's own list and its rows are its items.
+    source = "table" if items else "text"
     for k, t in enumerate(tables):
         prefix = "T" if k == 0 else f"T{k + 1}."
-        items += [builder.table_item(row, t, prefix) for row in t.rows]
+        for row in t.rows:
+            ctx.first_unit_leads = rule_line is not None and row.line >= rule_line
+            items.append(builder.table_item(row, t, prefix, source))
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
+    if year_unknown:
+        needing = [d.phrase for top in items for it in top.walk() for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
+        if needing:
+            raise YearNeeded(
+                "未能确定计划年份：标题、文号、发文日期和任务中都没有写明年份，而文中的“"
+                + "”“".join(dict.fromkeys(needing[:3]))
+                + "”等时间需要年份才能换算成日期。请指定计划年度（命令行用 --year，网页导入时填写“计划年度”）。"
+            )
+        meta.year, meta.year_source = datetime.date.today().year, "today"
+        warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可用 --year 指定。")
 
     unknown: dict[str, None] = {}
     for it in (x for top in items for x in top.walk()):
         for u in it.responsible_units:
             if not u.known:
                 unknown.setdefault(u.name)
-    return ParsedPlan(meta=meta, items=items, warnings=warnings, unknown_units=list(unknown), filename=filename)
+    skipped = [(p.line, p.text) for p in outline.skipped()]
+    if skipped:
+        warnings.append(f"有{len(skipped)}段文字像是任务（有编号或写明了单位），但未能识别为任务，已列在“未识别的段落”中，请核对。")
+    return ParsedPlan(meta=meta, items=items, warnings=warnings, unknown_units=list(unknown), filename=filename,
+                      skipped=skipped)

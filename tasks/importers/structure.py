@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .labels import UNIT_LABEL_RE
 from .text import ATTACHMENT_RE, Para
 
 SKIP_WORDS = (
@@ -22,6 +23,7 @@ SKIP_WORDS = (
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
 SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
 NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+PAREN_NUMBERED_RE = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
 _CN = "一二三四五六七八九十"
 
 
@@ -47,10 +49,18 @@ class Node:
     line: int
     body: list[Para] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
+    paren: bool = False  # numbered `（1）` rather than `1.`
 
     @property
     def skipped(self) -> bool:
-        return any(w in self.title for w in SKIP_WORDS)
+        """A 工作目标/保障措施 … node, unless its numbered items name their units (`责任单位：`)."""
+        return any(w in self.title for w in SKIP_WORDS) and not self._annotated()
+
+    def _annotated(self) -> bool:
+        numbered = [c for c in self.children if c.level == 3] + [
+            g for c in self.children if c.level == 2 for g in c.children if g.level == 3]
+        return any(UNIT_LABEL_RE.search(p.text) for n in numbered for p in n.body) or any(
+            UNIT_LABEL_RE.search(n.first) for n in numbered)
 
     def label(self) -> str:
         return self.heading if self.level < 3 else self.title
@@ -71,11 +81,35 @@ class Outline:
     chapters: list[Node]
     appendix: list[Para]
     warnings: list[str]
+    notice: list[Para] = field(default_factory=list)  # the covering notice's paragraphs
+
+    def skipped(self) -> list[Para]:
+        """Paragraphs before the plan's first chapter, outside the covering notice, that look like
+        tasks: numbered, or naming their units (`责任单位：`, `（X牵头）`)."""
+        notice = {id(p) for p in self.notice}
+        before = [p for p in self.prelude if id(p) not in notice and _looks_like_task(p.text)]
+        # an appendix is read for its tables; a list of tasks written there as text is reported
+        after = [p for p in self.appendix if not p.is_table_row and _looks_like_task(p.text)
+                 and not _OMITTED_RE.search(p.text)]
+        return before + after
+
+
+_TASKLIKE_NUMBER_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[①-⑳])\s*\S")
+_TASKLIKE_UNIT_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]{2,60}牵头[^（）()〔〕【】\[\]]{0,60}[）)〕】\]]")
+
+
+_OMITTED_RE = re.compile(r"[（(]略[）)]$")  # `2.2018年…清单（略）`: an attachment left out
+
+
+def _looks_like_task(text: str) -> bool:
+    if len(text) < 6 or text.startswith(("附件", "附：")):
+        return False
+    return bool(_TASKLIKE_NUMBER_RE.match(text) or UNIT_LABEL_RE.search(text) or _TASKLIKE_UNIT_RE.search(text))
 
 
 def _heading_title(rest: str) -> str:
     rest = rest.strip()
-    head = re.split(r"[。]", rest, maxsplit=1)[0]
+    head = rest.split("。", 1)[0]
     return head if len(head) <= 60 else head[:60]
 
 
@@ -91,7 +125,17 @@ def build_outline(paras: list[Para]) -> Outline:
     warnings: list[str] = []
     chapter = section = numbered = None
     in_appendix = False
-    for p in paras:
+    # A plan with no 一、 chapter and no table: its numbered paragraphs are its items all the same
+    flat = not any(CHAPTER_RE.match(p.text) or p.is_table_row for p in paras)
+    notice = covering_notice(paras)
+    notice_paras = [paras[k] for k in notice]
+    for k, p in enumerate(paras):
+        if k in notice:
+            prelude.append(p)  # the covering notice's 一、二、 are its requests, not the plan's tasks
+            continue
+        if _closing(paras, k):
+            prelude.append(p)  # the signature and date under the text, `（此件公开发布）`
+            continue
         t = p.text
         if in_appendix or (not p.is_table_row and ATTACHMENT_RE.match(t) and chapters):
             in_appendix = True
@@ -106,6 +150,9 @@ def build_outline(paras: list[Para]) -> Outline:
             chapters.append(chapter)
             section = numbered = None
             continue
+        if chapter is None and flat and (SECTION_RE.match(t) or NUMBERED_RE.match(t)):
+            chapter = Node(1, "", "", "", "", p.line)
+            chapters.append(chapter)
         if chapter is None:
             prelude.append(p)
             continue
@@ -120,9 +167,57 @@ def build_outline(paras: list[Para]) -> Outline:
             numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line)
             (section or chapter).children.append(numbered)
             continue
+        # `（1）…` on its own line: an item where no `1.` item is open (else a sub-item of that item)
+        if (m := PAREN_NUMBERED_RE.match(t)) and (numbered is None or numbered.paren):
+            numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line, paren=True)
+            (section or chapter).children.append(numbered)
+            continue
         (numbered or section or chapter).body.append(p)
     _check_numbering(chapters, warnings)
-    return Outline(prelude, chapters, appendix, warnings)
+    return Outline(prelude, chapters, appendix, warnings, notice_paras)
+
+
+_ADDRESSEE_RE = re.compile(
+    r"^[^。！？]{2,150}(?:政府|部门|单位|办事处|机构|管委会|委员会|各局|委办局|直属单位|各有关方面)[^。！？]{0,20}[:：]$")
+_ISSUE_DATE_RE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def covering_notice(paras: list[Para]) -> range:
+    """Indexes of the covering notice: from its addressee line (`各区人民政府，市直各单位：`) to its
+    date line, when the addressee comes before the plan's first chapter. Empty when there is none."""
+    for k, p in enumerate(paras[:40]):
+        if p.is_table_row or CHAPTER_RE.match(p.text):
+            return range(0)
+        if _ADDRESSEE_RE.match(p.text) and ("各" in p.text or "有关" in p.text):
+            for j in range(k + 1, min(len(paras), k + 80)):
+                if _ISSUE_DATE_RE.match(paras[j].text):
+                    span = paras[k : j + 1]
+                    # a notice whose own 一、二、 name units is itself the plan (通知 listing its tasks)
+                    if len(span) > 25 or any(_annotated_heading(p.text) for p in span):
+                        return range(0)
+                    return range(k, j + 1)
+            return range(0)
+    return range(0)
+
+
+_SIGNATURE_RE = re.compile(r"^[^。，,；;：:！？、\s]{2,30}(?:办公室|办公厅|政府|委员会|领导小组|局|厅|委|办)$")
+_PUBLISH_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,10}[）)]$")
+
+
+def _closing(paras: list[Para], k: int) -> bool:
+    """The issue date, the signature lines right above it, `（此件公开发布）` right below it."""
+    t = paras[k].text
+    if _ISSUE_DATE_RE.match(t) or _PUBLISH_NOTE_RE.match(t):
+        return True
+    j = k
+    while j + 1 < len(paras) and j - k < 3 and _SIGNATURE_RE.match(paras[j].text):
+        j += 1
+    return j > k and _ISSUE_DATE_RE.match(paras[j].text) is not None
+
+
+def _annotated_heading(text: str) -> bool:
+    return bool((CHAPTER_RE.match(text) or SECTION_RE.match(text) or NUMBERED_RE.match(text))
+                and (UNIT_LABEL_RE.search(text) or _TASKLIKE_UNIT_RE.search(text)))
 
 
 def _check_numbering(chapters: list[Node], warnings: list[str]) -> None:
@@ -163,7 +258,10 @@ def select_items(outline: Outline) -> list[RawItem]:
                                          f"{chap_ref}.{s.number}.{n.number}"))
             else:
                 items.append(RawItem(s.number, chap_label, _para_text(s), s.line, f"{chap_ref}.{s.number}"))
-        if not ch.children:
+        if not ch.children and _annotated_heading(f"{ch.number}、{ch.first}"):
+            # `一、压缩开办时间。6月底前…。（市市场监管局牵头）`: the chapter is itself a task
+            items.append(RawItem(ch.number, "", _para_text(ch), ch.line, f"{chap_ref}"))
+        elif not ch.children:
             for i, p in enumerate(ch.body, start=1):
                 items.append(RawItem("", chap_label, [p.text], p.line, f"{chap_ref}.R{i}"))
     items.sort(key=lambda it: it.line)

@@ -12,32 +12,55 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .labels import DATE_LABELS, LEAD_LABELS, OTHER_LABELS, PERSON_LABELS
 from .text import Para, squeeze_cjk_spaces
 
-# column role ← header words
+_WS_RE = re.compile(r"\s+")
+_INT_RE = re.compile(r"\d{1,4}")
+
+# column role ← header words (exact match first, then containment, in this order)
 _ROLES = {
-    "number": ("序号", "编号"),
-    "category": ("类别", "分类", "领域"),
+    "number": ("序号", "编号", "序"),
+    "person": PERSON_LABELS + ("分管领导", "县领导", "区领导", "市领导", "责任人", "领导"),
+    "progress": ("进展情况", "当前进度", "完成情况", "进度情况", "工作进展", "推进情况", "进展", "实施进度", "进度完成情况"),
+    "remark": ("备注", "说明"),
+    "category": ("类别", "分类", "领域", "板块", "类型"),
     "indicator": ("指标名称", "指标", "项目名称", "改革事项", "事项"),
-    "target": ("目标任务", "工作任务", "任务内容", "主要任务", "工作内容", "具体任务", "具体措施", "工作措施", "任务"),
-    "lead": ("牵头单位", "牵头部门", "主办单位"),
-    "responsible": ("责任单位", "配合单位", "协办单位", "责任部门", "参与单位"),
-    "deadline": ("时间进度", "完成时限", "完成时间", "时间节点", "进度安排", "时限"),
+    "target": (
+        "目标任务", "工作任务", "任务内容", "主要任务", "工作内容", "具体任务", "具体措施", "工作措施", "重点工作",
+        "改革任务", "具体举措", "细化措施", "主要举措", "工作举措", "内容与要求", "项目内容", "目标与任务", "任务名称",
+        "工作目标", "工作要求", "主要内容", "建设内容", "实事项目", "民生实事", "实事名称", "重点任务", "任务", "内容",
+        "举措", "措施", "实事",
+    ),
+    "lead": LEAD_LABELS,
+    "responsible": OTHER_LABELS + ("责任单位",),
+    "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
-_TAIL_ROLES = ("lead", "responsible", "deadline")
+_OFTEN_EMPTY = ("", "remark", "progress", "person")
+
+
+@lru_cache(maxsize=16384)
+def cell_role(cell: str) -> str | None:
+    """The column role a header cell names, or None."""
+    c = _WS_RE.sub("", cell)
+    if not c or len(c) > 12:
+        return None
+    role = next((r for r, words in _ROLES.items() if c in words), None)
+    if role is None:
+        role = next((r for r, words in _ROLES.items() if any(w in c for w in words)), None)
+    return role
 
 
 def header_roles(cells: list[str]) -> list[str | None] | None:
-    roles: list[str | None] = []
-    for c in cells:
-        c = re.sub(r"\s+", "", c)
-        role = next((r for r, words in _ROLES.items() if c in words), None)
-        if role is None:
-            role = next((r for r, words in _ROLES.items() if any(w in c for w in words) and c), None)
-        roles.append(role)
+    roles: list[str | None] = [cell_role(c) for c in cells]
+    if "target" not in roles and "indicator" in roles:  # 项目名称 alone: the task itself
+        roles[len(roles) - 1 - roles[::-1].index("indicator")] = "target"
     found = {r for r in roles if r}
     if "target" in found and ({"lead", "responsible", "deadline"} & found) and len(found) >= 3:
+        if roles.count("target") > 1:  # 主要任务 + 细化措施, 工作内容 + 目标任务: the first names the task
+            roles[roles.index("target")] = "task"
         return roles
     return None
 
@@ -48,6 +71,7 @@ class TableRow:
     line: int
     category: str = ""
     indicator: str = ""
+    task: str = ""  # the first of two content columns (主要任务 beside 细化措施)
     target: str = ""
     lead: str = ""
     responsible: str = ""
@@ -73,24 +97,34 @@ def _strip_trailing(cells: list[str]) -> list[str]:
 def _align(cells: list[str], roles: list[str | None], looks_like_date) -> dict[str, str]:
     """Map a data row onto roles; re-align from the right when merged cells shifted it."""
     roles_t = _strip_trailing([r or "" for r in roles])
+    if len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
+        cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
     direct_ok = len(cells) == len(roles_t) and (
         "deadline" not in roles_t or not cells[roles_t.index("deadline")].strip()
         or looks_like_date(cells[roles_t.index("deadline")])
     )
     if direct_ok:
-        return {r: c for r, c in zip(roles_t, cells, strict=False) if r}
+        out: dict[str, str] = {}
+        for r, c in zip(roles_t, cells, strict=False):
+            if r and c.strip() and out.get(r):
+                out[r] += "，" + c  # two unit columns of one kind (参与单位 and 责任单位)
+            elif r:
+                out[r] = c
+        return out
     out: dict[str, str] = {}
     ti = roles_t.index("target")
-    tail = [r for r in roles_t[ti + 1 :] if r in _TAIL_ROLES]
+    tail = [r or "" for r in roles_t[ti + 1 :]]
     if "deadline" in tail and not looks_like_date(cells[-1]):
         tail.remove("deadline")
     rest = list(cells[1:]) if roles_t[0] == "number" else list(cells)
     for role in reversed(tail):
         if rest:
-            out[role] = rest.pop()
+            value = rest.pop()
+            if role:
+                out[role] = value
     if rest:
         out["target"] = rest.pop()
-    pre_roles = [r for r in roles_t[1:ti] if r in ("category", "indicator")]
+    pre_roles = [r for r in roles_t[1:ti] if r in ("category", "indicator", "task")]
     pre_vals = [c for c in rest if c.strip()]
     # fewer values than columns: they belong to the right-most columns (指标名称 before 类别)
     for role, val in zip(pre_roles[len(pre_roles) - len(pre_vals):], pre_vals, strict=False):
@@ -129,7 +163,10 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
         if not cells:
             continue
         has_number_col = current.roles[0] == "number"
-        if has_number_col and not re.fullmatch(r"\d{1,4}", cells[0]):
+        same_number = bool(current.rows) and has_number_col and cells[0] == current.rows[-1].number
+        if has_number_col and (not _INT_RE.fullmatch(cells[0]) or same_number):
+            if same_number:
+                cells = [""] + cells[1:]  # a merged 序号 cell repeated (Word): the same row goes on
             if current.rows:  # a continuation line of a wrapped row: append cell-wise
                 prev = current.rows[-1]
                 width = max(len(prev.cells), len(cells))
@@ -138,9 +175,10 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
                 prev.cells = [(x + " " + y).strip() if y else x for x, y in zip(a, b, strict=True)]
                 mapped = _align(prev.cells, current.roles, looks_like_date)
                 prev.target = squeeze_cjk_spaces(mapped.get("target", ""))
+                prev.task = squeeze_cjk_spaces(mapped.get("task", ""))
                 prev.lead = mapped.get("lead", "").strip()
                 prev.responsible = mapped.get("responsible", "").strip()
-                prev.deadline = re.sub(r"\s+", "", mapped.get("deadline", ""))
+                prev.deadline = _WS_RE.sub("", mapped.get("deadline", ""))
             continue
         mapped = _align(cells, current.roles, looks_like_date)
         cat = squeeze_cjk_spaces(mapped.get("category", ""))
@@ -155,10 +193,11 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
             line=p.line,
             category=category,
             indicator=indicator,
+            task=squeeze_cjk_spaces(mapped.get("task", "")),
             target=squeeze_cjk_spaces(mapped.get("target", "")),
             lead=mapped.get("lead", "").strip(),
             responsible=mapped.get("responsible", "").strip(),
-            deadline=re.sub(r"\s+", "", mapped.get("deadline", "")),
+            deadline=_WS_RE.sub("", mapped.get("deadline", "")),
             cells=cells,
         )
         current.rows.append(row)

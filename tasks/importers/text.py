@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import ImportFailure
+from .labels import LINE_START_LABEL_RE
 
 # `[bookmark: _GoBack]`, `[image: …]` and similar markers left by docx→text converters.
 _DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]", re.IGNORECASE)
@@ -27,9 +28,11 @@ _TERMINAL = "。！？；：:!?;】」』"
 HEADING_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*[.．、](?!\d))"
 )
-LABEL_RE = re.compile(r"^(?:牵头单位|责任单位|配合单位|协办单位|主办单位|完成时间|完成时限|时间节点)\s*[:：]")
+LABEL_RE = LINE_START_LABEL_RE
 # 001's 职责分工 paragraphs start with their unit: a new paragraph, never a continuation.
 _SUBJECT_START_RE = re.compile(r"^(?:省|市|区|县|其他)[^，。,；\s]{1,20}?(?:负责|会同|根据)")
+_DATE_LINE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_ANY_PUNCT_RE = re.compile(r"[。，,；;：:！？、]")
 ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?")
 
 
@@ -56,12 +59,19 @@ def decode_bytes(data: bytes) -> str:
         raise ImportFailure("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的文本文件后再导入。") from exc
 
 
-def clean_line(line: str) -> str:
-    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces."""
+def _light_clean(line: str) -> str:
+    """What never carries meaning: converter debris, markdown bold, odd spaces, full-width digits."""
     line = _DEBRIS_RE.sub("", line)
     line = _MARKDOWN_RE.sub("", line)
     line = line.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
-    line = line.replace("\ufeff", "").replace("\u200b", "")
+    return line.replace("\ufeff", "").replace("\u200b", "")
+
+
+def clean_line(line: str) -> str:
+    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces."""
+    if "\n" in line:  # several table rows glued on one printed line (layout.tabulate)
+        return "\n".join(clean_line(row) for row in line.split("\n"))
+    line = _light_clean(line)
     line = _DIGIT_SPACE_RE.sub("", line)
     if "\t" in line:
         # Keep the spaces inside cells (they separate units); only drop them around digits.
@@ -77,8 +87,11 @@ def squeeze_cjk_spaces(text: str) -> str:
 
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
+    from .layout import split_inline_labels, tabulate  # layout reads tables.py, which reads this module
+
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return [clean_line(line) for line in text.split("\n")]
+    lines = tabulate([_light_clean(x) for x in text.split("\n")])
+    return [clean_line(split_inline_labels(line)) for line in lines]
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -87,8 +100,10 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if HEADING_RE.match(nxt) or LABEL_RE.match(prev) or LABEL_RE.match(nxt):
         return False
-    if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt):
+    if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt) or _DATE_LINE_RE.match(nxt):
         return False
+    if prev[-1] in "）)】〕]" and len(nxt) <= 25 and not _ANY_PUNCT_RE.search(nxt):
+        return False  # a closed annotation, then a signature line: `…（市X局牵头）` / `某市人民政府办公室`
     if HEADING_RE.match(prev):
         return "。" in prev  # the heading's body has started on its line (004 item 17)
     return len(prev) >= 30  # short unpunctuated lines are titles, signatures, labels
@@ -97,14 +112,21 @@ def _continues(prev: str, nxt: str) -> bool:
 def paragraphs(lines: list[str]) -> list[Para]:
     """Join lines split by page breaks; drop blank lines. Table rows stay one per line."""
     out: list[Para] = []
-    for no, line in enumerate(lines, start=1):
-        if not line.strip():
+    for no, physical in enumerate(lines, start=1):
+        if not physical.strip():
             continue
-        if "\t" in line:
-            out.append(Para(line, no, is_table_row=True))
+        if "\t" in physical:  # table rows (and a title glued before them, which has no tab)
+            for row in physical.split("\n"):
+                if "\t" in row:
+                    out.append(Para(row, no, is_table_row=True))
+                elif row.strip():
+                    out.append(Para(row, no))
             continue
-        if out and not out[-1].is_table_row and _continues(out[-1].text, line):
-            out[-1].text += line
-            continue
-        out.append(Para(line, no))
+        for line in physical.split("\n"):  # inline labels split onto lines of their own
+            if not line:
+                continue
+            if out and not out[-1].is_table_row and _continues(out[-1].text, line):
+                out[-1].text += line
+                continue
+            out.append(Para(line, no))
     return out

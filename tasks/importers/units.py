@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
+from .labels import NOTE_RE
 from .model import KIND_COLLECTIVE, KIND_DEPARTMENT, KIND_ENTERPRISE, KIND_TOWN, UnitRef
+
+_KEY_STRIP_RE = re.compile(r"[\s“”\"'‘’「」]")
+_SENTENCE_CHARS_RE = re.compile(r"[。：:]")
+_COLLECTIVE_HEAD_RE = re.compile(r"^(?:各|其他|有关|相关)")
+_WS_RE = re.compile(r"\s+")
+_STASH_RE = re.compile(r"\x00(\d+)\x00")
 
 # SEED-NOTES "Same unit, several names".
 DEFAULT_ALIASES: dict[str, str] = {
@@ -55,6 +63,7 @@ UNIT_SUFFIXES = (
     "中心支行", "支行", "中心", "集团", "公司", "管委会", "开发区", "办事处", "专班", "部门", "单位", "镇街",
     "政府", "局", "办", "委", "院", "室", "会", "队", "行", "司", "团", "府", "班", "厅", "部", "处", "所",
     "站", "关", "馆", "社", "组", "庭", "署", "镇", "街道", "乡",
+    "示范区", "高新区", "新区", "园区", "功能区", "联", "协", "工作部", "分局", "支队", "大队",
 )
 
 # Collectives that contain a separator and must never be split.
@@ -71,24 +80,27 @@ _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "c
 _STRIP_RE = re.compile(r"^(?:由|和|及|与)|(?:等(?:部门|单位)?|等)$")
 
 
+@lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """Comparison key: NFKC (bracket width), no spaces, no quotes."""
-    return re.sub(r"[\s“”\"'‘’「」]", "", unicodedata.normalize("NFKC", name))
+    return _KEY_STRIP_RE.sub("", unicodedata.normalize("NFKC", name))
 
 
+@lru_cache(maxsize=65536)
 def is_collective(name: str) -> bool:
     return bool(_COLLECTIVE_RE.search(key(name))) or any(r.fullmatch(name) for r in _PROTECTED_RES)
 
 
 def looks_like_unit(name: str, table: AliasTable | None = None) -> bool:
     name = name.strip()
-    if not name or len(name) > 30 or re.search(r"[。：:]", name):
+    if not name or len(name) > 30 or _SENTENCE_CHARS_RE.search(name):
         return False
     if table is not None and table.knows(name):
         return True
     return is_collective(name) or key(name).endswith(UNIT_SUFFIXES)
 
 
+@lru_cache(maxsize=65536)
 def guess_kind(name: str) -> str:
     if is_collective(name):
         return KIND_COLLECTIVE
@@ -100,8 +112,9 @@ def guess_kind(name: str) -> str:
     return KIND_DEPARTMENT
 
 
+@lru_cache(maxsize=65536)
 def guess_level(name: str) -> str | None:
-    k = re.sub(r"^(?:各|其他|有关|相关)", "", key(name))
+    k = _COLLECTIVE_HEAD_RE.sub("", key(name))
     if guess_kind(name) == KIND_TOWN:
         return "town"  # 益农镇人民政府: the town comes last, not as a prefix
     for prefix, level in _LEVELS:
@@ -115,6 +128,7 @@ class AliasTable:
 
     def __init__(self, aliases: Mapping[str, str] | None = None, *, use_defaults: bool = True):
         self._map: dict[str, str] = {}
+        self._resolved: dict[str, tuple] = {}  # as written → what `resolve` answers (a plan repeats its units)
         if use_defaults:
             for name in KNOWN_UNITS:
                 self._map[key(name)] = name
@@ -128,15 +142,15 @@ class AliasTable:
         return key(name) in self._map
 
     def resolve(self, as_written: str) -> UnitRef:
-        written = re.sub(r"\s+", "", as_written)
-        canonical = self._map.get(key(written))
-        return UnitRef(
-            name=canonical or written,
-            as_written=written,
-            kind=guess_kind(canonical or written),
-            level=guess_level(canonical or written),
-            known=canonical is not None,
-        )
+        found = self._resolved.get(as_written)
+        if found is None:
+            written = _WS_RE.sub("", as_written)
+            canonical = self._map.get(key(written))
+            name = canonical or written
+            found = self._resolved[as_written] = (name, written, guess_kind(name), guess_level(name),
+                                                  canonical is not None)
+        name, written, kind, level, known = found
+        return UnitRef(name=name, as_written=written, kind=kind, level=level, known=known)
 
 
 def _protect(text: str) -> tuple[str, list[str]]:
@@ -152,10 +166,15 @@ def _protect(text: str) -> tuple[str, list[str]]:
 
 
 def _restore(part: str, kept: list[str]) -> str:
-    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], part)
+    return _STASH_RE.sub(lambda m: kept[int(m.group(1))], part)
+
+
+_BRACKET_CHARS_RE = re.compile(r"[（(\[〔【）)\]〕】]")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
+    if not _BRACKET_CHARS_RE.search(text):
+        return _SPLIT_RE.split(text)
     parts, depth, cur = [], 0, []
     for ch in text:
         if ch in "（([〔【":
@@ -171,21 +190,37 @@ def _split_outside_brackets(text: str) -> list[str]:
     return parts
 
 
+_ROLE_TAIL_RE = re.compile(
+    r"(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|配合|推进)?|分别负责|共同负责|牵头负责|负责|配合|参与|协助)$"
+)
+
+
 def clean_unit(part: str) -> str:
     part = part.strip().strip("。.；;，,、 ")
+    part = _ROLE_TAIL_RE.sub("", part).strip()
     part = _STRIP_RE.sub("", part)
     return part.strip()
 
 
 def split_units(text: str) -> list[str]:
-    """A written unit list (`A、B,各区、县(市)政府及管委会`) → names, printed order, collectives whole."""
+    return list(_split_units(text))
+
+
+@lru_cache(maxsize=16384)  # a plan repeats its unit lists: each is split once
+def _split_units(text: str) -> tuple[str, ...]:
+    """A written unit list (`A、B,各区、县(市)政府及管委会`) → names, printed order, collectives whole.
+
+    A bracketed rule note (`(第一责任单位为牵头单位,下同)`) is not a unit, and what follows a
+    `。` is a remark (`…按职责分工负责。具体任务均涉及…`), not more units.
+    """
+    text = NOTE_RE.sub("", text).split("。")[0]
     protected, kept = _protect(text)
     out = []
     for part in _split_outside_brackets(protected):
         name = clean_unit(_restore(part, kept))
         if name:
-            out.append(re.sub(r"\s+", "", name))
-    return out
+            out.append(_WS_RE.sub("", name))
+    return tuple(out)
 
 
 def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
@@ -194,7 +229,7 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
     `人行杭州 中心支行` is one unit (the fragment does not end like a unit, or the joined
     name is known); `市审管办 市委编办` is two (each fragment ends like a unit).
     """
-    protected, kept = _protect(cell)
+    protected, kept = _protect(NOTE_RE.sub("", cell))
     names: list[str] = []
     for part in _split_outside_brackets(protected):
         frags = [_restore(f, kept) for f in part.split()]
@@ -212,7 +247,7 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
             buf = ""
         if buf:
             names.append(buf)
-    return [re.sub(r"\s+", "", n) for n in (clean_unit(n) for n in names) if n]
+    return [_WS_RE.sub("", n) for n in (clean_unit(n) for n in names) if n]
 
 
 def resolve_all(names: Iterable[str], table: AliasTable) -> list[UnitRef]:

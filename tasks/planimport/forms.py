@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 
 from departments.models import Unit
-from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, read_document
+from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, YearNeeded, read_document
 from tasks.planimport.services import ImportEdits, plan_parse
 
 ACCEPT = ".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,6 +69,8 @@ class PlanUploadForm(forms.Form):
         field_name = "file" if upload else "text"
         try:
             self.parsed = plan_parse(text=self.source_text, year=data.get("year"), filename=self.filename)
+        except YearNeeded as exc:
+            self.add_error("year", str(exc))  # the text is fine; the office only has to say the year
         except ImportFailure as exc:
             self.add_error(field_name, str(exc))
         return data
@@ -83,6 +85,7 @@ class ItemRow:
     drop: forms.BoundField
     dates: list[tuple[str, forms.BoundField]] = field(default_factory=list)  # (phrase, field)
     settle: list[tuple[str, forms.BoundField]] = field(default_factory=list)
+    lead: forms.BoundField | None = None  # which of the item's units lead
     status: str = ""  # "new" / "changed" / ""
     changes: list[str] = field(default_factory=list)
 
@@ -99,8 +102,19 @@ class ImportEditsForm(forms.Form):
         self.fields["title"] = forms.CharField(
             label="计划标题", initial=plan.meta.title, max_length=300, required=False,
         )
+        self.fields["first_leads"] = forms.BooleanField(
+            label="未标明牵头单位的任务，以列第一位的单位为牵头单位", required=False,
+        )
+        # the lead checkboxes are applied only when the page that showed them is what was posted
+        self.leads_posted = bool(self.data.get("leads_shown"))
         for i, (item, _) in enumerate(self.items):
             self.fields[f"drop_{i}"] = forms.BooleanField(label="不是任务，不导入", required=False)
+            if item.responsible_units:
+                self.fields[f"lead_{i}"] = forms.MultipleChoiceField(
+                    label="牵头单位", required=False, widget=forms.CheckboxSelectMultiple,
+                    choices=[(u.name, u.name) for u in item.responsible_units],
+                    initial=[u.name for u in item.lead_units],
+                )
             for j, d in enumerate(item.deadlines):
                 # left empty, the date stays as read from the document
                 self.fields[f"date_{i}_{j}"] = forms.DateField(
@@ -136,6 +150,7 @@ class ImportEditsForm(forms.Form):
                     drop=self[f"drop_{i}"],
                     dates=[(d.phrase, self[f"date_{i}_{j}"]) for j, d in enumerate(item.deadlines)],
                     settle=[(p, self[f"settle_{i}_{j}"]) for j, p in enumerate(item.unresolved)],
+                    lead=self[f"lead_{i}"] if f"lead_{i}" in self.fields else None,
                     status=state,
                     changes=changes,
                 )
@@ -150,9 +165,14 @@ class ImportEditsForm(forms.Form):
         edits = ImportEdits()
         if data.get("title") and data["title"] != self.plan.meta.title:
             edits.title = data["title"]
+        edits.first_unit_leads = bool(data.get("first_leads"))
         for i, (item, _) in enumerate(self.items):
             if data.get(f"drop_{i}"):
                 edits.drop.add(item.ref)
+            if self.leads_posted and f"lead_{i}" in self.fields:
+                chosen = list(data.get(f"lead_{i}") or [])
+                if set(chosen) != {u.name for u in item.lead_units}:
+                    edits.leads[item.ref] = chosen
             for j, d in enumerate(item.deadlines):
                 day = data.get(f"date_{i}_{j}")
                 if day and day != d.date:

@@ -79,9 +79,12 @@ class ImportEdits:
     settle: dict[tuple[str, int], dt.date] = field(default_factory=dict)  # (ref, unresolved index) → date
     unit_map: dict[str, int] = field(default_factory=dict)  # parsed unit name → existing Unit pk
     title: str = ""  # the plan's title, when the parser missed or garbled it
+    leads: dict[str, list[str]] = field(default_factory=dict)  # ref → the names of its lead units (may be none)
+    first_unit_leads: bool = False  # "每项第一个单位为牵头单位": items the text names no lead for
 
     def __bool__(self) -> bool:
-        return bool(self.drop or self.dates or self.settle or self.unit_map or self.title)
+        return bool(self.drop or self.dates or self.settle or self.unit_map or self.title or self.leads
+                    or self.first_unit_leads)
 
 
 @dataclass
@@ -213,6 +216,11 @@ def _apply_edits(plan: ParsedPlan, edits: ImportEdits, units_by_pk: dict[int, Un
             if i in settled:
                 it.deadlines.append(Deadline(date=settled[i], phrase=phrase, what="改革办在导入时确定"))
         it.unresolved = [p for i, p in enumerate(it.unresolved) if i not in settled]
+        if edits.first_unit_leads and it.responsible_units and not it.lead_units:
+            it.lead_units = [it.responsible_units[0]]
+        if it.ref in edits.leads:
+            chosen = set(edits.leads[it.ref])
+            it.lead_units = [u for u in it.responsible_units if u.name in chosen]
         for ref in [*it.lead_units, *it.responsible_units]:
             unit = units_by_pk.get(edits.unit_map.get(ref.name, 0))
             if unit is not None:

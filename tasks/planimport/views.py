@@ -18,6 +18,19 @@ from tasks.planimport.pending import PendingUploads
 from tasks.planimport.services import plan_import, plan_import_preview, plan_parse, plan_prepare
 
 RESULT_KEY = "plan_import_result"
+YEAR_REASONS = {  # why the preview shows this year (tasks.importers.years)
+    "override": "由导入时指定。",
+    "title": "取自标题。",
+    "doc_number": "标题中没有年份，取自文号。",
+    "heading": "标题中没有年份，取自文首的标题行。",
+    "dates": "标题中没有年份，按文中最早写明的年份。请核对。",
+    "issue_date": "标题中没有年份，按发文日期。请核对。",
+    "notice": "标题中没有年份，按文首引用的文号。请核对。",
+    "page": "标题中没有年份，按网页上的发布日期。请核对。",
+    "inferred": "标题中没有年份，按文中提到的往年推断。请核对。",
+    "mentioned": "标题中没有年份，按任务中最常写到的年份。请核对。",
+    "today": "文中没有年份，暂按今年（文中没有需要年份换算的时间）。",
+}
 
 
 office_required = roles.role_required(roles.is_office, message="只有改革办工作人员可以导入计划。")
@@ -47,6 +60,19 @@ def preview(request, token: str):
         PENDING.finish(request, token)
         messages.error(request, str(exc))
         return redirect("imports:upload")
+    if request.method == "POST" and "set_year" in request.POST:
+        # the office settles the plan's year: every date is read again with it; nothing is written
+        try:
+            new_year = int(request.POST.get("plan_year", ""))
+        except ValueError:
+            new_year = 0
+        if 1900 <= new_year <= 2200:
+            entry["year"] = new_year
+            request.session.modified = True
+            messages.info(request, f"已按 {new_year} 年重新计算文中的日期。")
+        else:
+            messages.error(request, "计划年度应为四位数年份，例如 2020。")
+        return redirect("imports:preview", token=token)
     summary = plan_import_preview(parsed=parsed)
     data = request.POST if request.method == "POST" else None  # an empty POST (no corrections) still confirms
     form = ImportEditsForm(data, plan=plan_prepare(parsed), new_units=summary.new_units)
@@ -70,6 +96,7 @@ def preview(request, token: str):
         "unit_fields": form.unit_fields(),
         "unknown": set(parsed.unknown_units),
         "filename": entry["filename"] or "粘贴的文本",
+        "year_reason": YEAR_REASONS.get(parsed.meta.year_source, ""),
         "token": token,
     }
     return render(request, "tasks/import/preview.html", context)

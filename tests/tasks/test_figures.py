@@ -7,7 +7,6 @@ import itertools
 import random
 
 import pytest
-from tasks.supervision.services import deadlines_scan
 from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -17,6 +16,7 @@ from tasks import figures
 from tasks.dashboard import board as dashboard
 from tasks.models import AssignmentRole, ConfirmState, Task, TaskFlag, TaskStatus
 from tasks.supervision.report import write_supervision_report
+from tasks.supervision.services import deadlines_scan
 from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

@@ -237,3 +237,75 @@ def test_nothing_chosen_gets_a_message_at_the_top(office_client):
 def test_pasted_text_without_items_gets_the_message_next_to_the_text_field(office_client):
     response = office_client.post(UPLOAD, {"text": "今天天气很好。"})
     assert "未识别出任何工作任务" in " ".join(response.context["form"].errors["text"])
+
+
+def test_a_plan_without_a_year_asks_for_it_on_the_upload_form_and_nothing_is_written(office_client):
+    text = "某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。（区发改局牵头）"
+    page = office_client.post(UPLOAD, {"text": text})
+    assert page.status_code == 200
+    errors = page.context["form"].errors
+    assert "year" in errors and "6月底前" in errors["year"][0]  # says why
+    assert not Plan.objects.exists()
+    response = office_client.post(UPLOAD, {"text": text, "year": "2016"})
+    _, page = preview_of(office_client, response)
+    assert page.context["parsed"].items[0].deadlines[0].date == dt.date(2016, 6, 30)
+    assert not Plan.objects.exists()  # nothing written before the office confirms
+
+
+def test_the_preview_lists_paragraphs_that_look_like_tasks_but_were_not_read(office_client):
+    text = "2021年某区工作要点\n①推进甲改革。(区发改局牵头)\n一、主要任务\n1.推进乙改革。(区审管办牵头)"
+    _, page = preview_of(office_client, office_client.post(UPLOAD, {"text": text}))
+    body = page.content.decode()
+    assert 'id="skipped-paragraphs"' in body and "①推进甲改革" in body
+    assert not Plan.objects.exists()
+
+
+LEADLESS = "\n".join([
+    "某区改革工作要点",
+    "一、主要任务",
+    "1.推进甲改革，6月底前完成。",
+    "责任单位:区发改局、区财政局",
+    "2.推进乙改革。",
+    "责任单位:区审管办、区数管局",
+    "3.推进丙改革。（区市场监管局牵头，区税务局配合）",
+])
+
+
+def leads_of(import_key):
+    from tasks.models import AssignmentRole
+
+    task = Task.objects.get(import_key=import_key)
+    return [a.unit.name for a in task.assignments.filter(role=AssignmentRole.LEAD).order_by("id")]
+
+
+def test_the_office_settles_year_and_leads_on_the_preview_and_that_is_what_is_saved(office_client):
+    response = office_client.post(UPLOAD, {"text": LEADLESS})
+    assert "year" in response.context["form"].errors  # no year in the text: it is asked for
+    url, page = preview_of(office_client, office_client.post(UPLOAD, {"text": LEADLESS, "year": "2019"}))
+    assert "由导入时指定" in page.content.decode()
+
+    # the year, changed on the preview: every date is read again with it, nothing is written yet
+    response = office_client.post(url, {"set_year": "1", "plan_year": "2016"})
+    assert response.status_code == 302 and response.url == url and not Plan.objects.exists()
+    page = office_client.get(url)
+    assert page.context["parsed"].meta.year == 2016
+    html = page.content.decode()
+    assert 'id="first-leads"' in html and "lead-choice" in html
+
+    # "first unit leads" for the whole plan, and item 2's lead changed by hand
+    two = field_index(page, "一.2")
+    office_client.post(url, {"leads_shown": "1", "first_leads": "on", f"lead_{two}": ["区数管局"],
+                             f"lead_{field_index(page, '一.3')}": ["区市场监管局"]})
+
+    plan = Plan.objects.get()
+    assert plan.year == 2016
+    assert Task.objects.get(import_key="一.1").milestones.get().due_on == dt.date(2016, 6, 30)
+    assert leads_of("一.1") == ["区发改局"]  # first unit, by the one click
+    assert leads_of("一.2") == ["区数管局"]  # set by hand on the item
+    assert leads_of("一.3") == ["区市场监管局"]  # as the text says
+
+
+def test_confirming_without_touching_the_lead_boxes_keeps_the_leads_of_the_text(office_client):
+    url, _ = preview_of(office_client, office_client.post(UPLOAD, {"text": LEADLESS, "year": "2019"}))
+    office_client.post(url, {})
+    assert leads_of("一.1") == [] and leads_of("一.3") == ["区市场监管局"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tasks.importers import ImportFailure, parse_plan
+from tasks.importers import ImportFailure, YearNeeded, parse_plan
 from tasks.importers.annotations import (
     FIRST_LEADS_RE,
     LabelledBracketRule,
@@ -115,9 +115,25 @@ def test_year_override_and_missing_year_warning():
     plan = parse_plan("某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。", year=2022)
     assert plan.meta.year == 2022 and plan.meta.year_source == "override"
     assert plan.items[0].deadlines[0].date.isoformat() == "2022-06-30"
-    plan = parse_plan("某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。")
+    # no year anywhere and a date that needs one: the year is asked for, never taken from today
+    with pytest.raises(YearNeeded, match="--year") as exc:
+        parse_plan("某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。")
+    assert "6月底前" in str(exc.value) and isinstance(exc.value, ImportFailure)
+    # no year and no date that needs one: today's year, with a warning
+    plan = parse_plan("某区工作要点\n一、主要任务\n1.推进某改革。")
     assert plan.meta.year_source == "today"
     assert any("--year" in w for w in plan.warnings)
+
+
+def test_year_from_the_documents_own_words():
+    item = "\n一、主要任务\n1.推进某改革，6月底前完成。"
+    assert parse_plan("某区工作要点\n某办〔2016〕13号" + item).meta.year == 2016
+    cited = "根据《某市关于印发某方案的通知》(某政发〔2016〕13号),制定本方案。"
+    assert parse_plan("某区工作要点\n" + cited + item).meta.year_source == "notice"
+    assert parse_plan("某区工作要点\n发布日期:2018-07-09 浏览次数:" + item).meta.year == 2018
+    assert parse_plan("某区工作要点\n对2020年已达标的街道提档升级。" + item).meta.year == 2021
+    mentioned = parse_plan("某区工作要点\n一、主要任务\n1.2021年是开局之年，推进某改革，6月底前完成。")
+    assert (mentioned.meta.year, mentioned.meta.year_source) == (2021, "mentioned")
 
 
 def test_no_items_is_an_import_failure():

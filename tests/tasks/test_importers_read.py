@@ -111,3 +111,77 @@ def test_docx_merged_cells_carry_down():
 def test_empty_docx_is_refused():
     with pytest.raises(ImportFailure, match="没有文字内容"):
         read_document(_docx(lambda doc: None), "empty.docx")
+
+
+def test_docx_automatic_numbering_is_rebuilt_and_text_boxes_are_not_read():
+    from tests.tasks.docx_helpers import numbered_docx
+
+    data = numbered_docx([
+        (None, "2021年某区工作要点"),
+        (0, "总体要求"),
+        (0, "主要任务"),
+        (1, "深化改革"),
+        (2, "推进甲改革，6月底前完成。（区发改局牵头，区财政局配合）"),
+        (2, "推进乙改革。（区财政局牵头）"),
+        (1, "优化服务"),
+        (2, "推进丙改革。（区审管办牵头）"),
+    ], footnote_box="文本框里的说明（区某局牵头）")
+    lines = [x for x in read_document(data, "plan.docx").split("\n") if x]
+    assert lines[1:] == ["一、总体要求", "二、主要任务", "（一）深化改革", "1.推进甲改革，6月底前完成。（区发改局牵头，区财政局配合）",
+                         "2.推进乙改革。（区财政局牵头）", "（二）优化服务", "1.推进丙改革。（区审管办牵头）"]
+    assert lines[0] == "2021年某区工作要点"  # the text box is not part of the text
+    plan = parse_plan("\n".join(lines))
+    assert [(i.section, i.number) for i in plan.items][-1] == ("二、主要任务 / （二）优化服务", "1")
+
+
+def test_docx_cells_with_one_unit_per_line_and_vertical_merges_and_spans():
+    def build(doc):
+        doc.add_paragraph("2021年某市任务分解表")
+        table = doc.add_table(rows=4, cols=5)
+        for r, values in enumerate([
+            ("序号", "重点工作", "牵头单位", "责任单位", "完成时限"),
+            ("1", "甲。", "市发改委", "", "6月底前"),
+            ("2", "乙。", "", "市建委", ""),
+            ("3", "丙。", "市商务局", "市财政局", "年底前"),
+        ]):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+        cell = table.cell(1, 3)
+        cell.text = "市财政局"
+        cell.add_paragraph("市税务局")  # one unit per line in one cell
+        table.cell(1, 2).merge(table.cell(2, 2))  # 牵头单位 merged over rows 1-2
+        table.cell(1, 4).merge(table.cell(2, 4))  # and the deadline too
+
+    plan = parse_plan(read_document(_docx(build), "t.docx"))
+    one, two, three = plan.items
+    assert names(one.responsible_units) == ["市发改委", "市财政局", "市税务局"]
+    assert names(two.lead_units) == ["市发改委"]  # the merged cell applies to both rows
+    assert [d.date.isoformat() for d in two.deadlines] == ["2021-06-30"]
+    assert names(three.lead_units) == ["市商务局"]
+
+
+def test_docx_table_whose_numbers_word_prints_itself():
+    from tests.tasks.docx_helpers import add_chinese_numbering, number_paragraph
+
+    def build(doc):
+        add_chinese_numbering(doc)
+        doc.add_paragraph("2022年某县重点任务分解表")
+        table = doc.add_table(rows=4, cols=4)
+        for r, values in enumerate([
+            ("序号", "重点工作", "牵头单位", "完成时限"),
+            ("", "推进甲改革。", "县发改局", "6月底前"),
+            ("", "推进乙改革。", "县财政局", "9月底前"),
+            ("", "推进丙改革。", "县审管办", "年底前"),
+        ]):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+            if r:
+                number_paragraph(table.cell(r, 0).paragraphs[0], 2)  # the 序号 cell: "1." "2." "3."
+
+    plan = parse_plan(read_document(_docx(build), "t.docx"))
+    assert [(i.number, i.title, names(i.lead_units), [d.date.isoformat() for d in i.deadlines])
+            for i in plan.items] == [
+        ("1", "推进甲改革", ["县发改局"], ["2022-06-30"]),
+        ("2", "推进乙改革", ["县财政局"], ["2022-09-30"]),
+        ("3", "推进丙改革", ["县审管办"], ["2022-12-31"]),
+    ]

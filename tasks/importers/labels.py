@@ -1,0 +1,87 @@
+"""The words a plan uses to label who does a task and by when, in one place.
+
+Label lines (`牵头单位:`, `牵头责任单位：`, `协同责任单位:`, `时限要求:`), labelled brackets and
+table headers all draw on these lists. A label that names a *person* (`牵头负责领导:金力`,
+`责任领导`, `分管县领导`) is recognised so that it is never read as a unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WS_RE = re.compile(r"\s+")
+_LABEL_WORD_RE = re.compile(r"[^:：\s]+")
+
+LEAD_LABELS = (
+    "牵头责任单位", "牵头责任部门", "牵头单位", "牵头部门", "主办单位", "主责单位", "主责部门", "牵头处室",
+)
+OTHER_LABELS = (
+    "协同责任单位", "协同责任部门", "配合责任单位", "配合责任部门", "责任单位", "责任部门", "配合单位", "配合部门",
+    "协办单位", "参与单位", "参与部门", "协同单位", "协同部门", "协作单位", "责任主体", "实施单位", "落实单位",
+)
+PERSON_LABELS = (
+    "牵头负责领导", "牵头领导", "责任领导", "分管领导", "分管县领导", "分管区领导", "分管市领导", "联系领导",
+    "包保领导", "项目责任人", "责任人", "联系人", "负责人",
+)
+PROGRESS_LABELS = ("实际完成情况", "完成情况", "进展情况", "工作进展", "推进情况", "进度情况", "当前进度")
+DATE_LABELS = (
+    "完成时间", "完成时限", "时间节点", "时限要求", "完成期限", "时间要求", "时间安排", "进度安排", "完成时间节点",
+)
+
+_alt = lambda words: "|".join(sorted(words, key=len, reverse=True))  # noqa: E731 — longest first
+UNIT_LABEL_RE = re.compile(rf"({_alt(LEAD_LABELS + OTHER_LABELS)})\s*[:：]")
+# A line made of one or more labels and its value: `完成时间：完成时间：2019年6月底前`.
+_ALL = LEAD_LABELS + OTHER_LABELS + PERSON_LABELS + DATE_LABELS + PROGRESS_LABELS
+LINE_LABEL_RE = re.compile(rf"^((?:(?:{_alt(_ALL)})\s*[:：]\s*)+)(.*)$")
+LINE_START_LABEL_RE = re.compile(rf"^(?:{_alt(_ALL)})\s*[:：]")
+# a label inside a line, after a space or the end of a sentence: `…试运营。 牵头领导:林静国 责任单位:市X局`
+INLINE_LABEL_RE = re.compile(rf"(?:(?<=\s)|(?<=[。；;]))({_alt(_ALL)})\s*[:：]")
+
+# "列第一个单位的均为牵头单位" (000), "第一责任单位为牵头单位,下同", "列第一位者为牵头或汇总单位,下同":
+# the first unit of every later list leads.
+FIRST_LEADS_RE = re.compile(
+    r"(?:(?:列|排)(?:在)?)?第一(?:个|位)?(?:的|者)?(?:责任)?(?:单位|部门)?(?:者|的)?(?:均|都)?为牵头"
+)
+# A bracketed note inside a unit list that states a rule, not a unit: `(第一责任单位为牵头单位,下同)`.
+NOTE_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]*(?:牵头|下同|汇总)[^（）()〔〕【】\[\]]*[）)〕】\]]")
+
+
+def label_kind(label: str) -> str:
+    """"lead", "other", "person" or "date" for a label word (as matched above)."""
+    label = _WS_RE.sub("", label)
+    if label in LEAD_LABELS:
+        return "lead"
+    if label in OTHER_LABELS:
+        return "other"
+    if label in PERSON_LABELS:
+        return "person"
+    if label in PROGRESS_LABELS:
+        return "progress"
+    return "date"
+
+
+def parse_label_line(line: str) -> tuple[str, str] | None:
+    """`完成时间：完成时间：2019年6月底前` → ("完成时间", "2019年6月底前"); None for any other line."""
+    m = LINE_LABEL_RE.match(line.strip())
+    if not m:
+        return None
+    label = _LABEL_WORD_RE.match(m.group(1)).group(0)
+    return label, m.group(2).strip()
+
+
+# `责任单位：A、B（A为牵头单位）`: a note naming the lead among the units
+NOTE_LEAD_RE = re.compile(r"[（(]([^（）()]{2,30}?)(?:为|是|作为)牵头(?:单位|部门)?[^（）()]{0,20}[）)]")
+
+
+# `区审管办（牵头）、区数管局`: the marker right after a unit
+MARKED_LEAD_RE = re.compile(r"([^、，,；;\s（()）:：]{2,30})\s*[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]")
+_NOTE_SPLIT_RE = re.compile(r"[、,，和及]")
+
+
+def note_leads(text: str) -> set[str]:
+    """Unit names a note designates as leads: `（区发改局为牵头单位）`, `区审管办（牵头）`."""
+    out: set[str] = set()
+    for m in NOTE_LEAD_RE.finditer(text):
+        out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
+    out.update(m.group(1) for m in MARKED_LEAD_RE.finditer(text))
+    return out

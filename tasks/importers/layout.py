@@ -1,0 +1,527 @@
+"""Task tables that arrive without tabs, rewritten as tab-separated rows (the form `tables.py` reads).
+
+A plan pasted from a web page or an OA system prints its task table in one of these shapes:
+
+* **pipe cells**: each cell on its own line ending in ``|`` (``序号 |`` / ``重点工作 |`` / …), or a
+  whole row on one line, cells joined by `` | ``;
+* **one cell per paragraph**: ``序号`` / ``内容与要求`` / ``进展情况`` / ``责任单位`` / ``1`` / ``坚持…`` …;
+* **space-separated rows**: ``序号 类别 主要任务 细化措施 牵头单位 …`` then ``1 加强… 严守… 实施…。 市水利局 …``,
+  where a wrapped cell keeps a stray space (``加强水资源保 护``) and an empty merged cell leaves two;
+* **glued rows**: a PDF/Word preview runs header and rows together (``序号工作内容目标任务责任单位备注1将…
+  (管委会)2完善…``), sometimes with the sharing site's chunk markers (``2、``) cutting a line.
+
+A table is recognised by its header (`tables.header_roles`: a content column and a unit or date
+column, and for the cell-per-line shapes a 序号 column first); its rows start at consecutive
+numbers (the first may be any number: an excerpt can start at row 80). Cells are fitted to the
+header by what they look like when some are missing: unit lists to unit columns, dates to the
+date column, the long prose to the content column.
+
+`tabulate(lines)` keeps the number of lines: a row is written on the line where its number
+stands (rows glued on one line share it, separated by ``\\n``) and the other lines of a table
+become blank.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from .dates import looks_like_date_cell
+from .labels import INLINE_LABEL_RE, LINE_LABEL_RE, label_kind
+from .tables import _ROLES, cell_role, header_roles
+from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
+
+_UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
+_PAREN_RE = re.compile(r"[（(][^（）()]*[）)]")
+_LABEL_WORD_RE = re.compile(r"[^:：\s]+")
+
+_INT_RE = re.compile(r"^\d{1,4}$")
+_LEADING_NUMBER_RE = re.compile(r"\s*(\d{1,4})")
+_ROW_START_RE = re.compile(r"^\s*(\d{1,4})(?: |\s*$)")
+_SPACE_RUN_RE = re.compile(r" {2,}| ?\u3000+ ?")
+_CHUNK_MARK_RE = re.compile(r"^\d{1,3}、")
+_HEADER_WORDS = sorted({w for words in _ROLES.values() for w in words if len(w) >= 2}, key=len, reverse=True)
+_GLUED_HEADER_RE = re.compile(rf"序号((?:{'|'.join(map(re.escape, _HEADER_WORDS))}){{2,}})")
+_HEADER_WORD_RE = re.compile("|".join(map(re.escape, _HEADER_WORDS)))
+_NOT_A_ROW_AFTER = "年月日号个项天条万亿%余多家所批次期届周小分元份位人户"
+_UNIT_END_CHARS = tuple("）)") + UNIT_SUFFIXES + ("等",)
+_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|附\s*件)")
+_PROSE_RE = re.compile(r"[。；;！？]")
+_WS_RE = re.compile(r"\s+")
+_FOOTER_RE = re.compile(r"^[\s•·【\[]*(?:分享到|分享|扫一扫|打印|关闭|上一篇|下一篇|相关链接|相关文章|附件下载|责任编辑|"
+                        r"主办单位|版权所有|网站地图|联系我们|字体|收藏|返回顶部|【关闭】|\[关闭\])")
+
+
+def tabulate(lines: list[str]) -> list[str]:
+    out = list(lines)
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        found = None
+        if "\t" not in line and line.strip():
+            s = line.strip()
+            if "|" in s:
+                found = _pipe_table(lines, i)
+            elif "序号" in s:
+                found = _spaced_table(lines, i) or _glued_table(lines, i)
+            if found is None and len(s) <= 12 and cell_role(s) == "number":
+                found = _cell_table(lines, i)
+        if not found:
+            i += 1
+            continue
+        end, rows = found
+        for k in range(i, end):
+            out[k] = ""
+        for idx, cells in rows:
+            row = "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells)
+            out[idx] = f"{out[idx]}\n{row}" if out[idx] else row
+        i = end
+    return out
+
+
+# ---------------------------------------------------------------- fitting cells to columns
+
+
+def _is_units(cell: str) -> bool:
+    parts = [clean_unit(p) for p in _UNIT_SEP_RE.split(_PAREN_RE.sub("", cell)) if p]
+    return bool(parts) and not _PROSE_RE.search(cell) and all(looks_like_unit(p) for p in parts)
+
+
+def _fits(role: str | None, cell: str) -> bool:
+    c = cell.strip()
+    if role in ("lead", "responsible"):
+        return _is_units(c)
+    if role == "deadline":
+        return looks_like_date_cell(c)
+    if role == "person":
+        return 0 < len(_WS_RE.sub("", c)) <= 12 and not _PROSE_RE.search(c) and not _is_units(c)
+    return True
+
+
+def fit_cells(values: list[str], roles: list[str | None]) -> list[str]:
+    """Cells of one row (number excluded) → exactly one value per column of ``roles``."""
+    return fit_rows(values, roles)[0]
+
+
+def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
+    """Cells of one numbered row → one value per column; a row that holds a second content with its
+    own cells (a merged 序号 over two sub-rows) gives a second row, to be read as its continuation."""
+    n = len(roles)
+    if len(values) == n:
+        return [list(values)]
+    ti = roles.index("target") if "target" in roles else n - 1
+    if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
+        out = [""] * n
+        vals = list(values)
+        for k in range(n - 1, ti, -1):
+            if vals and len(vals) > 1 and _fits(roles[k], vals[-1]):
+                out[k] = vals.pop()
+        if vals:
+            out[ti] = vals.pop()
+        for k in range(ti - 1, -1, -1):  # right-aligned: a merged 类别 left blank carries down
+            if vals:
+                out[k] = vals.pop()
+        # one unit list for two unit columns: it is the lead's (配合单位 is the one left empty)
+        unit_cols = [k for k in range(ti + 1, n) if roles[k] in ("lead", "responsible")]
+        filled = [k for k in unit_cols if out[k]]
+        if len(unit_cols) > 1 and len(filled) == 1 and filled[0] != unit_cols[0]:
+            out[unit_cols[0]], out[filled[0]] = out[filled[0]], ""
+        return [out]
+    # more cells than columns: one unit per paragraph, a wrapped content, or a second sub-row
+    rows: list[list[str]] = []
+    vals = list(values)
+    while vals:
+        out = [""] * n
+        for k in range(ti):  # 类别/指标 before the content: short cells (a blank merged one leaves none)
+            if not rows and len(vals) > 1 and len(vals[0]) <= 20 and not _PROSE_RE.search(vals[0]) \
+                    and not _is_units(vals[0]):
+                out[k] = vals.pop(0)
+        content = [vals.pop(0)] if vals else []
+        while vals and not any(_fits_strictly(roles[k], vals[0]) for k in range(ti + 1, n)) and rows == [] \
+                and len(vals) > n - ti - 1:
+            content.append(vals.pop(0))  # a content cell wrapped over several paragraphs
+        out[ti] = "".join(content)
+        for k in range(ti + 1, n):
+            role = roles[k]
+            if role in ("lead", "responsible"):
+                units = []
+                while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")
+                                                           and len(vals) <= n - k - 1):
+                    units.append(vals.pop(0))
+                out[k] = "、".join(units)
+            elif vals and _fits_strictly(role, vals[0]):
+                out[k] = vals.pop(0)
+        rows.append(out)
+        if len(rows) > 20:
+            break
+    return rows
+
+
+def _fits_strictly(role: str | None, cell: str) -> bool:
+    """Like `_fits`, but a progress/remark/person column never takes what reads like a new content."""
+    if role in ("lead", "responsible", "deadline"):
+        return _fits(role, cell)
+    if role == "person":
+        return _fits(role, cell)
+    return not _PROSE_RE.search(cell) or len(cell) < 30
+
+
+def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """(line, cell) after the header → rows, each starting at the next consecutive number."""
+    rows: list[tuple[int, list[str]]] = []
+    expected = None
+    for line, cell in cells:
+        c = cell.strip()
+        if _INT_RE.match(c) and (expected is None or int(c) == expected):
+            rows.append((line, [c]))
+            expected = int(c) + 1
+            continue
+        if rows:
+            rows[-1][1].append(cell)
+    return rows
+
+
+def _grid(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:
+    roles = header_roles(header)
+    if not roles:
+        return None
+    rows = []
+    for line, cells in _rows_from_stream(stream):
+        values = cells[1:]
+        # a header repeated after a page break, or page chrome after the last row
+        values = [v for v in values if cell_role(v) is None or len(v.strip()) > 12 or v.strip() not in header]
+        for k, row in enumerate(fit_rows(values, roles[1:])):
+            rows.append((line, [cells[0] if k == 0 else ""] + row))
+    return [(-1, header)] + rows if rows else None
+
+
+# ---------------------------------------------------------------- the shapes
+
+
+def _pipe_table(lines: list[str], i: int):
+    n = len(lines)
+    if "|" in lines[i].strip().rstrip("|"):
+        # a row per line, cells joined by " | "
+        header = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+        if not header_roles(header):
+            return None
+        rows = [(i, header)]
+        j = i + 1
+        while j < n and ("|" in lines[j] or not lines[j].strip()):
+            if lines[j].strip():
+                cells = [c.strip() for c in lines[j].strip().strip("|").split("|")]
+                if [_WS_RE.sub("", c) for c in cells] != [_WS_RE.sub("", c) for c in header]:
+                    rows.append((j, cells))
+            j += 1
+        return j, rows
+    # a cell per line, each ending in "|"; a line without "|" continues the cell below it
+    stream: list[tuple[int, str]] = []
+    buf, buf_line, j = "", None, i
+    while j < n:
+        t = lines[j].strip()
+        if not t:
+            j += 1
+            if buf:
+                continue
+            # a blank line ends the table unless more cells follow
+            if j < n and lines[j].strip().endswith("|"):
+                continue
+            break
+        if "|" not in t and not (j + 1 < n and lines[j + 1].strip().endswith("|")):
+            break
+        if buf_line is None:
+            buf_line = j
+        piece = t.rstrip("|").strip()
+        buf = f"{buf} {piece}" if buf else piece  # a wrapped cell: its pieces joined (spaces squeezed later)
+        if t.endswith("|"):
+            stream.append((buf_line, buf.strip()))
+            buf, buf_line = "", None
+        j += 1
+    header = []
+    while stream and cell_role(stream[0][1]) and len(header) < 12:
+        header.append(stream.pop(0)[1])
+    grid = _grid(header, stream)
+    if not grid:
+        return None
+    return j, [(i, header)] + grid[1:]
+
+
+def _cell_table(lines: list[str], i: int):
+    """One cell per line or paragraph, header first: 序号 / 内容 / 进展情况 / 责任单位 …"""
+    n = len(lines)
+    header: list[str] = []
+    j = i
+    while j < n:
+        t = lines[j].strip()
+        if not t:
+            j += 1
+            continue
+        if cell_role(t) is None or _INT_RE.match(t):
+            break
+        header.append(t)
+        j += 1
+    if len(header) < 3 or not header_roles(header):
+        return None
+    stream: list[tuple[int, str]] = []
+    width = len(header)
+    last_row_cells = 0
+    k = j
+    while k < n:
+        t = lines[k].strip()
+        if t:
+            if _INT_RE.match(t) and (not stream or last_row_cells >= 1):
+                last_row_cells = 0
+            elif not stream:
+                break  # no row after the header
+            else:
+                last_row_cells += 1
+                if last_row_cells > 2 * width + 2 or _HEADING_RE.match(t) or _FOOTER_RE.match(t):
+                    break  # past the last row: the page's footer
+            stream.append((k, t))
+        k += 1
+    grid = _grid(header, stream)
+    if not grid:
+        return None
+    rows = grid[1:]
+    # the last row ends with its own cells; what follows is not part of the table
+    end = k
+    if rows:
+        line, cells = rows[-1]
+        taken = sum(1 for ln, _ in stream if ln >= line)
+        if taken > 2 * width:
+            extra = [ln for ln, _ in stream if ln >= line][width:]
+            end = extra[0]
+            row_stream = [(ln, c) for ln, c in stream if ln < end]
+            rows = _grid(header, row_stream)[1:]
+    return end, [(i, header)] + rows
+
+
+def _split_spaced(row: str) -> list[str]:
+    """Cells of a space-separated row: single spaces separate, a run of spaces marks an empty cell."""
+    lead_empty = row.startswith((" ", "\u3000"))  # after the number's own space: an empty first cell
+    row = ("\x00 " if lead_empty else "") + _SPACE_RUN_RE.sub(" \x00 ", row.strip())
+    return ["" if t == "\x00" else t for t in row.split(" ") if t != ""]
+
+
+def _fit_spaced(tokens: list[str], roles: list[str | None]) -> list[str]:
+    n = len(roles)
+    if len(tokens) == n:
+        return tokens
+    ti = roles.index("target")
+    out = [""] * n
+    toks = list(tokens)
+    # the tail, from the right: unit lists (a token that does not end like a unit is a wrapped head),
+    # dates, short person names
+    for k in range(n - 1, ti, -1):
+        if not toks:
+            break
+        role = roles[k]
+        if role in ("lead", "responsible"):
+            if not _is_units(toks[-1]):
+                continue
+            cell = toks.pop()
+            while toks and toks[-1] and not _PROSE_RE.search(toks[-1]) and not toks[-1].endswith(_UNIT_END_CHARS) \
+                    and len(toks[-1]) <= 12:
+                cell = toks.pop() + " " + cell
+            out[k] = cell
+        elif _fits(role, toks[-1]) and not _PROSE_RE.search(toks[-1]):
+            out[k] = toks.pop()
+    # the content: from the first token that reads like prose
+    p = next((x for x, t in enumerate(toks) if _PROSE_RE.search(t) or len(t) >= 20 or "，" in t or "," in t),
+             len(toks) - 1 if toks else 0)
+    p = max(0, min(p, len(toks)))
+    pre, body = toks[:p], toks[p:]
+    out[ti] = " ".join(body)
+    k_pre = ti
+    merged: list[str] = []
+    for t in pre:
+        if merged and merged[-1] and 0 < len(t) <= 2:
+            merged[-1] += t  # `加强水资源保 护`: a wrapped tail
+        else:
+            merged.append(t)
+    if len(merged) > k_pre:
+        if merged and merged[0] == "" and k_pre >= 1:
+            merged = [""] * (k_pre - 1) + ["".join(merged[1:])] if k_pre > 1 else ["".join(merged[1:])]
+        else:
+            merged = merged[: k_pre - 1] + ["".join(merged[k_pre - 1 :])]
+    for x, v in enumerate(merged[-k_pre:] if k_pre else []):
+        out[k_pre - len(merged[-k_pre:]) + x] = v
+    return out
+
+
+def _spaced_table(lines: list[str], i: int):
+    tokens = lines[i].split()
+    if len(tokens) < 3 or cell_role(tokens[0]) != "number":
+        return None
+    roles = header_roles(tokens)
+    if not roles:
+        return None
+    n = len(lines)
+    rows: list[tuple[int, str]] = []
+    j = i + 1
+    blank = 0
+    while j < n:
+        t = lines[j]
+        if not t.strip():
+            blank += 1
+            if blank > 1 and rows:
+                break
+            j += 1
+            continue
+        if _HEADING_RE.match(t):
+            break
+        if t.split() == tokens:
+            j += 1
+            continue  # header repeated on the next page
+        m = _ROW_START_RE.match(t)
+        if m:
+            rows.append((j, t))
+            blank = 0
+        elif rows and blank == 0:
+            rows[-1] = (rows[-1][0], rows[-1][1] + " " + t.strip())
+        else:
+            break
+        j += 1
+    if not rows:
+        return None
+    out = [(i, tokens)]
+    for line, text in rows:
+        m = _ROW_START_RE.match(text)
+        out.append((line, [m.group(1)] + _fit_spaced(_split_spaced(text[m.end() :]), roles[1:])))
+    return j, out
+
+
+def _glued_table(lines: list[str], i: int):
+    m = _GLUED_HEADER_RE.search(lines[i])
+    if not m:
+        return None
+    header = ["序号"] + _HEADER_WORD_RE.findall(m.group(1))
+    roles = header_roles(header)
+    if not roles:
+        return None
+    # the data: the rest of the line, then the lines below up to a blank line; a sharing site's
+    # chunk marker (`2、`) at the start of a line that continues the previous one is dropped
+    parts = [lines[i][m.end() :]]
+    starts = [(0, i)]
+    j = i + 1
+    while j < len(lines) and lines[j].strip():
+        t = lines[j].strip()
+        prev = parts[-1].rstrip()
+        if prev and prev[-1] not in "。！？；;" and _CHUNK_MARK_RE.match(t):
+            t = _CHUNK_MARK_RE.sub("", t, count=1)
+        starts.append((sum(len(p) for p in parts), j))
+        parts.append(t)
+        j += 1
+    data = "".join(parts)
+    offsets = [o for o, _ in starts]
+
+    def line_of(pos: int) -> int:
+        return starts[bisect.bisect_right(offsets, pos) - 1][1]
+
+    first = _LEADING_NUMBER_RE.match(data)
+    if not first:
+        return None
+    bounds = [(first.start(1), first.end(1), first.group(1))]
+    expected = int(first.group(1)) + 1
+    pos = first.end()
+    while True:
+        nxt = _next_row_start(data, pos, expected)
+        if nxt is None:
+            break
+        bounds.append(nxt)
+        pos = nxt[1]
+        expected += 1
+    ti = roles.index("task") if "task" in roles else roles.index("target")
+    unit_cols = [k for k, r in enumerate(roles) if r in ("lead", "responsible")]
+    title = _CHUNK_MARK_RE.sub("", lines[i][: m.start()].strip(), count=1).strip()
+    rows = ([(i, [title])] if title else []) + [(i, header)]  # the table's title, glued before it
+    date_col = roles.index("deadline") if "deadline" in roles else None
+    for k, (s, e, number) in enumerate(bounds):
+        body = data[e : bounds[k + 1][0] if k + 1 < len(bounds) else len(data)].strip()
+        cells = [""] * len(roles)
+        cells[0] = number
+        if date_col is not None and (m := _TRAILING_DATE_RE.search(body)):  # a 完成时限 cell at the end
+            cells[date_col], body = m.group(0), body[: m.start()]
+        cut = body.rfind("。") + 1
+        tail = _UNIT_GLUE_RE.sub(r"\1、", body[cut:].strip()) if cut else ""
+        prose, units = (body[:cut], tail) if cut and _is_units(tail or "x") else (body, "")
+        cells[ti] = prose
+        if len(unit_cols) == 1:
+            cells[unit_cols[0]] = units.strip()
+        elif unit_cols and units.strip():
+            # 牵头单位 and 配合单位 run together: the first unit leads, the rest assist (the usual table)
+            first, _, rest = units.strip().partition("、")
+            cells[unit_cols[0]], cells[unit_cols[1]] = first, rest
+        rows.append((line_of(s), cells))
+    return j, rows
+
+
+# glued cells: a date phrase closing the row; two units run together (`区发改局区财政局`)
+_TRAILING_DATE_RE = re.compile(
+    r"(?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:前|之前)?|年底前?|年内|全年|[一二三四]季度(?:末|底)?前?|长期坚持|持续推进)$")
+_UNIT_GLUE_RE = re.compile(r"(局|委|办|院|府|厅|会|中心|部门|公司|集团|支行|队)(?=(?:区|市|县|省|各)[^、，,；;（(]{1,12}"
+                           r"(?:局|委|办|院|府|厅|会|中心|部门|公司|集团|支行|队))")
+
+
+def _next_row_start(data: str, pos: int, expected: int):
+    """The next row number: after a sentence and a unit list, before the next row's first word."""
+    num = str(expected)
+    k = pos
+    while True:
+        k = data.find(num, k)
+        if k == -1:
+            return None
+        e = k + len(num)
+        before = data[k - 1] if k else ""
+        after = data[e] if e < len(data) else ""
+        seg = data[pos:k]
+        if (before and not before.isdigit() and not (after.isdigit() or after in _NOT_A_ROW_AFTER or after in ".．、")
+                and "。" in seg and (seg.rstrip().endswith(_UNIT_END_CHARS) or _TRAILING_DATE_RE.search(seg))
+                and after and after > "\u2e80"):
+            return k, e, num
+        k = e
+
+
+def split_inline_labels(line: str) -> str:
+    """`1.X。 牵头领导:甲 责任单位:A、B 配合单位:C 鄞州 海曙 …` → one line per label, joined by ``\\n``.
+
+    A unit label's value ends where a space is followed by something that is not a unit (a
+    flattened figures table); that rest goes on a line of its own, as text of the item.
+    """
+    if "\t" in line or ":" not in line and "：" not in line:
+        return line
+    starts = [m.start() for m in INLINE_LABEL_RE.finditer(line)]
+    if starts:  # never inside a bracket: `(牵头单位:A;责任单位:B)` is one annotation
+        depth, k, inside = 0, 0, set()
+        for pos, ch in enumerate(line):
+            while k < len(starts) and starts[k] == pos:
+                if depth:
+                    inside.add(pos)
+                k += 1
+            if ch in "（([〔【［":
+                depth += 1
+            elif ch in "）)]〕】］":
+                depth = max(0, depth - 1)
+        starts = [x for x in starts if x not in inside]
+    if not starts:
+        return line
+    parts = [line[: starts[0]].rstrip()] + [line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line)],
+                                                                              strict=True)]
+    out: list[str] = [p for p in parts[:1] if p]
+    for part in parts[1:]:
+        m = LINE_LABEL_RE.match(part)
+        if m and label_kind(_LABEL_WORD_RE.match(m.group(1)).group(0)) in ("lead", "other"):
+            tokens = m.group(2).split()
+            keep = tokens[:1]
+            for k, tok in enumerate(tokens[1:], start=1):
+                if tokens[k - 1][-1:] in "、,，;；" or tok[:1] in "、,，;；" or _is_units(tok):
+                    keep.append(tok)
+                else:
+                    out.append(m.group(1) + " ".join(keep))
+                    out.append(" ".join(tokens[k:]))
+                    break
+            else:
+                out.append(part)
+        else:
+            out.append(part)
+    return "\n".join(out)

@@ -1,0 +1,386 @@
+"""Task tables pasted without tabs, label lines, lead rules, inline sub-items: the shapes of real plans.
+
+Each test is a small made-up plan in one shape (the corpus has the real ones)."""
+
+from tasks.importers import parse_plan
+from tasks.importers.layout import fit_cells, tabulate
+from tests.tasks.importer_helpers import names
+
+
+def table_items(plan):
+    return [(i.number, i.title, names(i.lead_units), names(i.responsible_units),
+             [d.date.isoformat() for d in i.deadlines]) for i in plan.items]
+
+
+def test_pipe_cells_one_per_line_with_a_person_column_and_wrapped_cells():
+    text = "\n".join([
+        "2025年某区重点工作及责任清单",
+        "序号 |", "重点工作 |", "责任领导 |", "责任单位 |", "完成时限 |",
+        "1 |", "优化营商环境工作机 制,全力服务重 大项目落地。 |", "张三 |", "区发改局、区商务局 |", "全年 |",
+        "2 |", "盘活存量土地400亩。 |", "李四 |", "区自然资源局 |", "6月底前 |",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "优化营商环境工作机制,全力服务重大项目落地", [], ["区发改局", "区商务局"], ["2025-12-31"]),
+        ("2", "盘活存量土地400亩", [], ["区自然资源局"], ["2025-06-30"]),
+    ]
+    assert all(i.source == "text" for i in plan.items)  # the table is the plan's own list
+
+
+def test_pipe_rows_one_per_line():
+    text = "\n".join([
+        "某县2024年任务分解表",
+        "序号 | 目标任务 | 分管领导 | 牵头责任单位 | 责任单位",
+        "80 | 新增托位400个。 | 俞 悦 | 县教育局 | 县各有关单位",
+        "81 | 保障秋季开学。 | 陆 明俞 悦 | 县教育局 | 县财政局",
+    ])
+    plan = parse_plan(text)
+    assert [i.number for i in plan.items] == ["80", "81"]  # an excerpt may start at any row
+    assert names(plan.items[0].lead_units) == ["县教育局"]
+    assert names(plan.items[1].responsible_units) == ["县教育局", "县财政局"]  # never the person
+
+
+def test_one_cell_per_paragraph_with_a_progress_column():
+    text = "\n\n".join([
+        "当前位置:首页 > 政务公开", "市政府2020年重点工作一季度进展情况表", "发布日期:2020-05-14 浏览次数: 字体:[ ]",
+        "序号", "内容与要求", "进展情况", "责任单位",
+        "1", "确保地区生产总值增长7%左右。", "1-2月，主要指标6月底前回升。", "市发改委",
+        "2", "持续推进重大项目攻坚。", "95%", "市发改委",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "确保地区生产总值增长7%左右", [], ["市发改委"], []),  # the progress column dates nothing
+        ("2", "持续推进重大项目攻坚", [], ["市发改委"], []),
+    ]
+    assert plan.meta.year == 2020
+
+
+def test_one_cell_per_paragraph_lead_column_and_a_missing_cell():
+    text = "\n".join([
+        "2022年度民生实事项目进度表",
+        "序号", "项目内容", "当前进度", "牵头单位", "备注",
+        "1", "新建公办园5所。", "80%", "县教育局", "市民生实事",
+        "2", "建设四好农村路55公里。", "县交通局", "县民生实事",  # 当前进度 left empty
+        "3", "新增16个“文化驿站”。", "98.4%", "县文广旅体局", "县民生实事",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, names(i.lead_units)) for i in plan.items] == [
+        ("1", ["县教育局"]), ("2", ["县交通局"]), ("3", ["县文广旅体局"])]
+
+
+def test_space_separated_rows_with_wrapped_and_empty_merged_cells():
+    text = "\n".join([
+        "某市全面推行河长制主要任务分解表",
+        "发布日期:2018-07-09",
+        "序号 类别 主要任务 细化措施 牵头单位 参与单位 责任单位",
+        "1 加强水资源保 护 严守控制红线 实施双控行动,到2020年控制在11亿立方米以内。 市水利局 市发展改革委、住房和城乡建设局等 "
+        "各县(市、区)人民政府,高新区管委会",
+        "2  严守用水 效率控制 红线 落实用水效率评估体系。 市水利局 市农业局 各县(市、区)人民政府",
+    ])
+    plan = parse_plan(text)
+    first, second = plan.items
+    assert first.title == "严守控制红线" and first.category == "加强水资源保护"
+    assert names(first.lead_units) == ["市水利局"]
+    assert names(first.responsible_units) == [
+        "市水利局", "市发展改革委", "住房和城乡建设局", "各县(市、区)人民政府", "高新区管委会"]
+    assert first.unresolved == ["2020年"] and first.deadlines == []  # a target year, not a date
+    assert second.title == "严守用水效率控制红线" and second.category == "加强水资源保护"  # carried down
+    assert plan.meta.year == 2018
+
+
+def test_rows_glued_by_a_preview_with_chunk_markers():
+    text = "\n".join([
+        "1、重点任务责任分工表序号工作内容目标任务责任单位备注1加强宣传发动,引导市民参与。2021年2月底前,知晓率达90%以上。"
+        "市委宣传部(市文明办)、市城管委,各区(市)县政府(管委会)2完善回收利用体系。2021年2月底前,基本建成体系。市商务局,市",
+        "2、住建局、市城管委",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "加强宣传发动,引导市民参与", [], ["市委宣传部(市文明办)", "市城管委", "各区(市)县政府(管委会)"],
+         ["2021-02-28"]),
+        ("2", "完善回收利用体系", [], ["市商务局", "市住建局", "市城管委"], ["2021-02-28"]),
+    ]
+
+
+def test_tabulate_keeps_the_line_count_and_plain_text_alone():
+    lines = ["一、主要任务", "1.推进改革。(区发改局牵头)", "序号 工作 内容"]
+    assert tabulate(lines) == lines
+
+
+def test_fit_cells_puts_a_lone_unit_list_in_the_unit_column():
+    roles = ["target", "progress", "lead", "remark"]
+    assert fit_cells(["建设四好农村路。", "县交通局", "县民生实事"], roles)[2] == "县交通局"
+
+
+def test_label_lines_person_lines_and_a_lead_rule_stated_in_a_note():
+    text = "\n".join([
+        "2020年某市重点工作责任分解",
+        "一、确保完成主要目标",
+        "1.地区生产总值增长8%以上。",
+        "牵头负责领导:金力。",
+        "牵头责任单位:市发展改革委。",
+        "协同责任单位:市经信局、中新高新区管委会等,各县、市、区政府。",
+        "2.制定出台政策体系。",
+        "责任单位:财政局、发改局、工商联(列第一位者为牵头或汇总单位,下同)",
+        "3.减负60亿元。",
+        "责任单位:发改局、经信局",
+        "时限要求:持续推进",
+    ])
+    one, two, three = parse_plan(text).items
+    assert names(one.lead_units) == ["市发展改革委"]
+    assert names(one.responsible_units) == ["市发展改革委", "市经信局", "中新高新区管委会", "各县、市、区政府"]
+    assert "金力" not in " ".join(names(one.responsible_units))
+    assert names(two.lead_units) == ["财政局"] and names(two.responsible_units)[-1] == "工商联"
+    assert names(three.lead_units) == ["发改局"]  # 下同: the rule carries to later items
+    assert three.deadlines == [] and three.unresolved == ["持续推进"]
+
+
+def test_a_lead_rule_applies_only_from_where_it_is_stated():
+    text = "\n".join([
+        "2019年某市若干措施",
+        "一、主要任务",
+        "(一)推进甲。", "责任单位:市建设局、市财政局",
+        "(二)推进乙。", "责任单位:市发改委、市财政局(第一责任单位为牵头单位,下同)",
+        "(三)推进丙。", "责任单位:市商务局、市财政局",
+    ])
+    a, b, c = parse_plan(text).items
+    assert names(a.lead_units) == [] and names(b.lead_units) == ["市发改委"] and names(c.lead_units) == ["市商务局"]
+    assert names(b.responsible_units) == ["市发改委", "市财政局"]  # the note is not a unit
+
+
+def test_bracket_shapes_and_stripped_role_words():
+    text = "\n".join([
+        "2022年某省实施方案",
+        "一、深化改革",
+        "(一)加强市场体系建设。推进建设。〔责任单位:省发展改革委、省大数据中心按职责分工负责。具体任务均涉及各市,下同。〕",
+        "(二)优化准入环境。推进改革。[牵头单位:省市场监管局、省商务厅;责任单位:省税务局]",
+        "(三)精简审批手续。5月底前上线运行。(区政务服务局牵头,区发改局、区级相关部门配合)",
+    ])
+    a, b, c = parse_plan(text).items
+    assert names(a.responsible_units) == ["省发展改革委", "省大数据中心"] and a.lead_units == []
+    assert names(b.lead_units) == ["省市场监管局", "省商务厅"]
+    assert names(c.lead_units) == ["区政务服务局"]
+    assert names(c.responsible_units) == ["区政务服务局", "区发改局", "区级相关部门"]
+    assert [d.date.isoformat() for d in c.deadlines] == ["2022-05-31"]
+
+
+def test_inline_sub_items_under_a_heading_are_the_items():
+    text = "\n".join([
+        "某市关于优化营商环境的实施意见(某政〔2017〕101号)",
+        "一、持续减少审批事项",
+        "1.深化商事制度改革。(1)全面落实“多证合一”改革。实行一照一码。(市工商质监局牵头负责)(2)完善企业登记全程电子化。"
+        "推行网上申请。(市工商质监局牵头负责)",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, i.title, names(i.lead_units)) for i in plan.items] == [
+        ("1", "全面落实“多证合一”改革", ["市工商质监局"]),
+        ("2", "完善企业登记全程电子化", ["市工商质监局"]),
+    ]
+    assert plan.items[0].section.endswith("1.深化商事制度改革")
+    assert plan.meta.year == 2017
+
+
+def test_inline_sub_items_of_an_item_with_a_body_are_its_children():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "一、主要任务",
+        "1.推进商事改革。全面推进登记便利化，提高效率。(1)推行全程电子化，6月底前完成。(区市场监管局牵头)"
+        "(2)推行简易注销。(区税务局牵头)",
+    ])
+    (item,) = parse_plan(text).items
+    assert [c.number for c in item.children] == ["1-1", "1-2"]
+    assert names(item.children[1].lead_units) == ["区税务局"]
+    assert names(item.lead_units) == ["区市场监管局", "区税务局"]
+    assert [d.date.isoformat() for d in item.deadlines] == ["2021-06-30"]
+
+
+def test_inline_labels_after_each_item_and_no_chapter_heading():
+    text = "\n".join([
+        "2014年市政府民生实事项目共有42项任务,现将1—6月份进展情况予以公示。",
+        "1.轨道交通工程投入试运营。 牵头领导:林静国 责任单位:市轨道交通指挥部 项目责任人:尹文德 "
+        "实际完成情况:已于2014年5月30日通车试运营。",
+        "2.新辟公交线路10条。 牵头领导:王仁洲 责任单位:市交通委 配合单位:市公安局、市城管局,各区政府 鄞州 海曙 合计 2 5",
+    ])
+    one, two = parse_plan(text).items
+    assert names(one.responsible_units) == ["市轨道交通指挥部"] and one.lead_units == []  # 牵头领导 is a person
+    assert one.deadlines == []  # a status date, not a deadline
+    assert names(two.responsible_units) == ["市交通委", "市公安局", "市城管局", "各区政府"]
+
+
+def test_a_labelled_bracket_is_not_split_as_inline_labels():
+    plan = parse_plan("2021年某区方案\n一、任务\n1.推进甲。(牵头单位:区司法局;责任单位:区政府有关部门)")
+    assert names(plan.items[0].lead_units) == ["区司法局"]
+    assert names(plan.items[0].responsible_units) == ["区司法局", "区政府有关部门"]
+
+
+def test_one_cell_per_paragraph_with_one_unit_per_paragraph_and_a_two_part_row():
+    text = "\n\n".join([
+        "2016年民生实事目标任务分解表", "序号", "民生实事", "责任单位", "完成时限",
+        "1", "启动建设湿地公园。", "县水务局", "县住建局", "12月底前",
+        "2", "新建2座人行天桥。", "县住建局", "9月投入使用",
+        "3", "开工建设县老年养护楼。", "县民政局", "5月底前动工", "开工建设老年大学。", "12月底前",
+    ])
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "启动建设湿地公园", [], ["县水务局", "县住建局"], ["2016-12-31"]),
+        ("2", "新建2座人行天桥", [], ["县住建局"], ["2016-09-30"]),
+        ("3", "开工建设县老年养护楼", [], ["县民政局"], ["2016-05-31", "2016-12-31"]),
+    ]
+
+
+def test_a_covering_notice_alone_has_no_tasks_and_its_lead_rule_applies_to_the_plan():
+    import pytest
+
+    from tasks.importers import ImportFailure
+
+    notice = "\n".join([
+        "关于印发2020年重点工作责任分解的通知",
+        "各区人民政府,市政府各部门:",
+        "现印发给你们,请认真贯彻执行。",
+        "一、提高站位,强化责任。各级各部门要不折不扣落实重点工作任务。",
+        "二、责任分解中,列第一位的责任单位为牵头单位或汇总单位。",
+        "某市人民政府办公厅",
+        "2020年5月20日",
+    ])
+    with pytest.raises(ImportFailure, match="未识别出任何工作任务"):
+        parse_plan(notice)
+    plan = parse_plan(notice + "\n2020年重点工作责任分解\n一、稳增长\n1.推进甲。\n责任单位:市发改委、市财政局")
+    assert [i.title for i in plan.items] == ["推进甲"]
+    assert names(plan.items[0].lead_units) == ["市发改委"]
+
+
+def test_paragraphs_that_look_like_tasks_but_were_not_read_are_listed():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "①推进甲改革。(区发改局牵头)",
+        "责任单位:区财政局",
+        "这是一段说明。",
+        "一、主要任务",
+        "1.推进乙改革。(区审管办牵头)",
+    ])
+    plan = parse_plan(text)
+    assert [i.title for i in plan.items] == ["推进乙改革"]
+    assert [t for _, t in plan.skipped] == ["①推进甲改革。(区发改局牵头)", "责任单位:区财政局"]
+    assert plan.to_json_dict()["skipped"][0] == {"line": 2, "text": "①推进甲改革。(区发改局牵头)"}
+    assert any("未识别的段落" in w for w in plan.warnings)
+
+
+def test_a_table_whose_only_content_column_is_named_like_an_indicator_and_an_empty_partner_cell():
+    text = "\n".join([
+        "2023年民生实事项目责任分工",
+        "序号", "项目名称", "牵头单位", "配合单位", "完成时限",
+        "1", "新建幼儿园3所。", "县教育局", "县住建局", "12月底前",
+        "2", "改造老旧小区10个。", "县住建局", "9月底前",  # 配合单位 left empty
+    ])
+    assert table_items(parse_plan(text)) == [
+        ("1", "新建幼儿园3所", ["县教育局"], ["县教育局", "县住建局"], ["2023-12-31"]),
+        ("2", "改造老旧小区10个", ["县住建局"], ["县住建局"], ["2023-09-30"]),
+    ]
+
+
+def test_pipe_rows_with_an_empty_partner_cell():
+    text = "\n".join([
+        "某县2022年深化改革重点任务清单",
+        "序号 | 改革任务 | 牵头单位 | 配合单位 | 时间节点",
+        "1 | 推进甲改革，完善制度。 | 县发改局 | 县财政局、县税务局 | 2022年6月底前",
+        "2 | 推进乙改革。 | 县审管办 |  | 年底前",
+    ])
+    assert table_items(parse_plan(text)) == [
+        ("1", "推进甲改革，完善制度", ["县发改局"], ["县发改局", "县财政局", "县税务局"], ["2022-06-30"]),
+        ("2", "推进乙改革", ["县审管办"], ["县审管办"], ["2022-12-31"]),
+    ]
+
+
+def test_parenthesised_numbers_on_their_own_lines_and_a_note_naming_the_lead():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "一、主要任务",
+        "（1）推进甲改革。6月底前完成。",
+        "责任单位：区发改局、区财政局（区发改局为牵头单位）",
+        "（2）推进乙改革。（区审管办牵头，区数管局配合）",
+        "二、深化改革",
+        "1.推进丙改革。",
+        "（1）完善制度。（区司法局牵头）",
+        "（2）加强监管。（区市场监管局牵头）",
+    ])
+    plan = parse_plan(text)
+    assert [(i.ref, i.title, names(i.lead_units)) for i in plan.items] == [
+        ("一.1", "推进甲改革", ["区发改局"]),
+        ("一.2", "推进乙改革", ["区审管办"]),
+        ("二.1.(1)", "完善制度", ["区司法局"]),  # under a heading-only 1.: the sub-items are the items
+        ("二.1.(2)", "加强监管", ["区市场监管局"]),
+    ]
+    assert names(plan.items[0].responsible_units) == ["区发改局", "区财政局"]
+
+
+def test_a_lead_marked_after_its_unit_and_two_labels_on_one_line():
+    text = "\n".join([
+        "2021年某区工作要点",
+        "一、主要任务",
+        "1.推进甲改革。",
+        "牵头单位：区发改局；责任单位：区财政局、区税务局",
+        "2.推进乙改革。",
+        "责任单位：区审管办（牵头）、区数管局",
+        "3.推进丙改革。（责任单位：区司法局（牵头）、区公安局）",
+        "序号\t工作任务\t责任单位\t完成时限",
+        "1\t推进丁改革。\t区教育局（牵头）、区财政局\t9月底前",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, names(i.lead_units), names(i.responsible_units)) for i in plan.items] == [
+        ("1", ["区发改局"], ["区发改局", "区财政局", "区税务局"]),
+        ("2", ["区审管办"], ["区审管办", "区数管局"]),
+        ("3", ["区司法局"], ["区司法局", "区公安局"]),
+        ("1", ["区教育局"], ["区教育局", "区财政局"]),
+    ]
+    assert plan.items[-1].source == "table"  # a table beside text items is kept apart
+
+
+def test_a_notice_whose_own_chapters_are_the_tasks_signed_at_its_end():
+    text = "\n".join([
+        "某市人民政府办公室关于做好2021年营商环境优化工作的通知",
+        "各区县人民政府，市政府各部门：",
+        "为进一步优化营商环境，现就有关事项通知如下：",
+        "一、压缩开办时间。6月底前将企业开办时间压缩至1天。（市市场监管局牵头，市税务局配合）",
+        "二、优化不动产登记。年底前实现全程网办。（市自然资源局牵头）",
+        "某市人民政府办公室",
+        "2021年3月1日",
+    ])
+    plan = parse_plan(text)
+    assert [(i.number, i.title, names(i.lead_units), [d.date.isoformat() for d in i.deadlines])
+            for i in plan.items] == [
+        ("一", "压缩开办时间", ["市市场监管局"], ["2021-06-30"]),
+        ("二", "优化不动产登记", ["市自然资源局"], ["2021-12-31"]),  # the signature date is no deadline
+    ]
+    assert plan.meta.issued_on.isoformat() == "2021-03-01" and plan.meta.issuer == "某市人民政府办公室"
+
+
+def test_a_policy_interpretation_page_is_refused_with_its_own_message():
+    import pytest
+
+    from tasks.importers import ImportFailure
+
+    text = "《2024年重点工作任务分工方案》政策解读\n一、起草背景\n为推动落实，形成了分工方案。\n二、主要内容\n1.在深化开放方面(分解任务15项)。"
+    with pytest.raises(ImportFailure, match="政策解读"):
+        parse_plan(text)
+
+
+def test_tasks_written_as_text_in_an_appendix_are_listed_as_skipped():
+    text = "\n".join([
+        "2021年某区工作要点", "一、主要任务", "1.推进甲改革。（区发改局牵头）",
+        "附件：重点任务清单", "1.推进乙改革。（区财政局牵头）", "2.2021年某清单（略）",
+    ])
+    plan = parse_plan(text)
+    assert [i.title for i in plan.items] == ["推进甲改革"]
+    assert [t for _, t in plan.skipped] == ["1.推进乙改革。（区财政局牵头）"]  # an omitted attachment is not listed
+
+
+def test_glued_rows_with_a_date_column_and_units_run_together():
+    text = ("2022年某区重点任务分工表序号工作任务牵头单位配合单位完成时限1推进甲改革，完善制度。区发改局区财政局6月底前"
+            "2推进乙改革。区审管办区数管局年底前3推进丙改革。区司法局9月30日前")
+    plan = parse_plan(text)
+    assert plan.meta.title == "2022年某区重点任务分工表" and plan.meta.year == 2022
+    assert table_items(plan) == [
+        ("1", "推进甲改革，完善制度", ["区发改局"], ["区发改局", "区财政局"], ["2022-06-30"]),
+        ("2", "推进乙改革", ["区审管办"], ["区审管办", "区数管局"], ["2022-12-31"]),
+        ("3", "推进丙改革", ["区司法局"], ["区司法局"], ["2022-09-30"]),
+    ]
