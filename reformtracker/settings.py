@@ -227,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
 DUE_SOON_WORKDAYS = envint("DUE_SOON_WORKDAYS", 5)
 PROGRESS_DUE_DAY = envint("PROGRESS_DUE_DAY", 5)
 ESCALATE_AFTER_DAYS = envint("ESCALATE_AFTER_DAYS", 15)
+# 序时进度: a task whose percent is within this many points of the share of its time gone is 按序时
+PACE_TOLERANCE = envint("PACE_TOLERANCE", 10)
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 # The supervisor dashboard counts afresh on every view (about 0.1 s at 100,000 tasks). A board can be
 # kept this many seconds instead, but the cache (CACHES, by default in-process memory) is then shared
