@@ -26,6 +26,7 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from deadlines import dates
 from deadlines.models import Milestone
 from departments.models import Unit
 from tasks.models import Assignment, AssignmentRole, Plan, Task, TaskFlag, TaskStatus, WarningLevel
@@ -216,8 +217,7 @@ def rank(rows: list[UnitRow]) -> list[UnitRow]:
 
 
 def _month_start(day: dt.date, shift: int = 0) -> dt.date:
-    months = day.year * 12 + day.month - 1 + shift
-    return dt.date(months // 12, months % 12 + 1, 1)
+    return dates.add_months(dates.month_start(day), shift)
 
 
 def _as_date(value) -> dt.date:
@@ -233,12 +233,7 @@ def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[Mont
     """Overdue top-level tasks by the month their overdue milestone fell due, the last 12 months;
     older ones are folded into the first bar. A task late on milestones of two months counts in both."""
     first = _month_start(as_of, -(MONTHS_SHOWN - 1))
-    milestones = Milestone.objects.filter(
-        done_on__isnull=True,
-        due_on__lt=as_of,
-        task__parent__isnull=True,
-        task__flag=TaskFlag.OVERDUE,
-    ).exclude(task__status__in=CLOSED)
+    milestones = Milestone.objects.overdue(as_of).filter(task__parent__isnull=True, task__flag=TaskFlag.OVERDUE)
     if plan_id:
         milestones = milestones.filter(task__plan_id=plan_id)
     counted = dict(
