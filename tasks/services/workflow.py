@@ -426,6 +426,14 @@ def task_reopen(*, task: Task, user, reason: str, expected_version: int | None =
     task.closed_by = None
     task.closed_at = None
     task.reopen_reason = reason
+    # 办结 set 100 %; reopened, the task is as far as its latest accepted report said (序时进度)
+    task.percent = (
+        task.reports.filter(review_state=ReviewState.ACCEPTED, asks_completion=False)
+        .order_by("-period", "-reviewed_at", "-pk")
+        .values_list("percent", flat=True)
+        .first()
+        or 0
+    )
     _as_user(task, user).save()
     for milestone in task.milestones.filter(done_on=closed_on):
         milestone.done_on = None
