@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from tasks.flags import RefreshesFlags
+
 from .models import (
     CalendarDay,
     ExtensionRequest,
@@ -14,7 +16,7 @@ from .models import (
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(RefreshesFlags, SimpleHistoryAdmin):
     list_display = ["task", "due_on", "phrase", "state", "original_due_on", "done_on"]
     list_filter = ["state", "recurrence", "due_on"]
     search_fields = ["phrase", "what", "task__title"]

@@ -83,3 +83,19 @@ def flags_refresh(
     # someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
     done.copies = task_rows.refresh_copies(only_stale=True)
     return done
+
+
+class RefreshesFlags:
+    """An admin edit is a write like any other: the task's stored flags follow at once (tasks.flags)."""
+
+    def _task_ids(self, obj) -> list[int]:
+        return [obj.pk if isinstance(obj, Task) else obj.task_id]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # inlines (milestones, units) saved first
+        flags_refresh(tasks=self._task_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        ids = [] if isinstance(obj, Task) else self._task_ids(obj)
+        super().delete_model(request, obj)
+        flags_refresh(tasks=ids)
