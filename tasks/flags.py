@@ -73,15 +73,17 @@ def flags_refresh(
     done = Refreshed()
     for state in (MilestoneState.DONE, MilestoneState.OVERDUE, MilestoneState.DUE_SOON, MilestoneState.UPCOMING):
         done.milestones += milestones.in_state(state, as_of, cal).exclude(state=state).update(state=state)
+    # the dates copied from the milestones first: 序时进度 reads Task.final_due. Anything else stale
+    # means someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
+    done.copies = task_rows.refresh_list_keys(only_stale=True)
     for name, case in (
         ("flag", flag_case(as_of, cal)),
         ("progress_missing", progress_missing_case(as_of)),
         ("pace", pace_case(as_of)),
     ):
         done.tasks += task_rows.alias(want=case).exclude(**{name: F("want")}).update(**{name: case})
-    # the flags just changed set-based (no signals): the copies follow; anything else stale means
-    # someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
-    done.copies = task_rows.refresh_copies(only_stale=True)
+    # the flags just changed set-based (no signals): the assignments' copies follow
+    done.copies += task_rows.refresh_assignment_copies(only_stale=True)
     return done
 
 
