@@ -133,24 +133,33 @@ class DaysBetween(Func):
         return sql, (*later_params, *earlier_params)
 
 
-def _pick(a, b, *, first: bool) -> Case:
-    """The earlier (`first`) or later of two nullable dates, NULL only when both are (SQLite's
-    MIN/MAX and LEAST/GREATEST would return NULL as soon as one is)."""
-    lookup = LessThan if first else GreaterThan
-    return Case(
-        When(IsNull(a, True), then=b),
-        When(lookup(b, a), then=b),
-        default=a,
-        output_field=models.DateField(),
-    )
+class _Extreme(Func):
+    """The earlier or later of two nullable dates, NULL only when both are: PostgreSQL's LEAST /
+    GREATEST ignore NULLs and evaluate each argument once; SQLite's MIN / MAX return NULL as soon
+    as one is, so there they are wrapped in COALESCE."""
+
+    arity = 2
+    output_field = models.DateField()
+
+    def __init__(self, a, b, *, first: bool):
+        super().__init__(a, b)
+        self.first = first
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="LEAST" if self.first else "GREATEST", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        a, b = self.source_expressions
+        pick = Func(a, b, function="MIN" if self.first else "MAX", output_field=models.DateField())
+        return compiler.compile(Coalesce(pick, a, b, output_field=models.DateField()))
 
 
-def earliest(a, b) -> Case:
-    return _pick(a, b, first=True)
+def earliest(a, b) -> Func:
+    return _Extreme(a, b, first=True)
 
 
-def latest(a, b) -> Case:
-    return _pick(a, b, first=False)
+def latest(a, b) -> Func:
+    return _Extreme(a, b, first=False)
 
 
 def _having(milestones) -> Q:
@@ -213,30 +222,49 @@ def progress_missing_case(as_of: dt.date) -> Case:
 
 def pace_case(as_of: dt.date, tolerance: int | None = None) -> Case:
     """序时进度 on `as_of` (Task.pace_on): percent × days in all against 100 × days gone, within
-    ± tolerance × days in all — integers, so SQL and Python agree to the day."""
+    ± tolerance × days in all — integers, so SQL and Python agree to the day. Written case by case
+    (not started yet, time all gone, in between) so each row computes the start date few times."""
     tol = settings.PACE_TOLERANCE if tolerance is None else tolerance
+    day = Value(as_of, output_field=models.DateField())
     # the copy of the last due date (refreshed before the flags, tasks.flags): a subquery here would
-    # run a dozen times a row, 4 s a day at 10,000 tasks
+    # run a dozen times a row (4 s a day at 10,000 tasks)
     end = F("final_due")
     # the plan's issue date through a subquery, not a join: an UPDATE may not join (tasks.flags)
     issued = Subquery(Plan.objects.filter(pk=OuterRef("plan_id")).values("issued_on")[:1])
     start = Coalesce(issued, TruncDate("created_at"), output_field=models.DateField())
-    total = DaysBetween(end, start)
-    gone_raw = DaysBetween(Value(as_of, output_field=models.DateField()), start)
-    gone = Case(
-        When(LessThan(gone_raw, 0), then=Value(0)),
-        When(GreaterThan(gone_raw, total), then=total),
-        default=gone_raw,
-        output_field=models.IntegerField(),
-    )
-    diff = ExpressionWrapper(F("percent") * total - gone * 100, output_field=models.IntegerField())
-    margin = ExpressionWrapper(total * tol, output_field=models.IntegerField())
+
+    def share(factor) -> ExpressionWrapper:
+        """(percent + factor) × days in all − 100 × days gone, while the time is running."""
+        return ExpressionWrapper(
+            (F("percent") + Value(factor)) * DaysBetween(end, start) - DaysBetween(day, start) * 100,
+            output_field=models.IntegerField(),
+        )
+
     return Case(
         When(~task_open_on(as_of, prefix=""), then=Value(TaskPace.NONE)),
         When(IsNull(end, True), then=Value(TaskPace.NONE)),
-        When(LessThan(total, 1), then=Value(TaskPace.NONE)),
-        When(GreaterThan(diff, margin), then=Value(TaskPace.AHEAD)),
-        When(LessThan(diff, -margin), then=Value(TaskPace.BEHIND)),
+        When(LessThan(DaysBetween(end, start), 1), then=Value(TaskPace.NONE)),
+        # not started yet: no time gone
+        When(
+            LessThan(DaysBetween(day, start), 1),
+            then=Case(
+                When(percent__gt=tol, then=Value(TaskPace.AHEAD)),
+                default=Value(TaskPace.ON_PACE),
+                output_field=models.CharField(),
+            ),
+        ),
+        # the due date has passed: all the time is gone
+        When(
+            Q(final_due__lte=as_of),
+            then=Case(
+                When(percent__gt=100 + tol, then=Value(TaskPace.AHEAD)),
+                When(percent__lt=100 - tol, then=Value(TaskPace.BEHIND)),
+                default=Value(TaskPace.ON_PACE),
+                output_field=models.CharField(),
+            ),
+        ),
+        When(GreaterThan(share(-tol), 0), then=Value(TaskPace.AHEAD)),
+        When(LessThan(share(tol), 0), then=Value(TaskPace.BEHIND)),
         default=Value(TaskPace.ON_PACE),
         output_field=models.CharField(),
     )
