@@ -314,7 +314,8 @@ class TaskQuerySet(models.QuerySet):
         self, as_of: dt.date, cal: dates.WorkCalendar | None = None, tolerance: int | None = None
     ) -> TaskQuerySet:
         """Annotate `flag_as_of`, `progress_missing_as_of` and `pace_as_of`: the task's flags on `as_of`
-        computed from its milestones, reports and the calendar, whatever the stored copies say."""
+        computed from its milestones, reports and the calendar, whatever the stored flags say
+        (序时进度 reads the copy `final_due`, which every milestone write keeps)."""
         return self.annotate(
             flag_as_of=flag_case(as_of, cal or work_calendar()),
             progress_missing_as_of=progress_missing_case(as_of),
