@@ -137,3 +137,18 @@ def test_the_report_duty_starts_in_the_month_the_task_was_imported(unit_a, time_
     assert task.progress_missing_on(D(2026, 12, 6)) is True
     ProgressReportFactory(task=task, unit=unit_a, period=D(2026, 11, 1), review_state=ReviewState.ACCEPTED)
     assert task.progress_missing_on(D(2026, 12, 6)) is False
+
+
+def test_the_task_list_filters_and_shows_behind_pace(client, office):
+    plan = PlanFactory(year=2026, issued_on=D(2026, 1, 1))
+    behind = TaskFactory(plan=plan, title="进度落后", percent=10, status=TaskStatus.IN_PROGRESS)
+    ahead = TaskFactory(plan=plan, title="进度超前", percent=90, status=TaskStatus.IN_PROGRESS)
+    for task in (behind, ahead):
+        MilestoneFactory(task=task, due_on=D(2026, 12, 31))
+    flags_refresh(tasks=[behind.pk, ahead.pk], as_of=D(2026, 7, 1))
+    client.force_login(office)
+    page = client.get("/tasks/", {"pace": TaskPace.BEHIND}).content.decode()
+    assert "进度落后" in page and "进度超前" not in page
+    assert "慢序时" in page
+    detail = client.get(f"/tasks/{behind.pk}/").content.decode()
+    assert "慢序时" in detail
