@@ -1,26 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     CalendarDay,
     DaySource,
     ExtensionRequest,
-    Milestone,
     MonthlyReport,
     Notification,
     OutboundMessage,
     Reminder,
     UnresolvedPhrase,
 )
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
-    list_display = ["task", "due_on", "phrase", "state", "original_due_on", "done_on"]
-    list_filter = ["state", "recurrence", "due_on"]
-    search_fields = ["phrase", "what", "task__title"]
-    raw_id_fields = ["task"]
-    date_hierarchy = "due_on"
 
 
 @admin.register(UnresolvedPhrase)

@@ -120,11 +120,34 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, month_end(year, month).day))
 
 
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of year-month."""
+    return dt.date(year, month, 1), month_end(year, month)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def days_overdue(due_on: dt.date, as_of: dt.date) -> int:
+    """Calendar days a due date has passed on `as_of`: due yesterday is one day late, due
+    today none. The 督查通报 counts "as of 24:00 of the month's end" as the 1st of the next
+    month, so a `9月底前` item still open is one day overdue in September's report."""
+    return max(0, (as_of - due_on).days)
+
+
+def elapsed_share(start: dt.date, end: dt.date, as_of: dt.date) -> tuple[int, int]:
+    """The share of [start, end] gone on `as_of`, as (days gone, days in all), days gone clamped to
+    [0, all]. Kept as two integers so the database compares the same fractions (序时进度)."""
+    total = (end - start).days
+    return min(max((as_of - start).days, 0), max(total, 0)), total
 
 
 def previous_month(today: dt.date) -> tuple[int, int]:
@@ -135,7 +158,7 @@ def previous_month(today: dt.date) -> tuple[int, int]:
 def progress_due_date(period: dt.date, due_day: int) -> dt.date:
     """The day the report on month `period` is due: `due_day` of the next month."""
     nxt = add_months(month_start(period), 1)
-    return nxt.replace(day=min(max(due_day, 1), calendar.monthrange(nxt.year, nxt.month)[1]))
+    return nxt.replace(day=min(max(due_day, 1), month_end(nxt.year, nxt.month).day))
 
 
 def overdue_progress_period(today: dt.date, due_day: int) -> dt.date:

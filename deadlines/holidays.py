@@ -8,13 +8,12 @@ import datetime as dt
 from django.db.models import Max, Min
 
 from . import dates
-from .models import CalendarDay, DayKind, DaySource, Milestone
+from .models import CalendarDay, DayKind, DaySource, Milestone, work_calendar
 
 
 def load_calendar() -> dates.WorkCalendar:
     """The office's table (a few dozen rows a year) as overrides of the package."""
-    overrides = {d: kind == DayKind.WORKDAY for d, kind in CalendarDay.objects.values_list("date", "kind")}
-    return dates.WorkCalendar(overrides)
+    return work_calendar()
 
 
 def calendar_gaps(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> list[int]:

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from simple_history.models import HistoricalRecords
+
+from . import dates
+
+# tasks.TaskStatus.DONE / DONE_LATE: tasks.models imports this module, so the values are written here
+CLOSED_STATUSES = ("done", "done_late")
 
 
 class MilestoneState(models.TextChoices):
@@ -25,9 +31,91 @@ class Recurrence(models.TextChoices):
     YEARLY = "yearly", "每年"
 
 
+def work_calendar() -> dates.WorkCalendar:
+    """The office's holiday table (a few dozen rows a year) over the chinesecalendar package."""
+    overrides = {d: kind == DayKind.WORKDAY for d, kind in CalendarDay.objects.values_list("date", "kind")}
+    return dates.WorkCalendar(overrides)
+
+
+def task_open_on(day: dt.date, prefix: str = "task__") -> Q:
+    """The task was not closed by the end of `day`: closed later, or not closed at all. A closed task
+    without a completion date (written around the workflow) counts as closed since ever.
+    The twin of `Task.is_closed_on`."""
+    return Q(**{f"{prefix}completed_on__gt": day}) | (
+        Q(**{f"{prefix}completed_on__isnull": True}) & ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
+    )
+
+
+def milestone_open_on(day: dt.date, prefix: str = "") -> Q:
+    """Not done by the end of `day`: neither the milestone nor its task. Twin of `Milestone.is_open_on`."""
+    return (Q(**{f"{prefix}done_on__isnull": True}) | Q(**{f"{prefix}done_on__gt": day})) & task_open_on(
+        day, f"{prefix}task__"
+    )
+
+
+def due_soon_window(as_of: dt.date, cal: dates.WorkCalendar, prefix: str = "") -> Q:
+    """Due today or within the task's plan's `due_soon_workdays` working days: one OR-ed condition
+    over the few distinct lengths, so the set-based updates stay one statement whatever the plans."""
+    plan_model = apps.get_model("tasks", "Plan")
+    condition = Q(pk__in=[])
+    for n in plan_model.objects.order_by().values_list("due_soon_workdays", flat=True).distinct():
+        condition |= Q(
+            **{f"{prefix}task__plan__due_soon_workdays": n, f"{prefix}due_on__lte": cal.due_soon_until(as_of, n)}
+        )
+    return condition & Q(**{f"{prefix}due_on__gte": as_of})
+
+
 class MilestoneQuerySet(models.QuerySet):
+    """The milestone rule, set-based: the twin of `Milestone.state_on` (they are tested to agree).
+
+    `as_of` is a day as seen during that day: what was done or closed on it is done; a milestone is
+    overdue from the day after its due date; due soon from `due_soon_workdays` working days before
+    it (Plan) up to the due date itself."""
+
     def open(self) -> MilestoneQuerySet:
         return self.filter(done_on__isnull=True)
+
+    def open_on(self, day: dt.date) -> MilestoneQuerySet:
+        """Not done by the end of `day`, neither the milestone nor its task."""
+        return self.filter(milestone_open_on(day))
+
+    def done_on_or_before(self, day: dt.date) -> MilestoneQuerySet:
+        return self.exclude(milestone_open_on(day))
+
+    def overdue(self, as_of: dt.date, *, done_by: dt.date | None = None) -> MilestoneQuerySet:
+        """Open and due before `as_of`. `done_by` (default `as_of`) is the last day whose completions
+        count: the 督查通报, "as of 24:00 of the month's end", asks `overdue(1st of next month,
+        done_by=month's end)`."""
+        return self.open_on(as_of if done_by is None else done_by).filter(due_on__lt=as_of)
+
+    def due_soon(self, as_of: dt.date, cal: dates.WorkCalendar | None = None) -> MilestoneQuerySet:
+        return self.open_on(as_of).filter(due_soon_window(as_of, cal or work_calendar()))
+
+    def upcoming(self, as_of: dt.date, cal: dates.WorkCalendar | None = None) -> MilestoneQuerySet:
+        return (
+            self.open_on(as_of).filter(due_on__gte=as_of).exclude(due_soon_window(as_of, cal or work_calendar()))
+        )
+
+    def in_state(self, state: str, as_of: dt.date, cal: dates.WorkCalendar | None = None) -> MilestoneQuerySet:
+        if state == MilestoneState.DONE:
+            return self.done_on_or_before(as_of)
+        if state == MilestoneState.OVERDUE:
+            return self.overdue(as_of)
+        if state == MilestoneState.DUE_SOON:
+            return self.due_soon(as_of, cal)
+        return self.upcoming(as_of, cal)
+
+    def with_state(self, as_of: dt.date, cal: dates.WorkCalendar | None = None) -> MilestoneQuerySet:
+        """Annotate `state_as_of`: the state on `as_of`, whatever the stored `state` says."""
+        return self.annotate(
+            state_as_of=Case(
+                When(~milestone_open_on(as_of), then=Value(MilestoneState.DONE)),
+                When(due_on__lt=as_of, then=Value(MilestoneState.OVERDUE)),
+                When(due_soon_window(as_of, cal or work_calendar()), then=Value(MilestoneState.DUE_SOON)),
+                default=Value(MilestoneState.UPCOMING),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class Milestone(models.Model):
@@ -76,10 +164,26 @@ class Milestone(models.Model):
     def is_extended(self) -> bool:
         return self.original_due_on is not None and self.original_due_on != self.due_on
 
+    def is_open_on(self, day: dt.date) -> bool:
+        """Not done by the end of `day`, neither the milestone nor its task (twin: `milestone_open_on`)."""
+        done = self.done_on is not None and self.done_on <= day
+        return not done and not self.task.is_closed_on(day)
+
+    def state_on(self, as_of: dt.date, calendar: dates.WorkCalendar | None = None) -> str:
+        """The milestone's state on `as_of` from its own fields, its task's and the calendar: the
+        rule the daily scan, every write (tasks.flags), the pages and the 督查通报 share. Twin of
+        `MilestoneQuerySet.with_state`."""
+        if not self.is_open_on(as_of):
+            return MilestoneState.DONE
+        if self.due_on < as_of:
+            return MilestoneState.OVERDUE
+        cal = calendar or work_calendar()
+        if self.due_on <= cal.due_soon_until(as_of, self.task.plan.due_soon_workdays):
+            return MilestoneState.DUE_SOON
+        return MilestoneState.UPCOMING
+
     def days_overdue(self, as_of: dt.date) -> int:
-        if self.done_on is not None or self.due_on >= as_of:
-            return 0
-        return (as_of - self.due_on).days
+        return dates.days_overdue(self.due_on, as_of) if self.is_open_on(as_of) else 0
 
 
 class UnresolvedPhrase(models.Model):

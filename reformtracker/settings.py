@@ -305,6 +305,8 @@ ESCALATE_AFTER_DAYS = envint("ESCALATE_AFTER_DAYS", 15)
 # The level of the office running this installation (departments.UnitLevel: province/city/district/
 # county): rankings over all plans, and of a plan whose issuer names no level, rank its units.
 REFORM_OFFICE_LEVEL = os.getenv("REFORM_OFFICE_LEVEL", "district")
+# 序时进度: a task whose percent is within this many points of the share of its time gone is 按序时
+PACE_TOLERANCE = envint("PACE_TOLERANCE", 10)
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 # The supervisor dashboard counts afresh on every view (about 0.1 s at 100,000 tasks). A board can be
 # kept this many seconds instead, but the cache (CACHES, by default in-process memory) is then shared

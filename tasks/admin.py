@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from deadlines.models import Milestone, UnresolvedPhrase
 
+from .flags import RefreshesFlags
 from .models import Assignment, Evidence, Plan, ProgressReport, Section, Task, Urging
 
 
@@ -49,16 +50,16 @@ class SubTaskInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "plan", "source", "status", "flag", "progress_missing", "percent"]
-    list_filter = ["plan", "source", "status", "flag", "progress_missing"]
+class TaskAdmin(RefreshesFlags, SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "source", "status", "flag", "progress_missing", "pace", "percent"]
+    list_filter = ["plan", "source", "status", "flag", "progress_missing", "pace"]
     search_fields = ["number", "title", "text", "indicator", "category"]
     raw_id_fields = ["parent", "section"]
     inlines = [AssignmentInline, MilestoneInline, UnresolvedPhraseInline, SubTaskInline]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(RefreshesFlags, SimpleHistoryAdmin):
     list_display = ["task", "unit", "role", "state", "resolution"]
     list_filter = ["role", "source", "state", "resolution"]
     search_fields = ["task__title", "unit__name", "as_written"]
@@ -73,7 +74,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(RefreshesFlags, SimpleHistoryAdmin):
     list_display = ["task", "unit", "period", "percent", "asks_completion", "review_state", "created_at"]
     list_filter = ["review_state", "asks_completion", "period"]
     search_fields = ["task__title", "unit__name", "text"]
@@ -87,3 +88,13 @@ class UrgingAdmin(admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["task__title", "unit__name", "message", "answer"]
     raw_id_fields = ["task"]
+
+
+# Registered here, not in deadlines: an edit refreshes the task's stored flags (tasks.flags).
+@admin.register(Milestone)
+class MilestoneAdmin(RefreshesFlags, SimpleHistoryAdmin):
+    list_display = ["task", "due_on", "phrase", "state", "original_due_on", "done_on"]
+    list_filter = ["state", "recurrence", "due_on"]
+    search_fields = ["phrase", "what", "task__title"]
+    raw_id_fields = ["task"]
+    date_hierarchy = "due_on"

@@ -266,10 +266,10 @@ def _closed_by(day: dt.date, prefix: str) -> Q:
 
 def overdue_at(day: dt.date, task_ref: str) -> Exists:
     """A milestone of the task `task_ref` points at, or of one of its sub-tasks, was due on or before
-    `day` and still open at its end (a task completed by then closes its milestones)."""
-    ms = Milestone.objects.filter(
-        Q(task_id=OuterRef(task_ref)) | Q(task__parent_id=OuterRef(task_ref)), due_on__lte=day
-    ).filter(Q(done_on__isnull=True) | Q(done_on__gt=day)).exclude(task__completed_on__lte=day)
+    `day` and still open at its end: the milestone rule (`MilestoneQuerySet.overdue`) as of 24:00."""
+    ms = Milestone.objects.overdue(day + dt.timedelta(days=1), done_by=day).filter(
+        Q(task_id=OuterRef(task_ref)) | Q(task__parent_id=OuterRef(task_ref))
+    )
     return Exists(ms)
 
 

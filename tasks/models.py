@@ -6,12 +6,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import Exact
+from django.db.models import Case, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import Exact, GreaterThan, IsNull, LessThan
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from deadlines.models import Milestone
+from deadlines import dates
+from deadlines.models import Milestone, MilestoneState, task_open_on, work_calendar
 from departments import roles
 
 
@@ -93,6 +95,15 @@ class TaskFlag(models.TextChoices):
     OVERDUE = "overdue", "逾期"
 
 
+class TaskPace(models.TextChoices):
+    """序时进度: the reported percent against the share of the task's time already gone."""
+
+    NONE = "", "—"
+    AHEAD = "ahead", "超序时"
+    ON_PACE = "on_pace", "按序时"
+    BEHIND = "behind", "慢序时"
+
+
 class WarningLevel(models.TextChoices):
     NONE = "", "无"
     BLUE = "blue", "蓝色预警（临期）"
@@ -103,6 +114,164 @@ class WarningLevel(models.TextChoices):
 class TaskSource(models.TextChoices):
     TEXT = "text", "正文"
     TABLE = "table", "附表"
+
+
+# --- the task rule, as SQL expressions (twins of the Task methods below) -----------------------
+
+
+class DaysBetween(Func):
+    """`later` − `earlier` in whole days, for date expressions (PostgreSQL: date − date; SQLite:
+    the difference of Julian day numbers)."""
+
+    arity = 2
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "sqlite":
+            sql = f"CAST(ROUND(julianday({later}) - julianday({earlier})) AS INTEGER)"
+        else:
+            sql = f"(CAST({later} AS date) - CAST({earlier} AS date))"
+        return sql, (*later_params, *earlier_params)
+
+
+class _Extreme(Func):
+    """The earlier or later of two nullable dates, NULL only when both are: PostgreSQL's LEAST /
+    GREATEST ignore NULLs and evaluate each argument once; SQLite's MIN / MAX return NULL as soon
+    as one is, so there they are wrapped in COALESCE."""
+
+    arity = 2
+    output_field = models.DateField()
+
+    def __init__(self, a, b, *, first: bool):
+        super().__init__(a, b)
+        self.first = first
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="LEAST" if self.first else "GREATEST", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        a, b = self.source_expressions
+        pick = Func(a, b, function="MIN" if self.first else "MAX", output_field=models.DateField())
+        return compiler.compile(Coalesce(pick, a, b, output_field=models.DateField()))
+
+
+def earliest(a, b) -> Func:
+    return _Extreme(a, b, first=True)
+
+
+def latest(a, b) -> Func:
+    return _Extreme(a, b, first=False)
+
+
+def _having(milestones) -> Q:
+    """The task, or one of its sub-tasks, has one of `milestones`. IN over uncorrelated subqueries:
+    PostgreSQL hashes each once instead of probing milestones task by task."""
+    return Q(pk__in=milestones.order_by().values("task_id")) | Q(
+        pk__in=milestones.order_by().filter(task__parent__isnull=False).values("task__parent_id")
+    )
+
+
+def flag_case(as_of: dt.date, cal: dates.WorkCalendar) -> Case:
+    """Task.flag on `as_of`: the worst state among the open milestones of the task and its sub-tasks;
+    nothing once the task is closed."""
+    is_open = task_open_on(as_of, prefix="")
+    return Case(
+        When(is_open & _having(Milestone.objects.overdue(as_of)), then=Value(TaskFlag.OVERDUE)),
+        When(is_open & _having(Milestone.objects.due_soon(as_of, cal)), then=Value(TaskFlag.DUE_SOON)),
+        default=Value(TaskFlag.NONE),
+        output_field=models.CharField(),
+    )
+
+
+def progress_duty(as_of: dt.date) -> dict[dt.date, list[int]]:
+    """The report period each plan's tasks owe on `as_of` — the latest whose report day
+    (Plan.progress_due_day of the next month) has passed — grouped: period → plan ids. A plan
+    owes nothing for months before it was issued (or before its year, without an issue date)."""
+    groups: dict[dt.date, list[int]] = {}
+    for pk, due_day, issued_on, year in Plan.objects.order_by().values_list(
+        "pk", "progress_due_day", "issued_on", "year"
+    ):
+        period = dates.overdue_progress_period(as_of, due_day)
+        first = dates.month_start(issued_on) if issued_on else dt.date(year, 1, 1)
+        if period >= first:
+            groups.setdefault(period, []).append(pk)
+    return groups
+
+
+def duty_starts_before(period: dt.date) -> dt.datetime:
+    """A task owes the report on `period` only if it existed in that month: created before the
+    first instant of the next month (Asia/Shanghai). No 黄 for the months before an import."""
+    return timezone.make_aware(dt.datetime.combine(dates.add_months(period, 1), dt.time.min))
+
+
+def progress_missing_case(as_of: dt.date) -> Case:
+    """黄色预警 on `as_of`: an open task that owes the period (progress_duty) has an assigned unit with
+    no report on that period or a later one, other than one sent back (退回)."""
+    owed = Q(pk__in=[])
+    for period, plan_ids in progress_duty(as_of).items():
+        reported = ProgressReport.objects.filter(
+            task=OuterRef("task"), unit=OuterRef("unit"), period__gte=period
+        ).exclude(review_state=ReviewState.RETURNED)
+        unreported = Assignment.objects.filter(task=OuterRef("pk")).exclude(Exists(reported))
+        owed |= Q(plan_id__in=plan_ids, created_at__lt=duty_starts_before(period)) & Q(Exists(unreported))
+    return Case(
+        When(task_open_on(as_of, prefix="") & owed, then=Value(True)),
+        default=Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
+def pace_case(as_of: dt.date, tolerance: int | None = None) -> Case:
+    """序时进度 on `as_of` (Task.pace_on): percent × days in all against 100 × days gone, within
+    ± tolerance × days in all — integers, so SQL and Python agree to the day. Written case by case
+    (not started yet, time all gone, in between) so each row computes the start date few times."""
+    tol = settings.PACE_TOLERANCE if tolerance is None else tolerance
+    day = Value(as_of, output_field=models.DateField())
+    # the copy of the last due date (refreshed before the flags, tasks.flags): a subquery here would
+    # run a dozen times a row (4 s a day at 10,000 tasks)
+    end = F("final_due")
+    # the plan's issue date through a subquery, not a join: an UPDATE may not join (tasks.flags)
+    issued = Subquery(Plan.objects.filter(pk=OuterRef("plan_id")).values("issued_on")[:1])
+    start = Coalesce(issued, TruncDate("created_at"), output_field=models.DateField())
+
+    def share(factor) -> ExpressionWrapper:
+        """(percent + factor) × days in all − 100 × days gone, while the time is running."""
+        return ExpressionWrapper(
+            (F("percent") + Value(factor)) * DaysBetween(end, start) - DaysBetween(day, start) * 100,
+            output_field=models.IntegerField(),
+        )
+
+    return Case(
+        When(~task_open_on(as_of, prefix=""), then=Value(TaskPace.NONE)),
+        When(IsNull(end, True), then=Value(TaskPace.NONE)),
+        When(LessThan(DaysBetween(end, start), 1), then=Value(TaskPace.NONE)),
+        # not started yet: no time gone
+        When(
+            LessThan(DaysBetween(day, start), 1),
+            then=Case(
+                When(percent__gt=tol, then=Value(TaskPace.AHEAD)),
+                default=Value(TaskPace.ON_PACE),
+                output_field=models.CharField(),
+            ),
+        ),
+        # the due date has passed: all the time is gone
+        When(
+            Q(final_due__lte=as_of),
+            then=Case(
+                When(percent__gt=100 + tol, then=Value(TaskPace.AHEAD)),
+                When(percent__lt=100 - tol, then=Value(TaskPace.BEHIND)),
+                default=Value(TaskPace.ON_PACE),
+                output_field=models.CharField(),
+            ),
+        ),
+        When(GreaterThan(share(-tol), 0), then=Value(TaskPace.AHEAD)),
+        When(LessThan(share(tol), 0), then=Value(TaskPace.BEHIND)),
+        default=Value(TaskPace.ON_PACE),
+        output_field=models.CharField(),
+    )
+
 
 
 def _unit_ids(user) -> list[int]:
@@ -136,6 +305,20 @@ class TaskQuerySet(models.QuerySet):
     def closed(self) -> TaskQuerySet:
         return self.filter(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
 
+    # --- the task rule, set-based: twins of Task.flag_on / progress_missing_on / pace_on ------------
+
+    def with_flags(
+        self, as_of: dt.date, cal: dates.WorkCalendar | None = None, tolerance: int | None = None
+    ) -> TaskQuerySet:
+        """Annotate `flag_as_of`, `progress_missing_as_of` and `pace_as_of`: the task's flags on `as_of`
+        computed from its milestones, reports and the calendar, whatever the stored flags say
+        (序时进度 reads the copy `final_due`, which every milestone write keeps)."""
+        return self.annotate(
+            flag_as_of=flag_case(as_of, cal or work_calendar()),
+            progress_missing_as_of=progress_missing_case(as_of),
+            pace_as_of=pace_case(as_of, tolerance),
+        )
+
     def refresh_copies(self, *, only_stale: bool = False) -> int:
         """Recompute what is copied from other rows for reading speed, for these tasks: their
         `next_due` and `lead_unit` (the task list sorts 100,000 tasks by them through an index
@@ -146,29 +329,48 @@ class TaskQuerySet(models.QuerySet):
         (tasks.signals); bulk writes call this themselves; the daily scan calls it on every task with
         `only_stale` after its set-based flag updates, which also repairs whatever a hand-made SQL
         update left behind. Two UPDATEs whatever the number of tasks; returns the rows written."""
-        return self._refresh_list_keys(only_stale) + Assignment.objects.filter(
-            task__in=self.values("pk")
-        ).refresh_task_copies(only_stale=only_stale)
+        return self.refresh_list_keys(only_stale=only_stale) + self.refresh_assignment_copies(only_stale=only_stale)
 
-    def _refresh_list_keys(self, only_stale: bool) -> int:
-        next_due = Subquery(
-            Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True)
-            .order_by("due_on")
-            .values("due_on")[:1]
+    def refresh_assignment_copies(self, *, only_stale: bool = False) -> int:
+        return Assignment.objects.filter(task__in=self.values("pk")).refresh_task_copies(only_stale=only_stale)
+
+    def refresh_list_keys(self, *, only_stale: bool = False) -> int:
+        """next_due, final_due and lead_unit: copies of the milestones and assignments only."""
+        # the task's own open milestones and its sub-tasks': a top-level task overdue through a
+        # sub-task shows the date it is overdue against (two index probes, not an OR per row)
+        next_due = earliest(
+            Subquery(
+                Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True)
+                .order_by("due_on")
+                .values("due_on")[:1]
+            ),
+            Subquery(
+                Milestone.objects.filter(task__parent=OuterRef("pk"), done_on__isnull=True)
+                .order_by("due_on")
+                .values("due_on")[:1]
+            ),
         )
         lead = Subquery(
             Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
             .order_by("order", "pk")
             .values("unit_id")[:1]
         )
+        # the last due date of any milestone, done or not: the end of the task's time (序时进度)
+        final_due = latest(
+            Subquery(Milestone.objects.filter(task=OuterRef("pk")).order_by("-due_on").values("due_on")[:1]),
+            Subquery(
+                Milestone.objects.filter(task__parent=OuterRef("pk")).order_by("-due_on").values("due_on")[:1]
+            ),
+        )
         rows = self.order_by()
         if only_stale:
             never = Value(dt.date(1, 1, 1))
-            rows = rows.alias(want_due=next_due, want_lead=lead).filter(
+            rows = rows.alias(want_due=next_due, want_lead=lead, want_final=final_due).filter(
                 ~Q(Exact(Coalesce("next_due", never), Coalesce("want_due", never)))
                 | ~Q(Exact(Coalesce("lead_unit_id", 0), Coalesce("want_lead", 0)))
+                | ~Q(Exact(Coalesce("final_due", never), Coalesce("want_final", never)))
             )
-        return rows.update(next_due=next_due, lead_unit=lead)
+        return rows.update(next_due=next_due, lead_unit=lead, final_due=final_due)
 
 
 class Task(models.Model):
@@ -200,6 +402,8 @@ class Task(models.Model):
     )
     flag = models.CharField("时限标记", max_length=20, choices=TaskFlag.choices, default="", blank=True)
     progress_missing = models.BooleanField("本期进展未报", default=False)
+    # 序时进度, stored beside the flag and recomputed with it (tasks.flags): the task list filters by it
+    pace = models.CharField("序时进度", max_length=10, choices=TaskPace.choices, default="", blank=True)
     percent = models.PositiveSmallIntegerField("完成进度(%)", default=0)
     completed_on = models.DateField("完成日期", null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -215,6 +419,8 @@ class Task(models.Model):
     # Copies for the task list's sort orders, never edited: the earliest open milestone's due date
     # and the first lead unit (by assignment order). TaskQuerySet.refresh_copies keeps them.
     next_due = models.DateField("最近截止", null=True, blank=True, editable=False)
+    # … and the last due date of any of them, the end of the task's time for 序时进度 (pace_case)
+    final_due = models.DateField("最终截止", null=True, blank=True, editable=False)
     lead_unit = models.ForeignKey(
         "departments.Unit",
         null=True,
@@ -231,7 +437,7 @@ class Task(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["flag", "progress_missing", "updated_at", "next_due", "lead_unit"]
+        excluded_fields=["flag", "progress_missing", "pace", "updated_at", "next_due", "final_due", "lead_unit"]
     )
     objects = TaskQuerySet.as_manager()
 
@@ -297,6 +503,78 @@ class Task(models.Model):
 
     def get_warning_level_display(self) -> str:
         return WarningLevel(self.warning_level).label
+
+    # --- the rule: a task's flags on a day, from its own fields, its milestones and the calendar -----
+    # Twins of flag_case / progress_missing_case / pace_case (TaskQuerySet.with_flags), tested to
+    # agree; tasks.flags stores their values on every write and the daily scan moves them a day on.
+
+    def is_closed_on(self, day: dt.date) -> bool:
+        """Closed by the end of `day` (twin: deadlines.models.task_open_on)."""
+        if self.completed_on is not None:
+            return self.completed_on <= day
+        return self.is_closed
+
+    def milestones_with_subtasks(self) -> list[Milestone]:
+        return list(
+            Milestone.objects.filter(Q(task=self) | Q(task__parent=self)).select_related("task__plan")
+        )
+
+    def flag_on(self, as_of: dt.date, calendar: dates.WorkCalendar | None = None) -> str:
+        """逾期 if a milestone of the task or of a sub-task is overdue on `as_of`, else 临期 if one is
+        due soon, else nothing; nothing once the task is closed."""
+        if self.is_closed_on(as_of):
+            return TaskFlag.NONE
+        cal = calendar or work_calendar()
+        states = {m.state_on(as_of, cal) for m in self.milestones_with_subtasks()}
+        if MilestoneState.OVERDUE in states:
+            return TaskFlag.OVERDUE
+        if MilestoneState.DUE_SOON in states:
+            return TaskFlag.DUE_SOON
+        return TaskFlag.NONE
+
+    def progress_period_owed(self, as_of: dt.date) -> dt.date | None:
+        """The month whose report the task owes on `as_of`, or None: the latest period whose report
+        day has passed, if the plan had been issued and the task existed in that month."""
+        plan = self.plan
+        period = dates.overdue_progress_period(as_of, plan.progress_due_day)
+        first = dates.month_start(plan.issued_on) if plan.issued_on else dt.date(plan.year, 1, 1)
+        if period < first or (self.created_at and self.created_at >= duty_starts_before(period)):
+            return None
+        return period
+
+    def progress_missing_on(self, as_of: dt.date) -> bool:
+        """黄: open, owes a period, and an assigned unit has no report on it or a later one (a report
+        sent back does not count; one waiting for review does)."""
+        period = self.progress_period_owed(as_of)
+        if period is None or self.is_closed_on(as_of):
+            return False
+        reported = set(
+            self.reports.filter(period__gte=period)
+            .exclude(review_state=ReviewState.RETURNED)
+            .values_list("unit_id", flat=True)
+        )
+        return any(unit_id not in reported for unit_id in self.assignments.values_list("unit_id", flat=True))
+
+    def pace_on(self, as_of: dt.date, tolerance: int | None = None) -> str:
+        """序时进度: the task's percent (the latest accepted report's, Task.percent) against the share of
+        its time gone — from the plan's issue date (or the task's import) to its last due date —
+        超序时 / 按序时 / 慢序时 within ± `tolerance` points (settings.PACE_TOLERANCE)."""
+        tol = settings.PACE_TOLERANCE if tolerance is None else tolerance
+        if self.is_closed_on(as_of):
+            return TaskPace.NONE
+        end = max((m.due_on for m in self.milestones_with_subtasks()), default=None)
+        if end is None:
+            return TaskPace.NONE
+        start = self.plan.issued_on or timezone.localdate(self.created_at)
+        gone, total = dates.elapsed_share(start, end, as_of)
+        if total < 1:
+            return TaskPace.NONE
+        diff = self.percent * total - 100 * gone
+        if diff > tol * total:
+            return TaskPace.AHEAD
+        if diff < -tol * total:
+            return TaskPace.BEHIND
+        return TaskPace.ON_PACE
 
     def status_when_closed(self, completed_on: dt.date) -> str:
         """Done or done late (逾期完成): late when any milestone's due date had passed."""

@@ -11,6 +11,7 @@ instance loaded before its milestones changed cannot write back an old date.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from deadlines.models import Milestone
@@ -21,7 +22,9 @@ def refresh_task(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):  # loaddata: rows arrive in any order; call refresh_copies after it
         return
     task_id = instance.pk if sender is Task else instance.task_id
-    Task.objects.filter(pk=task_id).refresh_copies(only_stale=True)
+    # the parent too: a sub-task's open milestones count in its parent's 最近截止
+    parent = Task.objects.filter(pk=task_id, parent__isnull=False).values("parent_id")
+    Task.objects.filter(Q(pk=task_id) | Q(pk__in=parent)).refresh_copies(only_stale=True)
 
 
 def connect() -> None:

@@ -24,6 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines import dates
 from deadlines.models import Milestone
 from tasks import figures
 from tasks.figures import PlanTally as PlanRow
@@ -93,8 +94,7 @@ def unit_rows(*, plan_id: int | None = None, level: str | None = None) -> list[U
 
 
 def _month_start(day: dt.date, shift: int = 0) -> dt.date:
-    months = day.year * 12 + day.month - 1 + shift
-    return dt.date(months // 12, months % 12 + 1, 1)
+    return dates.add_months(dates.month_start(day), shift)
 
 
 def _as_date(value) -> dt.date:

@@ -40,6 +40,7 @@ from simple_history.utils import bulk_create_with_history
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit
 from reformtracker.xlsx import ZipLimitError, safe_value, unquote
+from tasks.flags import flags_refresh
 from tasks.importers.dates import find_dates, parse_date_cell
 from tasks.importers.limits import check_xlsx
 from tasks.importers.units import AliasTable, guess_kind, split_table_units
@@ -687,7 +688,8 @@ def breakdown_import(
     bulk_create_with_history(milestones, Milestone, batch_size=1000)
     UnresolvedPhrase.objects.bulk_create(unresolved, batch_size=1000)
     bulk_create_with_history(reports, ProgressReport, batch_size=1000)
-    Task.objects.filter(pk__in=[t.pk for t in tasks]).refresh_copies()  # bulk_create sends no signals
+    # bulk_create sends no signals: the flags (and the copies made from them) are stored here
+    flags_refresh(tasks=[t.pk for t in tasks], as_of=today)
     return ImportResult(plan, len(tasks), len(assignments), len(milestones), sorted(created))
 
 

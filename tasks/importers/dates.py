@@ -7,10 +7,11 @@ resolved (`DateHit.dates` non-empty) or unresolved (`三季度前`, `长期坚�
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
+
+from deadlines.dates import month_end  # one month-end arithmetic for the whole product
 
 _WS_RE = re.compile(r"\s+")
 
@@ -49,10 +50,6 @@ class DateHit:
     end: int
     dates: list[datetime.date] = field(default_factory=list)  # empty: unresolved
     recurring: bool = False
-
-
-def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def quarter_end(year: int, quarter: int) -> datetime.date:

@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit, UnitAlias, UnitKind, UnitLevel
+from tasks.flags import flags_refresh
 from tasks.importers import (
     Deadline,
     ImportFailure,
@@ -712,6 +713,8 @@ def plan_import(
     result.tasks_removed = len(removed)
     _prune_sections(plan)
 
+    # a plan imported today shows today's 逾期/临期 at once, not after the next 07:30 scan
+    flags_refresh(tasks=plan.tasks.all())
     result.tasks = len(specs)
     result.units = len(units.by_name)
     result.milestones = sum(len(s.milestones) for s in specs)

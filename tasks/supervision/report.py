@@ -19,20 +19,20 @@ the task-breakdown export in `tasks.excel.breakdown`.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from deadlines.dates import days_overdue, month_bounds, next_month
 from deadlines.models import Milestone
 from reformtracker.xlsx import safe_value
 from tasks import figures
@@ -134,14 +134,6 @@ def style_header_cell(cell) -> None:
     cell.alignment = WRAP_CENTER
 
 
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
 def local_now() -> dt.datetime:
     return timezone.localtime()
 
@@ -184,22 +176,19 @@ def scoped_tasks(plan: Plan | None) -> QuerySet[Task]:
     return tasks.filter(plan=plan) if plan is not None else tasks
 
 
-def open_at(milestones: QuerySet[Milestone], day: dt.date) -> QuerySet[Milestone]:
-    """Milestones not yet done at the end of `day` (a closed task closes its milestones)."""
-    return milestones.filter(Q(done_on__isnull=True) | Q(done_on__gt=day)).exclude(
-        task__completed_on__lte=day
-    )
+# The milestone rule is the model's (MilestoneQuerySet): the report asks it about 24:00 of the
+# month's end — overdue on the 1st of the next month, counting what was done by the month's end.
 
 
 def overdue_milestones(ctx: ReportContext) -> QuerySet[Milestone]:
-    ms = Milestone.objects.filter(task__in=scoped_tasks(ctx.plan), due_on__lte=ctx.month_end)
-    return open_at(ms, ctx.month_end)
+    ms = Milestone.objects.filter(task__in=scoped_tasks(ctx.plan))
+    return ms.overdue(ctx.day_after, done_by=ctx.month_end)
 
 
 def due_soon_milestones(ctx: ReportContext) -> QuerySet[Milestone]:
     start, end = ctx.next_month_range
     ms = Milestone.objects.filter(task__in=scoped_tasks(ctx.plan), due_on__gte=start, due_on__lte=end)
-    return open_at(ms, ctx.month_end)
+    return ms.open_on(ctx.month_end)
 
 
 @dataclass
@@ -251,7 +240,7 @@ def milestone_rows(milestones: QuerySet[Milestone], ctx: ReportContext) -> list[
                 progress_text=report.text if report else "",
                 progress_date=timezone.localdate(report.created_at) if report else None,
                 confirmation=_confirmation(m.task),
-                days_overdue=max(0, (ctx.day_after - m.due_on).days),
+                days_overdue=days_overdue(m.due_on, ctx.day_after),
             )
         )
     # Grouped by lead unit (tasks without one last), then most overdue first.

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,7 +46,16 @@ from deadlines.models import (
 )
 from departments import roles
 from departments.models import Unit, UnitWebhook
-from tasks.models import Assignment, AssignmentRole, Plan, ProgressReport, Task, TaskFlag, TaskStatus
+from tasks.flags import flags_refresh
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    Plan,
+    ProgressReport,
+    ReviewState,
+    TaskStatus,
+    duty_starts_before,
+)
 from tasks.supervision.report import write_supervision_report
 
 logger = logging.getLogger(__name__)
@@ -76,11 +85,6 @@ class ScanResult:
                 "changed": self.changed}
 
 
-def _flaggable() -> Q:
-    """Open milestones of open tasks: a milestone that is done is never flagged."""
-    return Q(done_on__isnull=True) & ~Q(task__status__in=CLOSED)
-
-
 def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
     """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement however many
     milestones; the named unique constraint drops what was already recorded."""
@@ -96,14 +100,6 @@ def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _in_due_soon_window(today: dt.date, cal: dates.WorkCalendar) -> Q:
-    """One condition for all plans: OR over the distinct due-soon lengths."""
-    condition = Q(pk__in=[])
-    for n in Plan.objects.order_by().values_list("due_soon_workdays", flat=True).distinct():
-        condition |= Q(task__plan__due_soon_workdays=n, due_on__lte=cal.due_soon_until(today, n))
-    return condition & Q(due_on__gte=today)
-
-
 @transaction.atomic
 def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> ScanResult:
     """Recompute every milestone's state, the task flags and 本期进展未报, and
@@ -115,19 +111,11 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     result = ScanResult(today=today)
     now = timezone.now()
     ms = Milestone.objects.order_by()
-    flaggable = _flaggable()
-    soon = _in_due_soon_window(today, cal)
 
-    result.changed += ms.filter(~flaggable).exclude(state=MilestoneState.DONE).update(state=MilestoneState.DONE)
-    result.changed += (
-        ms.filter(flaggable, due_on__lt=today).exclude(state=MilestoneState.OVERDUE).update(state=MilestoneState.OVERDUE)
-    )
-    result.changed += ms.filter(flaggable, soon).exclude(state=MilestoneState.DUE_SOON).update(state=MilestoneState.DUE_SOON)
-    result.changed += (
-        ms.filter(flaggable, due_on__gte=today)
-        .exclude(soon)
-        .exclude(state=MilestoneState.UPCOMING)
-        .update(state=MilestoneState.UPCOMING)
+    # the scan only moves time forward: every write already stored the rule's values for its day
+    refreshed = flags_refresh(as_of=today, cal=cal)
+    result.changed, result.tasks_changed, result.copies_refreshed = (
+        refreshed.milestones, refreshed.tasks, refreshed.copies,
     )
 
     overdue = ms.filter(state=MilestoneState.OVERDUE)
@@ -135,12 +123,6 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     result.reminders += _insert_reminders(ms.filter(state=MilestoneState.DUE_SOON), ReminderKind.DUE_SOON, now)
     escalate_before = today - dt.timedelta(days=settings.ESCALATE_AFTER_DAYS)
     result.reminders += _insert_reminders(overdue.filter(due_on__lt=escalate_before), ReminderKind.ESCALATION, now)
-
-    result.tasks_changed = _update_task_flags()
-    result.tasks_changed += _update_progress_missing(today)
-    # the flags just changed set-based (no signals): the assignments' copies follow; anything else
-    # stale means someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
-    result.copies_refreshed = Task.objects.refresh_copies(only_stale=True)
     result.reminders += _record_progress_reminders(today, cal, now)
 
     counts = dict(
@@ -163,36 +145,6 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     return result
 
 
-def _milestones_in(state: str) -> Q:
-    """A milestone of the task or of one of its sub-tasks is in `state`."""
-    # IN (uncorrelated subquery): PostgreSQL hashes each subquery once instead
-    # of probing milestones task by task (10x faster than EXISTS … OR EXISTS)
-    own = Milestone.objects.order_by().filter(state=state).values("task_id")
-    children = (
-        Milestone.objects.order_by().filter(state=state, task__parent__isnull=False).values("task__parent_id")
-    )
-    return Q(pk__in=own) | Q(pk__in=children)
-
-
-def _update_task_flags() -> int:
-    """Task.flag = the worst state among its (and its sub-tasks') open milestones."""
-    tasks = Task.objects.order_by()
-    is_overdue, is_soon = _milestones_in(MilestoneState.OVERDUE), _milestones_in(MilestoneState.DUE_SOON)
-    changed = tasks.filter(is_overdue).exclude(flag=TaskFlag.OVERDUE).update(flag=TaskFlag.OVERDUE)
-    changed += tasks.filter(~is_overdue, is_soon).exclude(flag=TaskFlag.DUE_SOON).update(flag=TaskFlag.DUE_SOON)
-    changed += tasks.filter(~is_overdue, ~is_soon).exclude(flag=TaskFlag.NONE).update(flag=TaskFlag.NONE)
-    return changed
-
-
-def _unreported(period: dt.date) -> Exists:
-    """The task has an assigned unit that has not reported on `period`."""
-    return Exists(
-        Assignment.objects.filter(task=OuterRef("pk")).exclude(
-            Exists(ProgressReport.objects.filter(task=OuterRef("task"), unit=OuterRef("unit"), period=period))
-        )
-    )
-
-
 def _plans_by_period(period_of) -> dict[dt.date | None, list[int]]:
     """Group plans by the report period that applies to them today (None: no
     period applies, e.g. it predates the plan)."""
@@ -206,25 +158,6 @@ def _plans_by_period(period_of) -> dict[dt.date | None, list[int]]:
     return groups
 
 
-def _update_progress_missing(today: dt.date) -> int:
-    """黄色预警: past the report day, tasks with a unit that has not reported on
-    the period turn yellow until it does."""
-    changed = 0
-    for period, plan_ids in _plans_by_period(lambda day: dates.overdue_progress_period(today, day)).items():
-        tasks = Task.objects.order_by().filter(plan_id__in=plan_ids)
-        if period is None:
-            changed += tasks.filter(progress_missing=True).update(progress_missing=False)
-            continue
-        missing = _unreported(period)
-        changed += tasks.exclude(status__in=CLOSED).filter(missing, progress_missing=False).update(
-            progress_missing=True
-        )
-        changed += tasks.filter(Q(status__in=CLOSED) | ~missing, progress_missing=True).update(
-            progress_missing=False
-        )
-    return changed
-
-
 def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.datetime) -> int:
     """Two working days before the report day, units that have not reported
     on the period are reminded — once per unit and period."""
@@ -233,10 +166,17 @@ def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.
     for period, plan_ids in groups.items():
         if period is None:
             continue
-        pending = Assignment.objects.filter(
-            unit=OuterRef("pk"), task__plan_id__in=plan_ids
-        ).exclude(task__status__in=CLOSED).exclude(
-            Exists(ProgressReport.objects.filter(task=OuterRef("task"), unit=OuterRef("unit"), period=period))
+        # the same duty as the 黄 flag (tasks.models.progress_missing_case): tasks that existed in the
+        # month, units without a report on it or a later one that was not sent back
+        reported = ProgressReport.objects.filter(
+            task=OuterRef("task"), unit=OuterRef("unit"), period__gte=period
+        ).exclude(review_state=ReviewState.RETURNED)
+        pending = (
+            Assignment.objects.filter(
+                unit=OuterRef("pk"), task__plan_id__in=plan_ids, task__created_at__lt=duty_starts_before(period)
+            )
+            .exclude(task__status__in=CLOSED)
+            .exclude(Exists(reported))
         )
         for unit_id in Unit.objects.filter(Exists(pending)).values_list("pk", flat=True):
             rows.append(Reminder(kind=ReminderKind.PROGRESS_DUE, unit_id=unit_id, period=period))

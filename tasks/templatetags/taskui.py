@@ -46,6 +46,20 @@ def warning_badge(task):
     return format_html('<span class="badge badge-{}" title="{}">{}色预警</span>', level, task.get_warning_level_display(), short)
 
 
+PACE_CSS = {"ahead": "text-bg-success", "on_pace": "text-bg-light", "behind": "text-bg-danger"}
+
+
+@register.simple_tag
+def pace_badge(task):
+    """序时进度 (Task.pace): 超序时 / 按序时 / 慢序时; nothing for a closed task or one without a date."""
+    if not task.pace:
+        return ""
+    return format_html(
+        '<span class="badge {} pace-{}" title="完成进度与已用时间的比较（序时进度）">{}</span>',
+        PACE_CSS.get(task.pace, "text-bg-light"), task.pace, task.get_pace_display(),
+    )
+
+
 @register.simple_tag
 def status_badge(task):
     css = {

@@ -20,6 +20,7 @@ from tasks.models import (
     Section,
     Task,
     TaskFlag,
+    TaskPace,
     TaskStatus,
     WarningLevel,
 )
@@ -99,7 +100,7 @@ class TaskFilter(django_filters.FilterSet):
     (`?sort=`) belongs to the table, not to this FilterSet.
 
     Parameters: plan, section, unit, role (lead/responsible — with unit: that
-    unit in that role), status, flag (due_soon/overdue), warning (red/yellow/blue),
+    unit in that role), status, flag (due_soon/overdue), pace (ahead/on_pace/behind: 序时进度), warning (red/yellow/blue),
     confirm (pending/confirmed/disputed — with unit: that unit's state), due_after /
     due_before (an open milestone due in that range, inclusive), q (free text).
     """
@@ -124,6 +125,9 @@ class TaskFilter(django_filters.FilterSet):
         label="时限标记",
         empty_label="全部",
     )
+    pace = django_filters.ChoiceFilter(
+        choices=[c for c in TaskPace.choices if c[0]], label="序时进度", empty_label="全部"
+    )
     warning = django_filters.ChoiceFilter(
         choices=[c for c in WarningLevel.choices if c[0]],
         method="filter_warning",
@@ -145,7 +149,7 @@ class TaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["q", "plan", "section", "unit", "role", "confirm", "status", "flag", "warning"]
+        fields = ["q", "plan", "section", "unit", "role", "confirm", "status", "flag", "pace", "warning"]
 
     def __init__(self, data=None, queryset=None, *, request, prefix=None):
         base = queryset if queryset is not None else Task.objects.all()

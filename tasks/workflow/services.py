@@ -24,11 +24,11 @@ from deadlines.models import (
     ExtensionRequest,
     ExtensionState,
     Milestone,
-    MilestoneState,
     Notification,
     Reminder,
 )
 from departments.models import Unit, UnitAlias
+from tasks.flags import flags_refresh
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -99,6 +99,7 @@ def task_update(*, task: Task, user, expected_version: int, changes: dict) -> Ta
     for name, value in changes.items():
         setattr(task, name, value)
     _as_user(task, user).save()
+    flags_refresh(tasks=task, as_of=today_local())  # status and percent are inputs of the flags
     return task
 
 
@@ -118,6 +119,7 @@ def assignments_save(*, task: Task, user, expected_version: int, formset) -> Non
             obj.as_written = obj.unit.name
         _as_user(obj, user).save()
     _as_user(task, user).save(update_fields=["version", "updated_at"])
+    flags_refresh(tasks=task, as_of=today_local())  # who owes a progress report (黄)
 
 
 @transaction.atomic
@@ -140,6 +142,7 @@ def milestones_save(*, task: Task, user, expected_version: int, formset) -> None
             obj.original_due_on = form.initial.get("due_on")
         _as_user(obj, user).save()
     _as_user(task, user).save(update_fields=["version", "updated_at"])
+    flags_refresh(tasks=task, as_of=today_local())
 
 
 # --- 签收 / 异议 ----------------------------------------------------------------
@@ -211,6 +214,7 @@ def assignment_resolve(
             # the new unit already works on the task: drop the disputed row
             _as_user(assignment, user).save()
             _as_user(assignment, user).delete()
+            flags_refresh(tasks=[assignment.task_id], as_of=today_local())
             return Assignment.objects.get(task=assignment.task_id, unit=new_unit)
         assignment.unit = new_unit
         # as_written keeps what the document said: a re-import sees that the office
@@ -228,6 +232,7 @@ def assignment_resolve(
     else:
         raise WorkflowError("请选择处理方式。")
     _as_user(assignment, user).save()
+    flags_refresh(tasks=[assignment.task_id], as_of=today_local())
     return assignment
 
 
@@ -343,6 +348,7 @@ def progress_submit(
         fields.append("percent")
     _claim_version(task, None)
     _as_user(task, author).save(update_fields=[*fields, "version", "updated_at"])
+    flags_refresh(tasks=task, as_of=today_local())  # reported: no 黄 for the period; the percent moves 序时进度
     return report
 
 
@@ -372,6 +378,8 @@ def report_review(*, report: ProgressReport, user, accept: bool, comment: str = 
         fields = ["percent", *_start_if_not_started(task)]
         _claim_version(task, None)
         _as_user(task, user).save(update_fields=[*fields, "version", "updated_at"])
+    # accepted: the percent moves 序时进度; sent back: the period is owed again (黄)
+    flags_refresh(tasks=[report.task_id], as_of=today_local())
     return report
 
 
@@ -397,7 +405,6 @@ def task_close(
     _as_user(task, user).save()
     for milestone in task.milestones.filter(done_on__isnull=True):
         milestone.done_on = completed_on
-        milestone.state = MilestoneState.DONE
         _as_user(milestone, user).save()
     # the completion requests this closing answers
     for report in task.reports.filter(asks_completion=True, review_state=ReviewState.SUBMITTED):
@@ -406,6 +413,7 @@ def task_close(
         report.reviewed_by = user
         report.reviewed_at = task.closed_at
         _as_user(report, user).save()
+    flags_refresh(tasks=task, as_of=today_local())
     return task
 
 
@@ -424,12 +432,19 @@ def task_reopen(*, task: Task, user, reason: str, expected_version: int | None =
     task.closed_by = None
     task.closed_at = None
     task.reopen_reason = reason
+    # 办结 set 100 %; reopened, the task is as far as its latest accepted report said (序时进度)
+    task.percent = (
+        task.reports.filter(review_state=ReviewState.ACCEPTED, asks_completion=False)
+        .order_by("-period", "-reviewed_at", "-pk")
+        .values_list("percent", flat=True)
+        .first()
+        or 0
+    )
     _as_user(task, user).save()
     for milestone in task.milestones.filter(done_on=closed_on):
         milestone.done_on = None
-        # the daily scan recomputes due-soon/overdue; until then it is simply open
-        milestone.state = MilestoneState.UPCOMING
         _as_user(milestone, user).save()
+    flags_refresh(tasks=task, as_of=today_local())  # overdue again at once if its date has passed
     return task
 
 
@@ -523,9 +538,8 @@ def extension_approve(*, request: ExtensionRequest, user, as_of: dt.date, commen
     if milestone.original_due_on is None:
         milestone.original_due_on = milestone.due_on
     milestone.due_on = request.proposed_date
-    if milestone.state == MilestoneState.OVERDUE and milestone.due_on >= as_of:
-        milestone.state = MilestoneState.UPCOMING  # the daily scan refines this
     _as_user(milestone, user).save()
+    flags_refresh(tasks=[milestone.task_id], as_of=as_of)  # no longer 临期 (or 逾期) on the old date
     request.state = ExtensionState.APPROVED
     request.decided_by = user
     request.decided_at = timezone.now()
@@ -572,6 +586,7 @@ def unit_merge(*, source: Unit, target: Unit, user) -> Unit:
     """
     if source.pk == target.pk:
         raise WorkflowError("不能与自身合并。")
+    touched = list(Assignment.objects.filter(unit=source).values_list("task_id", flat=True))
     for assignment in Assignment.objects.filter(unit=source).select_related("task"):
         twin = Assignment.objects.filter(task=assignment.task_id, unit=target).first()
         if twin is None:
@@ -607,4 +622,5 @@ def unit_merge(*, source: Unit, target: Unit, user) -> Unit:
     old_name = source.name
     source.delete()
     UnitAlias.objects.get_or_create(name=old_name, defaults={"unit": target})
+    flags_refresh(tasks=touched, as_of=today_local())  # the reports moved with the units (黄)
     return target

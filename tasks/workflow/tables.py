@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
 
 from departments.models import Unit
-from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, TaskFlag, TaskStatus
+from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, TaskFlag, TaskPace, TaskStatus
 
 # Long texts the table never shows: a plan's source_text is the whole imported document.
 NOT_SHOWN = ("text", "target", "reopen_reason", "plan__source_text")
@@ -86,6 +86,7 @@ class TaskTable(tables.Table):
     status = tables.Column(verbose_name="状态", attrs=NOWRAP)
     flag = tables.Column(verbose_name="时限", empty_values=(), attrs=WIDE_ONLY)
     next_due = tables.DateColumn(verbose_name="最近截止", format="Y-m-d", attrs=NOWRAP)
+    pace = tables.Column(verbose_name="序时进度", empty_values=(), attrs=WIDE_ONLY)
     percent = tables.Column(verbose_name="进度", attrs={"td": {"class": "text-end d-none d-md-table-cell"},
                                                        "th": {"class": "d-none d-md-table-cell"}})
     updated_at = tables.DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i", visible=False)
@@ -93,7 +94,7 @@ class TaskTable(tables.Table):
     class Meta:
         sequence = (
             "warning", "number", "title", "plan", "section", "units", "status",
-            "flag", "next_due", "percent", "updated_at",
+            "flag", "next_due", "pace", "percent", "updated_at",
         )
         order_by = ("plan", "order")
         row_attrs = {"class": row_class, "data-task": lambda record: record.pk}
@@ -135,6 +136,12 @@ class TaskTable(tables.Table):
             return "—"
         css = "badge-red" if record.flag == TaskFlag.OVERDUE else "badge-blue"
         return format_html('<span class="badge {}">{}</span>', css, record.get_flag_display())
+
+    def render_pace(self, record):
+        if not record.pace:
+            return "—"
+        css = {TaskPace.BEHIND: "text-danger fw-semibold", TaskPace.AHEAD: "text-success"}.get(record.pace, "")
+        return format_html('<span class="{}">{}</span>', css, record.get_pace_display())
 
     def render_percent(self, value):
         return f"{value}%"

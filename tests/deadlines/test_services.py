@@ -184,7 +184,8 @@ def test_long_overdue_is_escalated_to_lead_unit_and_supervisors(
     assert "逾期升级" not in Notification.objects.get(user=liaison_b).title
 
 
-def test_progress_missing_turns_yellow_after_the_report_day_until_reported(unit_a):
+def test_progress_missing_turns_yellow_after_the_report_day_until_reported(unit_a, time_machine):
+    time_machine.move_to(dt.datetime(2026, 7, 15, 9, tzinfo=dt.UTC))  # imported in July
     plan = PlanFactory(year=2026)
     task = TaskFactory(plan=plan)
     AssignmentFactory(task=task, unit=unit_a)
@@ -209,6 +210,36 @@ def test_progress_missing_turns_yellow_after_the_report_day_until_reported(unit_
     assert task.progress_missing is False
 
 
+def test_no_report_is_expected_for_months_before_the_task_was_imported(unit_a, time_machine):
+    """Imported in November: October's report (due 11-05) is not owed, November's is (due 12-05)."""
+    time_machine.move_to(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC))
+    task = TaskFactory(plan=PlanFactory(year=2026))
+    AssignmentFactory(task=task, unit=unit_a)
+    services.deadlines_scan(today=D(2026, 11, 20))
+    task.refresh_from_db()
+    assert task.progress_missing is False
+    services.deadlines_scan(today=D(2026, 12, 6))
+    task.refresh_from_db()
+    assert task.progress_missing is True
+    assert not Reminder.objects.filter(kind=ReminderKind.PROGRESS_DUE, period=D(2026, 10, 1)).exists()
+
+
+def test_a_report_sent_back_does_not_count_and_a_later_period_does(unit_a, time_machine):
+    time_machine.move_to(dt.datetime(2026, 7, 15, 9, tzinfo=dt.UTC))
+    task = TaskFactory(plan=PlanFactory(year=2026))
+    AssignmentFactory(task=task, unit=unit_a)
+    returned = ProgressReportFactory(task=task, unit=unit_a, period=D(2026, 9, 1), review_state="returned")
+    services.deadlines_scan(today=D(2026, 10, 6))
+    task.refresh_from_db()
+    assert task.progress_missing is True
+    returned.period = D(2026, 10, 1)  # a report on October covers September too
+    returned.review_state = "accepted"
+    returned.save()
+    services.deadlines_scan(today=D(2026, 10, 6))
+    task.refresh_from_db()
+    assert task.progress_missing is False
+
+
 def test_no_report_is_expected_before_the_plan_was_issued(unit_a):
     plan = PlanFactory(year=2026, issued_on=D(2026, 9, 15))
     task = TaskFactory(plan=plan)
@@ -218,7 +249,10 @@ def test_no_report_is_expected_before_the_plan_was_issued(unit_a):
     assert task.progress_missing is False
 
 
-def test_units_are_reminded_to_report_two_working_days_before_the_day(unit_a, unit_b, liaison_a, liaison_b):
+def test_units_are_reminded_to_report_two_working_days_before_the_day(
+    unit_a, unit_b, liaison_a, liaison_b, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 9, 15, 9, tzinfo=dt.UTC))  # imported in September
     plan = PlanFactory(year=2026)
     for unit in (unit_a, unit_b):
         AssignmentFactory(task=TaskFactory(plan=plan), unit=unit)

@@ -1,0 +1,103 @@
+"""Stored flags, kept current: the one place every write and the daily scan call.
+
+The rule lives on the models — `Milestone.state_on` / `MilestoneQuerySet` for a milestone's state,
+`Task.flag_on` / `progress_missing_on` / `pace_on` and their SQL twins (`TaskQuerySet.with_flags`)
+for a task's 时限 (逾期/临期), 黄 (未报进展) and 序时进度. What is stored (`Milestone.state`,
+`Task.flag`, `Task.progress_missing`, `Task.pace`, and the copies `refresh_copies` keeps) is that
+rule evaluated on a day, so pages, exports and counts read columns, not subqueries.
+
+Every write that changes an input of the rule (import, milestone edit, extension approved, progress
+reported or reviewed, 办结, reopen, assignment changes) calls `flags_refresh(tasks=…)` for the tasks
+it touched, in its own transaction: nothing waits for 07:30 but the passing of the day. The scan
+calls it for every task with today's date.
+
+Set-based: one UPDATE per stored field whatever the number of rows, each excluding the rows that
+already hold the value, so a second run writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from deadlines import dates
+from deadlines.models import Milestone, MilestoneState, work_calendar
+from tasks.models import Task, flag_case, pace_case, progress_missing_case
+
+
+@dataclass
+class Refreshed:
+    milestones: int = 0
+    tasks: int = 0
+    copies: int = 0
+
+
+def _scope(tasks: Iterable[int] | QuerySet | Task) -> list[int]:
+    """The tasks and their parents: a sub-task's milestones flag its parent too."""
+    if isinstance(tasks, Task):
+        tasks = [tasks.pk]
+    elif isinstance(tasks, QuerySet):
+        tasks = tasks.values_list("pk", flat=True)
+    ids = {pk for pk in tasks if pk is not None}
+    parents = Task.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True)
+    return sorted(ids | set(parents))
+
+
+@transaction.atomic
+def flags_refresh(
+    *,
+    tasks: Iterable[int] | QuerySet | Task | None = None,
+    as_of: dt.date | None = None,
+    cal: dates.WorkCalendar | None = None,
+) -> Refreshed:
+    """Store the rule's values on `as_of` (default: today, Asia/Shanghai) for `tasks` (ids, a
+    queryset or one task; None: every task) — milestone states, task flags, 未报进展, 序时进度 —
+    then the copies made from them (Task.next_due, the assignments' task_flag …)."""
+    as_of = as_of or timezone.localdate()
+    cal = cal or work_calendar()
+    if tasks is None:
+        task_rows, milestones = Task.objects.order_by(), Milestone.objects.order_by()
+    else:
+        ids = _scope(tasks)
+        if not ids:
+            return Refreshed()
+        task_rows = Task.objects.order_by().filter(pk__in=ids)
+        milestones = Milestone.objects.order_by().filter(task_id__in=ids)
+        # the sub-tasks' milestones decide the parents' flags: refresh them too (their state may be a day old)
+        milestones = milestones | Milestone.objects.order_by().filter(task__parent_id__in=ids)
+    done = Refreshed()
+    for state in (MilestoneState.DONE, MilestoneState.OVERDUE, MilestoneState.DUE_SOON, MilestoneState.UPCOMING):
+        done.milestones += milestones.in_state(state, as_of, cal).exclude(state=state).update(state=state)
+    # the dates copied from the milestones first: 序时进度 reads Task.final_due. Anything else stale
+    # means someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
+    done.copies = task_rows.refresh_list_keys(only_stale=True)
+    for name, case in (
+        ("flag", flag_case(as_of, cal)),
+        ("progress_missing", progress_missing_case(as_of)),
+        ("pace", pace_case(as_of)),
+    ):
+        done.tasks += task_rows.alias(want=case).exclude(**{name: F("want")}).update(**{name: case})
+    # the flags just changed set-based (no signals): the assignments' copies follow
+    done.copies += task_rows.refresh_assignment_copies(only_stale=True)
+    return done
+
+
+class RefreshesFlags:
+    """An admin edit is a write like any other: the task's stored flags follow at once (tasks.flags)."""
+
+    def _task_ids(self, obj) -> list[int]:
+        return [obj.pk if isinstance(obj, Task) else obj.task_id]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # inlines (milestones, units) saved first
+        flags_refresh(tasks=self._task_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        ids = [] if isinstance(obj, Task) else self._task_ids(obj)
+        super().delete_model(request, obj)
+        flags_refresh(tasks=ids)
