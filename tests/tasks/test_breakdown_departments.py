@@ -12,7 +12,6 @@ from openpyxl import Workbook, load_workbook
 
 from deadlines.models import UnresolvedPhrase
 from tasks.excel.breakdown import (
-    HEADERS,
     Missing,
     NewPlan,
     breakdown_diff,
@@ -22,7 +21,7 @@ from tasks.excel.breakdown import (
     write_breakdown,
 )
 from tasks.models import AssignmentRole, Plan, ProgressReport, ReviewState, Task, TaskStatus
-from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory, UnitFactory
+from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory
 
 TODAY = dt.date(2020, 10, 1)
 
