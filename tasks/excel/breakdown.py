@@ -366,6 +366,11 @@ class ParsedBreakdown:
     def unit_names(self) -> list[str]:
         return list(dict.fromkeys(n for r in self.rows for n in r.unit_names))
 
+    @property
+    def key_plans(self) -> set[int]:
+        """The plans the rows' hidden 任务ID columns come from."""
+        return {r.key[0] for r in self.rows if r.key}
+
     def unit_lines(self, name: str) -> list[int]:
         return [r.line for r in self.rows if name in r.unit_names and not r.group]
 
@@ -794,7 +799,7 @@ class BreakdownDiff:
 def _unit_sig(names: list[str], lead_count: int, unit_map: dict[str, Unit | None]) -> list[tuple]:
     out, seen = [], set()
     for i, name in enumerate(names):
-        unit = unit_map.get(name) or Unit.objects.resolve(name)
+        unit = unit_map[name] if name in unit_map else Unit.objects.resolve(name)
         ident = unit.pk if unit is not None else name
         if ident in seen:
             continue
@@ -807,21 +812,26 @@ def _schedule_sig(deadlines: list[DeadlineSpec], unresolved: list[str]) -> tuple
     return (tuple((d.due_on, d.phrase, d.original_due_on, d.recurring) for d in deadlines), tuple(unresolved))
 
 
-def _old_units(task_id: int) -> list[tuple]:
-    rows = Assignment.objects.filter(task_id=task_id).order_by("order", "pk").values_list("unit_id", "role")
-    leads = [(u, r) for u, r in rows if r == AssignmentRole.LEAD]
-    return leads + [(u, r) for u, r in rows if r != AssignmentRole.LEAD]
+def _old_units(task_ids: list[int]) -> dict[int, list[tuple]]:
+    """Each task's (unit id, role), leads first, in the order the export writes them."""
+    out: dict[int, list[tuple]] = {i: [] for i in task_ids}
+    rows = (Assignment.objects.filter(task_id__in=task_ids).order_by("task_id", "order", "pk")
+            .values_list("task_id", "unit_id", "role"))
+    for task_id, unit_id, role in rows:
+        out[task_id].append((unit_id, role))
+    return {i: [x for x in v if x[1] == AssignmentRole.LEAD] + [x for x in v if x[1] != AssignmentRole.LEAD]
+            for i, v in out.items()}
 
 
-def _row_changes(row: BreakdownRow, old: ExportRow, headers: dict[str, str], unit_map, year: int) -> list[CellChange]:
+def _row_changes(row: BreakdownRow, old: ExportRow, old_units: list[tuple], headers: dict[str, str], unit_map,
+                 year: int) -> list[CellChange]:
     """The cells of `row` that differ from what the export writes for its task now."""
     out: list[CellChange] = []
     values = [_text(v) for v in old.values]
     for name, pos in (("number", 0), ("category", 1), ("indicator", 2), ("target", 3)):
         if name in headers and row.cells.get(name, "") != values[pos]:
             out.append(CellChange(headers[name], values[pos], row.cells.get(name, "")))
-    task_id = parse_key(old.key)[1]
-    if _unit_sig(row.unit_names, len(row.leads), unit_map) != _old_units(task_id):
+    if _unit_sig(row.unit_names, len(row.leads), unit_map) != old_units:
         for name, pos in (("lead", 4), ("responsible", 5)):
             if name in headers and row.cells.get(name, "") != values[pos]:
                 out.append(CellChange(headers[name], values[pos], row.cells.get(name, "")))
@@ -854,10 +864,11 @@ def breakdown_diff(parsed: ParsedBreakdown | list[BreakdownRow], plan: Plan | No
             diff.errors.append(CellError(
                 r.line, headers.get("key", KEY_HEADER),
                 f"这一行导出自另一个计划（ID {r.key[0]}），不能导入到“{plan.title}”：请导入到原计划或新建计划。"))
-    old_rows = {}
+    old_rows, old_units = {}, {}
     for task_ids in _chunks(list(keyed.values()), 2000):
         for er in export_rows(Task.objects.filter(pk__in=task_ids)):
             old_rows[parse_key(er.key)[1]] = er
+        old_units.update(_old_units(task_ids))
     # a row without an id that repeats a task of the plan would duplicate it
     existing = {(n, t): pk for pk, n, t in plan.tasks.values_list("pk", "number", "title")}
     for i, r in enumerate(rows):
@@ -865,7 +876,7 @@ def breakdown_diff(parsed: ParsedBreakdown | list[BreakdownRow], plan: Plan | No
             task_id = keyed[i]
             diff.matched[i] = task_id
             er = old_rows[task_id]
-            cells = _row_changes(r, er, headers, unit_map, plan.year)
+            cells = _row_changes(r, er, old_units[task_id], headers, unit_map, plan.year)
             if cells:
                 diff.changed.append(RowChange(i, r.line, task_id, _text(er.values[0]), _text(er.values[2]), cells))
             else:

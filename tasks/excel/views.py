@@ -37,6 +37,7 @@ from tasks.excel.breakdown import (
     format_errors,
     parse_breakdown,
     resolve_units,
+    unknown_unit_errors,
     write_breakdown,
 )
 from tasks.models import Plan, Task
@@ -259,7 +260,11 @@ def breakdown_preview(request, token: str):
         messages.success(request, str(result))
         return redirect(_after_import_url(result.plan))
     new_rows = [parsed.rows[i] for i in diff.new]
+    source = parsed.key_plans
+    source_plan = Plan.objects.filter(pk=next(iter(source))).first() if plan is None and len(source) == 1 else None
     context = {
+        "source_plan": source_plan,
+        "unknown_lines": unknown_unit_errors(parsed, unknown),
         "form": form,
         "parsed": parsed,
         "diff": diff,

@@ -262,3 +262,28 @@ def test_office_previews_the_cell_changes_in_the_browser_then_confirms(client, p
     assert t1.milestones.get().due_on == dt.date(2020, 9, 30)
     assert [a.unit for a in t2.assignments.all()] == [unit_b]
     assert plan_2020.tasks.count() == 3 and Task.objects.filter(pk=t3.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_preview_page_lists_errors_and_unknown_units_in_one_go(client, office, unit_a):
+    client.force_login(office)
+    table = dict(
+        title="某局任务表",
+        header=["序号", "重点任务", "具体举措", "牵头单位", "完成时限"],
+        rows=[[1, "甲", "举措甲", "区新设局", "明年"], [2, "乙", "举措乙", "区新设局", "6月底"]],
+    )
+    response = client.post(reverse("excel:breakdown_import"),
+                           {"file": _table(**table), "new_title": "部门表", "new_year": 2020})
+    page = client.get(response["Location"]).content.decode()
+    assert "第 3 行 E列（完成时限）：无法识别的时间“明年”" in page
+    assert "系统中没有的单位“区新设局”：第 3、4 行" in page
+    assert "确认导入" not in page
+
+
+@pytest.mark.django_db
+def test_an_export_uploaded_as_a_new_plan_says_where_it_came_from(client, office, plan_2020):
+    client.force_login(office)
+    response = client.post(reverse("excel:breakdown_import"),
+                           {"file": _save(_export(plan_2020)), "new_title": "副本", "new_year": 2020})
+    page = client.get(response["Location"]).content.decode()
+    assert "这份表是从计划“2020年工作要点”导出的" in page and "新增 3 项" in page
