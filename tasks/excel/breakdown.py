@@ -1,19 +1,42 @@
 """The task-breakdown table (任务分解表): export any task list, import the same layout back.
 
 Layout (seed 004's appendix, plus three columns): 序号 类别 指标名称 目标任务 牵头单位 责任单位
-时间进度 进展情况 状态. Export then import into a fresh plan reproduces the same cells:
+时间进度 进展情况 状态, and a hidden tenth column 任务ID (`RT<plan id>-<task id>`). Export then import
+into a fresh plan reproduces the same cells:
 
 - 指标名称 is the indicator, or the title of a task that has none; 目标任务 is the target, or
   the task's text. Import sets title = 指标名称 or 目标任务.
-- 牵头单位: the first unit leads, further ones are responsible (as the plan importer reads
-  004); 责任单位: responsible units. Units are joined with “、” in their printed order.
+- 牵头单位: every unit leads; 责任单位: responsible units. Units are joined with “、” in their
+  printed order. A table with only 牵头单位 (004's appendix): its first unit leads, further ones are
+  responsible; only 责任单位/配合单位: the first unit leads (列第一个单位的为牵头单位).
 - 时间进度: the milestones' phrases joined with “；” (a recurring `每季度` once), a bare date
   where there is no phrase, and an extended milestone as `6月底（延期至2020-09-30）`, so its
-  original date survives. Phrases nobody could resolve (`长期坚持`) are kept as such.
+  original date survives. Phrases nobody could resolve (`长期坚持`, `持续推进`, `按年度`) are kept
+  as unresolved phrases (deadlines.UnresolvedPhrase) for the office to settle, never refused.
+- 序号 `1-2` under a row `1`: a sub-task of it (as the plan importer numbers sub-tasks).
+
+Round trip. Imported into the plan it came from, an export (edited, re-saved by Excel, WPS or
+LibreOffice) is an *update*: a row whose 任务ID names a task of the plan changes that task in place,
+only in the cells that differ (`breakdown_diff` lists them, old → new, for the preview and
+`--dry-run`); a row without one is a new task; the plan's tasks the file no longer lists are
+listed and kept, or closed (办结) or deleted when the office says so (`Missing`). Importing the same
+file twice changes nothing. 状态 is not changed by an import (办结 has its own review), 进展情况
+that differs becomes a ProgressReport submitted for review in the importing user's name. A row
+without an id that repeats a task of the plan (same 序号 and name) is refused, so a department's
+table cannot be imported twice; into a new plan every row is new (the ids are ignored: a copy).
+
+Tables as departments write them: header synonyms (重点任务/改革任务 → 指标名称, 具体举措/工作举措
+→ 目标任务, 完成时限 → 时间进度, 配合单位 → 责任单位, 备注 appended to the task's text), a merged
+title row above the header, footnote and signature rows (注：…, 填报人, 审核人, 联系电话) skipped
+and listed. A merged 序号 cell is one numbered item: it becomes a task (named by the merged 重点任务
+when that spans the same rows, else by its first row) whose rows are its sub-tasks numbered `1-1`,
+`1-2` … — the way the plans' own items split into one sub-task per measure; the item carries the
+union of its rows' units (who leads it) and no dates of its own (its rows carry them).
 
 Import is "parse first, write once": `parse_breakdown` turns the workbook into dataclasses and
-a list of errors by row and column without touching the database; `breakdown_import` writes
-everything in one transaction, or nothing.
+every error by row and column (named by the header as the sheet writes it) without touching the
+database; `breakdown_import` writes everything in one transaction, or nothing, and refreshes the
+copies (`refresh_copies`) of every task it wrote.
 """
 
 from __future__ import annotations
