@@ -121,6 +121,7 @@ _TASK_FIELDS = ("id", "plan_id", "number", "category", "indicator", "target", "t
                 "latest_progress")
 _STATUS_LABELS = dict(TaskStatus.choices)
 _CLOSED = {TaskStatus.DONE.value, TaskStatus.DONE_LATE.value}
+_CLOSED_LABELS = {TaskStatus.DONE.label, TaskStatus.DONE_LATE.label}
 
 
 @dataclass
@@ -313,7 +314,7 @@ _SPLIT_SCHEDULE_RE = re.compile(r"[；;\n]+")
 # standing work with no date (持续推进, 长期坚持, 按年度): kept for the office to settle, as the plan importer does
 _STANDING_RE = re.compile(r"持续|长期|常态|按年度|逐年|常年|适时|按计划")
 # footnotes and signature lines under a department's table
-_FOOTER_RE = re.compile(r"^(注|备注|说明|附注)\d*[:：]|^注\d|^注[^册]")
+_FOOTER_RE = re.compile(r"^(注|备注|说明|附注|注释)\d*[:：、.．]|^注\d")
 _SIGNATURE_RE = re.compile(r"(填报人|填表人|审核人|联系人|联系电话|填报单位|填报日期|制表人|签发人|单位负责人|分管领导)[:：]?")
 _SUB_NUMBER_RE = re.compile(r"^(?P<parent>.+)-(?P<k>\d+)$")
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -604,26 +605,6 @@ def parse_breakdown(fileobj: IO[bytes], *, year: int) -> ParsedBreakdown:
             parsed.skipped.append((line, footer))
             continue
         row, errors = _parse_row(line, raw, sheet, year, table)
-        first, last = span.get((line, number_col), (line, line))
-        if last > first:  # a merged 序号: one numbered item, its rows are sub-tasks
-            if not group or group["first"] != first:
-                parent = _group_parent(row, line)
-                group = {"first": first, "index": len(parsed.rows), "count": 0, "number": row.number}
-                parsed.rows.append(parent)
-                if row.number:
-                    by_number[row.number] = group["index"]
-            group["count"] += 1
-            row.parent = group["index"]
-            row.number = f"{group['number']}-{group['count']}" if group["number"] else ""
-            if _span_of(span, line, cols.get("indicator")) == (first, last):
-                row.indicator = ""  # the item's name went to the parent; the row is its measure
-        else:
-            group = {}
-            sub = _SUB_NUMBER_RE.match(row.number)
-            if sub and sub["parent"] in by_number:
-                row.parent = by_number[sub["parent"]]  # 1-2 under 1, as the export writes sub-tasks
-            elif row.number:
-                by_number[row.number] = len(parsed.rows)
         key_text = _text(raw.get("key"))
         if key_text:
             row.key = parse_key(key_text)
@@ -636,6 +617,26 @@ def parse_breakdown(fileobj: IO[bytes], *, year: int) -> ParsedBreakdown:
                 row.key = None
             else:
                 seen_keys[row.key] = line
+        first, last = span.get((line, number_col), (line, line))
+        if last > first and row.key is None:  # a merged 序号: one numbered item, its rows are sub-tasks
+            if not group or group["first"] != first:
+                parent = _group_parent(row, line)
+                group = {"first": first, "index": len(parsed.rows), "count": 0, "number": row.number}
+                parsed.rows.append(parent)
+                if row.number:
+                    by_number[row.number] = group["index"]
+            group["count"] += 1
+            row.parent = group["index"]
+            row.number = f"{group['number']}-{group['count']}" if group["number"] else ""
+            if row.target and _span_of(span, line, cols.get("indicator")) == (first, last):
+                row.indicator = ""  # the item's name went to the parent; the row is its measure
+        else:
+            group = {}
+            sub = _SUB_NUMBER_RE.match(row.number)
+            if sub and sub["parent"] in by_number:
+                row.parent = by_number[sub["parent"]]  # 1-2 under 1, as the export writes sub-tasks
+            elif row.number:
+                by_number[row.number] = len(parsed.rows)
         if not row.title:
             errors.append(sheet.err(line, "indicator" if "indicator" in cols else "target",
                                     f"{sheet.headers.get('indicator', '指标名称')}和"
@@ -900,6 +901,9 @@ def breakdown_diff(parsed: ParsedBreakdown | list[BreakdownRow], plan: Plan | No
             diff.matched[i] = task_id
             er = old_rows[task_id]
             cells = _row_changes(r, er, old_units[task_id], headers, unit_map, plan.year)
+            if any(c.column == headers.get("progress") for c in cells) and er.values[8] in _CLOSED_LABELS:
+                diff.errors.append(CellError(r.line, headers["progress"], "任务已办结，不能再报送进展：请清空这一格的修改，"
+                                             "或先在任务页重新打开任务。"))
             if cells:
                 diff.changed.append(RowChange(i, r.line, task_id, _text(er.values[0]), _text(er.values[2]), cells))
             else:
@@ -1007,7 +1011,8 @@ def _update_task(task: Task, row: BreakdownRow, change: RowChange, headers: dict
             task.title = row.target[:500] or task.title
             fields.append("title")
     if fields:
-        task.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+        task.version += 1  # an edit form opened before the import sees it is stale
+        task.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
 
 
 def _update_units(task: Task, row: BreakdownRow, unit_map, created: dict[str, Unit]) -> int:

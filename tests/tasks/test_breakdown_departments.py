@@ -287,3 +287,35 @@ def test_an_export_uploaded_as_a_new_plan_says_where_it_came_from(client, office
                            {"file": _save(_export(plan_2020)), "new_title": "副本", "new_year": 2020})
     page = client.get(response["Location"]).content.decode()
     assert "这份表是从计划“2020年工作要点" in page and "新增 3 项" in page
+
+
+def test_a_row_whose_text_starts_with_zhu_is_a_task_not_a_footnote():
+    table = dict(
+        title="某局任务表",
+        header=["序号", "重点任务", "具体举措", "牵头单位", "完成时限"],
+        rows=[[None, "注重实效", "开展评估。", "区财政局", "12月底"]],
+        footer=[["注1：本表按年度更新。"], ["说明：无"]],
+    )
+    parsed = parse_breakdown(_table(**table), year=2020)
+    assert [r.title for r in parsed.rows] == ["注重实效"]
+    assert [line for line, _ in parsed.skipped] == [4, 5]
+
+
+@pytest.mark.django_db
+def test_an_import_that_edits_a_task_makes_open_edit_forms_stale_and_refuses_progress_on_closed_tasks(
+        plan_2020, office):
+    t1, t2, _ = plan_2020.tasks.order_by("order")
+    Task.objects.filter(pk=t2.pk).update(status=TaskStatus.DONE)
+    wb = _export(plan_2020)
+    ws = wb.worksheets[0]
+    ws["C4"] = "任务一（改）"
+    ws["H5"] = "办结后又写了进展。"
+    parsed = parse_breakdown(_save(wb), year=2020)
+    diff = breakdown_diff(parsed, plan_2020)
+    assert [str(e).split("：请")[0] for e in diff.errors] == ["第 5 行（进展情况）：任务已办结，不能再报送进展"]
+    ws["H5"] = None
+    parsed = parse_breakdown(_save(wb), year=2020)
+    known, _ = resolve_units(parsed.unit_names)
+    breakdown_import(rows=parsed, unit_map=known, user=office, today=TODAY, plan=plan_2020)
+    t1.refresh_from_db()
+    assert (t1.title, t1.version) == ("任务一（改）", 2)

@@ -69,6 +69,8 @@ class Command(BaseCommand):
         errors = sorted(parsed.errors + diff.errors, key=lambda e: e.line)
         progress = any(parsed.rows[i].progress for i in diff.new) or any(
             c.column == parsed.headers.get("progress") for ch in diff.changed for c in ch.cells)
+        if diff.missing and options["missing"] == Missing.CLOSE and user is None:
+            errors.insert(0, "--missing close 办结任务需要 --user 指定办结人（改革办工作人员的用户名）。")
         if progress and user is None:
             errors.insert(0, "表中有进展情况：请用 --user 指定导入人（改革办工作人员的用户名），进展以其名义报送、待审核。")
         units = [] if options["create_units"] else unknown_unit_errors(parsed, unmapped)
