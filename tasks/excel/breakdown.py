@@ -792,6 +792,7 @@ class BreakdownDiff:
     new: list[int] = field(default_factory=list)  # row indexes
     missing: list[tuple[int, str, str]] = field(default_factory=list)  # (task id, 序号, 名称)
     errors: list[CellError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # cells the import reads but does not apply
 
     @property
     def cell_changes(self) -> int:
@@ -811,6 +812,7 @@ class BreakdownDiff:
             yield f"第 {r.line} 行 新增 {r.number} {r.title[:30]}"
         for _, number, title in self.missing:
             yield f"文件中没有：{number} {title[:30]}"
+        yield from self.notes
 
     def summary(self) -> str:
         text = (f"修改任务 {len(self.changed)} 项（{self.cell_changes} 个单元格），新增 {len(self.new)} 项，"
@@ -904,6 +906,10 @@ def breakdown_diff(parsed: ParsedBreakdown | list[BreakdownRow], plan: Plan | No
             if any(c.column == headers.get("progress") for c in cells) and er.values[8] in _CLOSED_LABELS:
                 diff.errors.append(CellError(r.line, headers["progress"], "任务已办结，不能再报送进展：请清空这一格的修改，"
                                              "或先在任务页重新打开任务。"))
+            status = r.cells.get("status", "")
+            if status and status != _text(er.values[8]):
+                diff.notes.append(f"第 {r.line} 行：状态“{status}”未导入（原为“{_text(er.values[8])}”）："
+                                  "状态由办结审核决定，请在任务页办结或重新打开。")
             if cells:
                 diff.changed.append(RowChange(i, r.line, task_id, _text(er.values[0]), _text(er.values[2]), cells))
             else:

@@ -319,3 +319,16 @@ def test_an_import_that_edits_a_task_makes_open_edit_forms_stale_and_refuses_pro
     breakdown_import(rows=parsed, unit_map=known, user=office, today=TODAY, plan=plan_2020)
     t1.refresh_from_db()
     assert (t1.title, t1.version) == ("任务一（改）", 2)
+
+
+@pytest.mark.django_db
+def test_a_changed_status_is_not_imported_but_said(plan_2020, office, client):
+    wb = _export(plan_2020)
+    wb.worksheets[0]["I4"] = "已完成"
+    parsed = parse_breakdown(_save(wb), year=2020)
+    diff = breakdown_diff(parsed, plan_2020)
+    assert diff.changes == 0
+    assert diff.notes == ["第 4 行：状态“已完成”未导入（原为“未启动”）：状态由办结审核决定，请在任务页办结或重新打开。"]
+    client.force_login(office)
+    response = client.post(reverse("excel:breakdown_import"), {"file": _save(wb), "plan": plan_2020.pk})
+    assert "状态“已完成”未导入" in client.get(response["Location"]).content.decode()
