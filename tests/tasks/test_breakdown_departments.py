@@ -332,3 +332,16 @@ def test_a_changed_status_is_not_imported_but_said(plan_2020, office, client):
     client.force_login(office)
     response = client.post(reverse("excel:breakdown_import"), {"file": _save(wb), "plan": plan_2020.pk})
     assert "状态“已完成”未导入" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", [TABLE_1, TABLE_2, TABLE_3], ids=["table1", "table2", "table3"])
+def test_a_department_table_once_imported_round_trips_through_its_export(units, office, table):
+    _, plan = _import(table, office, "部门表")
+    parsed = parse_breakdown(_save(_export(plan)), year=2020)
+    assert parsed.errors == []
+    diff = breakdown_diff(parsed, plan)
+    assert (diff.errors, diff.changes, diff.missing, diff.unchanged) == ([], 0, [], plan.tasks.count())
+    # and the department's own table a second time is refused, not doubled
+    again = parse_breakdown(_table(**table), year=2020)
+    assert breakdown_diff(again, plan).errors
