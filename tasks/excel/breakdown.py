@@ -441,9 +441,11 @@ def _header_map(values: list[Any]) -> dict[str, int]:
     found: dict[str, int] = {}
     for idx, v in enumerate(values):
         h = _norm_header(v)
+        bare = re.sub(r"[（(][^）)]*[）)]", "", h)  # 牵头单位（部门）, 完成时限（时间节点）
         for name, words in _FIELDS.items():
-            if h in words and name not in found:
+            if (h in words or bare in words) and name not in found:
                 found[name] = idx
+                break
     return found
 
 

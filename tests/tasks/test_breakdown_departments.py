@@ -345,3 +345,16 @@ def test_a_department_table_once_imported_round_trips_through_its_export(units, 
     # and the department's own table a second time is refused, not doubled
     again = parse_breakdown(_table(**table), year=2020)
     assert breakdown_diff(again, plan).errors
+
+
+def test_headers_with_a_bracketed_gloss_or_a_line_break_are_recognised():
+    table = dict(
+        title="某局任务表",
+        header=["序 号", "重点任务", "具体\n举措", "牵头单位（部门）", "配合单位(部门)", "完成时限（时间节点）"],
+        rows=[[1, "甲", "举措甲", "区财政局", "区税务局", "12月底"]],
+    )
+    parsed = parse_breakdown(_table(**table), year=2020)
+    assert parsed.errors == []
+    row = parsed.rows[0]
+    assert (row.indicator, row.target, row.leads, row.responsible) == ("甲", "举措甲", ["区财政局"], ["区税务局"])
+    assert parsed.headers["schedule"] == "完成时限（时间节点）"
