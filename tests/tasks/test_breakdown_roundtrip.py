@@ -147,6 +147,7 @@ def test_libreoffice_resaved_edited_exports_update_exactly_the_edited_cells(plan
     for seed, plan in plans.items():
         # the hidden 任务ID column survives LibreOffice's re-save
         assert _cells(resaved[seed]) == _cells(exported[seed]), seed
+        assert load_workbook(io.BytesIO(resaved[seed])).worksheets[0].column_dimensions["J"].hidden, seed
         assert breakdown_diff(_parse(resaved[seed], plan), plan).changes == 0, seed
         count = plan.tasks.count()
         edited, edits = _edit(resaved[seed], plan)
