@@ -39,7 +39,7 @@ lint: install
 	$(VENV)/bin/lint-imports --no-logo
 
 bench: install
-	@for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f; done
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f; done
 
 clean:
 	rm -rf var staticfiles .pytest_cache

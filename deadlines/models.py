@@ -302,6 +302,9 @@ class MonthlyReport(models.Model):
     as_of = models.DateField("数据截至", null=True, blank=True)
     generated_at = models.DateTimeField("生成时间", null=True, blank=True)
     error = models.TextField("错误信息", blank=True)
+    # when the build was last handed to the broker; None while the broker refused it: a pending
+    # row is re-enqueued by deadlines.tasks.requeue_stale_reports (beat, every 5 minutes)
+    queued_at = models.DateTimeField("入队时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "月度督查通报"

@@ -41,10 +41,16 @@ def unit_edit(request, pk=None):
     return render(request, "departments/unit_form.html", {"form": form, "unit": unit})
 
 
+def manageable_users():
+    """The accounts the office manages here: never a superuser or a staff account (those are
+    managed by superusers in the admin), so setting their password cannot open /admin/."""
+    return get_user_model().objects.filter(is_superuser=False, is_staff=False)
+
+
 @office_only
 @require_GET
 def user_list(request):
-    users = get_user_model().objects.prefetch_related("groups", "units").order_by("username")
+    users = manageable_users().prefetch_related("groups", "units").order_by("username")
     table = UserTable(users)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "departments/user_list.html", {"table": table})
@@ -52,7 +58,7 @@ def user_list(request):
 
 @office_only
 def user_edit(request, pk=None):
-    user = get_object_or_404(get_user_model(), pk=pk) if pk else None
+    user = get_object_or_404(manageable_users(), pk=pk) if pk else None
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         saved = form.save()

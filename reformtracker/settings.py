@@ -13,6 +13,12 @@ import dj_database_url
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Run from a checkout (manage.py beside the apps) or installed with `pip install .`, when the
+# site-wide templates/ and static/ folders are shipped inside this package (setup.py).
+FROM_CHECKOUT = (BASE_DIR / "manage.py").is_file()
+SITE_DIR = BASE_DIR if FROM_CHECKOUT else Path(__file__).resolve().parent
+SITE_TEMPLATES = SITE_DIR / ("templates" if FROM_CHECKOUT else "site_templates")
+SITE_STATIC = SITE_DIR / ("static" if FROM_CHECKOUT else "site_static")
 
 
 def envbool(name: str, default: str) -> bool:
@@ -28,7 +34,8 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 # Runtime data of the zero-config setup (SQLite, broker folders, reports, uploads).
-DATA_DIR = Path(os.getenv("DATA_DIR", BASE_DIR / "var"))
+# Installed, the default is ./var under the working directory (never inside site-packages).
+DATA_DIR = Path(os.getenv("DATA_DIR", BASE_DIR / "var" if FROM_CHECKOUT else Path.cwd() / "var"))
 
 DEBUG = envbool("DEBUG", "1")
 SECRET_KEY = os.getenv("SECRET_KEY", "")
@@ -53,6 +60,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "departments",
     "tasks",
     "deadlines",
@@ -61,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
 ]
 
 ROOT_URLCONF = "reformtracker.urls"
@@ -77,7 +88,7 @@ ROOT_URLCONF = "reformtracker.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_TEMPLATES],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -94,12 +105,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "reformtracker.wsgi.application"
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}", conn_max_age=envint("CONN_MAX_AGE", 0)
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
+# Persistent connections: a new PostgreSQL connection (fork, authentication, catalog caches) costs
+# several milliseconds of both cores on every request. Kept 60 s by default in production, checked
+# before reuse so a restarted database costs one failed check, not a 500. Development (DEBUG, or
+# SQLite) opens one per request, as Django does by default.
+_IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 0 if DEBUG or _IS_SQLITE else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("CONN_HEALTH_CHECKS", "1")
+if _IS_SQLITE:
     # Web, worker and beat share one SQLite file: WAL lets readers go on while
     # one writes, IMMEDIATE takes the write lock up front (no upgrade deadlock),
     # and 20 s of patience rides out a busy moment.
@@ -125,6 +139,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Content-Security-Policy (django-csp): every script and style sheet is a file the app serves
+# (static/), so no 'unsafe-inline' at all — not for scripts, and not for styles either: the few
+# style="" attributes became classes in app.css, and Bootstrap's JavaScript sets styles through
+# the CSSOM, which CSP allows. Bootstrap's CSS draws its icons with data: SVGs (img-src data:).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes, reformtracker/auth.py): LOGIN_FAILURE_LIMIT wrong passwords for
+# one user name from one address lock that combination out for LOGIN_LOCKOUT_MINUTES (0: until
+# the office deletes the attempt in the admin, 访问尝试).
+AUTHENTICATION_BACKENDS = [
+    "reformtracker.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = (envint("LOGIN_LOCKOUT_MINUTES", 60) / 60) or None  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reformtracker.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "reformtracker.auth.client_ip"
+AXES_VERBOSE = False
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -138,7 +186,7 @@ LOGOUT_REDIRECT_URL = "login"
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_STATIC]
 MEDIA_URL = "media/"  # never served directly: evidence files go through permission-checked views
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -156,16 +204,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PLAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Office files are zips of XML: checked before parsing (tasks/importers/limits.py), so a small
+# zip bomb or a million-paragraph .docx is refused in a moment instead of holding a worker.
+DOCX_MAX_UNCOMPRESSED_BYTES = envint("DOCX_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+DOCX_MAX_DOCUMENT_XML_BYTES = envint("DOCX_MAX_DOCUMENT_XML_BYTES", 30 * 1024 * 1024)
+DOCX_MAX_COMPRESSION_RATIO = envint("DOCX_MAX_COMPRESSION_RATIO", 100)
+DOCX_MAX_PARAGRAPHS = envint("DOCX_MAX_PARAGRAPHS", 50_000)
+DOCX_MAX_TABLE_CELLS = envint("DOCX_MAX_TABLE_CELLS", 50_000)
+DOCX_MAX_TEXT_NODE_CHARS = envint("DOCX_MAX_TEXT_NODE_CHARS", 1_000_000)
+XLSX_MAX_UNCOMPRESSED_BYTES = envint("XLSX_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+XLSX_MAX_COMPRESSION_RATIO = envint("XLSX_MAX_COMPRESSION_RATIO", 100)
 
 # Security: on when DEBUG is off, so `check --deploy` is clean. Behind a TLS
 # proxy set SECURE_PROXY_SSL_HEADER via USE_X_FORWARDED_PROTO=1.
+# INSECURE_HTTP=1 is for an intranet served over plain http (no TLS anywhere): browsers never send
+# a Secure cookie over http, so login would fail with a CSRF 403. It turns off Secure cookies, the
+# redirect to https and HSTS (and `check --deploy` says so, in four warnings).
+INSECURE_HTTP = envbool("INSECURE_HTTP", "0")
 if not DEBUG:
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = not INSECURE_HTTP and envbool("SECURE_SSL_REDIRECT", "1")
+    SESSION_COOKIE_SECURE = not INSECURE_HTTP
+    CSRF_COOKIE_SECURE = not INSECURE_HTTP
+    SECURE_HSTS_SECONDS = 0 if INSECURE_HTTP else envint("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = not INSECURE_HTTP
+    SECURE_HSTS_PRELOAD = not INSECURE_HTTP
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 if envbool("USE_X_FORWARDED_PROTO", "0"):
@@ -221,12 +283,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deadlines.tasks.send_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # a 督查通报 the broker refused, or no worker picked up, is queued again
+    "requeue-stale-reports": {
+        "task": "deadlines.tasks.requeue_stale_reports",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+REPORT_REQUEUE_MINUTES = envint("REPORT_REQUEUE_MINUTES", 30)
+
+# The cache: by default each process's own memory. CACHE_URL (Redis, e.g. redis://redis:6379/1) makes
+# one cache shared by every web process and worker: needed before DASHBOARD_CACHE_SECONDS is set, so
+# that a change (or the daily scan) drops the boards of every process at once.
+CACHE_URL = os.getenv("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 
 # Domain defaults (overridable per plan where the model has a field for it).
 DUE_SOON_WORKDAYS = envint("DUE_SOON_WORKDAYS", 5)
 PROGRESS_DUE_DAY = envint("PROGRESS_DUE_DAY", 5)
 ESCALATE_AFTER_DAYS = envint("ESCALATE_AFTER_DAYS", 15)
+# The level of the office running this installation (departments.UnitLevel: province/city/district/
+# county): rankings over all plans, and of a plan whose issuer names no level, rank its units.
+REFORM_OFFICE_LEVEL = os.getenv("REFORM_OFFICE_LEVEL", "district")
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 # The supervisor dashboard counts afresh on every view (about 0.1 s at 100,000 tasks). A board can be
 # kept this many seconds instead, but the cache (CACHES, by default in-process memory) is then shared
@@ -242,7 +320,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # 403/404/400 are expected refusals: one line each, no traceback (reformtracker/errors.py)
+    "filters": {"refusals": {"()": "reformtracker.errors.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lock-outs are warnings; every successful login is not worth a line
+        "django.request": {"filters": ["refusals"]},
+        "django.security.DisallowedHost": {"filters": ["refusals"]},
+        "django.security.RequestDataTooBig": {"filters": ["refusals"]},
+        "django.security.TooManyFieldsSent": {"filters": ["refusals"]},
+        "django.security.TooManyFilesSent": {"filters": ["refusals"]},
+    },
 }

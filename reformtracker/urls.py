@@ -7,6 +7,7 @@ from . import views
 admin.site.site_header = "改革任务督办 管理后台"
 admin.site.site_title = "改革任务督办"
 admin.site.index_title = "数据管理"
+handler400 = "reformtracker.errors.bad_request"  # Chinese page, e.g. for a paste over DATA_UPLOAD_MAX_MEMORY_SIZE
 
 urlpatterns = [
     path("", views.home, name="home"),

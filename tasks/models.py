@@ -66,6 +66,9 @@ class Section(models.Model):
         ordering = ["plan", "order"]
 
     def __str__(self) -> str:
+        # a heading that is only a number ("一、") was stored with the number as its title too
+        if not self.number or self.title.startswith(self.number):
+            return self.title
         return f"{self.number}{self.title}"
 
     @property
@@ -240,7 +243,7 @@ class Task(models.Model):
             # task list filters and the dashboard group by these
             models.Index(fields=["status", "flag"], name="task_status_flag_idx"),
             models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
-            # the dashboard's per-plan tally (tasks.dashboard.plan_rows) reads only this index
+            # the dashboard's per-plan tally (tasks.figures.plan_tallies) reads only this index
             models.Index(
                 fields=["plan", "status", "flag"], condition=Q(parent__isnull=True),
                 name="task_top_plan_status_flag_idx",
@@ -417,15 +420,16 @@ class Assignment(models.Model):
             models.Index(fields=["as_written"], name="assignment_as_written_idx"),
             # 我的任务: a liaison's overdue and due-soon tasks, through the copy of the task's flag
             models.Index(fields=["unit", "task_flag", "task"], name="assignment_unit_flag_idx"),
-            # the dashboard's per-unit tally (tasks.dashboard.unit_rows): an index-only scan read in
-            # the order of its GROUP BY, over all plans or over one
+            # the dashboard's per-unit tally (tasks.figures.unit_tallies): an index-only scan read in
+            # the order of its GROUP BY (unit, role, state for 签收率, flag, status: figures.BUCKET_FIELDS),
+            # over all plans or over one
             models.Index(
-                fields=["unit", "role", "task_status", "task_flag", "task_plan"],
+                fields=["unit", "role", "state", "task_flag", "task_status", "task_plan"],
                 condition=Q(task_top_level=True),
                 name="assignment_tally_idx",
             ),
             models.Index(
-                fields=["task_plan", "unit", "role", "task_status", "task_flag"],
+                fields=["task_plan", "unit", "role", "state", "task_flag", "task_status"],
                 condition=Q(task_top_level=True),
                 name="assignment_plan_tally_idx",
             ),

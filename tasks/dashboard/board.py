@@ -1,14 +1,12 @@
-"""The supervisor dashboard's figures: per plan, per unit, overdue by month.
+"""The supervisor dashboard: per plan, per unit (ranked), overdue by month; cache and links.
 
-Every figure comes from a COUNT grouped in the database by (plan or unit,
-status, flag), folded into tallies in Python: the page costs the same handful
-of queries, returning a few hundred rows at most, for 50 tasks or 100,000. Only top-level tasks
-count (parent is null): sub-tasks split one item of a plan by responsibility
-annotation and would count the same work twice.
+What each figure counts — top-level tasks, the status buckets, the rates, the ranking — is defined
+in `tasks.figures`, which the monthly 督查通报 counts through too. Every figure comes from a COUNT
+grouped in the database, folded into tallies in Python: the page costs the same handful of queries,
+returning a few hundred rows at most, for 50 tasks or 100,000.
 
-A task counts for a unit when the unit has an assignment on it (lead or
-responsible). (task, unit) is unique (`assignment_one_per_task_unit`), so
-counting assignment rows counts distinct tasks.
+A task counts for a unit when the unit has an assignment on it (lead or responsible). (task, unit)
+is unique (`assignment_one_per_task_unit`), so counting assignment rows counts distinct tasks.
 """
 
 from __future__ import annotations
@@ -20,119 +18,34 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DateField, Value
-from django.db.models.functions import Greatest, TruncMonth
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
 from deadlines.models import Milestone
-from departments.models import Unit
-from tasks.models import Assignment, AssignmentRole, Plan, Task, TaskFlag, TaskStatus, WarningLevel
+from tasks import figures
+from tasks.figures import PlanTally as PlanRow
+from tasks.figures import Tally, rank
+from tasks.figures import UnitTally as UnitRow
+from tasks.models import Assignment, AssignmentRole, Task, TaskFlag
 
-CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
+__all__ = ["Dashboard", "MonthBar", "PlanRow", "Tally", "UnitRow", "build", "build_cached", "rank"]
+
+CLOSED = list(figures.CLOSED)
 MONTHS_SHOWN = 12
-
-
-def _fold(tally: Tally, status: str, flag: str, n: int) -> None:
-    """Add `n` tasks of one (status, flag) group to `tally`."""
-    tally.assigned += n
-    if status == TaskStatus.DONE:
-        tally.done += n
-    elif status == TaskStatus.DONE_LATE:
-        tally.done_late += n
-    else:
-        if status == TaskStatus.IN_PROGRESS:
-            tally.in_progress += n
-        else:
-            tally.not_started += n
-        # overdue = still open and flagged; a closed task's stale flag does not count
-        if flag == TaskFlag.OVERDUE:
-            tally.overdue += n
-        elif flag == TaskFlag.DUE_SOON:
-            tally.due_soon += n
-
-
-@dataclass
-class Tally:
-    assigned: int = 0
-    done: int = 0
-    done_late: int = 0
-    in_progress: int = 0
-    not_started: int = 0
-    overdue: int = 0
-    due_soon: int = 0
-    links: dict[str, str] = field(default_factory=dict, repr=False)  # figure -> filtered task list
-
-    @property
-    def closed(self) -> int:
-        return self.done + self.done_late
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """done / (done + done late); None when nothing is closed yet (shown as —)."""
-        return self.done / self.closed if self.closed else None
-
-    @property
-    def completion_rate(self) -> float | None:
-        return self.closed / self.assigned if self.assigned else None
-
-    def add(self, other: Tally) -> None:
-        for name in TALLY_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def on_time_pct(self) -> str:
-        return _pct(self.on_time_rate)
-
-    @property
-    def completion_pct(self) -> str:
-        return _pct(self.completion_rate)
-
-    @property
-    def open_other(self) -> int:
-        """Open and not overdue: the grey part of the bar."""
-        return self.in_progress + self.not_started - self.overdue
-
-    @property
-    def bar(self) -> dict[str, str]:
-        """Widths (% of assigned, as CSS strings: templates would localise a float) of the stacked bar."""
-        parts = {"done": self.done, "done_late": self.done_late, "overdue": self.overdue, "open": self.open_other}
-        return {k: f"{100 * v / self.assigned:.2f}" if self.assigned else "0" for k, v in parts.items()}
-
-
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{100 * rate:.1f}%"
-
-
-TALLY_FIELDS = ("assigned", "done", "done_late", "in_progress", "not_started", "overdue", "due_soon")
-
-
-@dataclass
-class PlanRow(Tally):
-    plan_id: int = 0
-    title: str = ""
-    year: int = 0
-    doc_number: str = ""
-
-
-@dataclass
-class UnitRow(Tally):
-    unit_id: int = 0
-    name: str = ""
-    lead: int = 0
-    responsible: int = 0
-    rank: int = 0
 
 
 @dataclass
 class MonthBar:
-    month: dt.date
-    count: int
     label: str
-    due_after: dt.date | None
+    count: int
+    due_after: dt.date | None  # the earliest overdue milestone's due date falls in [due_after, due_before]
     due_before: dt.date
+    month: dt.date | None = None  # first day of the month; None for a year bar or the unknown bar
     url: str = ""
+    title: str = ""
     # SVG geometry, computed once the tallest bar is known (see _layout)
     x: int = 0
     y: int = 0
@@ -149,66 +62,34 @@ class Dashboard:
     total: Tally = field(default_factory=Tally)
     computed_at: dt.datetime | None = None
 
+    @property
+    def month_max(self) -> int:
+        return max((m.count for m in self.months), default=0)
+
+    @property
+    def month_total(self) -> int:
+        return sum(m.count for m in self.months)
+
+    @property
+    def tables(self):
+        """(RankingTable, rows) for 部门, 镇街 and the units not ranked."""
+        return figures.tables(self.units)
+
+    @property
+    def chart_width(self) -> int:
+        return max(len(self.months), MONTHS_SHOWN) * CHART_SLOT
+
 
 def plan_rows() -> list[PlanRow]:
-    """Every plan, with the tallies of its top-level tasks (plans without tasks show zeros)."""
-    rows = {
-        p["pk"]: PlanRow(plan_id=p["pk"], title=p["title"], year=p["year"], doc_number=p["doc_number"])
-        for p in Plan.objects.order_by("-year", "title").values("pk", "title", "year", "doc_number")
-    }
-    # One row per (plan, status, flag): a few dozen rows whatever the number of tasks. COUNT(*), not
-    # COUNT(id): then task_top_plan_status_flag_idx alone answers it (an index-only scan).
-    groups = (
-        Task.objects.top_level()
-        .values_list("plan_id", "status", "flag")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    for plan_id, status, flag, n in groups:
-        _fold(rows[plan_id], status, flag, n)
-    return list(rows.values())
+    """Every plan, with the tallies of its top-level tasks (plans without tasks show zeros). 签收率 is
+    left to the unit tally, which reads the same assignments anyway (one full scan fewer)."""
+    return figures.plan_tallies(signing=False)
 
 
-def unit_rows(*, plan_id: int | None = None) -> list[UnitRow]:
-    """Units with at least one top-level task (in the plan, if given), ranked."""
-    # From the assignments alone, through their copy of the task's plan, level, status and flag
-    # (Assignment.task_*, kept by TaskQuerySet.refresh_copies): an index-only scan of
-    # assignment_tally_idx, where joining 300,000 assignments to their tasks took a quarter second.
-    assignments = Assignment.objects.filter(task_top_level=True)
-    if plan_id:
-        assignments = assignments.filter(task_plan_id=plan_id)
-    # Grouped by (unit, role, status, flag): at most units × 2 × 4 × 3 rows. Plain COUNT(*) over
-    # four keys is markedly cheaper on 300,000+ assignments than nine COUNT(…) FILTER columns.
-    groups = assignments.values_list("unit_id", "role", "task_status", "task_flag").annotate(n=Count("*")).order_by()
-    rows: dict[int, UnitRow] = {}
-    for unit_id, role, status, flag, n in groups:
-        row = rows.setdefault(unit_id, UnitRow(unit_id=unit_id))
-        _fold(row, status, flag, n)
-        if role == AssignmentRole.LEAD:
-            row.lead += n
-        else:
-            row.responsible += n
-    for unit_id, name in Unit.objects.filter(pk__in=rows).values_list("pk", "name"):
-        rows[unit_id].name = name
-    return rank(list(rows.values()))
-
-
-def rank(rows: list[UnitRow]) -> list[UnitRow]:
-    """On-time rate first, then completion rate; units with nothing closed yet come last.
-    Equal keys share a rank (1, 2, 2, 4)."""
-
-    def key(r: UnitRow):
-        return (r.on_time_rate is None, -(r.on_time_rate or 0), -(r.completion_rate or 0))
-
-    rows.sort(key=lambda r: (*key(r), r.name))
-    previous = None
-    for position, row in enumerate(rows, start=1):
-        if key(row) != previous:
-            row.rank = position
-            previous = key(row)
-        else:
-            row.rank = rows[position - 2].rank
-    return rows
+def unit_rows(*, plan_id: int | None = None, level: str | None = None) -> list[UnitRow]:
+    """Units with at least one top-level task (in the plan, if given), in their ranking tables for a
+    plan of `level` (default: the plan's own), ranked."""
+    return figures.unit_tallies(plan_ids=[plan_id] if plan_id else None, level=level)
 
 
 def _month_start(day: dt.date, shift: int = 0) -> dt.date:
@@ -217,7 +98,7 @@ def _month_start(day: dt.date, shift: int = 0) -> dt.date:
 
 
 def _as_date(value) -> dt.date:
-    """GREATEST(DATE_TRUNC(…)) comes back as a datetime on PostgreSQL and a string on SQLite."""
+    """DATE_TRUNC comes back as a datetime on PostgreSQL and a string on SQLite."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -226,56 +107,69 @@ def _as_date(value) -> dt.date:
 
 
 def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[MonthBar]:
-    """Overdue top-level tasks by the month their overdue milestone fell due, the last 12 months;
-    older ones are folded into the first bar. A task late on milestones of two months counts in both."""
+    """The tasks of the 逾期未完成 figure, each once, by the month of its earliest overdue milestone
+    (its own or a sub-task's): a bar per month of the last 12, labelled 2025-11; before them a bar per
+    year (a partial year labelled with its months); and, if the scan's flag is newer than the
+    milestones (none overdue is found), a bar 待重新计算. The bars add up to the 逾期未完成 card."""
     first = _month_start(as_of, -(MONTHS_SHOWN - 1))
-    milestones = Milestone.objects.filter(
-        done_on__isnull=True,
-        due_on__lt=as_of,
-        task__parent__isnull=True,
-        task__flag=TaskFlag.OVERDUE,
-    ).exclude(task__status__in=CLOSED)
+    tasks = Task.objects.top_level().filter(figures.bucket_q("overdue"))
     if plan_id:
-        milestones = milestones.filter(task__plan_id=plan_id)
-    counted = dict(
-        milestones.annotate(
-            bucket=Greatest(TruncMonth("due_on"), Value(first), output_field=DateField())
-        )
-        .values("bucket")
-        .annotate(n=Count("task", distinct=True))
-        .values_list("bucket", "n")
+        tasks = tasks.filter(plan_id=plan_id)
+    counted: dict[dt.date, int] = {}
+    rows = (
+        tasks.annotate(first_due=figures.first_overdue_due(as_of))
+        .values(m=TruncMonth("first_due"))
+        .annotate(n=Count("*"))
+        .values_list("m", "n")
         .order_by()
     )
-    counted = {_as_date(b): n for b, n in counted.items()}
+    for month, n in rows:
+        key = _as_date(month)
+        counted[key] = counted.get(key, 0) + n
     bars = []
+    unknown = sum(n for m, n in counted.items() if m >= figures.NO_OVERDUE_MILESTONE.replace(day=1))
+    older = {m: n for m, n in counted.items() if m < first}
+    if older:
+        for year in range(min(older).year, first.year + 1):
+            if year == first.year and first.month == 1:
+                break
+            start = dt.date(year, 1, 1)
+            end = min(dt.date(year, 12, 31), first - dt.timedelta(days=1))
+            label = f"{year}" if end.month == 12 else f"{year}.1-{end.month}"
+            n = sum(c for m, c in older.items() if start <= m <= end)
+            bars.append(MonthBar(label=label, count=n, due_after=start, due_before=end,
+                                 title=f"{year}年{'' if end.month == 12 else f'1–{end.month}月'}"))
     for i in range(MONTHS_SHOWN):
         month = _month_start(first, i)
         end = _month_start(month, 1) - dt.timedelta(days=1)
-        bars.append(
-            MonthBar(
-                month=month,
-                count=counted.get(month, 0),
-                label=f"{month.month}月及以前" if i == 0 else f"{month.month}月",
-                due_after=month if i else None,
-                due_before=min(end, as_of - dt.timedelta(days=1)),
-            )
-        )
+        bars.append(MonthBar(label=f"{month:%Y-%m}", count=counted.get(month, 0), due_after=month,
+                             due_before=min(end, as_of - dt.timedelta(days=1)), month=month,
+                             title=f"{month.year}年{month.month}月"))
+    if unknown:
+        bars.append(MonthBar(label="待重算", count=unknown, due_after=figures.NO_OVERDUE_MILESTONE,
+                             due_before=figures.NO_OVERDUE_MILESTONE,
+                             title="标记为逾期、但已找不到逾期节点（节点刚办结或改期，待次日时限扫描更新）"))
     return bars
 
 
 def build(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
-    """Everything the page shows, in five queries whatever the number of plans, units or tasks."""
+    """Everything the page shows, in a handful of queries whatever the number of plans, units or tasks."""
     plans = plan_rows()
     selected = next((p for p in plans if p.plan_id == plan_id), None)
     total = Tally()
     for p in [selected] if selected else plans:
         total.add(p)
     scope = selected.plan_id if selected else None
+    units = unit_rows(plan_id=scope, level=selected.level if selected else None)
+    # every assignment in scope belongs to one unit row: their sum is the scope's 签收率
+    for t in [total, selected] if selected else [total]:
+        t.assignments = sum(u.assignments for u in units)
+        t.confirmed = sum(u.confirmed for u in units)
     board = Dashboard(
         as_of=as_of,
         plan=selected,
         plans=plans,
-        units=unit_rows(plan_id=scope),
+        units=units,
         months=overdue_by_month(as_of=as_of, plan_id=scope),
         total=total,
         computed_at=timezone.now(),
@@ -342,8 +236,8 @@ def _link(board: Dashboard, scope: int | None) -> None:
         row.links = figure_links(base, plan_id=scope, unit_id=row.unit_id)
     for bar in board.months:
         bar.url = task_list_url(
-            base, plan=scope, level="top", warning=WarningLevel.RED, due_after=bar.due_after,
-            due_before=bar.due_before,
+            base, plan=scope, level="top", bucket="overdue", overdue_from=bar.due_after,
+            overdue_to=bar.due_before,
         )
 
 
@@ -359,15 +253,11 @@ def task_list_url(base: str, **params) -> str:
     return f"{base}?{query}" if query else base
 
 
-# What each figure means as TaskFilter parameters. "overdue" is warning=red: open *and* flagged
-# overdue, exactly the dashboard's definition (flag=overdue alone would include stale closed tasks).
+# What each figure means as TaskFilter parameters: a status bucket is bucket=<key>, the same
+# condition (figures.bucket_q) the tallies fold by, so every number links to a list of that length.
 FIGURE_FILTERS = {
     "assigned": {},
-    "done": {"status": TaskStatus.DONE},
-    "done_late": {"status": TaskStatus.DONE_LATE},
-    "in_progress": {"status": TaskStatus.IN_PROGRESS},
-    "not_started": {"status": TaskStatus.NOT_STARTED},
-    "overdue": {"warning": WarningLevel.RED},
+    **{key: {"bucket": key} for key in figures.BUCKET_KEYS},
     "due_soon": {"flag": TaskFlag.DUE_SOON},
     "lead": {"role": AssignmentRole.LEAD},
     "responsible": {"role": AssignmentRole.RESPONSIBLE},

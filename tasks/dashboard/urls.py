@@ -6,4 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", dashboard_views.index, name="index"),
+    path("notes/", dashboard_views.notes, name="notes"),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from departments import roles
+from tasks import figures
 from tasks.dashboard import board as dashboard
 
 
@@ -29,7 +30,20 @@ def index(request):
             "board": board,
             "error": error,
             "cache_seconds": dashboard.cache_seconds(),
+            "buckets": figures.BUCKETS,
         },
+    )
+
+
+@require_safe
+@login_required
+def notes(request):
+    """统计口径说明: the same definitions the 督查通报's 说明 sheet prints."""
+    return render(
+        request,
+        "dashboard/notes.html",
+        {"definitions": figures.definitions(), "warnings": figures.WARNINGS,
+         "chart_note": figures.OVERDUE_CHART_NOTE},
     )
 
 

@@ -62,7 +62,9 @@ from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit
+from reformtracker.xlsx import ZipLimitError, safe_value, unquote
 from tasks.importers.dates import find_dates, parse_date_cell
+from tasks.importers.limits import check_xlsx
 from tasks.importers.units import AliasTable, guess_kind, split_table_units
 from tasks.models import (
     Assignment,
@@ -77,7 +79,7 @@ from tasks.models import (
     TaskStatus,
 )
 from tasks.supervision.report import (
-    AMBER_FILL,
+    BLUE_FILL,
     HEADER_ROW,
     NOTE_FONT,
     RED_FILL,
@@ -219,7 +221,7 @@ def _body_styles(ws) -> dict[str, list[StyleArray]]:
     """Style arrays per column, computed once: styling 450,000 cells one attribute at a time
     (each a hashed lookup) would dominate the export's time."""
     out = {}
-    for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, AMBER_FILL)):
+    for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, BLUE_FILL)):
         row = []
         for i, col in enumerate(COLUMNS):
             proto = WriteOnlyCell(ws)
@@ -232,10 +234,10 @@ def _body_styles(ws) -> dict[str, list[StyleArray]]:
 
 
 def _cell(ws, value: Any, style: StyleArray | None = None) -> Cell:
-    """Every cell the export writes goes through here (one place to escape or format values)."""
+    """Every cell the export writes goes through here: text that would be a formula is quoted."""
     if style is None:
-        return WriteOnlyCell(ws, value=value)
-    return Cell(ws, row=1, column=1, value=value, style_array=style)
+        return WriteOnlyCell(ws, value=safe_value(value))
+    return Cell(ws, row=1, column=1, value=safe_value(value), style_array=style)
 
 
 def write_breakdown(
@@ -415,6 +417,10 @@ def open_workbook(fileobj: IO[bytes]) -> Workbook:
     if not data.startswith(b"PK\x03\x04"):
         raise BreakdownFileError("不是 Excel（.xlsx）文件：请上传用 Excel 或 WPS 保存的 .xlsx 表格。")
     try:
+        check_xlsx(data)  # zip bomb: refused from the zip's directory before openpyxl inflates anything
+    except ZipLimitError as exc:
+        raise BreakdownFileError(str(exc)) from exc
+    try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
         raise BreakdownFileError(f"文件已损坏或不是有效的 .xlsx 表格，无法打开（{type(exc).__name__}）。") from exc
@@ -430,7 +436,7 @@ def _text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return unquote(str(value).strip())  # our export quotes text that would be a formula
 
 
 def _norm_header(value: Any) -> str:

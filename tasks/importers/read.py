@@ -8,6 +8,7 @@ import filetype
 
 from .docx import docx_to_text
 from .errors import ImportFailure
+from .limits import read_docx
 from .text import decode_bytes
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -27,7 +28,7 @@ def read_document(data: bytes, filename: str) -> str:
     if ext in DOCX_EXTENSIONS:
         if not data.startswith(b"PK"):
             raise ImportFailure("该文件不是有效的 .docx Word 文件（旧版 .doc 请先另存为 .docx）。")
-        text = docx_to_text(data)
+        text = read_docx(data, docx_to_text)  # zip bomb, size and parser-error checks first
         if not text.strip():
             raise ImportFailure("Word 文件中没有文字内容。")
         return text

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from deadlines import dates, outbox
@@ -88,13 +89,44 @@ def enqueue(job, *args, **kwargs) -> None:
     transaction.on_commit(partial(_publish, job, args, kwargs))
 
 
-def _publish(job, args: tuple, kwargs: dict) -> None:
+def publish(job, *args, **kwargs) -> bool:
+    """Queue `job` now; False (and a log line) when the broker is down."""
+    return _publish(job, args, kwargs)
+
+
+def _publish(job, args: tuple, kwargs: dict) -> bool:
     try:
         _check_broker(job.app.conf.broker_url)
         # retry=False: fail fast instead of holding the request while kombu retries
         job.apply_async(args=args, kwargs=kwargs, retry=False)
     except Exception:
         logger.exception("could not enqueue %s%s: broker unavailable", job.name, args)
+        return False
+    return True
+
+
+@shared_task(bind=True, name="deadlines.tasks.requeue_stale_reports", **RETRY)
+def requeue_stale_reports(self) -> int:
+    """Beat, every few minutes: a 督查通报 still 排队中 that was never handed to the broker (it was
+    down) or that no worker picked up within REPORT_REQUEUE_MINUTES is queued again (the build is
+    idempotent). Returns how many were queued."""
+    from django.conf import settings
+
+    from deadlines.models import MonthlyReport, ReportStatus
+
+    now = timezone.now()
+    stale = now - dt.timedelta(minutes=settings.REPORT_REQUEUE_MINUTES)
+    pending = MonthlyReport.objects.filter(status=ReportStatus.PENDING).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
+    )
+    count = 0
+    for report in pending.order_by("year", "month"):
+        if not publish(build_monthly_report, report.year, report.month):
+            break  # the broker is still down: the next run tries again
+        MonthlyReport.objects.filter(pk=report.pk).update(queued_at=now)
+        logger.info("requeued %s (queued before: %s)", report, report.queued_at)
+        count += 1
+    return count
 
 
 def _check_broker(url: str) -> None:

@@ -3,7 +3,10 @@
 Supervisors print it and hand it to leaders, so every sheet is laid out like an office
 document: merged title row, the data-as-of line, frozen header, A4 landscape, the header
 repeated on every printed page, page numbers in the footer. Colour only where it means
-something: red for overdue, amber for due soon.
+something: red for overdue, blue for due soon (tasks.figures.WARNINGS, as on the pages).
+
+Every figure — which tasks count, the status buckets, the rates, the ranking — is counted by
+`tasks.figures`, as the dashboard counts it, and the 说明 sheet prints `figures.definitions()`.
 
 "As of the month's end" means at 24:00 of its last day (Asia/Shanghai): a milestone due
 on or before that day and not done by then is overdue — so a `9月底前` item that is still
@@ -31,13 +34,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from deadlines.models import Milestone
+from reformtracker.xlsx import safe_value
+from tasks import figures
+from tasks.figures import WARNING_BY_LEVEL
 from tasks.models import (
     AssignmentRole,
     Plan,
     ProgressReport,
     ReviewState,
     Task,
-    TaskStatus,
+    WarningLevel,
 )
 
 # --- shared layout --------------------------------------------------------------------
@@ -47,9 +53,11 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0.0%"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-# The only colours: they carry meaning (and print as distinguishable greys too).
-RED_FILL = PatternFill("solid", fgColor="F4B6B6")  # overdue
-AMBER_FILL = PatternFill("solid", fgColor="FFE08A")  # due soon
+# The only colours: they carry meaning (tasks.figures.WARNINGS: 红 逾期, 黄 未报进展, 蓝 临期), and
+# print as distinguishable greys too.
+RED_FILL = PatternFill("solid", fgColor=WARNING_BY_LEVEL[WarningLevel.RED].fill)  # overdue
+AMBER_FILL = PatternFill("solid", fgColor=WARNING_BY_LEVEL[WarningLevel.YELLOW].fill)  # progress report missing
+BLUE_FILL = PatternFill("solid", fgColor=WARNING_BY_LEVEL[WarningLevel.BLUE].fill)  # due soon
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # neutral grey: marks the header only
 TITLE_FONT = Font(name="黑体", size=16, bold=True)
 HEADER_FONT = Font(name="黑体", size=11, bold=True)
@@ -251,92 +259,18 @@ def milestone_rows(milestones: QuerySet[Milestone], ctx: ReportContext) -> list[
     return rows
 
 
-@dataclass
-class UnitStats:
-    name: str
-    led: int = 0
-    responsible: int = 0
-    done: int = 0  # on time
-    done_late: int = 0
-    in_progress: int = 0  # not done at month end (未启动 included)
-    overdue: int = 0  # not done and with an overdue milestone
-    rank: int | None = None
-
-    @property
-    def total(self) -> int:
-        return self.led + self.responsible
-
-    @property
-    def completion_rate(self) -> float | None:
-        return (self.done + self.done_late) / self.total if self.total else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        finished = self.done + self.done_late
-        return self.done / finished if finished else None
+def plan_summary(ctx: ReportContext) -> tuple[list[figures.PlanTally], figures.Tally]:
+    """Each plan in scope, and their sum, as of the month's end (tasks.figures)."""
+    plans = figures.plan_tallies(as_of=ctx.month_end, plan_ids=[ctx.plan.pk] if ctx.plan else None)
+    total = figures.Tally()
+    for p in plans:
+        total.add(p)
+    return plans, total
 
 
-def _task_outcome(task: Task, month_end: dt.date) -> str:
-    if task.completed_on is not None and task.completed_on <= month_end and task.is_closed:
-        return "done_late" if task.status == TaskStatus.DONE_LATE else "done"
-    return "open"
-
-
-def _count(stats: UnitStats, outcome: str, overdue: bool) -> None:
-    if outcome == "done":
-        stats.done += 1
-    elif outcome == "done_late":
-        stats.done_late += 1
-    else:
-        stats.in_progress += 1
-        if overdue:
-            stats.overdue += 1
-
-
-def unit_summary(ctx: ReportContext) -> tuple[list[UnitStats], UnitStats]:
-    """One row per unit with tasks in scope, ranked; and the totals over distinct tasks."""
-    overdue_ids = set(overdue_milestones(ctx).values_list("task_id", flat=True))
-    tasks = scoped_tasks(ctx.plan).filter(assignments__isnull=False).distinct()
-    tasks = tasks.prefetch_related("assignments__unit").only(
-        "id", "status", "completed_on", "plan_id"
-    )
-    per_unit: dict[int, UnitStats] = {}
-    total = UnitStats(name="合计（按任务去重）")
-    for task in tasks:
-        outcome = _task_outcome(task, ctx.month_end)
-        overdue = task.id in overdue_ids
-        roles_here = {a.role for a in task.assignments.all()}
-        total.led += AssignmentRole.LEAD in roles_here
-        total.responsible += AssignmentRole.LEAD not in roles_here
-        _count(total, outcome, overdue)
-        seen: set[int] = set()
-        for a in sorted(task.assignments.all(), key=lambda a: a.role != AssignmentRole.LEAD):
-            if a.unit_id in seen:
-                continue
-            seen.add(a.unit_id)
-            s = per_unit.setdefault(a.unit_id, UnitStats(name=a.unit.name))
-            if a.role == AssignmentRole.LEAD:
-                s.led += 1
-            else:
-                s.responsible += 1
-            _count(s, outcome, overdue)
-    units = sorted(per_unit.values(), key=_rank_key)
-    previous, rank = None, 0
-    for i, s in enumerate(units, start=1):
-        key = _rank_key(s)[:3]
-        if key != previous:
-            rank, previous = i, key
-        s.rank = rank
-    return units, total
-
-
-def _rank_key(s: UnitStats) -> tuple:
-    return (
-        -(s.completion_rate or 0.0),
-        -(s.on_time_rate or 0.0),
-        s.overdue,
-        s.name,
-    )
+def unit_summary(ctx: ReportContext) -> list[figures.UnitTally]:
+    """One row per unit with tasks in scope, as of the month's end, in its ranking table, ranked."""
+    return figures.unit_tallies(as_of=ctx.month_end, plan_ids=[ctx.plan.pk] if ctx.plan else None)
 
 
 # --- sheets ---------------------------------------------------------------------------
@@ -344,12 +278,12 @@ def _rank_key(s: UnitStats) -> tuple:
 
 def _title_rows(ws: Worksheet, columns: Sequence[Column], title: str, subtitle: str) -> None:
     last = get_column_letter(len(columns))
-    ws["A1"] = title
+    ws["A1"] = safe_value(title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 32
-    ws["A2"] = subtitle
+    ws["A2"] = safe_value(subtitle)
     ws["A2"].font = NOTE_FONT
     ws["A2"].alignment = Alignment(horizontal="left", vertical="center")
     ws.merge_cells(f"A2:{last}2")
@@ -378,7 +312,7 @@ def _table_sheet(
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
         ws.row_dimensions[r].height = row_height(values, columns)
         for c, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = ws.cell(row=r, column=c, value=safe_value(value))  # user text never a formula
             style_body_cell(cell, col)
             if fills and c in fills:
                 cell.fill = fills[c]
@@ -386,19 +320,30 @@ def _table_sheet(
     return ws
 
 
-SUMMARY_COLUMNS = (
-    Column("序号", 6, "int"),
-    Column("单位", 24),
-    Column("牵头任务数", 10, "int"),
-    Column("责任任务数", 10, "int"),
-    Column("按时完成", 10, "int"),
-    Column("逾期完成", 10, "int"),
-    Column("推进中", 10, "int"),
-    Column("逾期未完成", 11, "int"),
-    Column("完成率", 10, "percent"),
-    Column("按时完成率", 11, "percent"),
-    Column("排名", 8, "int"),
+FIGURE_COLUMNS = (
+    Column("任务数", 8, "int"),
+    *(Column(b.label, 9 if len(b.label) < 4 else 10, "int") for b in figures.BUCKETS),
+    Column("完成率", 9, "percent"),
+    Column("按时完成率", 10, "percent"),
+    Column("签收率", 9, "percent"),
 )
+PLAN_COLUMNS = (Column("序号", 6, "int"), Column("计划（文号）", 36), *FIGURE_COLUMNS)
+UNIT_COLUMNS = (
+    Column("排名", 6, "int"), Column("单位", 22), *FIGURE_COLUMNS[:1],
+    Column("牵头", 7, "int"), Column("责任", 7, "int"), *FIGURE_COLUMNS[1:],
+)
+UNRANKED_COLUMNS = (Column("不排名原因", 22), *UNIT_COLUMNS[1:])
+OVERDUE_HEADER = figures.BUCKET_LABELS["overdue"]
+
+
+def _figures(t: figures.Tally) -> list[Any]:
+    return [t.total, *(t.counts[k] for k in figures.BUCKET_KEYS),
+            _float(t.completion_rate), _float(t.on_time_rate), _float(t.sign_rate)]
+
+
+def _float(rate) -> float | None:
+    return None if rate is None else float(rate)
+
 
 MILESTONE_COLUMNS = (
     Column("序号", 6, "int"),
@@ -419,26 +364,44 @@ DUE_SOON_COLUMNS = tuple(
 )
 
 
+def _red_where_overdue(ws: Worksheet, columns: Sequence[Column], rows: Sequence[figures.Tally]) -> None:
+    """Only the 逾期未完成 figure, and only where it is not zero: what a leader should look at."""
+    col = next(i for i, c in enumerate(columns, start=1) if c.header == OVERDUE_HEADER)
+    for r, t in enumerate(rows, start=HEADER_ROW + 1):
+        if t.overdue:
+            ws.cell(row=r, column=col).fill = RED_FILL
+
+
 def _summary_sheet(wb: Workbook, ctx: ReportContext, heading: str, subtitle: str) -> None:
-    units, total = unit_summary(ctx)
-    rows = [
-        [i, s.name, s.led, s.responsible, s.done, s.done_late, s.in_progress, s.overdue,
-         s.completion_rate, s.on_time_rate, s.rank]
-        for i, s in enumerate(units, start=1)
-    ]
-    ws = _table_sheet(wb, "汇总", SUMMARY_COLUMNS, rows, title=heading, subtitle=subtitle)
-    # Only units with something overdue are red: the figure a leader should look at.
-    for r, s in enumerate(units, start=HEADER_ROW + 1):
-        if s.overdue:
-            ws.cell(row=r, column=8).fill = RED_FILL
+    plans, total = plan_summary(ctx)
+    rows = [[i, _plan_label(p), *_figures(p)] for i, p in enumerate(plans, start=1)]
+    ws = _table_sheet(wb, "汇总", PLAN_COLUMNS, rows, title=heading, subtitle=subtitle)
+    _red_where_overdue(ws, PLAN_COLUMNS, plans)
     # the totals row stays outside the autofilter range so sorting never moves it
-    r = HEADER_ROW + len(units) + 1
-    values = ["", total.name, total.led, total.responsible, total.done, total.done_late,
-              total.in_progress, total.overdue, total.completion_rate, total.on_time_rate, ""]
-    for c, (col, value) in enumerate(zip(SUMMARY_COLUMNS, values, strict=True), start=1):
-        cell = ws.cell(row=r, column=c, value=value)
+    r = HEADER_ROW + len(plans) + 1
+    values = ["", "合计", *_figures(total)]
+    for c, (col, value) in enumerate(zip(PLAN_COLUMNS, values, strict=True), start=1):
+        cell = ws.cell(row=r, column=c, value=safe_value(value))
         style_body_cell(cell, col)
         cell.font = Font(name="黑体", size=10, bold=True)
+
+
+def _ranking_sheets(wb: Workbook, ctx: ReportContext, base: str, subtitle: str) -> None:
+    """部门排名 and 镇街排名 (ranked apart), then the units listed without a rank; empty ones left out."""
+    units = unit_summary(ctx)
+    for table in (*figures.RANKING_TABLES, figures.UNRANKED):
+        mine = [u for u in units if u.table == table.key]
+        if not mine:
+            continue  # a district plan without towns has no 镇街排名
+        ranked = table is not figures.UNRANKED
+        name = f"{table.label}排名" if ranked else "不排名单位"
+        columns = UNIT_COLUMNS if ranked else UNRANKED_COLUMNS
+        rows = [
+            [u.rank if ranked else u.why_unranked, u.name, u.total, u.lead, u.responsible, *_figures(u)[1:]]
+            for u in mine
+        ]
+        ws = _table_sheet(wb, name, columns, rows, title=f"{base}（{name}）", subtitle=subtitle)
+        _red_where_overdue(ws, columns, mine)
 
 
 def _plan_label(plan: Plan) -> str:
@@ -480,6 +443,7 @@ def build_supervision_workbook(
     wb.remove(wb.active)
     base = f"{year}年{month}月 “最多跑一次”改革任务督查通报"
     _summary_sheet(wb, ctx, f"{base}（汇总）", subtitle)
+    _ranking_sheets(wb, ctx, base, subtitle)
 
     overdue = milestone_rows(overdue_milestones(ctx), ctx)
     _table_sheet(
@@ -492,7 +456,7 @@ def build_supervision_workbook(
     _table_sheet(
         wb, "临期事项", DUE_SOON_COLUMNS,
         [_milestone_values(i, r, (r.milestone.due_on - month_end).days) for i, r in enumerate(soon, start=1)],
-        title=f"{base}（临期事项：{start.month}月到期）", subtitle=subtitle, fills={8: AMBER_FILL, 9: AMBER_FILL},
+        title=f"{base}（临期事项：{start.month}月到期）", subtitle=subtitle, fills={8: BLUE_FILL, 9: BLUE_FILL},
     )
     _notes_sheet(wb, ctx, base, subtitle)
     wb.active = 0
@@ -505,31 +469,23 @@ NOTES_COLUMNS = (Column("项目", 22), Column("说明", 100))
 
 
 def _notes(ctx: ReportContext) -> list[tuple[str, str]]:
+    """The figures' definitions (the same text as the page 统计口径说明), then this workbook's own."""
     end = fmt_date(ctx.month_end)
     start, stop = ctx.next_month_range
+    gen = timezone.localtime(ctx.generated_at) if timezone.is_aware(ctx.generated_at) else ctx.generated_at
     return [
-        ("统计范围", f"{ctx.scope_label}中已分工到单位的工作任务（含子任务）。"),
+        ("统计范围", f"{ctx.scope_label}。"),
         ("数据截至", f"{end}24时（北京时间）。此后报送的进展、办结不计入本通报。"),
-        ("生成时间", f"{timezone.localtime(ctx.generated_at) if timezone.is_aware(ctx.generated_at) else ctx.generated_at:%Y-%m-%d %H:%M}"),
+        ("生成时间", f"{gen:%Y-%m-%d %H:%M}"),
+        *figures.definitions(),
         ("日历", "日期均为公历、北京时间（Asia/Shanghai）；逾期天数、距截止天数按自然日计算，不扣除节假日。"),
-        ("牵头任务数", "该单位作为牵头单位的任务数。"),
-        ("责任任务数", "该单位作为责任（配合）单位、且不牵头的任务数。一项任务可同时计入多个单位。"),
-        ("按时完成", f"{end}前已办结、且未晚于最后一个时间节点完成的任务数。"),
-        ("逾期完成", f"{end}前已办结、但晚于时间节点完成的任务数。"),
-        ("推进中", f"截至{end}尚未办结的任务数（含未启动、逾期未完成）。"),
-        ("逾期未完成", f"截至{end}尚未办结、且至少有一个时间节点已过截止日期仍未完成的任务数。"),
-        ("完成率", "（按时完成 + 逾期完成）÷（牵头任务数 + 责任任务数）。"),
-        ("按时完成率", "按时完成 ÷（按时完成 + 逾期完成）；尚无办结任务的单位为空。"),
-        ("排名", "依次按完成率、按时完成率从高到低，逾期未完成数从少到多排列；三项相同者并列。"),
-        ("合计", "按任务去重统计：多个单位共同承担的任务只计一次；“牵头任务数”为有牵头单位的任务，"
-                 "“责任任务数”为只有责任单位的任务。"),
-        ("逾期事项", f"截止日期不晚于{end}、且到{end}24时仍未完成的时间节点（任务已办结的除外），"
+        ("逾期事项", f"截止日期不晚于{end}、且到{end}24时仍未完成的时间节点（含子任务的节点；任务已办结的除外），"
                  "按牵头单位分组排列。逾期天数 = 次月1日 − 截止日期。"),
         ("临期事项", f"截止日期在{fmt_date(start)}至{fmt_date(stop)}之间、截至{end}尚未完成的时间节点。"
                  f"距截止天数自{end}起算。"),
         ("时间节点", "原文中的时限表述；经批准延期的节点注明原定日期。"),
         ("最新进展", f"{end}24时前报送、未被退回的最近一次进展。"),
-        ("颜色", "红色：逾期；黄色：临期。其余不着色。"),
+        ("本表颜色", "“逾期未完成”不为零、逾期事项的截止日期和逾期天数标红色；临期事项的截止日期和距截止天数标蓝色。"),
     ]
 
 
@@ -548,6 +504,6 @@ def write_supervision_report(
 
 
 __all__ = [
-    "AMBER_FILL", "BORDER", "Column", "DATE_FORMAT", "FOOTER_PAGES", "RED_FILL", "build_supervision_workbook",
+    "AMBER_FILL", "BLUE_FILL", "BORDER", "Column", "DATE_FORMAT", "FOOTER_PAGES", "RED_FILL", "build_supervision_workbook",
     "setup_print", "style_body_cell", "style_header_cell", "write_supervision_report",
 ]

@@ -40,9 +40,13 @@ def _rebuild(request):
     except (KeyError, ValueError):
         messages.error(request, "请选择正确的年份和月份。")
         return redirect("supervision:reports")
-    MonthlyReport.objects.get_or_create(year=year, month=month)
-    jobs.enqueue(jobs.build_monthly_report, year, month)
-    messages.success(request, f"已提交生成{year}年{month}月督查通报，稍后刷新本页查看。")
+    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month)
+    if jobs.publish(jobs.build_monthly_report, year, month):
+        MonthlyReport.objects.filter(pk=report.pk).update(queued_at=timezone.now())
+        messages.success(request, f"已提交生成{year}年{month}月督查通报，稍后刷新本页查看。")
+    else:  # the row stays 排队中 and requeue_stale_reports (beat) hands it over when the broker is back
+        MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING, queued_at=None)
+        messages.warning(request, f"{year}年{month}月督查通报已登记，但任务队列暂不可用，将自动重试；稍后刷新本页查看。")
     return redirect("supervision:reports")
 
 

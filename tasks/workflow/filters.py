@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from deadlines.models import Milestone
 from departments.models import Unit
+from tasks import figures
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -21,6 +25,62 @@ from tasks.models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+INDENT = "\u3000"  # a full-width space per level: the select shows the sections as a tree
+
+
+class SectionTree:
+    """The sections offered by the 章节 filter: those of the chosen plan as an indented tree; with no
+    plan chosen, every plan's tree under the plan's name (an optgroup each). One query."""
+
+    def __init__(self, plan_id: int | None):
+        self.plan_id = plan_id
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """Read only when the select is drawn or a section is filtered by (not for every list page)."""
+        sections = Section.objects.order_by("plan_id", "order", "pk")
+        if self.plan_id is not None:
+            sections = sections.filter(plan_id=self.plan_id)
+        return list(sections.values("pk", "plan_id", "plan__title", "plan__year", "parent_id", "number", "title"))
+
+    @cached_property
+    def children(self) -> dict[int | None, list[dict]]:
+        children: dict[int | None, list[dict]] = {}
+        for row in self.rows:
+            children.setdefault(row["parent_id"], []).append(row)
+        return children
+
+    def _walk(self, parent: int | None, depth: int, plan_id: int):
+        for row in self.children.get(parent, []):
+            if row["plan_id"] == plan_id:
+                yield row, depth
+                yield from self._walk(row["pk"], depth + 1, plan_id)
+
+    def _label(self, row: dict, depth: int) -> str:
+        number, title = row["number"], row["title"]
+        text = title if not number or title.startswith(number) else f"{number}{title}"
+        return f"{INDENT * depth}{text}"
+
+    def choices(self) -> list:
+        plans: dict[int, str] = {}
+        for row in self.rows:
+            plans.setdefault(row["plan_id"], f"{row['plan__title']}（{row['plan__year']}）")
+        trees = {
+            plan_id: [(row["pk"], self._label(row, depth)) for row, depth in self._walk(None, 0, plan_id)]
+            for plan_id in plans
+        }
+        if self.plan_id is not None:
+            return trees.get(self.plan_id, [])
+        return [(plans[plan_id], tree) for plan_id, tree in trees.items()]
+
+    def subtree(self, pk: int) -> list[int]:
+        """`pk` and the sections under it (when no plan is chosen the tree holds every plan)."""
+        out, todo = [], [pk]
+        while todo:
+            node = todo.pop()
+            out.append(node)
+            todo.extend(row["pk"] for row in self.children.get(node, []))
+        return out
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -46,8 +106,8 @@ class TaskFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="关键词")
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label="计划")
-    section = django_filters.ModelChoiceFilter(
-        queryset=Section.objects.select_related("plan"), label="章节"
+    section = django_filters.ChoiceFilter(
+        choices=[], method="filter_section", label="章节", empty_label="全部", help_text="含下级章节的任务"
     )
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.filter(is_active=True), method="filter_assignment", label="单位"
@@ -75,6 +135,13 @@ class TaskFilter(django_filters.FilterSet):
     )
     due_after = django_filters.DateFilter(method="filter_due", label="截止日期从", widget=DATE_INPUT)
     due_before = django_filters.DateFilter(method="filter_due", label="截止日期到", widget=DATE_INPUT)
+    bucket = django_filters.ChoiceFilter(
+        choices=[(b.key, b.label) for b in figures.BUCKETS], method="filter_bucket", label="统计分类",
+        empty_label="全部",
+    )
+    # the dashboard's overdue chart: the earliest overdue milestone's due date in this range
+    overdue_from = django_filters.DateFilter(method="filter_overdue_since", widget=forms.HiddenInput)
+    overdue_to = django_filters.DateFilter(method="filter_overdue_since", widget=forms.HiddenInput)
 
     class Meta:
         model = Task
@@ -83,6 +150,33 @@ class TaskFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request, prefix=None):
         base = queryset if queryset is not None else Task.objects.all()
         super().__init__(data, base.visible_to(request.user), request=request, prefix=prefix)
+        self._sections = SectionTree(self._chosen_plan())
+        self.filters["section"].extra["choices"] = self._sections.choices  # a callable: read when needed
+
+    def _chosen_plan(self) -> int | None:
+        raw = (self.data or {}).get(f"{self.form_prefix}-plan" if self.form_prefix else "plan", "")
+        return int(raw) if str(raw).isdigit() else None
+
+    def filter_section(self, queryset, name, value):
+        """A section and every section under it."""
+        return queryset.filter(section_id__in=self._sections.subtree(int(value)))
+
+    def filter_bucket(self, queryset, name, value):
+        """The dashboard's status buckets (tasks.figures), exactly as its tallies count them."""
+        return queryset.filter(figures.bucket_q(value))
+
+    def filter_overdue_since(self, queryset, name, value):
+        if name != ("overdue_from" if self.form.cleaned_data.get("overdue_from") else "overdue_to"):
+            return queryset  # both bounds apply to the same date, once
+        data = self.form.cleaned_data
+        queryset = queryset.filter(figures.bucket_q("overdue")).alias(
+            first_overdue=figures.first_overdue_due(timezone.localdate())
+        )
+        if data.get("overdue_from"):
+            queryset = queryset.filter(first_overdue__gte=data["overdue_from"])
+        if data.get("overdue_to"):
+            queryset = queryset.filter(first_overdue__lte=data["overdue_to"])
+        return queryset
 
     def filter_level(self, queryset, name, value):
         """一级任务 are the items of a plan — what the dashboard counts; 子任务 split them by unit."""

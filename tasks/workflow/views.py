@@ -22,6 +22,7 @@ from deadlines.models import ExtensionRequest, ExtensionState
 from departments import roles
 from departments.models import Unit
 from departments.roles import liaison_only, office_only, office_or_liaison, office_or_supervisor, readers
+from tasks.evidence_files import download_name
 from tasks.models import (
     Assignment,
     ConfirmState,
@@ -386,9 +387,10 @@ def evidence_download(request, pk):
     except FileNotFoundError:
         raise Http404("文件不存在") from None
     inline = evidence.content_type in ("application/pdf", "image/jpeg", "image/png")
-    return FileResponse(
-        handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
-    )
+    name = download_name(evidence.original_name, evidence.content_type)  # x.exe holding a PDF → x.pdf
+    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- close / reopen ----------------------------------------------------------

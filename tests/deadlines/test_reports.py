@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tasks.models import AssignmentRole, ConfirmState, ProgressReport, TaskStatus
-from tasks.supervision.report import AMBER_FILL, RED_FILL, write_supervision_report
+from tasks.supervision.report import BLUE_FILL, RED_FILL, write_supervision_report
 from tests.factories import (
     AssignmentFactory,
     MilestoneFactory,
@@ -76,7 +76,7 @@ def _rows(ws, first=4):
 
 def test_report_has_the_four_sheets_in_order_with_a_merged_title(september):
     wb = _report(plan=september)
-    assert wb.sheetnames == ["汇总", "逾期事项", "临期事项", "说明"]
+    assert wb.sheetnames == ["汇总", "部门排名", "逾期事项", "临期事项", "说明"]
     for ws in wb.worksheets:
         assert ws["A1"].value.startswith("2020年9月 “最多跑一次”改革任务督查通报")
         assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)
@@ -100,28 +100,37 @@ def test_every_sheet_is_set_up_for_printing_on_a4_landscape(september):
         assert all(ws.column_dimensions[c].width >= 6 for c in "AB")
 
 
-def test_summary_counts_each_unit_and_ranks_them(september, unit_a, unit_b):
+FIGURES = ["任务数", "已完成", "逾期完成", "逾期未完成", "推进中", "未启动", "完成率", "按时完成率", "签收率"]
+
+
+def test_summary_counts_the_plans_top_level_tasks_as_of_the_months_end(september):
     ws = _report(plan=september)["汇总"]
-    assert [c.value for c in ws[3]] == [
-        "序号", "单位", "牵头任务数", "责任任务数", "按时完成", "逾期完成", "推进中", "逾期未完成",
-        "完成率", "按时完成率", "排名",
-    ]
+    assert [c.value for c in ws[3]] == ["序号", "计划（文号）", *FIGURES]
     rows = _rows(ws)
-    by_unit = {r[1]: r for r in rows}
-    # unit_b: leads 2 and 4, responsible for 1; 4 finished late; 1 overdue
-    assert by_unit["区税务局"][2:8] == [2, 1, 0, 1, 2, 1]
-    assert by_unit["区税务局"][8] == pytest.approx(1 / 3)
-    assert by_unit["区税务局"][9] == 0
-    assert by_unit["区税务局"][10] == 1
-    # unit_a: leads 1,3,5,6,7; 3 done on time; 1, 5 and 7 overdue at 30 Sep
-    assert by_unit["区市场监管局"][2:8] == [5, 0, 1, 0, 4, 3]
-    assert by_unit["区市场监管局"][8] == pytest.approx(0.2)
-    assert by_unit["区市场监管局"][9] == 1
-    assert by_unit["区市场监管局"][10] == 2
-    totals = rows[-1]
-    assert totals[1] == "合计（按任务去重）"
-    assert totals[2:8] == [7, 0, 1, 1, 5, 3]
+    # 1, 5 and 7 overdue at 30 Sep (7 was done only on 3 Oct); 2 and 6 not started; 3 done, 4 late
+    assert rows[0][2:8] == [7, 1, 1, 3, 0, 2]
+    assert rows[0][8] == pytest.approx(2 / 7) and rows[0][9] == pytest.approx(0.5)
+    assert rows[0][10] == pytest.approx(7 / 8)  # unit_b has not confirmed task 1 yet
+    assert rows[-1][1] == "合计" and rows[-1][2:8] == [7, 1, 1, 3, 0, 2]
+    assert ws["E4"].fill.fill_type is None and ws["F4"].fill.fill_type == "solid"
     assert ws["I4"].number_format == "0.0%"
+
+
+def test_units_are_counted_by_the_same_buckets_and_ranked(september, unit_a, unit_b):
+    ws = _report(plan=september)["部门排名"]
+    assert [c.value for c in ws[3]] == ["排名", "单位", "任务数", "牵头", "责任", *FIGURES[1:]]
+    by_unit = {r[1]: r for r in _rows(ws)}
+    # unit_b: leads 2 and 4, responsible for 1; 4 finished late; 1 overdue; 2 not started
+    assert by_unit["区税务局"][2:10] == [3, 2, 1, 0, 1, 1, 0, 1]
+    assert by_unit["区税务局"][10] == pytest.approx(1 / 3)
+    assert by_unit["区税务局"][11] == 0
+    assert by_unit["区税务局"][12] == pytest.approx(2 / 3)
+    assert by_unit["区税务局"][0] == 1
+    # unit_a: leads 1,3,5,6,7; 3 done on time; 1, 5 and 7 overdue at 30 Sep; 6 not started
+    assert by_unit["区市场监管局"][2:10] == [5, 5, 0, 1, 0, 3, 0, 1]
+    assert by_unit["区市场监管局"][10] == pytest.approx(0.2)
+    assert by_unit["区市场监管局"][11] == 1
+    assert by_unit["区市场监管局"][0] == 2
     # the overdue figure is red only where it is not zero
     overdue_cells = {r[1].value: r[7] for r in ws.iter_rows(min_row=4, max_row=5)}
     assert overdue_cells["区市场监管局"].fill.fgColor.rgb.endswith(RED_FILL.fgColor.rgb[-6:])
@@ -169,16 +178,29 @@ def test_due_soon_sheet_lists_what_falls_due_next_month(september):
     assert rows[0][4] == "区税务局"
     assert rows[0][7] == dt.datetime(2020, 10, 20)
     assert rows[0][8] == 20
-    assert ws["H4"].fill.fgColor.rgb.endswith(AMBER_FILL.fgColor.rgb[-6:])
+    assert ws["H4"].fill.fgColor.rgb.endswith(BLUE_FILL.fgColor.rgb[-6:])  # 蓝 = 临期, as on the pages
     assert "10月到期" in ws["A1"].value
 
 
 def test_notes_sheet_defines_every_figure(september):
     ws = _report(plan=september)["说明"]
     notes = {r[0]: r[1] for r in _rows(ws)}
-    for figure in ["完成率", "按时完成率", "排名", "逾期事项", "临期事项", "日历", "数据截至"]:
+    for figure in ["完成率", "按时完成率", "签收率", "排名规则", "排名范围", "逾期未完成", "推进中", "未启动",
+                   "逾期事项", "临期事项", "日历", "数据截至", "预警颜色"]:
         assert figure in notes
     assert "2020年9月30日24时" in notes["数据截至"]
+    assert "黄色＝未报进展" in notes["预警颜色"] and "蓝色＝临期" in notes["预警颜色"]
+
+
+def test_notes_sheet_and_the_notes_page_print_the_same_definitions(september, client, supervisor):
+    from tasks import figures
+
+    notes = {r[0]: r[1] for r in _rows(_report(plan=september)["说明"])}
+    client.force_login(supervisor)
+    page = client.get("/dashboard/notes/").content.decode()
+    for term, text in figures.definitions():
+        assert notes[term] == text
+        assert text in page
 
 
 def test_without_a_plan_the_report_covers_every_plan(september):
@@ -189,7 +211,7 @@ def test_without_a_plan_the_report_covers_every_plan(september):
 def test_empty_month_still_gives_a_valid_report(db):
     wb = _report()
     assert _rows(wb["逾期事项"]) == []
-    assert _rows(wb["汇总"])[0][1] == "合计（按任务去重）"
+    assert _rows(wb["汇总"])[0][1] == "合计"
 
 
 def test_command_writes_the_report_to_the_given_file(september, tmp_path):

@@ -136,7 +136,7 @@ def test_export_is_set_up_for_printing_and_colours_only_overdue_and_due_soon(pla
     assert "&P" in ws.oddFooter.center.text
     assert ws.auto_filter.ref == "A3:I7"
     assert ws["G4"].fill.fgColor.rgb.endswith("F4B6B6")  # overdue: red
-    assert ws["G5"].fill.fgColor.rgb.endswith("FFE08A")  # due soon: amber
+    assert ws["G5"].fill.fgColor.rgb.endswith("BDD7EE")  # due soon: blue (蓝 = 临期, tasks.figures.WARNINGS)
     assert ws["G7"].fill.fill_type is None
     assert ws["D4"].alignment.wrap_text is True and ws["D4"].border.top.style == "thin"
     assert ws["A3"].font.b is True

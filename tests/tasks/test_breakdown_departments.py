@@ -358,3 +358,14 @@ def test_headers_with_a_bracketed_gloss_or_a_line_break_are_recognised():
     row = parsed.rows[0]
     assert (row.indicator, row.target, row.leads, row.responsible) == ("甲", "举措甲", ["区财政局"], ["区税务局"])
     assert parsed.headers["schedule"] == "完成时限（时间节点）"
+
+
+@pytest.mark.django_db
+def test_text_that_would_be_a_formula_round_trips_quoted_with_no_changes(plan_2020, office):
+    t1 = plan_2020.tasks.order_by("order").first()
+    Task.objects.filter(pk=t1.pk).update(title="=HYPERLINK(\"http://x\")", text="-减少材料")
+    wb = _export(plan_2020)
+    assert wb.worksheets[0]["C4"].value == "'=HYPERLINK(\"http://x\")"  # text, never a formula
+    parsed = parse_breakdown(_save(wb), year=2020)
+    assert parsed.rows[0].indicator == "=HYPERLINK(\"http://x\")"
+    assert breakdown_diff(parsed, plan_2020).changes == 0

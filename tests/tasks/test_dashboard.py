@@ -92,8 +92,10 @@ def test_url_name_is_dashboard_index():
 
 def test_unit_figures_count_top_level_tasks_by_status(scene, unit_a, unit_b):
     a = rows_by_name(dashboard.build(as_of=AS_OF))[unit_a.name]
-    assert (a.assigned, a.done, a.done_late, a.in_progress, a.not_started) == (4, 1, 1, 1, 1)
-    assert (a.overdue, a.due_soon) == (1, 1)
+    # the overdue task is in progress, but counts once, as 逾期未完成: the buckets sum to the total
+    assert (a.total, a.done, a.done_late, a.overdue, a.in_progress, a.not_started) == (4, 1, 1, 1, 0, 1)
+    assert a.done + a.done_late + a.overdue + a.in_progress + a.not_started == a.total
+    assert a.due_soon == 1
     assert (a.lead, a.responsible) == (3, 1)
     assert a.on_time_pct == "50.0%" and a.completion_pct == "50.0%"
 
@@ -103,22 +105,49 @@ def test_a_unit_counts_tasks_where_it_is_only_responsible(scene, unit_b):
     assert (b.assigned, b.lead, b.responsible, b.done) == (2, 1, 1, 2)
 
 
-def test_ranking_is_on_time_rate_then_completion(scene, unit_a, unit_b):
+def test_ranking_is_completion_then_on_time_rate(scene, unit_a, unit_b):
     unit_c = UnitFactory(name="区教育局")
     make_task(scene["plan"], unit_c, status=TaskStatus.DONE)
     make_task(scene["plan"], unit_c, status=TaskStatus.IN_PROGRESS)
     unit_d = UnitFactory(name="区民政局")
     make_task(scene["plan"], unit_d, status=TaskStatus.NOT_STARTED)
     ranked = [(r.name, r.rank) for r in dashboard.build(as_of=AS_OF).units]
-    # b and c both 100% on time; b completed everything. d has nothing closed: last, rate shown as —.
+    # b completed everything; c and a both half, c all on time; d has nothing closed: last, rate shown as —.
     assert ranked == [(unit_b.name, 1), ("区教育局", 2), (unit_a.name, 3), ("区民政局", 4)]
     assert rows_by_name(dashboard.build(as_of=AS_OF))["区民政局"].on_time_pct == "—"
 
 
+def unit_row(name, table="department", **counts):
+    row = dashboard.UnitRow(name=name, table=table)
+    row.counts.update(counts)
+    return row
+
+
 def test_equal_figures_share_a_rank():
-    rows = [dashboard.UnitRow(name=n, assigned=2, done=1, done_late=0, in_progress=1) for n in "甲乙"]
-    rows.append(dashboard.UnitRow(name="丙", assigned=1, done=0, done_late=1))
-    assert [r.rank for r in dashboard.rank(rows)] == [1, 1, 3]
+    rows = [unit_row(n, done=1, in_progress=1) for n in "甲乙"]
+    rows.append(unit_row("丙", done_late=1, in_progress=1))  # same 完成率, lower 按时完成率
+    ranked = [(r.name, r.rank) for r in dashboard.rank(rows)]
+    assert [rank for _, rank in ranked] == [1, 1, 3] and ranked[2][0] == "丙"
+
+
+def test_units_share_a_rank_only_when_every_ranked_figure_is_equal():
+    rows = [
+        unit_row("甲", done=1, in_progress=1),
+        unit_row("乙", done=1, overdue=1),  # same rates, one more 逾期未完成: ranked below
+        unit_row("丙", done=1, in_progress=1),
+        unit_row("丁", done=2, done_late=2),  # 4 of 4 closed beats 1 of 2
+    ]
+    ranked = [(r.name, r.rank) for r in dashboard.rank(rows)]
+    assert ranked[0] == ("丁", 1)
+    assert sorted(ranked[1:3]) == [("丙", 2), ("甲", 2)]
+    assert ranked[3] == ("乙", 4)
+
+
+def test_departments_and_towns_are_ranked_apart():
+    rows = [unit_row("甲局", done=1), unit_row("乙镇", "town", done=1), unit_row("丙镇", "town"),
+            unit_row("各镇街", "unranked", done=3)]
+    ranked = {r.name: (r.table, r.rank) for r in dashboard.rank(rows)}
+    assert ranked == {"甲局": ("department", 1), "乙镇": ("town", 1), "丙镇": ("town", 2), "各镇街": ("unranked", None)}
 
 
 def test_a_closed_task_with_a_stale_overdue_flag_is_not_overdue(unit_a):
@@ -156,25 +185,50 @@ def test_an_unknown_plan_shows_everything_with_a_message(client, supervisor, sce
     assert "计划参数无效" in client.get(URL, {"plan": "abc"}).content.decode()
 
 
-def test_overdue_by_month_counts_open_overdue_milestones_of_top_level_tasks(scene, unit_a):
+def test_overdue_by_month_counts_each_overdue_task_once_by_its_earliest_overdue_milestone(scene, unit_a):
     late = scene["late"]
     MilestoneFactory(task=late, due_on=dt.date(2026, 4, 30))
-    MilestoneFactory(task=late, due_on=dt.date(2026, 5, 31))
-    MilestoneFactory(task=late, due_on=dt.date(2026, 5, 20), done_on=dt.date(2026, 5, 19))  # done: not late
-    MilestoneFactory(task=late, due_on=dt.date(2024, 1, 31))  # folded into the first bar
+    MilestoneFactory(task=late, due_on=dt.date(2026, 5, 31))  # the same task again: not counted twice
+    MilestoneFactory(task=late, due_on=dt.date(2026, 3, 20), done_on=dt.date(2026, 3, 19))  # done: not late
     other = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE)
     MilestoneFactory(task=other, due_on=dt.date(2026, 5, 10))
     closed = make_task(scene["plan"], unit_a, status=TaskStatus.DONE_LATE, flag=TaskFlag.OVERDUE)
     MilestoneFactory(task=closed, due_on=dt.date(2026, 5, 10))  # closed task: not counted
-    sub = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE, parent=late)
-    MilestoneFactory(task=sub, due_on=dt.date(2026, 5, 10))  # sub-task: not counted
-    bars = dashboard.build(as_of=AS_OF).months
-    assert len(bars) == 12 and bars[0].month == dt.date(2025, 7, 1) and bars[-1].month == dt.date(2026, 6, 1)
-    counts = {b.month: b.count for b in bars}
-    assert counts[dt.date(2026, 4, 1)] == 1
-    assert counts[dt.date(2026, 5, 1)] == 2
-    assert counts[dt.date(2025, 7, 1)] == 1
-    assert sum(counts.values()) == 4
+    rolled_up = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE)  # late through its sub-task
+    sub = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE, parent=rolled_up)
+    MilestoneFactory(task=sub, due_on=dt.date(2025, 12, 10))
+    board = dashboard.build(as_of=AS_OF)
+    bars = board.months
+    assert len(bars) == 12 and bars[0].label == "2025-07" and bars[-1].label == "2026-06"
+    counts = {b.label: b.count for b in bars}
+    assert counts["2026-04"] == 1 and counts["2026-05"] == 1 and counts["2025-12"] == 1
+    assert board.month_total == board.total.overdue == 3
+
+
+def test_older_overdue_items_get_a_bar_per_year_labelled_with_the_year(scene, unit_a):
+    for due in (dt.date(2018, 3, 31), dt.date(2019, 12, 31), dt.date(2025, 2, 28)):
+        MilestoneFactory(task=make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE), due_on=due)
+    board = dashboard.build(as_of=AS_OF)
+    labels = [(b.label, b.count) for b in board.months]
+    assert labels[:9] == [("2018", 1), ("2019", 1), ("2020", 0), ("2021", 0), ("2022", 0), ("2023", 0),
+                          ("2024", 0), ("2025.1-6", 1), ("2025-07", 0)]
+    assert board.month_total == board.total.overdue == 4  # scene["late"] has no milestone: 待重算
+    assert labels[-1] == ("待重算", 1)
+
+
+def test_every_bar_links_to_a_list_of_its_length(scene, unit_a, supervisor):
+    for due in (dt.date(2018, 3, 31), dt.date(2025, 2, 28), dt.date(2025, 11, 30)):
+        MilestoneFactory(task=make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE), due_on=due)
+    for bar in dashboard.build(as_of=AS_OF).months:
+        assert filtered_count(bar.url, supervisor) == bar.count, bar.label
+
+
+def test_the_chart_total_is_on_the_page_beside_the_overdue_card(client, supervisor, scene):
+    MilestoneFactory(task=scene["late"], due_on=dt.date(2016, 5, 31))
+    client.force_login(supervisor)
+    page = client.get(URL).content.decode()
+    assert '<strong id="month-total">1</strong>' in page and "等于“逾期未完成”1 项" in page
+    assert ">2016<" in page and ">2026-06<" in page
 
 
 # --- links ----------------------------------------------------------------------------------------
@@ -204,15 +258,15 @@ def test_plan_figures_and_month_bars_link_to_matching_lists(scene, supervisor):
         assert filtered_count(plan.links[figure], supervisor) == getattr(plan, figure), figure
     may = next(b for b in board.months if b.month == dt.date(2026, 5, 1))
     assert may.count == 1 and filtered_count(may.url, supervisor) == 1
-    assert parse_qs(urlsplit(may.url).query)["due_before"] == ["2026-05-31"]
+    assert parse_qs(urlsplit(may.url).query)["overdue_to"] == ["2026-05-31"]
 
 
 def test_page_shows_links_and_the_top_level_note(client, supervisor, scene, unit_a):
     client.force_login(supervisor)
     page = client.get(URL).content.decode()
-    assert f"unit={unit_a.pk}&amp;level=top&amp;status=done" in page
-    assert "只统计一级任务" in page
-    assert "牵头" in page and "参与" in page
+    assert f"unit={unit_a.pk}&amp;level=top&amp;bucket=done" in page
+    assert "只统计一级任务" in page and reverse("dashboard:notes") in page
+    assert "牵头" in page and "责任" in page
 
 
 # --- query budget ---------------------------------------------------------------------------------

@@ -183,7 +183,7 @@ def test_supervisor_downloads_a_monthly_report(client, supervisor, two_units_tas
     assert response.status_code == 200
     assert "%E7%9D%A3%E6%9F%A5%E9%80%9A%E6%8A%A5-2020-09.xlsx" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["汇总", "逾期事项", "临期事项", "说明"]
+    assert wb.sheetnames == ["汇总", "部门排名", "逾期事项", "临期事项", "说明"]
     assert wb["汇总"]["A1"].value.startswith("2020年9月 “最多跑一次”改革任务督查通报")
 
 

@@ -133,6 +133,63 @@ def test_plan_and_section_filters(client, office, spread):
     assert titles(client.get(LIST, {"section": lead.section_id})) == {"甲牵头"}
 
 
+@pytest.fixture
+def sectioned(db):
+    """Two plans with a section tree each; 二、 is a heading with only a number (stored as its title too)."""
+    plan, other = PlanFactory(title="甲计划", year=2020), PlanFactory(title="乙计划", year=2021)
+    top = SectionFactory(plan=plan, number="一、", title="总体要求", order=0)
+    child = SectionFactory(plan=plan, parent=top, number="（一）", title="提升政务服务", order=1)
+    grandchild = SectionFactory(plan=plan, parent=child, number="1.", title="一窗受理", order=2)
+    bare = SectionFactory(plan=plan, number="二、", title="二、", order=3)
+    elsewhere = SectionFactory(plan=other, number="一、", title="总体要求", order=0)
+    for section, title in ((top, "顶层任务"), (child, "二级任务"), (grandchild, "三级任务"), (bare, "二节任务")):
+        TaskFactory(plan=plan, section=section, title=title)
+    TaskFactory(plan=other, section=elsewhere, title="乙计划任务")
+    return {"plan": plan, "other": other, "top": top, "child": child, "grandchild": grandchild, "bare": bare}
+
+
+def section_select(response) -> list:
+    return list(response.context["filter"].form.fields["section"].choices)
+
+
+def test_filtering_by_a_parent_section_includes_its_childrens_tasks(client, office, sectioned):
+    client.force_login(office)
+    assert titles(client.get(LIST, {"section": sectioned["top"].pk})) == {"顶层任务", "二级任务", "三级任务"}
+    assert titles(client.get(LIST, {"section": sectioned["child"].pk})) == {"二级任务", "三级任务"}
+    assert titles(client.get(LIST, {"plan": sectioned["plan"].pk, "section": sectioned["grandchild"].pk})) == {
+        "三级任务"
+    }
+
+
+def test_section_choices_follow_the_chosen_plan_as_an_indented_tree(client, office, sectioned):
+    client.force_login(office)
+    response = client.get(LIST, {"plan": sectioned["plan"].pk})
+    assert section_select(response) == [
+        ("", "全部"),
+        (sectioned["top"].pk, "一、总体要求"),
+        (sectioned["child"].pk, "\u3000（一）提升政务服务"),
+        (sectioned["grandchild"].pk, "\u3000\u30001.一窗受理"),
+        (sectioned["bare"].pk, "二、"),  # not "二、二、"
+    ]
+    page = response.content.decode()
+    assert "乙计划" not in page.split('name="section"')[1].split("</select>")[0]
+
+
+def test_without_a_plan_sections_are_grouped_by_plan(client, office, sectioned):
+    client.force_login(office)
+    groups = section_select(client.get(LIST))[1:]
+    assert [label for label, _ in groups] == ["甲计划（2020）", "乙计划（2021）"]
+    assert groups[1][1] == [(SectionFactory._meta.model.objects.get(plan=sectioned["other"]).pk, "一、总体要求")]
+    page = client.get(LIST).content.decode()
+    assert '<optgroup label="甲计划（2020）">' in page
+
+
+def test_a_section_of_another_plan_than_the_chosen_one_is_refused(client, office, sectioned):
+    client.force_login(office)
+    response = client.get(LIST, {"plan": sectioned["other"].pk, "section": sectioned["top"].pk})
+    assert response.context["filter"].errors
+
+
 def test_bad_filter_input_shows_an_error_not_a_crash(client, office, spread):
     client.force_login(office)
     response = client.get(LIST, {"due_after": "不是日期", "status": "bogus"})

@@ -1,0 +1,192 @@
+"""统计口径 (tasks.figures): the buckets, the ranking tables, and one set of figures on the dashboard and
+in the 督查通报."""
+
+import datetime as dt
+import io
+import itertools
+import random
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from departments.models import UnitKind, UnitLevel
+from tasks import figures
+from tasks.dashboard import board as dashboard
+from tasks.models import AssignmentRole, ConfirmState, Task, TaskFlag, TaskStatus
+from tasks.supervision.report import write_supervision_report
+from tasks.supervision.services import deadlines_scan
+from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+# --- the buckets --------------------------------------------------------------------------------
+
+def test_a_closed_task_is_never_overdue_and_an_open_overdue_one_is_never_in_progress():
+    for flag in TaskFlag.values:
+        assert figures.classify({"status": TaskStatus.DONE, "flag": flag}) == "done"
+        assert figures.classify({"status": TaskStatus.DONE_LATE, "flag": flag}) == "done_late"
+    for status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS):
+        assert figures.classify({"status": status, "flag": TaskFlag.OVERDUE}) == "overdue"
+        assert figures.classify({"status": status, "flag": TaskFlag.DUE_SOON}) == status
+
+
+def test_the_list_filter_of_each_bucket_matches_the_tally(db):
+    plan = PlanFactory()
+    for status, flag in itertools.product(TaskStatus.values, TaskFlag.values):
+        TaskFactory(plan=plan, status=status, flag=flag)
+    [tally] = figures.plan_tallies(plan_ids=[plan.pk])
+    for key in figures.BUCKET_KEYS:
+        assert Task.objects.filter(figures.bucket_q(key)).count() == tally.counts[key], key
+    assert sum(tally.counts.values()) == tally.total == 12
+    assert (tally.done, tally.done_late, tally.overdue, tally.in_progress, tally.not_started) == (3, 3, 2, 2, 2)
+
+
+def test_a_plans_level_comes_from_its_issuer():
+    assert figures.plan_level("杭州市萧山区委改革办") == UnitLevel.DISTRICT
+    assert figures.plan_level("宁波市象山县人民政府") == UnitLevel.COUNTY
+    assert figures.plan_level("浙江省人民政府办公厅") == UnitLevel.PROVINCE
+    assert figures.plan_level("市跑改办") == UnitLevel.CITY
+    assert figures.plan_level("") == figures.office_level()
+
+
+# --- ranking tables -----------------------------------------------------------------------------
+
+def test_collectives_enterprises_and_other_levels_are_listed_but_not_ranked(unit_a):
+    plan = PlanFactory(issuer="萧山区委改革办")
+    units = {
+        "dept": unit_a,
+        "town": UnitFactory(name="益农镇", kind=UnitKind.TOWN, level=UnitLevel.TOWN),
+        "collective": UnitFactory(name="区级有关部门", kind=UnitKind.COLLECTIVE),
+        "placeholder": UnitFactory(name="相关部门", kind=UnitKind.DEPARTMENT, level=UnitLevel.DISTRICT),
+        "province": UnitFactory(name="省发展改革委", level=UnitLevel.PROVINCE),
+        "city": UnitFactory(name="市审管办", level=UnitLevel.CITY),
+        "enterprise": UnitFactory(name="国网萧山供电公司", kind=UnitKind.ENTERPRISE, level=UnitLevel.OTHER),
+    }
+    for unit in units.values():
+        AssignmentFactory(task=TaskFactory(plan=plan, status=TaskStatus.DONE), unit=unit)
+    board = dashboard.build(as_of=dt.date(2020, 10, 1), plan_id=plan.pk)
+    tables = {table.key: [(r.name, r.rank) for r in rows] for table, rows in board.tables}
+    assert tables["department"] == [(unit_a.name, 1)]
+    assert tables["town"] == [("益农镇", 1)]
+    assert sorted(name for name, rank in tables["unranked"]) == sorted(
+        ["区级有关部门", "相关部门", "省发展改革委", "市审管办", "国网萧山供电公司"]
+    )
+    assert all(rank is None for _, rank in tables["unranked"])
+    why = {r.name: r.why_unranked for r in board.units}
+    assert "集合单位" in why["区级有关部门"] and "省级" in why["省发展改革委"]
+
+
+def test_a_city_plan_ranks_city_departments(unit_a):
+    plan = PlanFactory(issuer="杭州市人民政府办公厅")
+    city = UnitFactory(name="市审管办", level=UnitLevel.CITY)
+    for unit in (unit_a, city):
+        AssignmentFactory(task=TaskFactory(plan=plan), unit=unit)
+    ranked = {r.name: r.rank for r in dashboard.build(as_of=dt.date(2020, 10, 1), plan_id=plan.pk).units}
+    assert ranked == {"市审管办": 1, unit_a.name: None}
+
+
+def test_the_page_shows_two_ranking_tables_and_the_tie_rule(client, supervisor, unit_a):
+    plan = PlanFactory(issuer="区委改革办")
+    town = UnitFactory(name="益农镇", kind=UnitKind.TOWN, level=UnitLevel.TOWN)
+    for unit in (unit_a, town):
+        AssignmentFactory(task=TaskFactory(plan=plan), unit=unit)
+    client.force_login(supervisor)
+    page = client.get("/dashboard/", {"plan": plan.pk}).content.decode()
+    assert 'id="rank-department"' in page and 'id="rank-town"' in page
+    assert "三项都相同才并列（1、1、3），并列者按单位名称排列" in page
+
+
+def test_the_notes_page_prints_every_definition(client, liaison_a):
+    client.force_login(liaison_a)
+    page = client.get("/dashboard/notes/").content.decode()
+    for term, text in figures.definitions():
+        assert term in page and text in page
+    assert "黄" in page and "未报进展" in page
+
+
+# --- the dashboard and the 督查通报 agree -----------------------------------------------------------
+
+MONTH_END = dt.date(2020, 9, 30)
+MORNING_AFTER = dt.date(2020, 10, 1)
+
+
+def _closed_on(rng) -> dt.date:
+    return dt.date(2020, rng.randint(3, 9), rng.randint(1, 28))
+
+
+@pytest.fixture
+def generated():
+    """A district plan of 40 tasks (some split into sub-tasks) over departments, towns, a collective
+    and a city office, with nothing happening after 30 September; then the morning scan of 1 October."""
+    rng = random.Random(12)
+    plan = PlanFactory(issuer="萧山区委改革办", title="2020年萧山区深化改革工作要点")
+    PlanFactory(issuer="萧山区委改革办")  # another plan: out of scope on both sides
+    units = [UnitFactory(name=f"区部门{i}") for i in range(6)]
+    units += [UnitFactory(name=n, kind=UnitKind.TOWN, level=UnitLevel.TOWN) for n in ("益农镇", "瓜沥镇", "新塘街道")]
+    units += [UnitFactory(name="各镇街", kind=UnitKind.COLLECTIVE, level=UnitLevel.OTHER),
+              UnitFactory(name="市发改委", level=UnitLevel.CITY)]
+    for i in range(40):
+        status = rng.choice(TaskStatus.values)
+        closed = status in figures.CLOSED
+        task = TaskFactory(plan=plan, status=status, completed_on=_closed_on(rng) if closed else None)
+        for order, unit in enumerate(rng.sample(units, rng.randint(1, 3))):
+            confirmed = rng.random() < 0.6
+            AssignmentFactory(
+                task=task, unit=unit, order=order,
+                role=AssignmentRole.LEAD if order == 0 else AssignmentRole.RESPONSIBLE,
+                state=ConfirmState.CONFIRMED if confirmed else ConfirmState.PENDING,
+                responded_at=timezone.make_aware(dt.datetime(2020, 9, rng.randint(1, 30), 9)) if confirmed else None,
+            )
+        for _ in range(rng.randint(0, 3)):
+            due = dt.date(2020, rng.randint(4, 12), rng.randint(1, 28))
+            done = task.completed_on if closed else (due if rng.random() < 0.3 and due <= MONTH_END else None)
+            MilestoneFactory(task=task, due_on=due, done_on=done)
+        if i % 7 == 0:  # a sub-task whose milestone rolls up
+            sub = TaskFactory(plan=plan, parent=task, status=TaskStatus.IN_PROGRESS)
+            MilestoneFactory(task=sub, due_on=dt.date(2020, rng.randint(6, 12), 15))
+    deadlines_scan(today=MORNING_AFTER)
+    return plan
+
+
+def _figures(t: figures.Tally) -> list:
+    return [t.total, t.done, t.done_late, t.overdue, t.in_progress, t.not_started,
+            *(pytest.approx(float(r)) if r is not None else None for r in (t.completion_rate, t.on_time_rate, t.sign_rate))]
+
+
+def _sheet(ws) -> list[list]:
+    return [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+
+
+def test_dashboard_and_bulletin_give_the_same_totals_rates_and_ranking(generated, client, supervisor):
+    buf = io.BytesIO()
+    write_supervision_report(buf, year=2020, month=9, plan=generated)
+    buf.seek(0)
+    wb = load_workbook(buf)
+    client.force_login(supervisor)
+    board = client.get("/dashboard/", {"plan": generated.pk}).context["board"]
+
+    # the plan's totals and rates
+    [plan_row, total_row] = _sheet(wb["汇总"])
+    assert plan_row[2:] == _figures(board.plan) and total_row[2:] == _figures(board.total)
+    assert board.total.overdue > 0 and board.total.done_late > 0 and board.total.not_started > 0
+    assert sum(board.total.counts.values()) == board.total.total == 40
+
+    # each ranking table: the same units, in the same order, with the same ranks and figures
+    tables = {table.key: rows for table, rows in board.tables}
+    for key, sheet in (("department", "部门排名"), ("town", "镇街排名")):
+        rows = _sheet(wb[sheet])
+        assert [(r[0], r[1]) for r in rows] == [(u.rank, u.name) for u in tables[key]]
+        for r, u in zip(rows, tables[key], strict=True):
+            assert [r[2], *r[5:]] == _figures(u) and r[3:5] == [u.lead, u.responsible], u.name
+    assert [r[1] for r in _sheet(wb["不排名单位"])] == [u.name for u in tables["unranked"]] == ["各镇街", "市发改委"]
+
+    # and the overdue chart adds up to the overdue card
+    assert board.month_total == board.total.overdue
