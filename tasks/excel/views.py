@@ -27,14 +27,17 @@ from django.views.decorators.http import require_GET
 from departments import roles
 from departments.models import Unit
 from tasks.excel.breakdown import (
+    BreakdownDiff,
     BreakdownFileError,
+    Missing,
     NewPlan,
     ParsedBreakdown,
+    breakdown_diff,
     breakdown_import,
-    check_against_plan,
     format_errors,
     parse_breakdown,
     resolve_units,
+    unknown_unit_errors,
     write_breakdown,
 )
 from tasks.models import Plan, Task
@@ -128,7 +131,8 @@ class BreakdownUploadForm(forms.Form):
     file = forms.FileField(
         label="任务分解表（.xlsx）",
         help_text="列：序号、类别、指标名称、目标任务、牵头单位、责任单位、时间进度、进展情况、状态"
-        "（责任单位、进展情况、状态可省略）",
+        "（类别、进展情况、状态可省略；也可写作 重点任务、具体举措、完成时限、配合单位、备注）。"
+        "从本系统导出后修改的表，导入到原计划时按隐藏的“任务ID”列原地更新原任务。",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX, "class": "form-control"}),
         error_messages={"required": "请选择要导入的 .xlsx 文件。", "empty": "文件是空的。"},
     )
@@ -196,14 +200,21 @@ def breakdown_import_view(request):
 
 
 class UnitMappingForm(forms.Form):
-    def __init__(self, *args, unknown: list[str], **kwargs):
+    def __init__(self, *args, unknown: list[str], lines: dict[str, list[int]], missing: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.unknown = unknown
         units = Unit.objects.filter(is_active=True).order_by("name")
         for k, name in enumerate(unknown):
+            rows = "、".join(map(str, lines.get(name, [])))
             self.fields[f"unit_{k}"] = forms.ModelChoiceField(
                 label=name, queryset=units, required=False, empty_label="（新建此单位，待核对）",
+                help_text=f"第 {rows} 行" if rows else "",
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+        if missing:
+            self.fields["missing"] = forms.ChoiceField(
+                label=f"计划中有、文件中没有的 {missing} 项任务", choices=Missing.choices, initial=Missing.KEEP,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
 
     def mapping(self) -> dict[str, Unit | None]:
@@ -217,8 +228,6 @@ def _parse_pending(entry: dict, path: Path) -> tuple[ParsedBreakdown, Plan | Non
     year = plan.year if plan else entry["new_year"]
     with path.open("rb") as fh:
         parsed = parse_breakdown(fh, year=year)
-    parsed.errors += check_against_plan(parsed, plan)
-    parsed.errors.sort(key=lambda e: e.line)
     return parsed, plan, year
 
 
@@ -236,23 +245,36 @@ def breakdown_preview(request, token: str):
         messages.error(request, str(exc))
         return redirect("excel:breakdown_import")
     known, unknown = resolve_units(parsed.unit_names)
-    form = UnitMappingForm(request.POST or None, unknown=unknown)
-    if request.method == "POST" and parsed.ok and form.is_valid():
+    diff: BreakdownDiff = breakdown_diff(parsed, plan, {**known, **{n: None for n in unknown}})
+    errors = sorted(parsed.errors + diff.errors, key=lambda e: e.line)
+    form = UnitMappingForm(request.POST or None, unknown=unknown,
+                           lines={n: parsed.unit_lines(n) for n in unknown}, missing=len(diff.missing))
+    if request.method == "POST" and not errors and form.is_valid():
         new_plan = None if plan else NewPlan(entry["new_title"], entry["new_year"])
         result = breakdown_import(
-            rows=parsed.rows, unit_map={**known, **form.mapping()}, user=request.user,
+            rows=parsed, unit_map={**known, **form.mapping()}, user=request.user,
             today=timezone.localdate(), plan=plan, new_plan=new_plan, filename=entry["filename"],
+            missing=form.cleaned_data.get("missing") or Missing.KEEP,
         )
         PENDING.finish(request, token)
         messages.success(request, str(result))
         return redirect(_after_import_url(result.plan))
+    new_rows = [parsed.rows[i] for i in diff.new]
+    source = parsed.key_plans
+    source_plan = Plan.objects.filter(pk=next(iter(source))).first() if plan is None and len(source) == 1 else None
     context = {
+        "source_plan": source_plan,
+        "unknown_lines": unknown_unit_errors(parsed, unknown),
         "form": form,
         "parsed": parsed,
-        "errors": list(format_errors(parsed.errors)),
-        "error_count": len(parsed.errors),
-        "rows": parsed.rows[:200],
-        "more_rows": max(0, len(parsed.rows) - 200),
+        "diff": diff,
+        "errors": list(format_errors(errors)),
+        "error_count": len(errors),
+        "rows": new_rows[:200],
+        "more_rows": max(0, len(new_rows) - 200),
+        "changed": diff.changed[:500],
+        "more_changed": max(0, len(diff.changed) - 500),
+        "missing_tasks": diff.missing[:200],
         "plan_label": str(plan) if plan else f"新建：{entry['new_title']}（{entry['new_year']}年）",
         "year": year,
         "filename": entry["filename"],

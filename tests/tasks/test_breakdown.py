@@ -14,10 +14,11 @@ from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit
 from tasks.excel.breakdown import (
     HEADERS,
+    KEY_HEADER,
     BreakdownFileError,
     NewPlan,
+    breakdown_diff,
     breakdown_import,
-    check_against_plan,
     format_errors,
     parse_breakdown,
     resolve_units,
@@ -46,7 +47,13 @@ def _export(tasks) -> io.BytesIO:
 def _data_rows(buf) -> list[list]:
     buf.seek(0)
     ws = load_workbook(buf)["任务分解表"]
-    return [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+    return [list(r)[: len(HEADERS)] for r in ws.iter_rows(min_row=4, values_only=True)]
+
+
+def _keys(buf) -> list[str]:
+    buf.seek(0)
+    ws = load_workbook(buf)["任务分解表"]
+    return [r[0] for r in ws.iter_rows(min_row=4, min_col=len(HEADERS) + 1, values_only=True)]
 
 
 SHORT = ["序号", "类别", "指标名称", "目标任务", "牵头单位", "时间进度"]  # seed 004's appendix
@@ -106,8 +113,10 @@ def test_export_writes_the_usual_layout_with_values_from_the_database(plan_2020)
     assert ws["A1"].value == "任务分解表"
     assert "A1:I1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["A2"].value == "筛选条件：全部　　导出时间：2020-10-01 08:00"
-    assert [c.value for c in ws[3]] == HEADERS
+    assert [c.value for c in ws[3]] == [*HEADERS, KEY_HEADER]
+    assert ws.column_dimensions["J"].hidden is True  # the task id: out of the office's way
     rows = _data_rows(buf)
+    assert _keys(buf) == [f"RT{plan_2020.pk}-{t.pk}" for t in plan_2020.tasks.order_by("order")]
     assert rows[0] == ["1", "夯实基础", "事项基础", "做好“一件事”梳理归集。", "区市场监管局", "区税务局", "12月底",
                        "已完成方案制定，正在推进。", "未启动"]
     assert rows[1][2:4] == ["推进“证照分离”改革", "推进“证照分离”改革全覆盖。"]
@@ -247,10 +256,11 @@ def test_ten_thousand_bad_rows_give_every_error_and_a_short_listing():
     assert shown[-1] == "……另有 9800 处错误未列出（共 10000 处）。"
 
 
-def test_duplicate_numbers_in_one_file_are_errors():
+def test_a_number_may_come_twice_as_in_a_plan_with_two_numbering_series():
+    # seed 004: text items 1, 2 … and the appendix table's 1, 2 … in one plan
     rows = [[1, "", "甲", "", "区财政局", "12月底"], [1, "", "乙", "", "区财政局", "12月底"]]
     parsed = parse_breakdown(_xlsx(rows), year=2020)
-    assert [str(e) for e in parsed.errors] == ["第 3 行 A列（序号）：序号重复（与第 2 行相同）。"]
+    assert parsed.errors == [] and [r.number for r in parsed.rows] == ["1", "1"]
 
 
 # --- import service --------------------------------------------------------------------------
@@ -280,11 +290,14 @@ def test_unknown_units_are_mapped_or_created_for_review(office, unit_a):
 
 
 @pytest.mark.django_db
-def test_rows_already_in_the_plan_are_refused(office, unit_a):
+def test_rows_without_a_task_id_that_repeat_a_task_of_the_plan_are_refused(office, unit_a):
     plan = PlanFactory(year=2020)
-    TaskFactory(plan=plan, number="1", source=TaskSource.TABLE)
-    parsed = parse_breakdown(_xlsx([[1, "", "甲", "", unit_a.name, "12月底"]]), year=2020)
-    assert [str(e) for e in check_against_plan(parsed, plan)][0].startswith("第 2 行（序号）：计划")
+    TaskFactory(plan=plan, number="1", title="甲", source=TaskSource.TABLE)
+    parsed = parse_breakdown(_xlsx([[1, "", "甲", "", unit_a.name, "12月底"], [1, "", "乙", "", unit_a.name, "12月底"]]),
+                             year=2020)
+    diff = breakdown_diff(parsed, plan)
+    assert [str(e).split("：要修改")[0] for e in diff.errors] == ["第 2 行（序号）：计划中已有这一任务（1 甲）"]
+    assert diff.new == [1]
 
 
 @pytest.mark.django_db
