@@ -9,8 +9,13 @@ from django.forms import inlineformset_factory
 
 from deadlines.models import Milestone
 from departments.models import Unit
-from tasks.models import Assignment, DisputeResolution, Task, TaskStatus
-from tasks.workflow.services import TASK_EDIT_FIELDS, WorkflowError, evidence_content_type
+from tasks.models import Assignment, AssignmentRole, DisputeResolution, Task, TaskStatus
+from tasks.workflow.services import (
+    TASK_EDIT_FIELDS,
+    WorkflowError,
+    evidence_content_type,
+    urging_default_reply_by,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -166,15 +171,64 @@ class ReopenForm(VersionMixin):
     reason = forms.CharField(label="重新打开原因", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class UrgeForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="催办单位")
-    message = forms.CharField(
-        label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), initial="请抓紧推进并及时报送进展。"
-    )
+URGE_MESSAGE = "请抓紧推进并及时报送进展。"
 
-    def __init__(self, *args, task: Task, **kwargs):
+
+class _ReplyByMixin(forms.Form):
+    reply_by = forms.DateField(label="回复期限", widget=DATE, help_text="默认三个工作日后；逾期未回复的催办列入改革办的“催办未回复”")
+
+    def _init_reply_by(self, today: dt.date):
+        self.today = today
+        self.fields["reply_by"].initial = urging_default_reply_by(today)
+
+    def clean_reply_by(self):
+        value = self.cleaned_data["reply_by"]
+        if value < self.today:
+            raise forms.ValidationError("回复期限不能早于今天。")
+        return value
+
+
+class UrgeForm(_ReplyByMixin):
+    """催办 from the task page: the task's units as checkboxes (the lead units ticked)."""
+
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label="催办单位", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个被催办单位。"},
+    )
+    message = forms.CharField(label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), initial=URGE_MESSAGE)
+    field_order = ["units", "message", "reply_by"]
+
+    def __init__(self, *args, task: Task, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(assignments__task=task)
+        self.assignments = list(task.assignments.select_related("unit").order_by("order", "pk"))
+        self.fields["units"].queryset = Unit.objects.filter(pk__in=[a.unit_id for a in self.assignments])
+        self.fields["units"].initial = [a.unit_id for a in self.assignments if a.role == AssignmentRole.LEAD]
+        self._init_reply_by(today)
+
+    def checked(self) -> set[int]:
+        values = self["units"].value() or []
+        return {int(v) for v in values if str(v).isdigit()}
+
+
+class BatchUrgeForm(_ReplyByMixin):
+    """批量催办 from the task list: the selected tasks, all their units or only the lead units."""
+
+    ALL, LEAD = "all", "lead"
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=Task.objects.none(), widget=forms.MultipleHiddenInput,
+        error_messages={"required": "请先在任务列表中勾选要催办的任务。"},
+    )
+    scope = forms.ChoiceField(
+        label="催办哪些单位", choices=[(ALL, "各任务的全部承办单位"), (LEAD, "仅牵头单位")],
+        initial=ALL, widget=forms.RadioSelect,
+    )
+    message = forms.CharField(label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), initial=URGE_MESSAGE)
+    field_order = ["tasks", "scope", "message", "reply_by"]
+
+    def __init__(self, *args, tasks, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = tasks
+        self._init_reply_by(today)
 
 
 class AnswerForm(forms.Form):
