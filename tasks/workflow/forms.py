@@ -14,6 +14,7 @@ from tasks.workflow.services import (
     TASK_EDIT_FIELDS,
     WorkflowError,
     evidence_content_type,
+    extendable_milestones,
     urging_default_reply_by,
 )
 
@@ -155,10 +156,16 @@ class CloseForm(VersionMixin):
     completed_on = forms.DateField(label="完成日期", widget=DATE)
     comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, unconfirmed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["completed_on"].initial = today
+        if unconfirmed:
+            # a confirmation step: the office closes a task some unit never 签收'd only on purpose
+            self.fields["despite_unconfirmed"] = forms.BooleanField(
+                label=f"{'、'.join(a.unit.name for a in unconfirmed)}尚未签收，仍确认办结",
+                error_messages={"required": "有承办单位尚未签收：请勾选确认后再办结，或先请其签收。"},
+            )
 
     def clean_completed_on(self):
         value = self.cleaned_data["completed_on"]
@@ -270,8 +277,8 @@ class ExtensionForm(forms.Form):
             self.fields["unit"].initial = units[0]
             self.fields["unit"].widget = forms.HiddenInput()
             self.fields["unit"].disabled = True
-        # only milestones whose date has not passed may be extended
-        self.fields["milestone"].queryset = task.milestones.filter(done_on__isnull=True, due_on__gte=today)
+        # only milestones whose date has not passed (and without a pending request) may be extended
+        self.fields["milestone"].queryset = extendable_milestones(task=task, units=units, today=today)
 
     def clean(self):
         data = super().clean()

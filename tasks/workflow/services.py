@@ -578,6 +578,36 @@ def urging_answer(*, urging: Urging, user, answer: str) -> Urging:
 # --- 延期 -----------------------------------------------------------------------
 
 
+def extendable_milestones(*, task: Task, units: Iterable[Unit], today: dt.date):
+    """The milestones of `task` these units may still ask to extend: open, not yet past, and
+    without a pending request of theirs (extension_request refuses the others)."""
+    pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING, unit__in=list(units))
+    return task.milestones.filter(done_on__isnull=True, due_on__gte=today).exclude(
+        pk__in=pending.values("milestone_id")
+    ).order_by("due_on")
+
+
+def extension_unavailable_reason(*, task: Task, units: Iterable[Unit], today: dt.date) -> str:
+    """Why 延期申请 is not possible on this task today (Chinese, shown instead of the button), or ""."""
+    units = list(units)
+    if task.is_closed:
+        return "任务已办结，无需申请延期。"
+    if not units:
+        return "您所在单位不承担此任务。"
+    if extendable_milestones(task=task, units=units, today=today).exists():
+        return ""
+    open_ms = list(task.milestones.filter(done_on__isnull=True).order_by("due_on"))
+    if not task.milestones.exists():
+        return "该任务没有时间节点，无需申请延期。"
+    if not open_ms:
+        return "该任务的时间节点均已完成，无需申请延期。"
+    if all(m.due_on < today for m in open_ms):
+        last = open_ms[-1].due_on
+        return (f"时间节点已过期（最晚截止 {last:%Y-%m-%d}），延期须在截止日期前申请；"
+                "请报送进展说明原因，或联系改革办调整时间节点。")
+    return "尚未过期的时间节点已有待审批的延期申请，请等待改革办审批。"
+
+
 @transaction.atomic
 def extension_request(
     *, milestone: Milestone, unit: Unit, user, reason: str, proposed_date: dt.date, today: dt.date

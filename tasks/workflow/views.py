@@ -259,6 +259,10 @@ def task_detail(request, pk):
         "history": task_history(task, report_units=my_unit_ids if liaison else None),
         "today": timezone.localdate(),
     }
+    if liaison and not task.is_closed:
+        context["extension_blocked"] = workflow.extension_unavailable_reason(
+            task=task, units=[a.unit for a in context["my_assignments"]], today=context["today"]
+        )
     if roles.is_office(user):
         context["urge_form"] = UrgeForm(task=task, today=context["today"])
         context["review_form"] = ReviewForm()
@@ -423,7 +427,10 @@ def evidence_download(request, pk):
 def task_close(request, pk):
     task = visible_task(request, pk)
     today = timezone.localdate()
-    form = CloseForm(request.POST or None, today=today, initial={"version": task.version})
+    unconfirmed = [] if task.is_closed else list(
+        task.assignments.exclude(state=ConfirmState.CONFIRMED).select_related("unit").order_by("order", "pk")
+    )
+    form = CloseForm(request.POST or None, today=today, unconfirmed=unconfirmed, initial={"version": task.version})
     current = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -444,7 +451,7 @@ def task_close(request, pk):
             return redirect(task)
     reports = task.reports.select_related("unit").prefetch_related("evidence")
     context = {"task": task, "form": form, "reports": reports, "current": current,
-               "milestones": task.milestones.all()}
+               "milestones": task.milestones.all(), "unconfirmed": unconfirmed}
     return render(request, "tasks/task_close.html", context)
 
 
@@ -651,6 +658,10 @@ def extension_create(request, pk):
     task = visible_task(request, pk)
     today = timezone.localdate()
     units = Unit.objects.of_user(request.user).filter(assignments__task=task)
+    reason = workflow.extension_unavailable_reason(task=task, units=units, today=today)
+    if reason:  # no milestone qualifies: say why instead of an empty form
+        messages.warning(request, f"不能申请延期：{reason}")
+        return redirect(task)
     form = ExtensionForm(request.POST or None, task=task, units=units, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -664,7 +675,7 @@ def extension_create(request, pk):
         else:
             messages.success(request, "延期申请已提交，等待改革办审批。")
             return redirect(task)
-    intro = "" if form.fields["milestone"].queryset.exists() else "该任务没有可以申请延期的时间节点（已过期或已完成的节点不能申请延期）。"
+    intro = "只有尚未到期的时间节点可以申请延期；逾期后不能再申请。"
     return render(request, "tasks/simple_form.html", {"task": task, "form": form, "title": "延期申请", "intro": intro})
 
 

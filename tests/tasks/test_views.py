@@ -451,7 +451,8 @@ def test_a_passed_milestone_cannot_be_picked_for_an_extension(client, liaison_a,
     client.force_login(liaison_a)
     response = client.post(reverse("tasks:extension", args=[task.pk]),
                            {"milestone": m.pk, "proposed_date": "2021-01-01", "reason": "x"})
-    assert "milestone" in response.context["form"].errors
+    # no milestone qualifies: back to the task page with the reason, never an empty form
+    assert response.status_code == 302 and response["Location"] == task.get_absolute_url()
     assert not ExtensionRequest.objects.exists()
 
 
