@@ -264,7 +264,6 @@ def task_detail(request, pk):
             task=task, units=[a.unit for a in context["my_assignments"]], today=context["today"]
         )
     if roles.is_office(user):
-        context["urge_form"] = UrgeForm(task=task, today=context["today"])
         context["review_form"] = ReviewForm()
         context["reopen_form"] = ReopenForm(initial={"version": task.version})
     return render(request, "tasks/task_detail.html", context)
