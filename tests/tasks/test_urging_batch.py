@@ -188,3 +188,12 @@ def test_my_tasks_hides_empty_sections(client, liaison_a, unit_a):
         assert f'id="{absent}"' not in html
     task.delete()
     assert 'id="nothing-to-do"' in client.get(reverse("tasks:mine")).content.decode()
+
+
+def test_the_task_page_shows_the_reply_date_and_a_late_urging(client, office, unit_a):
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a)
+    UrgingFactory(task=task, unit=unit_a, reply_by=dt.date(2026, 6, 8))
+    client.force_login(office)
+    html = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "请于 2026-06-08 前回复" in html and "逾期未回复" in html
