@@ -13,12 +13,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, migrate, load the seed plans and demo users, start web + worker + beat (Ctrl-C stops all)
+## make run: install, migrate, load the seed plans, demo users and the demo plan dated around today, start web + worker + beat (Ctrl-C stops all)
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py fill_calendar
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py load_demo
 	$(PY) manage.py scan_deadlines
 
 run: setup

@@ -84,7 +84,7 @@ class ProgressReportAdmin(RefreshesFlags, SimpleHistoryAdmin):
 
 @admin.register(Urging)
 class UrgingAdmin(admin.ModelAdmin):
-    list_display = ["task", "unit", "created_by", "created_at", "answered_at"]
+    list_display = ["task", "unit", "created_by", "created_at", "reply_by", "answered_at"]
     list_filter = ["created_at"]
     search_fields = ["task__title", "unit__name", "message", "answer"]
     raw_id_fields = ["task"]

@@ -810,6 +810,7 @@ class Urging(models.Model):
         "departments.Unit", on_delete=models.CASCADE, related_name="urgings", verbose_name="被催办单位"
     )
     message = models.TextField("催办内容")
+    reply_by = models.DateField("回复期限", null=True, blank=True, help_text="单位应在此日期前回复")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="催办人"
     )
@@ -829,6 +830,16 @@ class Urging(models.Model):
         verbose_name = "催办记录"
         verbose_name_plural = "催办记录"
         ordering = ["-created_at"]
+        indexes = [
+            # the office's queue of urgings unanswered past their reply date
+            models.Index(
+                fields=["reply_by"], condition=Q(answered_at__isnull=True), name="urging_unanswered_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"催办 {self.unit}：{self.task}"
+
+    def is_late(self, today: dt.date) -> bool:
+        """Unanswered past its reply date."""
+        return self.answered_at is None and self.reply_by is not None and self.reply_by < today

@@ -9,8 +9,14 @@ from django.forms import inlineformset_factory
 
 from deadlines.models import Milestone
 from departments.models import Unit
-from tasks.models import Assignment, DisputeResolution, Task, TaskStatus
-from tasks.workflow.services import TASK_EDIT_FIELDS, WorkflowError, evidence_content_type
+from tasks.models import Assignment, AssignmentRole, DisputeResolution, Task, TaskStatus
+from tasks.workflow.services import (
+    TASK_EDIT_FIELDS,
+    WorkflowError,
+    evidence_content_type,
+    extendable_milestones,
+    urging_default_reply_by,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -150,10 +156,16 @@ class CloseForm(VersionMixin):
     completed_on = forms.DateField(label="完成日期", widget=DATE)
     comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, unconfirmed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["completed_on"].initial = today
+        if unconfirmed:
+            # a confirmation step: the office closes a task some unit never 签收'd only on purpose
+            self.fields["despite_unconfirmed"] = forms.BooleanField(
+                label=f"{'、'.join(a.unit.name for a in unconfirmed)}尚未签收，仍确认办结",
+                error_messages={"required": "有承办单位尚未签收：请勾选确认后再办结，或先请其签收。"},
+            )
 
     def clean_completed_on(self):
         value = self.cleaned_data["completed_on"]
@@ -166,15 +178,64 @@ class ReopenForm(VersionMixin):
     reason = forms.CharField(label="重新打开原因", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class UrgeForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="催办单位")
-    message = forms.CharField(
-        label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), initial="请抓紧推进并及时报送进展。"
-    )
+URGE_MESSAGE = "请抓紧推进并及时报送进展。"
 
-    def __init__(self, *args, task: Task, **kwargs):
+
+class _ReplyByMixin(forms.Form):
+    reply_by = forms.DateField(label="回复期限", widget=DATE, help_text="默认三个工作日后；逾期未回复的催办列入改革办的“催办未回复”")
+
+    def _init_reply_by(self, today: dt.date):
+        self.today = today
+        self.fields["reply_by"].initial = urging_default_reply_by(today)
+
+    def clean_reply_by(self):
+        value = self.cleaned_data["reply_by"]
+        if value < self.today:
+            raise forms.ValidationError("回复期限不能早于今天。")
+        return value
+
+
+class UrgeForm(_ReplyByMixin):
+    """催办 from the task page: the task's units as checkboxes (the lead units ticked)."""
+
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label="催办单位", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个被催办单位。"},
+    )
+    message = forms.CharField(label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), initial=URGE_MESSAGE)
+    field_order = ["units", "message", "reply_by"]
+
+    def __init__(self, *args, task: Task, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(assignments__task=task)
+        self.assignments = list(task.assignments.select_related("unit").order_by("order", "pk"))
+        self.fields["units"].queryset = Unit.objects.filter(pk__in=[a.unit_id for a in self.assignments])
+        self.fields["units"].initial = [a.unit_id for a in self.assignments if a.role == AssignmentRole.LEAD]
+        self._init_reply_by(today)
+
+    def checked(self) -> set[int]:
+        values = self["units"].value() or []
+        return {int(v) for v in values if str(v).isdigit()}
+
+
+class BatchUrgeForm(_ReplyByMixin):
+    """批量催办 from the task list: the selected tasks, all their units or only the lead units."""
+
+    ALL, LEAD = "all", "lead"
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=Task.objects.none(), widget=forms.MultipleHiddenInput,
+        error_messages={"required": "请先在任务列表中勾选要催办的任务。"},
+    )
+    scope = forms.ChoiceField(
+        label="催办哪些单位", choices=[(ALL, "各任务的全部承办单位"), (LEAD, "仅牵头单位")],
+        initial=ALL, widget=forms.RadioSelect,
+    )
+    message = forms.CharField(label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), initial=URGE_MESSAGE)
+    field_order = ["tasks", "scope", "message", "reply_by"]
+
+    def __init__(self, *args, tasks, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = tasks
+        self._init_reply_by(today)
 
 
 class AnswerForm(forms.Form):
@@ -216,8 +277,8 @@ class ExtensionForm(forms.Form):
             self.fields["unit"].initial = units[0]
             self.fields["unit"].widget = forms.HiddenInput()
             self.fields["unit"].disabled = True
-        # only milestones whose date has not passed may be extended
-        self.fields["milestone"].queryset = task.milestones.filter(done_on__isnull=True, due_on__gte=today)
+        # only milestones whose date has not passed (and without a pending request) may be extended
+        self.fields["milestone"].queryset = extendable_milestones(task=task, units=units, today=today)
 
     def clean(self):
         data = super().clean()

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines.holidays import load_calendar
 from deadlines.models import (
     ExtensionRequest,
     ExtensionState,
@@ -457,22 +458,115 @@ def _notify_liaisons(*, unit: Unit, title: str, body: str, url: str) -> int:
     return len(rows)
 
 
-@transaction.atomic
-def urging_create(*, task: Task, unit: Unit, user, message: str) -> Urging:
-    """催办: recorded on the task, and every liaison of the unit is notified."""
+URGE_REPLY_WORKDAYS = 3
+
+
+def urging_default_reply_by(today: dt.date | None = None) -> dt.date:
+    """The reply date a 催办 proposes: three working days from today (the office's calendar)."""
+    return load_calendar().add_workdays(today or today_local(), URGE_REPLY_WORKDAYS)
+
+
+def _check_reply_by(reply_by: dt.date | None) -> dt.date:
+    if reply_by is None:
+        return urging_default_reply_by()
+    if reply_by < today_local():
+        raise WorkflowError("回复期限不能早于今天。")
+    return reply_by
+
+
+def _urge_message(message: str) -> str:
     message = (message or "").strip()
     if not message:
         raise WorkflowError("请填写催办内容。")
-    if not Assignment.objects.filter(task=task, unit=unit).exists():
-        raise WorkflowError("该单位不承担此任务。")
-    urging = Urging.objects.create(task=task, unit=unit, message=message, created_by=user)
-    _notify_liaisons(
-        unit=unit,
-        title=f"催办：{task.title[:60]}",
-        body=message,
-        url=reverse("tasks:detail", args=[task.pk]),
+    return message
+
+
+@transaction.atomic
+def urging_create(*, task: Task, unit: Unit, user, message: str, reply_by: dt.date | None = None) -> Urging:
+    """催办: recorded on the task with a reply date, and every liaison of the unit is notified."""
+    return urgings_create(task=task, units=[unit], user=user, message=message, reply_by=reply_by)[0]
+
+
+@transaction.atomic
+def urgings_create(
+    *, task: Task, units: Sequence[Unit], user, message: str, reply_by: dt.date | None = None
+) -> list[Urging]:
+    """催办 several units of one task at once (the task page's checkboxes)."""
+    message = _urge_message(message)
+    reply_by = _check_reply_by(reply_by)
+    if not units:
+        raise WorkflowError("请至少选择一个被催办单位。")
+    assigned = set(Assignment.objects.filter(task=task).values_list("unit_id", flat=True))
+    strangers = [u.name for u in units if u.pk not in assigned]
+    if strangers:
+        raise WorkflowError(f"{'、'.join(strangers)}不承担此任务。")
+    urgings = [
+        Urging.objects.create(task=task, unit=unit, message=message, reply_by=reply_by, created_by=user)
+        for unit in units
+    ]
+    for unit in units:
+        _notify_liaisons(
+            unit=unit,
+            title=f"催办：{task.title[:60]}（请于 {reply_by:%Y-%m-%d} 前回复）",
+            body=message,
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+    return urgings
+
+
+@dataclass
+class BatchUrging:
+    urgings: list[Urging]
+    skipped_closed: list[Task]  # already 办结: not urged
+    without_units: list[Task]  # no (lead) unit to urge
+
+
+@transaction.atomic
+def urgings_create_batch(
+    *, tasks: Iterable[Task], user, message: str, lead_only: bool = False, reply_by: dt.date | None = None
+) -> BatchUrging:
+    """批量催办 from the task list: every unit (or only the lead units) of each selected open task.
+    Each unit's liaisons get one notification for the whole batch, not one per task."""
+    message = _urge_message(message)
+    reply_by = _check_reply_by(reply_by)
+    result = BatchUrging([], [], [])
+    by_unit: dict[int, list[Task]] = {}
+    units: dict[int, Unit] = {}
+    for task in tasks:
+        if task.is_closed:
+            result.skipped_closed.append(task)
+            continue
+        assignments = task.assignments.select_related("unit")
+        if lead_only:
+            assignments = assignments.filter(role=AssignmentRole.LEAD)
+        assignments = list(assignments)
+        if not assignments:
+            result.without_units.append(task)
+        for a in assignments:
+            result.urgings.append(
+                Urging.objects.create(task=task, unit=a.unit, message=message, reply_by=reply_by, created_by=user)
+            )
+            by_unit.setdefault(a.unit_id, []).append(task)
+            units[a.unit_id] = a.unit
+    if not result.urgings:
+        raise WorkflowError("所选任务没有可催办的单位（已办结的任务不催办）。")
+    for unit_id, unit_tasks in by_unit.items():
+        if len(unit_tasks) == 1:
+            title, url = f"催办：{unit_tasks[0].title[:60]}", reverse("tasks:detail", args=[unit_tasks[0].pk])
+        else:
+            title, url = f"催办：{len(unit_tasks)} 项任务", reverse("tasks:mine")
+        body = message + "\n" + "\n".join(f"· {t.number} {t.title[:60]}" for t in unit_tasks)
+        _notify_liaisons(unit=units[unit_id], title=f"{title}（请于 {reply_by:%Y-%m-%d} 前回复）", body=body, url=url)
+    return result
+
+
+def urgings_late(*, today: dt.date | None = None):
+    """Urgings still unanswered after their reply date, the oldest date first (the office's queue)."""
+    return (
+        Urging.objects.filter(answered_at__isnull=True, reply_by__lt=today or today_local())
+        .select_related("task", "unit", "created_by")
+        .order_by("reply_by", "pk")
     )
-    return urging
 
 
 @transaction.atomic
@@ -497,6 +591,36 @@ def urging_answer(*, urging: Urging, user, answer: str) -> Urging:
 
 
 # --- 延期 -----------------------------------------------------------------------
+
+
+def extendable_milestones(*, task: Task, units: Iterable[Unit], today: dt.date):
+    """The milestones of `task` these units may still ask to extend: open, not yet past, and
+    without a pending request of theirs (extension_request refuses the others)."""
+    pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING, unit__in=list(units))
+    return task.milestones.filter(done_on__isnull=True, due_on__gte=today).exclude(
+        pk__in=pending.values("milestone_id")
+    ).order_by("due_on")
+
+
+def extension_unavailable_reason(*, task: Task, units: Iterable[Unit], today: dt.date) -> str:
+    """Why 延期申请 is not possible on this task today (Chinese, shown instead of the button), or ""."""
+    units = list(units)
+    if task.is_closed:
+        return "任务已办结，无需申请延期。"
+    if not units:
+        return "您所在单位不承担此任务。"
+    if extendable_milestones(task=task, units=units, today=today).exists():
+        return ""
+    open_ms = list(task.milestones.filter(done_on__isnull=True).order_by("due_on"))
+    if not task.milestones.exists():
+        return "该任务没有时间节点，无需申请延期。"
+    if not open_ms:
+        return "该任务的时间节点均已完成，无需申请延期。"
+    if all(m.due_on < today for m in open_ms):
+        last = open_ms[-1].due_on
+        return (f"时间节点已过期（最晚截止 {last:%Y-%m-%d}），延期须在截止日期前申请；"
+                "请报送进展说明原因，或联系改革办调整时间节点。")
+    return "尚未过期的时间节点已有待审批的延期申请，请等待改革办审批。"
 
 
 @transaction.atomic

@@ -73,6 +73,12 @@ NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 
 
 class TaskTable(tables.Table):
+    # 批量催办: the office's task list shows it (TaskListView); the boxes belong to the form
+    # id="batch-urge" outside the table (the filter form wraps nothing, forms cannot nest)
+    select = tables.Column(
+        verbose_name="选择", accessor="pk", orderable=False, empty_values=(), visible=False,
+        attrs={"td": {"class": "select-cell"}, "th": {"class": "select-cell"}},
+    )
     warning = tables.Column(
         verbose_name="预警", accessor="warning_rank", order_by=("-warning_rank",), empty_values=(), attrs=NOWRAP
     )
@@ -93,7 +99,7 @@ class TaskTable(tables.Table):
 
     class Meta:
         sequence = (
-            "warning", "number", "title", "plan", "section", "units", "status",
+            "select", "warning", "number", "title", "plan", "section", "units", "status",
             "flag", "next_due", "pace", "percent", "updated_at",
         )
         order_by = ("plan", "order")
@@ -115,6 +121,12 @@ class TaskTable(tables.Table):
         """Nearest open due date first (descending: latest first), tasks without an open milestone after
         the others either way. The task id breaks ties, so an index on (next_due, id) serves each order."""
         return _ordered(queryset, "next_due", is_descending), True
+
+    def render_select(self, record):
+        return format_html(
+            '<input class="form-check-input" type="checkbox" name="tasks" value="{}" form="batch-urge" '
+            'aria-label="选择任务 {}">', record.pk, record.number or record.pk
+        )
 
     def render_warning(self, record):
         return warning_badge(record)

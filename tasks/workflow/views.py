@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib import messages
+from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +32,7 @@ from tasks.models import (
     ReviewState,
     Task,
     TaskFlag,
+    TaskStatus,
     Urging,
 )
 from tasks.workflow import services as workflow
@@ -38,6 +40,7 @@ from tasks.workflow.filters import TaskFilter
 from tasks.workflow.forms import (
     AnswerForm,
     AssignmentFormSet,
+    BatchUrgeForm,
     CloseForm,
     DisputeForm,
     ExtensionDecisionForm,
@@ -53,6 +56,8 @@ from tasks.workflow.forms import (
 )
 from tasks.workflow.history import task_history
 from tasks.workflow.tables import GroupOrderPaginator, TaskTable, with_list_columns
+
+CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 
 # --- access rules ------------------------------------------------------------
 
@@ -99,6 +104,12 @@ class TaskListView(SingleTableMixin, FilterView):
 
     def get_table_data(self):
         return with_list_columns(super().get_table_data())
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if roles.is_office(self.request.user):
+            table.columns.show("select")
+        return table
 
     def get_table_pagination(self, table):
         return {"per_page": self.per_page(), "paginator_class": GroupOrderPaginator}
@@ -149,20 +160,30 @@ class FirstOf(Sequence):
 @liaison_only
 @require_GET
 def my_tasks(request):
-    """我的任务: what waits for 签收, what is due soon or overdue — for the liaison's units only."""
+    """我的任务, in the order of what to do first: 待回复催办, 已逾期, 临期, 待签收 — for the liaison's
+    units only. A task is listed once, in the first of these sections it belongs to (an overdue task
+    still waiting for 签收 is listed as overdue, marked 待签收); an empty section is not shown."""
     units = list(Unit.objects.of_user(request.user))
+    open_flagged = Q(task_flag__in=[TaskFlag.OVERDUE, TaskFlag.DUE_SOON]) & ~Q(task_status__in=CLOSED)
+    urgings = list(
+        Urging.objects.filter(unit__in=units, answered_at__isnull=True)
+        .select_related("task", "unit")
+        .order_by(F("reply_by").asc(nulls_last=True), "created_at")
+    )
+    urged = {u.task_id for u in urgings}
 
     def flagged(flag: str):
         """The units' open tasks with this flag, found through the assignments' copy of the flag
         (assignment_unit_flag_idx): a few thousand index entries, not a semi-join over every task."""
         ids = Assignment.objects.filter(unit__in=units, task_flag=flag).values("task_id")
-        return Task.objects.filter(pk__in=ids, flag=flag).open()
+        return Task.objects.filter(pk__in=ids, flag=flag).open().exclude(pk__in=urged)
 
+    pending_rows = Assignment.objects.filter(unit__in=units, state=ConfirmState.PENDING)
     pending = FirstOf(
-        Assignment.objects.filter(unit__in=units, state=ConfirmState.PENDING)
+        pending_rows.exclude(open_flagged).exclude(task_id__in=urged)
         .select_related("task__plan", "unit")
         .defer("task__text", "task__target", "task__reopen_reason", "task__plan__source_text")
-        .order_by("task__plan", "task__order", "pk"),
+        .order_by(F("task__next_due").asc(nulls_last=True), "task__plan", "task__order", "pk"),
         PENDING_SHOWN,
     )
     if pending.hidden:
@@ -187,9 +208,13 @@ def my_tasks(request):
     context = {
         "units": units,
         "pending": pending,
+        # 全部签收 signs every pending one, also those listed above as overdue, due soon or urged
+        "pending_all": (pending_all := pending_rows.count()),
+        "pending_above": pending_all - len(pending),
         "overdue": overdue,
         "due_soon": due_soon,
-        "urgings": Urging.objects.filter(unit__in=units, answered_at__isnull=True).select_related("task", "unit"),
+        "urgings": urgings,
+        "today": timezone.localdate(),
         "returned": ProgressReport.objects.filter(unit__in=units, review_state=ReviewState.RETURNED)
         .exclude(task__status__in=["done", "done_late"])
         .select_related("task", "unit")[:50],
@@ -235,8 +260,11 @@ def task_detail(request, pk):
         "history": task_history(task, report_units=my_unit_ids if liaison else None),
         "today": timezone.localdate(),
     }
+    if liaison and not task.is_closed:
+        context["extension_blocked"] = workflow.extension_unavailable_reason(
+            task=task, units=[a.unit for a in context["my_assignments"]], today=context["today"]
+        )
     if roles.is_office(user):
-        context["urge_form"] = UrgeForm(task=task)
         context["review_form"] = ReviewForm()
         context["reopen_form"] = ReopenForm(initial={"version": task.version})
     return render(request, "tasks/task_detail.html", context)
@@ -400,7 +428,10 @@ def evidence_download(request, pk):
 def task_close(request, pk):
     task = visible_task(request, pk)
     today = timezone.localdate()
-    form = CloseForm(request.POST or None, today=today, initial={"version": task.version})
+    unconfirmed = [] if task.is_closed else list(
+        task.assignments.exclude(state=ConfirmState.CONFIRMED).select_related("unit").order_by("order", "pk")
+    )
+    form = CloseForm(request.POST or None, today=today, unconfirmed=unconfirmed, initial={"version": task.version})
     current = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -421,7 +452,7 @@ def task_close(request, pk):
             return redirect(task)
     reports = task.reports.select_related("unit").prefetch_related("evidence")
     context = {"task": task, "form": form, "reports": reports, "current": current,
-               "milestones": task.milestones.all()}
+               "milestones": task.milestones.all(), "unconfirmed": unconfirmed}
     return render(request, "tasks/task_close.html", context)
 
 
@@ -450,19 +481,85 @@ def task_reopen(request, pk):
 
 @office_only
 def task_urge(request, pk):
+    """催办 one or several units of the task, with a reply date."""
     task = visible_task(request, pk)
-    form = UrgeForm(request.POST or None, task=task)
+    form = UrgeForm(request.POST or None, task=task, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        units = [a.unit for a in form.assignments if a.unit in data["units"]]
         try:
-            workflow.urging_create(
-                task=task, unit=form.cleaned_data["unit"], user=request.user, message=form.cleaned_data["message"]
+            workflow.urgings_create(
+                task=task, units=units, user=request.user, message=data["message"], reply_by=data["reply_by"]
             )
         except workflow.WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已向{form.cleaned_data['unit']}发出催办。")
+            names = "、".join(u.name for u in units)
+            messages.success(request, f"已向{names}发出催办，请于 {data['reply_by']:%Y-%m-%d} 前回复。")
             return redirect(task)
-    return render(request, "tasks/simple_form.html", {"task": task, "form": form, "title": "催办"})
+    return render(request, "tasks/urge_form.html", {"task": task, "form": form, "checked": form.checked()
+                  if form.is_bound else set(form.fields["units"].initial)})
+
+
+BATCH_URGE_MAX = 200
+
+
+@office_only
+@require_POST
+def urge_batch(request):
+    """批量催办: the task list posts the ticked tasks here; this page asks whom, what and by when,
+    and its own POST (with `confirm`) urges them."""
+    tasks = Task.objects.visible_to(request.user).select_related("plan")
+    selected = request.POST.getlist("tasks")
+    if len(selected) > BATCH_URGE_MAX:
+        messages.error(request, f"一次最多催办 {BATCH_URGE_MAX} 项任务，请缩小选择范围。")
+        return _next_or(request, "tasks:list")
+    if "confirm" not in request.POST:
+        form = BatchUrgeForm(initial={"tasks": selected}, tasks=tasks, today=timezone.localdate())
+        if not selected:
+            messages.warning(request, "请先在任务列表中勾选要催办的任务。")
+            return _next_or(request, "tasks:list")
+    else:
+        form = BatchUrgeForm(request.POST, tasks=tasks, today=timezone.localdate())
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = workflow.urgings_create_batch(
+                    tasks=data["tasks"], user=request.user, message=data["message"],
+                    lead_only=data["scope"] == BatchUrgeForm.LEAD, reply_by=data["reply_by"],
+                )
+            except workflow.WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                n_tasks = len({u.task_id for u in result.urgings})
+                n_units = len({u.unit_id for u in result.urgings})
+                messages.success(
+                    request, f"已对 {n_tasks} 项任务发出催办 {len(result.urgings)} 条（{n_units} 个单位），"
+                    f"请于 {data['reply_by']:%Y-%m-%d} 前回复。"
+                )
+                if result.skipped_closed:
+                    messages.info(request, f"{len(result.skipped_closed)} 项已办结的任务未催办。")
+                if result.without_units:
+                    messages.warning(request, f"{len(result.without_units)} 项任务没有可催办的单位，未催办。")
+                return _next_or(request, "tasks:list")
+    chosen = list(tasks.filter(pk__in=[v for v in (form["tasks"].value() or []) if str(v).isdigit()])
+                  .prefetch_related("assignments__unit").order_by("plan", "order"))
+    context = {"form": form, "chosen": chosen, "next": request.POST.get("next", "")}
+    return render(request, "tasks/urge_batch.html", context)
+
+
+@office_or_supervisor
+@require_GET
+def urging_queue(request):
+    """催办未回复: urgings past their reply date first, then those still within it."""
+    today = timezone.localdate()
+    open_urgings = Urging.objects.filter(answered_at__isnull=True).select_related("task__plan", "unit", "created_by")
+    context = {
+        "late": workflow.urgings_late(today=today).select_related("task__plan"),
+        "waiting": open_urgings.exclude(reply_by__lt=today).order_by(F("reply_by").asc(nulls_last=True), "pk")[:100],
+        "today": today,
+    }
+    return render(request, "tasks/urging_queue.html", context)
 
 
 @liaison_only
@@ -562,6 +659,10 @@ def extension_create(request, pk):
     task = visible_task(request, pk)
     today = timezone.localdate()
     units = Unit.objects.of_user(request.user).filter(assignments__task=task)
+    reason = workflow.extension_unavailable_reason(task=task, units=units, today=today)
+    if reason:  # no milestone qualifies: say why instead of an empty form
+        messages.warning(request, f"不能申请延期：{reason}")
+        return redirect(task)
     form = ExtensionForm(request.POST or None, task=task, units=units, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -575,7 +676,7 @@ def extension_create(request, pk):
         else:
             messages.success(request, "延期申请已提交，等待改革办审批。")
             return redirect(task)
-    intro = "" if form.fields["milestone"].queryset.exists() else "该任务没有可以申请延期的时间节点（已过期或已完成的节点不能申请延期）。"
+    intro = "只有尚未到期的时间节点可以申请延期；逾期后不能再申请。"
     return render(request, "tasks/simple_form.html", {"task": task, "form": form, "title": "延期申请", "intro": intro})
 
 

@@ -48,8 +48,9 @@ MATRIX = [
     ("tasks:reopen", "post", task, (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     ("tasks:urge", "get", task, (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     ("tasks:urge", "post", task, (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
-    ("tasks:extension", "get", task, (FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
-    ("tasks:extension", "post", task, (FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    # the world's only milestone already has the unit's pending request: back to the task page, with the reason
+    ("tasks:extension", "get", task, (FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND)),
+    ("tasks:extension", "post", task, (FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND)),
     ("tasks:extension_decide", "post", lambda s: [s.extension.pk], (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     ("tasks:report_review", "post", lambda s: [s.report.pk], (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     ("tasks:evidence", "get", lambda s: [s.evidence.pk], (OK, OK, OK, NOT_FOUND)),
