@@ -115,6 +115,7 @@ def requeue_stale_reports(self) -> int:
     from deadlines.models import MonthlyReport, ReportStatus
 
     now = timezone.now()
+    _register_missed_monthly_report(now)
     stale = now - dt.timedelta(minutes=settings.REPORT_REQUEUE_MINUTES)
     pending = MonthlyReport.objects.filter(status=ReportStatus.PENDING).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
@@ -127,6 +128,25 @@ def requeue_stale_reports(self) -> int:
         logger.info("requeued %s (queued before: %s)", report, report.queued_at)
         count += 1
     return count
+
+
+# Beat queues last month's 督查通报 on the 1st at 08:00; a report with no row an hour later was never
+# handed over (the broker was down at 08:00 and beat does not retry a missed tick).
+MONTHLY_REPORT_GRACE = dt.time(9, 0)
+
+
+def _register_missed_monthly_report(now: dt.datetime) -> None:
+    """Give last month's report a 排队中 row if beat's 1st-of-month job never reached a worker, so the
+    requeue below hands it over as soon as the broker is back."""
+    from deadlines.models import MonthlyReport
+
+    local = timezone.localtime(now)
+    if local.day == 1 and local.time() < MONTHLY_REPORT_GRACE:
+        return  # beat's own job may still be on its way
+    year, month = dates.previous_month(local.date())
+    _, created = MonthlyReport.objects.get_or_create(year=year, month=month)
+    if created:
+        logger.warning("督查通报 %d-%02d was never built (beat's job lost?): queued again", year, month)
 
 
 def _check_broker(url: str) -> None:

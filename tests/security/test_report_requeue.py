@@ -16,6 +16,14 @@ from tasks.supervision import jobs as tasks
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def december(time_machine):
+    """Mid-December 2026, November's report already built: the requeue job has nothing of its own
+    to add, so each test sees only the rows it made."""
+    time_machine.move_to(dt.datetime(2026, 12, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+    MonthlyReport.objects.create(year=2026, month=11, status=ReportStatus.READY)
+
+
 @pytest.fixture
 def broker(monkeypatch):
     """A broker that is down until `broker.up = True`; what it accepted is in `broker.sent`."""
@@ -89,3 +97,20 @@ def test_the_requeue_job_is_in_the_beat_schedule():
     entries = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()}
     schedule = entries["deadlines.tasks.requeue_stale_reports"]["schedule"]
     assert schedule.minute == set(range(0, 60, 5))
+
+
+def test_a_monthly_report_whose_beat_job_was_lost_is_built_once_the_broker_is_back(broker, time_machine):
+    """The broker was down at 08:00 on the 1st: beat's message never left, no row was written."""
+    time_machine.move_to(dt.datetime(2027, 1, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+    assert tasks.requeue_stale_reports() == 0  # within the hour beat's own job may still arrive
+    assert not MonthlyReport.objects.filter(year=2026, month=12).exists()
+
+    time_machine.move_to(dt.datetime(2027, 1, 1, 9, 5, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+    assert tasks.requeue_stale_reports() == 0  # still down: the row waits, 排队中
+    report = MonthlyReport.objects.get(year=2026, month=12)
+    assert report.status == ReportStatus.PENDING and report.queued_at is None
+
+    broker.up = True
+    assert tasks.requeue_stale_reports() == 1
+    assert broker.sent == [(2026, 12)]
+    assert tasks.requeue_stale_reports() == 0  # queued: not twice
