@@ -92,6 +92,18 @@ def _units_in(text: str) -> list[str]:
     return split_units(text)
 
 
+# A clause of a unit bracket that says when, not who: `（A牵头，B配合，6月底前完成）`,
+# `（A负责，2016年9月底前）`, `（A牵头，持续推进）`. The dates are read from the text anyway.
+_TIME_CLAUSE_RE = re.compile(
+    r"\d{1,4}\s*[年月日]|[一二三四]季度|年底|年内|年中|半年|月底|月中|旬|持续|长期|常态|每[年季月周]|按[年季月]"
+)
+
+
+def _who_clauses(content: str) -> list[str]:
+    """The clauses of a bracket that name units (time clauses left out)."""
+    return [c.strip() for c in _CLAUSE_RE.split(content) if c.strip() and not _TIME_CLAUSE_RE.search(c)]
+
+
 class LabelledBracketRule:
     """`【责任单位：A、B；列第一个单位的均为牵头单位】`, `（牵头单位：A；责任单位：B、C）`, `〔牵头单位:A,责任单位:B〕`."""
 
@@ -132,7 +144,7 @@ class LeadPhraseBracketRule:
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
         out = []
         for start, end, _opener, content in bracket_groups(text):
-            clauses = [c.strip() for c in _CLAUSE_RE.split(content) if c.strip()]
+            clauses = _who_clauses(content)
             if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
                 continue
             leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
@@ -162,9 +174,13 @@ class TrailingListRule:
             if not (before.endswith(("。", "；", ";", "！")) or (at_end and before)):
                 continue
             names = _units_in(content)
-            if names and all(looks_like_unit(u, ctx.table) for u in names):
-                out.append(Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]],
-                                      self.name))
+            if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
+                # `(A负责,2016年9月底前)`: the units once the time clause and the role word are off
+                who = _who_clauses(content)
+                names = [u for c in who for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))] if len(who) == 1 else []
+                if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
+                    continue
+            out.append(Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]], self.name))
         return out
 
 

@@ -139,3 +139,23 @@ def test_year_from_the_documents_own_words():
 def test_no_items_is_an_import_failure():
     with pytest.raises(ImportFailure, match="未识别出任何工作任务"):
         parse_plan("这是一封普通的信。\n没有任何编号。")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("公布权力清单。(市编办牵头,市法制办、各区政府配合,6月底前完成)",
+         [("市编办", True), ("市法制办", False), ("各区政府", False)]),
+        ("全面公开预决算。(市财政局牵头,各区政府、市政府各部门负责,持续推进)",
+         [("市财政局", True), ("各区政府", False), ("市政府各部门", False)]),
+    ],
+)
+def test_a_time_clause_inside_a_lead_bracket_does_not_hide_the_partners(text, expected):
+    assert units(text, LeadPhraseBracketRule()) == [expected]
+
+
+def test_a_trailing_bracket_of_one_unit_and_its_deadline_names_the_unit():
+    assert units("全面公开行政审批事项目录。(市审改办负责,2016年9月底前)", TrailingListRule()) == [
+        [("市审改办", True)]
+    ]
+    assert units("公布2016年版权力清单。(2016年9月底前)", TrailingListRule()) == []
