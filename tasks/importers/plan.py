@@ -26,6 +26,9 @@ _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 # Part of an official title, after its kind word: 实施方案（试行）, 工作要点（修订）, 办法（2020年版）
 _TITLE_SUFFIX_RE = re.compile(r"\s*[（(](?:修订|试行|暂行|修订版|\d{4}年(?:修订)?版)[）)]$")
 _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
+# a covering notice's own title names the plan: 关于印发《X》的通知 (also after its 文号 on one line)
+_NOTICE_OF_RE = re.compile(r"关于印发[《〈<]?(?P<title>[^《》〈〉<>]{4,80}?)[》〉>]?的通知")
+_DOCNUM_IN_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 _TITLE_MAX = 80
@@ -88,6 +91,10 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             k += 1
         if k < len(pre) and _MARKER_RE.fullmatch(pre[k]):
             meta.title_markers.append(pre[k].strip())
+    elif notice := next((m for t in pre[:12] if (m := _NOTICE_OF_RE.search(t))), None):
+        meta.title = notice.group("title").strip()
+        if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice.string)):
+            meta.doc_number = re.sub(r"\s+", "", num.group(0))
     else:
         warnings.append("未识别出文件标题，请手工填写。")
     for marker in meta.title_markers:
