@@ -63,12 +63,15 @@ def test_liaison_confirms_disputes_and_reports_with_a_file(live_server, login, p
     unit = Unit.objects.get(name="区市场监管局")
     pending = list(Assignment.objects.filter(unit=unit, state=ConfirmState.PENDING).order_by("task__order"))
     assert len(pending) >= 2, "seed 000 assigns several tasks to 区市场监管局"
-    first, second = pending[0], pending[1]
 
     login("liaison")
     assert "我的任务" in page.content()
     shot("liaison-my-tasks")
-    page.locator(f"form[action='/tasks/assignments/{first.pk}/confirm/'] button").click()
+    # 签收 the first task listed under 待签收 (overdue ones are listed higher up, under 已逾期)
+    form = page.locator("#section-pending form[action*='/confirm/']").first
+    first = Assignment.objects.get(pk=int(form.get_attribute("action").split("/")[-3]))
+    second = next(a for a in pending if a.pk != first.pk)
+    form.locator("button").click()
     page.wait_for_load_state("networkidle")
     first.refresh_from_db()
     assert first.state == ConfirmState.CONFIRMED
