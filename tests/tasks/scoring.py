@@ -1,11 +1,11 @@
-"""In-repo copy of the corpus scorer (``../shared/tools/score_import.py``), run in process.
+"""The corpus scorer's rules (the project's shared `score_import.py`), run in process.
 
 The tests must not depend on files outside the repository, so the scoring rules live here
 too. ``score_folder(truth_dir, docs_dir)`` parses every ``docs_dir/<doc>`` named by a
 ``truth_dir/*.json`` answer file with `parse_plan` (no database: the default alias table)
 and returns per-document and overall F1 of items, units, lead units and deadlines.
 
-Run it by hand (faster than the shared script, which starts ``manage.py`` per document):
+Run it by hand (faster than the shared scorer, which starts ``manage.py`` per document):
 
     .venv/bin/python -m tests.tasks.scoring tests/tasks/corpus/truth tests/tasks/corpus/docs -v
 """
