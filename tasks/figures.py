@@ -44,6 +44,7 @@ from tasks.models import (
     Plan,
     Task,
     TaskFlag,
+    TaskPace,
     TaskStatus,
     WarningLevel,
 )
@@ -71,11 +72,13 @@ BUCKETS: tuple[Bucket, ...] = (
            "已办结，但完成日期晚于最后一个时间节点。", "success-emphasis"),
     Bucket("overdue", "逾期未完成", {"flag": frozenset({TaskFlag.OVERDUE})},
            "尚未办结，且本任务或其子任务至少有一个时间节点已过截止日期仍未完成（不论是否已启动）。", "danger"),
-    # Bucket("behind", "慢序时", {"pace": frozenset({"behind"})}, "尚未办结、未逾期，进度慢于序时进度。"),
+    Bucket("behind", "慢序时", {"pace": frozenset({TaskPace.BEHIND})},
+           "尚未办结、未逾期，报送的完成百分比落后于已用时间占比（序时进度）超过容差（PACE_TOLERANCE 个百分点）。",
+           "warning"),
     Bucket("in_progress", "推进中", {"status": frozenset({TaskStatus.IN_PROGRESS})},
-           "尚未办结、未逾期，已启动。"),
+           "尚未办结、未逾期、不慢于序时进度，已启动。"),
     Bucket("not_started", "未启动", {},
-           "尚未办结、未逾期，尚未启动。"),
+           "尚未办结、未逾期、不慢于序时进度，尚未启动。"),
 )
 BUCKET_KEYS = tuple(b.key for b in BUCKETS)
 BUCKET_LABELS = {b.key: b.label for b in BUCKETS}

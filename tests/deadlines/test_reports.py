@@ -100,7 +100,7 @@ def test_every_sheet_is_set_up_for_printing_on_a4_landscape(september):
         assert all(ws.column_dimensions[c].width >= 6 for c in "AB")
 
 
-FIGURES = ["任务数", "已完成", "逾期完成", "逾期未完成", "推进中", "未启动", "完成率", "按时完成率", "签收率"]
+FIGURES = ["任务数", "已完成", "逾期完成", "逾期未完成", "慢序时", "推进中", "未启动", "完成率", "按时完成率", "签收率"]
 
 
 def test_summary_counts_the_plans_top_level_tasks_as_of_the_months_end(september):
@@ -108,12 +108,12 @@ def test_summary_counts_the_plans_top_level_tasks_as_of_the_months_end(september
     assert [c.value for c in ws[3]] == ["序号", "计划（文号）", *FIGURES]
     rows = _rows(ws)
     # 1, 5 and 7 overdue at 30 Sep (7 was done only on 3 Oct); 2 and 6 not started; 3 done, 4 late
-    assert rows[0][2:8] == [7, 1, 1, 3, 0, 2]
-    assert rows[0][8] == pytest.approx(2 / 7) and rows[0][9] == pytest.approx(0.5)
-    assert rows[0][10] == pytest.approx(7 / 8)  # unit_b has not confirmed task 1 yet
-    assert rows[-1][1] == "合计" and rows[-1][2:8] == [7, 1, 1, 3, 0, 2]
+    assert rows[0][2:9] == [7, 1, 1, 3, 0, 0, 2]  # nobody reported a percent: none 慢序时
+    assert rows[0][9] == pytest.approx(2 / 7) and rows[0][10] == pytest.approx(0.5)
+    assert rows[0][11] == pytest.approx(7 / 8)  # unit_b has not confirmed task 1 yet
+    assert rows[-1][1] == "合计" and rows[-1][2:9] == [7, 1, 1, 3, 0, 0, 2]
     assert ws["E4"].fill.fill_type is None and ws["F4"].fill.fill_type == "solid"
-    assert ws["I4"].number_format == "0.0%"
+    assert ws["J4"].number_format == "0.0%"
 
 
 def test_units_are_counted_by_the_same_buckets_and_ranked(september, unit_a, unit_b):
@@ -121,15 +121,15 @@ def test_units_are_counted_by_the_same_buckets_and_ranked(september, unit_a, uni
     assert [c.value for c in ws[3]] == ["排名", "单位", "任务数", "牵头", "责任", *FIGURES[1:]]
     by_unit = {r[1]: r for r in _rows(ws)}
     # unit_b: leads 2 and 4, responsible for 1; 4 finished late; 1 overdue; 2 not started
-    assert by_unit["区税务局"][2:10] == [3, 2, 1, 0, 1, 1, 0, 1]
-    assert by_unit["区税务局"][10] == pytest.approx(1 / 3)
-    assert by_unit["区税务局"][11] == 0
-    assert by_unit["区税务局"][12] == pytest.approx(2 / 3)
+    assert by_unit["区税务局"][2:11] == [3, 2, 1, 0, 1, 1, 0, 0, 1]
+    assert by_unit["区税务局"][11] == pytest.approx(1 / 3)
+    assert by_unit["区税务局"][12] == 0
+    assert by_unit["区税务局"][13] == pytest.approx(2 / 3)
     assert by_unit["区税务局"][0] == 1
     # unit_a: leads 1,3,5,6,7; 3 done on time; 1, 5 and 7 overdue at 30 Sep; 6 not started
-    assert by_unit["区市场监管局"][2:10] == [5, 5, 0, 1, 0, 3, 0, 1]
-    assert by_unit["区市场监管局"][10] == pytest.approx(0.2)
-    assert by_unit["区市场监管局"][11] == 1
+    assert by_unit["区市场监管局"][2:11] == [5, 5, 0, 1, 0, 3, 0, 0, 1]
+    assert by_unit["区市场监管局"][11] == pytest.approx(0.2)
+    assert by_unit["区市场监管局"][12] == 1
     assert by_unit["区市场监管局"][0] == 2
     # the overdue figure is red only where it is not zero
     overdue_cells = {r[1].value: r[7] for r in ws.iter_rows(min_row=4, max_row=5)}

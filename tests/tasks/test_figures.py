@@ -157,7 +157,7 @@ def generated():
 
 
 def _figures(t: figures.Tally) -> list:
-    return [t.total, t.done, t.done_late, t.overdue, t.in_progress, t.not_started,
+    return [t.total, *(t.counts[k] for k in figures.BUCKET_KEYS),
             *(pytest.approx(float(r)) if r is not None else None for r in (t.completion_rate, t.on_time_rate, t.sign_rate))]
 
 
