@@ -11,16 +11,11 @@ from . import dates
 from .models import CalendarDay, DayKind, DaySource, Milestone, work_calendar
 
 
-def load_calendar() -> dates.WorkCalendar:
-    """The office's table (a few dozen rows a year) as overrides of the package."""
-    return work_calendar()
-
-
 def calendar_gaps(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> list[int]:
     """Years the scan needs (this year, next year, and every year an open
     milestone falls due in) that neither the office's table nor the package
     covers: working days there are counted Monday–Friday."""
-    cal = cal or load_calendar()
+    cal = cal or work_calendar()
     years = {today.year, today.year + 1}
     # The dashboard asks on every page: index probes (the latest open due date, then one per later
     # year that has one), not a DISTINCT over every open future milestone.

@@ -32,7 +32,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deadlines import dates, notify
-from deadlines.holidays import load_calendar
 from deadlines.models import (
     Channel,
     Milestone,
@@ -43,6 +42,7 @@ from deadlines.models import (
     Reminder,
     ReminderKind,
     ReportStatus,
+    work_calendar,
 )
 from departments import roles
 from departments.models import Unit, UnitWebhook
@@ -107,7 +107,7 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK_ID])
-    cal = cal or load_calendar()
+    cal = cal or work_calendar()
     result = ScanResult(today=today)
     now = timezone.now()
     ms = Milestone.objects.order_by()

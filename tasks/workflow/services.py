@@ -20,13 +20,13 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from deadlines.holidays import load_calendar
 from deadlines.models import (
     ExtensionRequest,
     ExtensionState,
     Milestone,
     Notification,
     Reminder,
+    work_calendar,
 )
 from departments.models import Unit, UnitAlias
 from tasks.flags import flags_refresh
@@ -463,7 +463,7 @@ URGE_REPLY_WORKDAYS = 3
 
 def urging_default_reply_by(today: dt.date | None = None) -> dt.date:
     """The reply date a 催办 proposes: three working days from today (the office's calendar)."""
-    return load_calendar().add_workdays(today or today_local(), URGE_REPLY_WORKDAYS)
+    return work_calendar().add_workdays(today or today_local(), URGE_REPLY_WORKDAYS)
 
 
 def _check_reply_by(reply_by: dt.date | None) -> dt.date:
