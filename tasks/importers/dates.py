@@ -40,7 +40,8 @@ _PATTERNS = [
 # The look-ahead lets the engine skip, at once, every position no phrase can start at.
 _MASTER = re.compile("(?=[0-9到截于上下第一二三四每按年全长])(?:"
                      + "|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS) + ")")
-_OUTER = [(name, _MASTER.groupindex[name]) for name, _ in _PATTERNS]
+# A match's last closed group is the outer alternative that matched (its inner groups close first).
+_KIND_OF = {_MASTER.groupindex[name]: name for name, _ in _PATTERNS}
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _safe(fn, *args) -> datetime.date | None:
         return None
 
 
-def _resolve(kind: str, g: dict, year: int) -> tuple[list[datetime.date], bool] | None:
+def _resolve(kind: str, g: re.Match, year: int) -> tuple[list[datetime.date], bool] | None:
     """Dates for one match, ([], False) if unresolved, None if the match is not a deadline."""
     if kind == "range":
         y = int(g["ry2"] or g["ry1"])
@@ -105,9 +106,7 @@ def _resolve(kind: str, g: dict, year: int) -> tuple[list[datetime.date], bool] 
 def find_dates(text: str, year: int) -> list[DateHit]:
     hits: list[DateHit] = []
     for m in _MASTER.finditer(text):
-        # m.lastgroup may name an inner group; find the outer alternative that matched
-        kind = next(name for name, idx in _OUTER if m.start(idx) != -1)
-        resolved = _resolve(kind, m.groupdict(), year)
+        resolved = _resolve(_KIND_OF[m.lastindex], m, year)
         if resolved is None:
             continue
         dates, recurring = resolved

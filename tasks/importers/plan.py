@@ -31,6 +31,9 @@ _NOTICE_OF_RE = re.compile(r"关于印发[《〈<]?(?P<title>[^《》〈〉<>]{4
 _DOCNUM_IN_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
+# up to the last clause boundary before a date phrase (greedy: the engine backs off from the phrase)
+_LAST_BOUNDARY_RE = re.compile(rf"(?s).*[{re.escape(_CLAUSE_BOUNDARY)}，,]")
+_CLAUSE_END_RE = re.compile("[。；;！？\n【，,]")
 _TITLE_MAX = 80
 _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap year: 2月29日 stays valid)
 
@@ -180,14 +183,14 @@ def _first_sentence(text: str) -> str:
 def _what(text: str, hit: DateHit) -> str:
     """What is due: the clause around the phrase (the next clause if the phrase stands alone)."""
     lo = max(0, hit.start - 300)  # a clause is short: look back a little, not to the start of a long text
-    s = max(text.rfind(b, lo, hit.start) for b in _CLAUSE_BOUNDARY + "，,") + 1
-    s = s or lo
-    ends = [i for i in (text.find(b, hit.end) for b in "。；;！？\n【，,") if i != -1]
-    e = min(ends) if ends else len(text)
+    before = _LAST_BOUNDARY_RE.match(text, lo, hit.start)
+    s = before.end() if before else lo
+    after = _CLAUSE_END_RE.search(text, hit.end)
+    e = after.start() if after else len(text)
     clause = (text[s : hit.start] + text[hit.end : e]).strip().removeprefix("前").strip("，,、；; ")
     if not clause and e < len(text) and text[e] in "，,":
-        ends = [i for i in (text.find(b, e + 1) for b in "。；;！？\n【，,") if i != -1]
-        clause = text[e + 1 : min(ends) if ends else len(text)].strip()
+        after = _CLAUSE_END_RE.search(text, e + 1)
+        clause = text[e + 1 : after.start() if after else len(text)].strip()
     return clause
 
 

@@ -22,6 +22,7 @@ _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+|[ \u00a0]+(?=[{_CJK}])")
 _CJK_SPACE_ONLY_RE = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 _DIGIT_SPACE_RE = re.compile(r"(?<=\d) +(?=[年月日号天%])|(?<=[年月]) +(?=\d)")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_ODD_CHAR_RE = re.compile("[０-９\u3000\u00a0\ufeff\u200b]")
 
 # A line ending in one of these closes its paragraph; anything else may continue after a page break.
 _TERMINAL = "。！？；：:!?;】」』"
@@ -61,10 +62,15 @@ def decode_bytes(data: bytes) -> str:
 
 def _light_clean(line: str) -> str:
     """What never carries meaning: converter debris, markdown bold, odd spaces, full-width digits."""
-    line = _DEBRIS_RE.sub("", line)
-    line = _MARKDOWN_RE.sub("", line)
-    line = line.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
-    return line.replace("\ufeff", "").replace("\u200b", "")
+    # each step only where its characters are: most lines have none of them
+    if "[" in line:
+        line = _DEBRIS_RE.sub("", line)
+    if "**" in line or "__" in line:
+        line = _MARKDOWN_RE.sub("", line)
+    if _ODD_CHAR_RE.search(line):
+        line = line.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
+        line = line.replace("\ufeff", "").replace("\u200b", "")
+    return line
 
 
 def clean_line(line: str) -> str:
@@ -72,11 +78,14 @@ def clean_line(line: str) -> str:
     if "\n" in line:  # several table rows glued on one printed line (layout.tabulate)
         return "\n".join(clean_line(row) for row in line.split("\n"))
     line = _light_clean(line)
-    line = _DIGIT_SPACE_RE.sub("", line)
+    if " " in line:
+        line = _DIGIT_SPACE_RE.sub("", line)
     if "\t" in line:
         # Keep the spaces inside cells (they separate units); only drop them around digits.
         return "\t".join(c.strip() for c in line.rstrip().split("\t"))
-    line = _CJK_SPACE_RE.sub("", line.strip())
+    line = line.strip()
+    if " " in line:  # no-break spaces are plain spaces by now
+        line = _CJK_SPACE_RE.sub("", line)
     return line
 
 
