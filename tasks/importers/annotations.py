@@ -144,6 +144,8 @@ class LeadPhraseBracketRule:
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
         out = []
         for start, end, _opener, content in bracket_groups(text):
+            if "牵头" not in content:
+                continue  # no clause can end in 牵头
             clauses = _who_clauses(content)
             if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
                 continue
@@ -169,9 +171,11 @@ class TrailingListRule:
         for start, end, opener, content in bracket_groups(text):
             if opener == "【":
                 continue
-            before = text[:start].rstrip()
-            at_end = not text[end:].strip(" 。;；\n")
-            if not (before.endswith(("。", "；", ";", "！")) or (at_end and before)):
+            k = start - 1  # the last character before the bracket that is not a space
+            while k >= 0 and text[k].isspace():
+                k -= 1
+            at_end = _NOT_TAIL_RE.search(text, end) is None
+            if not (k >= 0 and (text[k] in "。；;！" or at_end)):
                 continue
             names = _units_in(content)
             if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
@@ -182,6 +186,9 @@ class TrailingListRule:
                     continue
             out.append(Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]], self.name))
         return out
+
+
+_NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
 
 
 _UNIT_HEAD = r"(?:省|市|区|县)[^，。,；;、\s“”（(]{1,20}?(?:厅|局|委|办|室|院|会|中心|部|处)"

@@ -199,10 +199,11 @@ def _units(pairs: list[tuple[str, bool]], table: AliasTable) -> tuple[list[UnitR
     resp: dict[str, UnitRef] = {}
     leads: dict[str, UnitRef] = {}
     for written, is_lead in pairs:
-        ref = table.resolve(written)
-        resp.setdefault(ref.name, ref)
-        if is_lead:
-            leads.setdefault(ref.name, resp[ref.name])
+        name = table.canonical(written)
+        if name not in resp:  # the first one written stays
+            resp[name] = table.resolve(written)
+        if is_lead and name not in leads:
+            leads[name] = resp[name]
     return list(leads.values()), list(resp.values())
 
 

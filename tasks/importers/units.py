@@ -141,7 +141,7 @@ class AliasTable:
     def knows(self, name: str) -> bool:
         return key(name) in self._map
 
-    def resolve(self, as_written: str) -> UnitRef:
+    def _lookup(self, as_written: str) -> tuple:
         found = self._resolved.get(as_written)
         if found is None:
             written = _WS_RE.sub("", as_written)
@@ -149,8 +149,14 @@ class AliasTable:
             name = canonical or written
             found = self._resolved[as_written] = (name, written, guess_kind(name), guess_level(name),
                                                   canonical is not None)
-        name, written, kind, level, known = found
-        return UnitRef(name=name, as_written=written, kind=kind, level=level, known=known)
+        return found
+
+    def canonical(self, as_written: str) -> str:
+        """The name `resolve` gives, without building the `UnitRef`."""
+        return self._lookup(as_written)[0]
+
+    def resolve(self, as_written: str) -> UnitRef:
+        return UnitRef(*self._lookup(as_written))
 
 
 def _protect(text: str) -> tuple[str, list[str]]:
