@@ -104,60 +104,68 @@ def _who_clauses(content: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_RE.split(content) if c.strip() and not _TIME_CLAUSE_RE.search(c)]
 
 
-class LabelledBracketRule:
+class _BracketRule:
+    """A rule that reads each top-level bracket group on its own (`read`): an annotation's span is
+    its group's."""
+
+    name = ""
+
+    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        return [a for group in bracket_groups(text) if (a := self.read(text, group, ctx)) is not None]
+
+    def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
+        raise NotImplementedError
+
+
+class LabelledBracketRule(_BracketRule):
     """`【责任单位：A、B；列第一个单位的均为牵头单位】`, `（牵头单位：A；责任单位：B、C）`, `〔牵头单位:A,责任单位:B〕`."""
 
     name = "labelled-bracket"
 
-    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
-        out = []
-        for start, end, _opener, content in bracket_groups(text):
-            if not _LABEL_RE.match(content.strip()):
-                continue
-            units: list[tuple[str, bool]] = []
-            has_lead_label = False
-            for clause in _CLAUSE_SPLIT_RE.split(content.split("。")[0]):
-                clause = clause.strip()
-                m = _LABEL_RE.match(clause)
-                if not m:
-                    continue  # e.g. "列第一个单位的均为牵头单位"
-                is_lead = m.group(1) in LEAD_LABELS
-                has_lead_label |= is_lead
-                marked = note_leads(clause)
-                has_lead_label |= bool(marked)
-                units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
-            if units and not has_lead_label and ctx.first_unit_leads:
-                units[0] = (units[0][0], True)
-            if units:
-                out.append(Annotation(start, end, units, self.name))
-        return out
+    def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
+        start, end, _opener, content = group
+        if not _LABEL_RE.match(content.strip()):
+            return None
+        units: list[tuple[str, bool]] = []
+        has_lead_label = False
+        for clause in _CLAUSE_SPLIT_RE.split(content.split("。")[0]):
+            clause = clause.strip()
+            m = _LABEL_RE.match(clause)
+            if not m:
+                continue  # e.g. "列第一个单位的均为牵头单位"
+            is_lead = m.group(1) in LEAD_LABELS
+            has_lead_label |= is_lead
+            marked = note_leads(clause)
+            has_lead_label |= bool(marked)
+            units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
+        if units and not has_lead_label and ctx.first_unit_leads:
+            units[0] = (units[0][0], True)
+        return Annotation(start, end, units, self.name) if units else None
 
 
 _LEAD_TAIL_RE = re.compile(r"牵头(?:单位|负责|实施|落实|推进|办理)?$")
 
 
-class LeadPhraseBracketRule:
+class LeadPhraseBracketRule(_BracketRule):
     """`（A牵头，B、C按职责分工负责）`, `（A、B牵头，各有关部门配合）`, `(A牵头负责)`."""
 
     name = "lead-phrase-bracket"
 
-    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
-        out = []
-        for start, end, _opener, content in bracket_groups(text):
-            if "牵头" not in content:
-                continue  # no clause can end in 牵头
-            clauses = _who_clauses(content)
-            if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
-                continue
-            leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
-            others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
-            if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
-                out.append(Annotation(start, end, [(u, True) for u in leads] + [(u, False) for u in others],
-                                      self.name))
-        return out
+    def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
+        start, end, _opener, content = group
+        if "牵头" not in content:
+            return None  # no clause can end in 牵头
+        clauses = _who_clauses(content)
+        if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
+            return None
+        leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
+        others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
+        if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
+            return Annotation(start, end, [(u, True) for u in leads] + [(u, False) for u in others], self.name)
+        return None
 
 
-class TrailingListRule:
+class TrailingListRule(_BracketRule):
     """004: a bracketed unit list right after a sentence (`。(市跑改办、市审管办)`); its first unit leads.
 
     In-text parentheses like `(市)`, `(便民服务中心)`, `(负面清单项目除外)` follow a word, not
@@ -166,26 +174,24 @@ class TrailingListRule:
 
     name = "trailing-list"
 
-    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
-        out = []
-        for start, end, opener, content in bracket_groups(text):
-            if opener == "【":
-                continue
-            k = start - 1  # the last character before the bracket that is not a space
-            while k >= 0 and text[k].isspace():
-                k -= 1
-            at_end = _NOT_TAIL_RE.search(text, end) is None
-            if not (k >= 0 and (text[k] in "。；;！" or at_end)):
-                continue
-            names = _units_in(content)
+    def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
+        start, end, opener, content = group
+        if opener == "【":
+            return None
+        k = start - 1  # the last character before the bracket that is not a space
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        at_end = _NOT_TAIL_RE.search(text, end) is None
+        if not (k >= 0 and (text[k] in "。；;！" or at_end)):
+            return None
+        names = _units_in(content)
+        if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
+            # `(A负责,2016年9月底前)`: the units once the time clause and the role word are off
+            who = _who_clauses(content)
+            names = [u for c in who for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))] if len(who) == 1 else []
             if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
-                # `(A负责,2016年9月底前)`: the units once the time clause and the role word are off
-                who = _who_clauses(content)
-                names = [u for c in who for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))] if len(who) == 1 else []
-                if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
-                    continue
-            out.append(Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]], self.name))
-        return out
+                return None
+        return Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]], self.name)
 
 
 _NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
@@ -230,10 +236,16 @@ FALLBACK_RULES = [SubjectRule(), InlineLeadRule()]
 
 def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
     found: list[Annotation] = []
-    for rule in INLINE_RULES:
-        for ann in rule.find(text, ctx):
-            if not any(ann.start < f.end and f.start < ann.end for f in found):
-                found.append(ann)
+    groups = bracket_groups(text)
+    if groups:
+        # top-level groups never overlap, and a bracket rule's span is its group's: a group an
+        # earlier rule took is not read again
+        taken: set[int] = set()
+        for rule in INLINE_RULES:
+            for group in groups:
+                if group[0] not in taken and (ann := rule.read(text, group, ctx)) is not None:
+                    found.append(ann)
+                    taken.add(group[0])
     if found:
         return sorted(found, key=lambda a: a.start)
     for rule in FALLBACK_RULES:
