@@ -37,8 +37,11 @@ _PATTERNS = [
     ("long_term", r"长期坚持|长期"),
     ("bare_year", r"(?P<by>(?:19|20)\d{2})年(?!度)"),
 ]
-# The look-ahead lets the engine skip, at once, every position no phrase can start at.
-_MASTER = re.compile("(?=[0-9到截于上下第一二三四每按年全长])(?:"
+# The first look-ahead lets the engine skip, at once, every position no phrase can start at; the
+# second turns away, before the alternatives are tried, the common characters (一, 上, 年 …) that
+# start no phrase here. Together they admit every start of every pattern below.
+_MASTER = re.compile("(?=[0-9到截于上下第一二三四每按年全长])"
+                     "(?=[0-9]|到|截|于|上半年|下半年|第?[一二三四]季度|每|按季度|年[底末内]|全年|长期)(?:"
                      + "|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS) + ")")
 # A match's last closed group is the outer alternative that matched (its inner groups close first).
 _KIND_OF = {_MASTER.groupindex[name]: name for name, _ in _PATTERNS}
