@@ -62,6 +62,8 @@ def label_kind(label: str) -> str:
 
 def parse_label_line(line: str) -> tuple[str, str] | None:
     """`完成时间：完成时间：2019年6月底前` → ("完成时间", "2019年6月底前"); None for any other line."""
+    if ":" not in line and "：" not in line:
+        return None  # a label ends in a colon
     m = LINE_LABEL_RE.match(line.strip())
     if not m:
         return None

@@ -361,6 +361,10 @@ class _ItemBuilder:
         return item
 
 
+def _states_first_leads(line: str) -> bool:
+    return "为牵头" in line and FIRST_LEADS_RE.search(line) is not None  # every statement says 为牵头
+
+
 def _item_warnings(items: list[ParsedItem], warnings: list[str]) -> None:
     with_units = [i for i in items if i.responsible_units]
     if items and not with_units:
@@ -404,14 +408,14 @@ def parse_plan(
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
     table = AliasTable(aliases)
-    rule_line = next((no for no, t in enumerate(lines, start=1) if FIRST_LEADS_RE.search(t)), None)
+    rule_line = next((no for no, t in enumerate(lines, start=1) if _states_first_leads(t)), None)
     ctx = RuleContext(table)
     builder = _ItemBuilder(table, ctx, meta.year, warnings)
     items = []
     for r in raw_items:
         # a stated lead rule applies to the item that states it and to every later one
         ctx.first_unit_leads = rule_line is not None and (
-            r.line >= rule_line or any(FIRST_LEADS_RE.search(t) for t in r.text_lines))
+            r.line >= rule_line or any(_states_first_leads(t) for t in r.text_lines))
         items += builder.text_items(r)
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
