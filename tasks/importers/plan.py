@@ -179,7 +179,8 @@ def _interpretation_heading(lines: list[str]) -> str | None:
 
 def _first_sentence(text: str) -> str:
     text = text.strip().lstrip("，,。；; ")
-    head = _SENTENCE_END_RE.split(text, maxsplit=1)[0].strip()
+    end = _SENTENCE_END_RE.search(text)
+    head = (text[: end.start()] if end else text).strip()
     return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
 
 

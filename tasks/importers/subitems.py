@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 _OPENER_RE = re.compile(r"[（(【〔\[]")
 
-_MARK_RE = re.compile(r"(?:^|(?<=[。；;：:）)】〕\]\n！？]))\s*[（(]\s*(\d{1,2})\s*[）)](?=[^\d）)])")
+# (the look-ahead: a mark starts with a space or its bracket; the engine skips every other character)
+_MARK_RE = re.compile(r"(?=[\s（(])(?:^|(?<=[。；;：:）)】〕\]\n！？]))\s*[（(]\s*(\d{1,2})\s*[）)](?=[^\d）)])")
 _HEAD_MAX = 40
 
 

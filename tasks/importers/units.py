@@ -161,6 +161,8 @@ class AliasTable:
 
 def _protect(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
+    if "各" not in text:
+        return text, kept  # every protected collective starts with 各
 
     def stash(m: re.Match) -> str:
         kept.append(m.group(0))
@@ -172,7 +174,15 @@ def _protect(text: str) -> tuple[str, list[str]]:
 
 
 def _restore(part: str, kept: list[str]) -> str:
+    if not kept and "\x00" not in part:
+        return part
     return _STASH_RE.sub(lambda m: kept[int(m.group(1))], part)
+
+
+def _drop_notes(text: str) -> str:
+    if "牵头" in text or "下同" in text or "汇总" in text:  # a note says one of these
+        return NOTE_RE.sub("", text)
+    return text
 
 
 _BRACKET_CHARS_RE = re.compile(r"[（(\[〔【）)\]〕】]")
@@ -219,7 +229,7 @@ def _split_units(text: str) -> tuple[str, ...]:
     A bracketed rule note (`(第一责任单位为牵头单位,下同)`) is not a unit, and what follows a
     `。` is a remark (`…按职责分工负责。具体任务均涉及…`), not more units.
     """
-    text = NOTE_RE.sub("", text).split("。")[0]
+    text = _drop_notes(text).split("。")[0]
     protected, kept = _protect(text)
     out = []
     for part in _split_outside_brackets(protected):
@@ -235,7 +245,7 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
     `人行杭州 中心支行` is one unit (the fragment does not end like a unit, or the joined
     name is known); `市审管办 市委编办` is two (each fragment ends like a unit).
     """
-    protected, kept = _protect(NOTE_RE.sub("", cell))
+    protected, kept = _protect(_drop_notes(cell))
     names: list[str] = []
     for part in _split_outside_brackets(protected):
         frags = [_restore(f, kept) for f in part.split()]
