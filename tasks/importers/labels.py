@@ -78,12 +78,15 @@ NOTE_LEAD_RE = re.compile(r"[（(]([^（）()]{2,30}?)(?:为|是|作为)牵头(?
 # `区审管办（牵头）、区数管局`: the marker right after a unit
 MARKED_LEAD_RE = re.compile(r"([^、，,；;\s（()）:：]{2,30})\s*[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]")
 _NOTE_SPLIT_RE = re.compile(r"[、,，和及]")
+_MARKER_RE = re.compile(r"[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]")
 
 
 def note_leads(text: str) -> set[str]:
     """Unit names a note designates as leads: `（区发改局为牵头单位）`, `区审管办（牵头）`."""
     out: set[str] = set()
-    for m in NOTE_LEAD_RE.finditer(text):
-        out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
-    out.update(m.group(1) for m in MARKED_LEAD_RE.finditer(text))
+    if "牵头" in text:
+        for m in NOTE_LEAD_RE.finditer(text):
+            out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
+    if _MARKER_RE.search(text):  # the marker first: the name before it is costly to look for everywhere
+        out.update(m.group(1) for m in MARKED_LEAD_RE.finditer(text))
     return out
