@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from .dates import looks_like_date_cell
 from .labels import INLINE_LABEL_RE, LINE_LABEL_RE, label_kind
@@ -82,6 +83,7 @@ def tabulate(lines: list[str]) -> list[str]:
 # ---------------------------------------------------------------- fitting cells to columns
 
 
+@lru_cache(maxsize=16384)  # asked again for the same cell as rows are fitted; a table repeats its unit lists
 def _is_units(cell: str) -> bool:
     parts = [clean_unit(p) for p in _UNIT_SEP_RE.split(_PAREN_RE.sub("", cell)) if p]
     return bool(parts) and not _PROSE_RE.search(cell) and all(looks_like_unit(p) for p in parts)
