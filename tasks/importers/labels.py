@@ -35,7 +35,8 @@ _ALL = LEAD_LABELS + OTHER_LABELS + PERSON_LABELS + DATE_LABELS + PROGRESS_LABEL
 LINE_LABEL_RE = re.compile(rf"^((?:(?:{_alt(_ALL)})\s*[:：]\s*)+)(.*)$")
 LINE_START_LABEL_RE = re.compile(rf"^(?:{_alt(_ALL)})\s*[:：]")
 # a label inside a line, after a space or the end of a sentence: `…试运营。 牵头领导:林静国 责任单位:市X局`
-INLINE_LABEL_RE = re.compile(rf"(?:(?<=\s)|(?<=[。；;]))({_alt(_ALL)})\s*[:：]")
+# (the look-ahead for a label's first character lets the engine skip the other positions)
+INLINE_LABEL_RE = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _ALL}))}])(?:(?<=\s)|(?<=[。；;]))({_alt(_ALL)})\s*[:：]")
 
 # "列第一个单位的均为牵头单位" (000), "第一责任单位为牵头单位,下同", "列第一位者为牵头或汇总单位,下同":
 # the first unit of every later list leads.
