@@ -39,14 +39,16 @@ _ROLES = {
     "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
 _OFTEN_EMPTY = ("", "remark", "progress", "person")
+_ANY_HEADER_WORD_RE = re.compile("|".join(sorted({re.escape(w) for ws in _ROLES.values() for w in ws}, key=len,
+                                                 reverse=True)))
 
 
 @lru_cache(maxsize=16384)
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names, or None."""
     c = _WS_RE.sub("", cell)
-    if not c or len(c) > 12:
-        return None
+    if not c or len(c) > 12 or not _ANY_HEADER_WORD_RE.search(c):
+        return None  # (most cells asked about are data: they contain no header word at all)
     role = next((r for r, words in _ROLES.items() if c in words), None)
     if role is None:
         role = next((r for r, words in _ROLES.items() if any(w in c for w in words)), None)
