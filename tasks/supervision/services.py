@@ -56,7 +56,8 @@ from tasks.models import (
     TaskStatus,
     duty_starts_before,
 )
-from tasks.supervision.report import write_supervision_report
+from tasks.supervision.bulletin import bulletin_refresh
+from tasks.supervision.report import report_context, write_supervision_report
 
 logger = logging.getLogger(__name__)
 
@@ -336,6 +337,8 @@ def report_build(*, year: int, month: int, writer=None) -> MonthlyReport:
     try:
         buffer = BytesIO()
         writer(buffer, year=year, month=month)
+        # the Word 通报: drafted from the same figures the first time; the office's text is kept after
+        bulletin_refresh(report=report, ctx=report_context(year=year, month=month))
     except Exception as exc:
         MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(exc)[:2000])
         raise
