@@ -436,12 +436,13 @@ def bulletin_render(*, bulletin: Bulletin, ctx: workbook.ReportContext | None = 
     return bulletin
 
 
-def bulletin_refresh(*, report: MonthlyReport, ctx: workbook.ReportContext) -> Bulletin:
-    """After the figures are (re)built: draft the text the first time; afterwards keep the office's
-    text as it is (redrafting is `bulletin_redraft`, on request) and only render a missing file."""
+def bulletin_refresh(*, report: MonthlyReport, ctx: workbook.ReportContext,
+                     now: dt.datetime | None = None) -> Bulletin:
+    """After the figures are (re)built (at `now`): draft the text the first time; afterwards keep the
+    office's text as it is (redrafting is `bulletin_redraft`, on request) and only render a missing file."""
     bulletin = Bulletin.objects.filter(report=report).first()
     if bulletin is None:
-        bulletin = Bulletin(report=report, drafted_at=timezone.now())
+        bulletin = Bulletin(report=report, drafted_at=now or timezone.now())
         draft_text(ctx).apply_to(bulletin)
         return bulletin_render(bulletin=bulletin, ctx=ctx)
     if not bulletin.file:

@@ -41,6 +41,7 @@ def test_office_edits_the_text_and_the_downloaded_word_carries_it(client, office
     url = reverse("supervision:bulletin", args=[built.report_id])
     page = client.get(url).content.decode()
     assert 'data-testid="bulletin-form"' in page and "按最新数据重新起草" in page
+    assert 'data-testid="stale"' not in page  # drafted from this very build
     response = client.post(url, _form(built, issue_number=7, addressee="各镇街、各部门：",
                                       requirements="一是锚定时限狠抓落实。\n二是查找原因精准施策。"))
     assert response.status_code == 302
