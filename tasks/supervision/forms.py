@@ -66,7 +66,8 @@ class BulletinForm(forms.ModelForm):
         model = Bulletin
         fields = ["issue_number", "issued_on", "title", "addressee", "overview", "problems", "requirements",
                   "signature"]
-        labels = {"issue_number": "期号（第N期）", "issued_on": "印发日期（刊头与落款）", "signature": "落款单位"}
+        labels = {"issue_number": "期号（第N期）", "issued_on": "印发日期（刊头与落款）", "requirements": "下步工作要求",
+                  "signature": "落款单位"}
         help_texts = {
             "overview": "按数据起草，可直接修改；每行一段。",
             "problems": "按数据起草，可直接修改；每行一段。",

@@ -55,6 +55,7 @@ def test_office_builds_a_month_and_the_row_turns_ready_by_itself(live_server, lo
     shot("office-reports-ready")
 
     row.locator("text=修改正文").click()
+    assert page.locator("[data-testid=stale]").count() == 0  # drafted from this very build
     page.fill("textarea[name=requirements]", "一是锚定时限狠抓落实。\n二是查找原因精准施策。")
     page.click("button:has-text('保存并生成 Word')")
     page.wait_for_load_state("networkidle")
