@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    Bulletin,
     CalendarDay,
     DaySource,
     ExtensionRequest,
@@ -55,10 +56,23 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["title", "body", "user__username"]
 
 
+class BulletinInline(admin.StackedInline):
+    """The Word 通报's text is edited on the 通报 page (which renders the .docx); here it is read only."""
+
+    model = Bulletin
+    can_delete = False
+    readonly_fields = ["issue_number", "issued_on", "title", "addressee", "overview", "problems", "requirements",
+                       "signature", "state", "file", "drafted_at", "edited_at", "edited_by", "finalized_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "as_of", "generated_at"]
     list_filter = ["status", "year"]
+    inlines = [BulletinInline]
 
 
 @admin.register(OutboundMessage)

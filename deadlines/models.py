@@ -423,6 +423,52 @@ class MonthlyReport(models.Model):
         return f"{self.year}年{self.month}月督查通报"
 
 
+class BulletinState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    FINAL = "final", "已定稿"
+
+
+def bulletin_path(instance: Bulletin, filename: str) -> str:
+    return f"reports/{instance.report.year}/{filename}"
+
+
+class Bulletin(models.Model):
+    """The Word 督查通报 of a month: the text the office signs (drafted from the figures, then edited
+    in the browser) and the .docx rendered from it; the month's workbook is its annex.
+
+    Rebuilding the figures replaces the workbook and re-renders the .docx from this text, never the
+    text itself: the office's words are redrafted only when it asks."""
+
+    report = models.OneToOneField(MonthlyReport, on_delete=models.CASCADE, related_name="bulletin",
+                                  verbose_name="督查通报")
+    issue_number = models.PositiveSmallIntegerField("期号")
+    issued_on = models.DateField("印发日期")
+    title = models.CharField("标题", max_length=200)
+    addressee = models.TextField("主送")
+    overview = models.TextField("总体情况")
+    problems = models.TextField("存在问题", blank=True)
+    requirements = models.TextField("下步要求", blank=True)
+    signature = models.CharField("落款单位", max_length=100)
+    state = models.CharField("状态", max_length=10, choices=BulletinState.choices, default=BulletinState.DRAFT)
+    file = models.FileField("Word 文件", upload_to=bulletin_path, blank=True, max_length=300)
+    drafted_at = models.DateTimeField("起草时间")  # the text was drafted from the figures of this moment
+    edited_at = models.DateTimeField("修改时间", null=True, blank=True)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="修改人")
+    finalized_at = models.DateTimeField("定稿时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "督查通报正文"
+        verbose_name_plural = "督查通报正文"
+
+    def __str__(self) -> str:
+        return f"{self.report}（第{self.issue_number}期）"
+
+    @property
+    def is_final(self) -> bool:
+        return self.state == BulletinState.FINAL
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", "电子邮件"
     WEBHOOK = "webhook", "钉钉/浙政钉机器人"

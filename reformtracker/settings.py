@@ -308,6 +308,11 @@ REFORM_OFFICE_LEVEL = os.getenv("REFORM_OFFICE_LEVEL", "district")
 # 序时进度: a task whose percent is within this many points of the share of its time gone is 按序时
 PACE_TOLERANCE = envint("PACE_TOLERANCE", 10)
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+# The Word 督查通报: the office that issues it (masthead and 落款), the series of its 期号 and whom it
+# is sent to (主送); the office can change each one per issue before it is final.
+OFFICE_NAME = os.getenv("OFFICE_NAME", "区委改革办")
+BULLETIN_SERIES = os.getenv("BULLETIN_SERIES", "改革督查")
+BULLETIN_ADDRESSEE = os.getenv("BULLETIN_ADDRESSEE", "各镇人民政府、街道办事处，区级各部门、各直属单位：")
 # The supervisor dashboard counts afresh on every view (about 0.1 s at 100,000 tasks). A board can be
 # kept this many seconds instead, but the cache (CACHES, by default in-process memory) is then shared
 # by one web process only: the others would show figures up to that old after a change.

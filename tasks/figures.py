@@ -83,7 +83,7 @@ BUCKETS: tuple[Bucket, ...] = (
 BUCKET_KEYS = tuple(b.key for b in BUCKETS)
 BUCKET_LABELS = {b.key: b.label for b in BUCKETS}
 # the task fields the buckets read: the GROUP BY keys of every tally
-BUCKET_FIELDS = tuple(sorted({f for b in BUCKETS for f in b.match} | {"flag"}))
+BUCKET_FIELDS = tuple(sorted({f for b in BUCKETS for f in b.match} | {"flag", "pace"}))
 
 
 def classify(values: Mapping[str, str]) -> str:
@@ -149,6 +149,9 @@ class Tally:
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BUCKET_KEYS, 0))
     due_soon: int = 0  # open, not overdue, flagged 临期 (the stored state only)
+    # open, not overdue, by 序时进度 (TaskPace value; "" no percent reported to compare): the
+    # 超/按/慢序时 of the 督查通报's 总体情况; pace[BEHIND] is the 慢序时 bucket
+    pace: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TaskPace.values, 0))
     assignments: int = 0
     confirmed: int = 0
     links: dict[str, str] = field(default_factory=dict, repr=False)  # figure -> filtered task list
@@ -164,13 +167,19 @@ class Tally:
         """Add `n` tasks whose bucket fields have `values`."""
         bucket = classify(values)
         self.counts[bucket] += n
-        if bucket not in ("done", "done_late", "overdue") and values.get("flag") == TaskFlag.DUE_SOON:
+        if bucket in ("done", "done_late", "overdue"):
+            return
+        if values.get("flag") == TaskFlag.DUE_SOON:
             self.due_soon += n
+        pace = values.get("pace") or ""
+        self.pace[pace if pace in self.pace else ""] += n
 
     def add(self, other: Tally) -> None:
         for key, n in other.counts.items():
             self.counts[key] += n
         self.due_soon += other.due_soon
+        for key, n in other.pace.items():
+            self.pace[key] = self.pace.get(key, 0) + n
         self.assignments += other.assignments
         self.confirmed += other.confirmed
 

@@ -171,6 +171,15 @@ class ReportContext:
         return str(self.plan) if self.plan else "全部计划"
 
 
+def report_context(
+    *, year: int, month: int, plan: Plan | None = None, generated_at: dt.datetime | None = None
+) -> ReportContext:
+    """What a month's 督查通报 covers and as of when: the workbook and the Word 通报
+    (`tasks.supervision.bulletin`) are built from the same context."""
+    _, month_end = month_bounds(year, month)
+    return ReportContext(year, month, plan, month_end, generated_at or local_now())
+
+
 def scoped_tasks(plan: Plan | None) -> QuerySet[Task]:
     tasks = Task.objects.all()
     return tasks.filter(plan=plan) if plan is not None else tasks
@@ -421,8 +430,8 @@ def _milestone_values(i: int, row: MilestoneRow, days: int) -> list[Any]:
 def build_supervision_workbook(
     *, year: int, month: int, plan: Plan | None = None, generated_at: dt.datetime | None = None
 ) -> Workbook:
-    _, month_end = month_bounds(year, month)
-    ctx = ReportContext(year, month, plan, month_end, generated_at or local_now())
+    ctx = report_context(year=year, month=month, plan=plan, generated_at=generated_at)
+    month_end = ctx.month_end
     gen = timezone.localtime(ctx.generated_at) if timezone.is_aware(ctx.generated_at) else ctx.generated_at
     subtitle = (
         f"范围：{ctx.scope_label}　　数据截至：{fmt_date(month_end)}24时　　"
@@ -493,6 +502,7 @@ def write_supervision_report(
 
 
 __all__ = [
-    "AMBER_FILL", "BLUE_FILL", "BORDER", "Column", "DATE_FORMAT", "FOOTER_PAGES", "RED_FILL", "build_supervision_workbook",
+    "AMBER_FILL", "BLUE_FILL", "BORDER", "Column", "DATE_FORMAT", "FOOTER_PAGES", "RED_FILL", "ReportContext",
+    "build_supervision_workbook", "report_context",
     "setup_print", "style_body_cell", "style_header_cell", "write_supervision_report",
 ]

@@ -56,7 +56,8 @@ from tasks.models import (
     TaskStatus,
     duty_starts_before,
 )
-from tasks.supervision.report import write_supervision_report
+from tasks.supervision.bulletin import bulletin_refresh
+from tasks.supervision.report import report_context, write_supervision_report
 
 logger = logging.getLogger(__name__)
 
@@ -333,9 +334,12 @@ def report_build(*, year: int, month: int, writer=None) -> MonthlyReport:
     writer = writer or write_supervision_report
     report, _ = MonthlyReport.objects.get_or_create(year=year, month=month)
     MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, error="")
+    built_at = timezone.now()  # the text drafted in this build is as new as its figures
     try:
         buffer = BytesIO()
         writer(buffer, year=year, month=month)
+        # the Word 通报: drafted from the same figures the first time; the office's text is kept after
+        bulletin_refresh(report=report, ctx=report_context(year=year, month=month), now=built_at)
     except Exception as exc:
         MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(exc)[:2000])
         raise
@@ -345,7 +349,7 @@ def report_build(*, year: int, month: int, writer=None) -> MonthlyReport:
         report.file.save(f"督查通报_{year}年{month:02d}月.xlsx", ContentFile(buffer.getvalue()), save=False)
         report.status = ReportStatus.READY
         report.as_of = dates.month_end(year, month)
-        report.generated_at = timezone.now()
+        report.generated_at = built_at
         report.error = ""
         report.save()
         _notify_report_ready(report)

@@ -101,7 +101,7 @@ def test_office_asks_for_a_rebuild_and_it_is_queued(client, office, monkeypatch,
     monkeypatch.setattr(jobs.build_monthly_report, "apply_async", lambda **kw: queued.append(kw["args"]))
     client.force_login(office)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("supervision:reports"), {"year": "2026", "month": "10"})
+        response = client.post(reverse("supervision:reports"), {"month": "2026-10"})
     assert response.status_code == 302
     assert queued == [(2026, 10)]
     assert MonthlyReport.objects.filter(year=2026, month=10).exists()
@@ -109,13 +109,13 @@ def test_office_asks_for_a_rebuild_and_it_is_queued(client, office, monkeypatch,
 
 def test_supervisor_cannot_ask_for_a_rebuild(client, supervisor):
     client.force_login(supervisor)
-    assert client.post(reverse("supervision:reports"), {"year": "2026", "month": "10"}).status_code == 403
+    assert client.post(reverse("supervision:reports"), {"month": "2026-10"}).status_code == 403
 
 
 def test_bad_month_is_refused_in_chinese(client, office):
     client.force_login(office)
-    page = client.post(reverse("supervision:reports"), {"year": "2026", "month": "13"}, follow=True).content.decode()
-    assert "请选择正确的年份和月份" in page
+    page = client.post(reverse("supervision:reports"), {"month": "2026-13"}, follow=True).content.decode()
+    assert "月份格式应为 年-月" in page
     assert not MonthlyReport.objects.exists()
 
 

@@ -40,7 +40,7 @@ def world(unit_a):
     ("office", ["tasks:list", "imports:upload", "departments:list", "departments:users", "tasks:reviews",
                 "supervision:reports", "excel:breakdown_import"]),
     ("liaison_a", ["tasks:mine", "deadlines:notifications"]),
-    ("supervisor", ["dashboard:index", "supervision:reports", "excel:monthly"]),
+    ("supervisor", ["dashboard:index", "supervision:reports"]),
 ])
 def test_main_pages_send_the_policy(client, request, world, who, pages):
     client.force_login(request.getfixturevalue(who))

@@ -97,7 +97,7 @@ def test_breakdown_export_round_trips_the_quoted_text(poisoned):
 
 def test_supervision_report_and_its_sheets_have_no_formula(client, supervisor, poisoned):
     client.force_login(supervisor)
-    response = client.get(reverse("excel:monthly"), {"month": "2020-09"})
+    response = client.get(reverse("supervision:report_instant"), {"month": "2020-09"})
     assert response.status_code == 200
     _assert_neutralised(response.content, HYPERLINK, DDE)
 

@@ -46,7 +46,7 @@ def broker(monkeypatch):
 def test_a_refused_rebuild_says_so_and_is_requeued_by_beat(client, office, broker, caplog):
     client.force_login(office)
     with caplog.at_level(logging.ERROR, logger="tasks.supervision.jobs"):
-        page = client.post(reverse("supervision:reports"), {"year": "2026", "month": "10"}, follow=True)
+        page = client.post(reverse("supervision:reports"), {"month": "2026-10"}, follow=True)
     html = page.content.decode()
     assert "队列暂不可用，将自动重试" in html and "已提交生成" not in html
     assert "could not enqueue deadlines.tasks.build_monthly_report" in caplog.text
@@ -78,7 +78,7 @@ def test_a_pending_report_no_worker_picked_up_is_queued_again(broker):
 def test_a_rebuild_of_a_ready_report_refused_by_the_broker_is_not_lost(client, office, broker):
     MonthlyReport.objects.create(year=2026, month=10, status=ReportStatus.READY)
     client.force_login(office)
-    client.post(reverse("supervision:reports"), {"year": "2026", "month": "10"})
+    client.post(reverse("supervision:reports"), {"month": "2026-10"})
     assert MonthlyReport.objects.get(year=2026, month=10).status == ReportStatus.PENDING
     broker.up = True
     assert tasks.requeue_stale_reports() == 1 and broker.sent == [(2026, 10)]
@@ -87,7 +87,7 @@ def test_a_rebuild_of_a_ready_report_refused_by_the_broker_is_not_lost(client, o
 def test_an_accepted_rebuild_records_when_it_was_queued(client, office, broker):
     broker.up = True
     client.force_login(office)
-    page = client.post(reverse("supervision:reports"), {"year": "2026", "month": "10"}, follow=True)
+    page = client.post(reverse("supervision:reports"), {"month": "2026-10"}, follow=True)
     assert "已提交生成2026年10月督查通报" in page.content.decode()
     assert broker.sent == [(2026, 10)]
     assert MonthlyReport.objects.get(year=2026, month=10).queued_at is not None

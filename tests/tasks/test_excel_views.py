@@ -177,9 +177,9 @@ def test_another_users_import_token_is_not_found(client, office, django_user_mod
 # --- monthly report ----------------------------------------------------------------------------
 
 
-def test_supervisor_downloads_a_monthly_report(client, supervisor, two_units_tasks):
+def test_supervisor_downloads_a_plans_workbook_on_the_spot(client, supervisor, two_units_tasks):
     client.force_login(supervisor)
-    response = client.get(reverse("excel:monthly"), {"month": "2020-09", "plan": two_units_tasks.pk})
+    response = client.get(reverse("supervision:report_instant"), {"month": "2020-09", "plan": two_units_tasks.pk})
     assert response.status_code == 200
     assert "%E7%9D%A3%E6%9F%A5%E9%80%9A%E6%8A%A5-2020-09.xlsx" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
@@ -187,13 +187,12 @@ def test_supervisor_downloads_a_monthly_report(client, supervisor, two_units_tas
     assert wb["汇总"]["A1"].value.startswith("2020年9月 “最多跑一次”改革任务督查通报")
 
 
-def test_monthly_form_rejects_a_bad_month(client, office):
+def test_the_on_the_spot_workbook_refuses_a_bad_month(client, office):
     client.force_login(office)
-    response = client.get(reverse("excel:monthly"), {"month": "2020-13"})
-    assert response.status_code == 200
+    response = client.get(reverse("supervision:report_instant"), {"month": "2020-13"}, follow=True)
     assert "月份格式应为 年-月" in response.content.decode()
 
 
 def test_liaison_cannot_download_the_monthly_report(client, liaison_a):
     client.force_login(liaison_a)
-    assert client.get(reverse("excel:monthly"), {"month": "2020-09"}).status_code == 403
+    assert client.get(reverse("supervision:report_instant"), {"month": "2020-09"}).status_code == 403
