@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
-from django.db.models.lookups import Exact, GreaterThan, IsNull, LessThan
+from django.db.models.lookups import GreaterThan, IsNull, LessThan
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -136,35 +137,6 @@ class DaysBetween(Func):
         return sql, (*later_params, *earlier_params)
 
 
-class _Extreme(Func):
-    """The earlier or later of two nullable dates, NULL only when both are: PostgreSQL's LEAST /
-    GREATEST ignore NULLs and evaluate each argument once; SQLite's MIN / MAX return NULL as soon
-    as one is, so there they are wrapped in COALESCE."""
-
-    arity = 2
-    output_field = models.DateField()
-
-    def __init__(self, a, b, *, first: bool):
-        super().__init__(a, b)
-        self.first = first
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="LEAST" if self.first else "GREATEST", **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        a, b = self.source_expressions
-        pick = Func(a, b, function="MIN" if self.first else "MAX", output_field=models.DateField())
-        return compiler.compile(Coalesce(pick, a, b, output_field=models.DateField()))
-
-
-def earliest(a, b) -> Func:
-    return _Extreme(a, b, first=True)
-
-
-def latest(a, b) -> Func:
-    return _Extreme(a, b, first=False)
-
-
 def _having(milestones) -> Q:
     """The task, or one of its sub-tasks, has one of `milestones`. IN over uncorrelated subqueries:
     PostgreSQL hashes each once instead of probing milestones task by task."""
@@ -173,13 +145,19 @@ def _having(milestones) -> Q:
     )
 
 
-def flag_case(as_of: dt.date, cal: dates.WorkCalendar) -> Case:
+def flag_case(as_of: dt.date, cal: dates.WorkCalendar, *, stored_states: bool = False) -> Case:
     """Task.flag on `as_of`: the worst state among the open milestones of the task and its sub-tasks;
-    nothing once the task is closed."""
+    nothing once the task is closed. `stored_states`: read `Milestone.state`, which the caller has
+    just stored for `as_of` (tasks.flags), instead of deciding every milestone's state again."""
     is_open = task_open_on(as_of, prefix="")
+    if stored_states:
+        overdue = Milestone.objects.filter(state=MilestoneState.OVERDUE)
+        due_soon = Milestone.objects.filter(state=MilestoneState.DUE_SOON)
+    else:
+        overdue, due_soon = Milestone.objects.overdue(as_of), Milestone.objects.due_soon(as_of, cal)
     return Case(
-        When(is_open & _having(Milestone.objects.overdue(as_of)), then=Value(TaskFlag.OVERDUE)),
-        When(is_open & _having(Milestone.objects.due_soon(as_of, cal)), then=Value(TaskFlag.DUE_SOON)),
+        When(is_open & _having(overdue), then=Value(TaskFlag.OVERDUE)),
+        When(is_open & _having(due_soon), then=Value(TaskFlag.DUE_SOON)),
         default=Value(TaskFlag.NONE),
         output_field=models.CharField(),
     )
@@ -214,8 +192,10 @@ def progress_missing_case(as_of: dt.date) -> Case:
         reported = ProgressReport.objects.filter(
             task=OuterRef("task"), unit=OuterRef("unit"), period__gte=period
         ).exclude(review_state=ReviewState.RETURNED)
-        unreported = Assignment.objects.filter(task=OuterRef("pk")).exclude(Exists(reported))
-        owed |= Q(plan_id__in=plan_ids, created_at__lt=duty_starts_before(period)) & Q(Exists(unreported))
+        # IN over an uncorrelated anti-join (assignments without a report), hashed once, rather than
+        # an EXISTS probing the assignments and then the reports row by row
+        unreported = Assignment.objects.exclude(Exists(reported)).values("task_id")
+        owed |= Q(plan_id__in=plan_ids, created_at__lt=duty_starts_before(period)) & Q(pk__in=unreported)
     return Case(
         When(task_open_on(as_of, prefix="") & owed, then=Value(True)),
         default=Value(False),
@@ -232,9 +212,9 @@ def pace_case(as_of: dt.date, tolerance: int | None = None) -> Case:
     # the copy of the last due date (refreshed before the flags, tasks.flags): a subquery here would
     # run a dozen times a row (4 s a day at 10,000 tasks)
     end = F("final_due")
-    # the plan's issue date through a subquery, not a join: an UPDATE may not join (tasks.flags)
-    issued = Subquery(Plan.objects.filter(pk=OuterRef("plan_id")).values("issued_on")[:1])
-    start = Coalesce(issued, TruncDate("created_at"), output_field=models.DateField())
+    # the plan's issue date through a join: tasks.flags computes the flags in a SELECT and writes
+    # them with UPDATE … FROM (a correlated subquery here ran a dozen times a row)
+    start = Coalesce(F("plan__issued_on"), TruncDate("created_at"), output_field=models.DateField())
 
     def share(factor) -> ExpressionWrapper:
         """(percent + factor) × days in all − 100 × days gone, while the time is running."""
@@ -332,45 +312,66 @@ class TaskQuerySet(models.QuerySet):
         return self.refresh_list_keys(only_stale=only_stale) + self.refresh_assignment_copies(only_stale=only_stale)
 
     def refresh_assignment_copies(self, *, only_stale: bool = False) -> int:
-        return Assignment.objects.filter(task__in=self.values("pk")).refresh_task_copies(only_stale=only_stale)
+        """The assignments' copy of their task's plan, level, status and flag: one UPDATE … FROM the
+        tasks (not four correlated subqueries per assignment)."""
+        from tasks import setbased
+
+        rows = Task.objects.order_by()
+        scope = setbased.scope_sql(self)
+        if scope is not None:
+            rows = rows.filter(pk__in=RawSQL(*scope))
+        source = rows.annotate(
+            top=ExpressionWrapper(Q(parent__isnull=True), output_field=models.BooleanField())
+        ).values("pk", "plan_id", "top", "status", "flag")
+        return setbased.update_from(
+            Assignment, source,
+            {"task_plan_id": "plan_id", "task_top_level": "top", "task_status": "status", "task_flag": "flag"},
+            target_key="task_id", only_changed=only_stale,
+        )
 
     def refresh_list_keys(self, *, only_stale: bool = False) -> int:
-        """next_due, final_due and lead_unit: copies of the milestones and assignments only."""
-        # the task's own open milestones and its sub-tasks': a top-level task overdue through a
-        # sub-task shows the date it is overdue against (two index probes, not an OR per row)
-        next_due = earliest(
-            Subquery(
-                Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True)
-                .order_by("due_on")
-                .values("due_on")[:1]
-            ),
-            Subquery(
-                Milestone.objects.filter(task__parent=OuterRef("pk"), done_on__isnull=True)
-                .order_by("due_on")
-                .values("due_on")[:1]
-            ),
+        """next_due, final_due and lead_unit: copies of the milestones and assignments only.
+
+        One UPDATE … FROM a SELECT that groups the milestones of the tasks and of their sub-tasks by
+        task (a top-level task overdue through a sub-task shows the date it is overdue against) and
+        picks each task's first lead assignment: hashed once for 100,000 tasks, where a subquery
+        per task and copy took seconds. The scope (these tasks) is pushed into each part."""
+        from tasks import setbased
+
+        q = setbased.quote
+        milestone, task, assignment = (q(m._meta.db_table) for m in (Milestone, Task, Assignment))
+        scope = setbased.scope_sql(self)
+        params: list = []
+
+        def within(column: str, joiner: str) -> str:
+            if scope is None:
+                return ""
+            params.extend(scope[1])
+            return f" {joiner} {column} IN ({scope[0]})"
+
+        dates_sql = (
+            f"SELECT x.owner, MIN(CASE WHEN x.done_on IS NULL THEN x.due_on END) AS next_due, "
+            f"MAX(x.due_on) AS final_due FROM ("
+            f"SELECT m.task_id AS owner, m.due_on, m.done_on FROM {milestone} m{within('m.task_id', 'WHERE')} "
+            f"UNION ALL SELECT c.parent_id, m.due_on, m.done_on FROM {milestone} m "
+            f"JOIN {task} c ON c.id = m.task_id WHERE c.parent_id IS NOT NULL{within('c.parent_id', 'AND')}"
+            f") x GROUP BY x.owner"
         )
-        lead = Subquery(
-            Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
-            .order_by("order", "pk")
-            .values("unit_id")[:1]
+        params.append(AssignmentRole.LEAD)
+        lead_sql = (
+            f"SELECT y.task_id, y.unit_id FROM (SELECT a.task_id, a.unit_id, ROW_NUMBER() OVER "
+            f"(PARTITION BY a.task_id ORDER BY a.{q('order')}, a.id) AS rn FROM {assignment} a "
+            f"WHERE a.role = %s{within('a.task_id', 'AND')}) y WHERE y.rn = 1"
         )
-        # the last due date of any milestone, done or not: the end of the task's time (序时进度)
-        final_due = latest(
-            Subquery(Milestone.objects.filter(task=OuterRef("pk")).order_by("-due_on").values("due_on")[:1]),
-            Subquery(
-                Milestone.objects.filter(task__parent=OuterRef("pk")).order_by("-due_on").values("due_on")[:1]
-            ),
+        source = (
+            f"SELECT t.id, d.next_due, d.final_due, l.unit_id AS lead FROM {task} t "
+            f"LEFT JOIN ({dates_sql}) d ON d.owner = t.id LEFT JOIN ({lead_sql}) l ON l.task_id = t.id"
+            f"{within('t.id', 'WHERE')}"
         )
-        rows = self.order_by()
-        if only_stale:
-            never = Value(dt.date(1, 1, 1))
-            rows = rows.alias(want_due=next_due, want_lead=lead, want_final=final_due).filter(
-                ~Q(Exact(Coalesce("next_due", never), Coalesce("want_due", never)))
-                | ~Q(Exact(Coalesce("lead_unit_id", 0), Coalesce("want_lead", 0)))
-                | ~Q(Exact(Coalesce("final_due", never), Coalesce("want_final", never)))
-            )
-        return rows.update(next_due=next_due, lead_unit=lead, final_due=final_due)
+        return setbased.update_from(
+            Task, (source, params), {"next_due": "next_due", "final_due": "final_due", "lead_unit_id": "lead"},
+            only_changed=only_stale,
+        )
 
 
 class Task(models.Model):
@@ -607,21 +608,7 @@ class AssignmentSource(models.TextChoices):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def refresh_task_copies(self, *, only_stale: bool = False) -> int:
-        """Copy each assignment's task's plan, level, status and flag onto it (see Task.refresh_copies)."""
-        task = Task.objects.filter(pk=OuterRef("task_id"))
-        rows = self.order_by()
-        if only_stale:
-            rows = rows.exclude(
-                Q(task_plan=F("task__plan"), task_status=F("task__status"), task_flag=F("task__flag"))
-                & (Q(task_top_level=True, task__parent__isnull=True) | Q(task_top_level=False, task__parent__isnull=False))
-            )
-        return rows.update(
-            task_plan=Subquery(task.values("plan_id")[:1]),
-            task_top_level=Exists(task.filter(parent__isnull=True)),
-            task_status=Subquery(task.values("status")[:1]),
-            task_flag=Subquery(task.values("flag")[:1]),
-        )
+    """Assignments; their copies of the task's fields are kept by TaskQuerySet.refresh_copies."""
 
 
 class Assignment(models.Model):
