@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,19 +87,29 @@ class ScanResult:
                 "changed": self.changed}
 
 
-def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement however many
-    milestones; the named unique constraint drops what was already recorded."""
-    sub_sql, params = queryset.order_by().values("id", "due_on").query.sql_with_params()
-    table = connection.ops.quote_name(Reminder._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (kind, milestone_id, due_on, created_at) "
-        f"SELECT %s, ms.id, ms.due_on, %s FROM ({sub_sql}) ms WHERE 1 = 1 ON CONFLICT DO NOTHING"
-    )
+def _insert_missing(select: QuerySet, columns: list[str], constants: list) -> int:
+    """INSERT INTO reminder (columns) SELECT constants…, select's columns: one statement however
+    many rows. `select` leaves out the reminders already recorded (a repeat inserts nothing and
+    attempts nothing); ON CONFLICT DO NOTHING is for a scan racing this one. Returns the rows
+    really inserted."""
+    sub_sql, params = select.query.sql_with_params()
+    table = setbased.quote(Reminder._meta.db_table)
+    names = ", ".join(setbased.quote(c) for c in columns)
+    holders = ", ".join(["%s"] * len(constants))
     # WHERE 1 = 1: SQLite needs it to parse ON CONFLICT after INSERT … SELECT
+    sql = f"INSERT INTO {table} ({names}) SELECT {holders}, s.* FROM ({sub_sql}) s WHERE 1 = 1 ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, connection.ops.adapt_datetimefield_value(now), *params])
+        cursor.execute(sql, [*constants, *params])
         return max(cursor.rowcount, 0)
+
+
+def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
+    """A reminder for each of these milestones not reminded of this kind on its due date yet."""
+    recorded = Reminder.objects.filter(milestone=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on"))
+    missing = queryset.order_by().exclude(Exists(recorded)).values("id", "due_on")
+    return _insert_missing(
+        missing, ["kind", "created_at", "milestone_id", "due_on"], [kind, connection.ops.adapt_datetimefield_value(now)]
+    )
 
 
 @transaction.atomic
@@ -164,7 +174,7 @@ def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.
     """Two working days before the report day, units that have not reported
     on the period are reminded — once per unit and period."""
     groups = _plans_by_period(lambda day: dates.progress_reminder_period(today, day, cal))
-    rows = []
+    inserted = 0
     for period, plan_ids in groups.items():
         if period is None:
             continue
@@ -180,9 +190,16 @@ def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.
             .exclude(task__status__in=CLOSED)
             .exclude(Exists(reported))
         )
-        for unit_id in Unit.objects.filter(Exists(pending)).values_list("pk", flat=True):
-            rows.append(Reminder(kind=ReminderKind.PROGRESS_DUE, unit_id=unit_id, period=period))
-    return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
+        recorded = Reminder.objects.filter(
+            unit=OuterRef("pk"), period=period, kind=ReminderKind.PROGRESS_DUE, milestone__isnull=True
+        )
+        units = Unit.objects.order_by().filter(Exists(pending)).exclude(Exists(recorded)).values("id")
+        inserted += _insert_missing(
+            units, ["kind", "period", "created_at", "unit_id"],
+            [ReminderKind.PROGRESS_DUE, connection.ops.adapt_datefield_value(period),
+             connection.ops.adapt_datetimefield_value(now)],
+        )
+    return inserted
 
 
 # --- delivery ------------------------------------------------------------------
