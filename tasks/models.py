@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
@@ -332,10 +332,10 @@ class TaskQuerySet(models.QuerySet):
     def refresh_list_keys(self, *, only_stale: bool = False) -> int:
         """next_due, final_due and lead_unit: copies of the milestones and assignments only.
 
-        One UPDATE … FROM a SELECT that groups the milestones of the tasks and of their sub-tasks by
-        task (a top-level task overdue through a sub-task shows the date it is overdue against) and
-        picks each task's first lead assignment: hashed once for 100,000 tasks, where a subquery
-        per task and copy took seconds. The scope (these tasks) is pushed into each part."""
+        One UPDATE … FROM a SELECT that groups the milestones by task, folds the sub-tasks' groups
+        into their parent (a top-level task overdue through a sub-task shows the date it is overdue
+        against) and picks each task's first lead assignment: hashed once for 100,000 tasks, where a
+        subquery per task and copy took seconds. The scope (these tasks) is pushed into each part."""
         from tasks import setbased
 
         q = setbased.quote
@@ -349,14 +349,22 @@ class TaskQuerySet(models.QuerySet):
             params.extend(scope[1])
             return f" {joiner} {column} IN ({scope[0]})"
 
-        dates_sql = (
-            f"SELECT x.owner, MIN(CASE WHEN x.done_on IS NULL THEN x.due_on END) AS next_due, "
-            f"MAX(x.due_on) AS final_due FROM ("
-            f"SELECT m.task_id AS owner, m.due_on, m.done_on FROM {milestone} m{within('m.task_id', 'WHERE')} "
-            f"UNION ALL SELECT c.parent_id, m.due_on, m.done_on FROM {milestone} m "
-            f"JOIN {task} c ON c.id = m.task_id WHERE c.parent_id IS NOT NULL{within('c.parent_id', 'AND')}"
-            f") x GROUP BY x.owner"
+        # each task's own milestones grouped first (300,000 rows → one per task), then its sub-tasks'
+        # groups folded into it: two hash aggregates, no union of every milestone twice
+        children = f"SELECT c.id FROM {task} c WHERE c.parent_id IS NOT NULL{within('c.parent_id', 'AND')}"
+        own_sql = (
+            f"SELECT m.task_id, MIN(CASE WHEN m.done_on IS NULL THEN m.due_on END) AS next_due, "
+            f"MAX(m.due_on) AS final_due FROM {milestone} m"
+            + (f"{within('m.task_id', 'WHERE')} OR m.task_id IN ({children})" if scope is not None else "")
+            + " GROUP BY m.task_id"
         )
+        least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
+
+        def either(fn: str, column: str) -> str:
+            """fn of the task's own and its sub-tasks' value, NULL only when both are (SQLite's
+            two-argument MIN/MAX return NULL as soon as one is)."""
+            return f"COALESCE({fn}(o.{column}, k.{column}), o.{column}, k.{column})"
+
         params.append(AssignmentRole.LEAD)
         lead_sql = (
             f"SELECT y.task_id, y.unit_id FROM (SELECT a.task_id, a.unit_id, ROW_NUMBER() OVER "
@@ -364,9 +372,12 @@ class TaskQuerySet(models.QuerySet):
             f"WHERE a.role = %s{within('a.task_id', 'AND')}) y WHERE y.rn = 1"
         )
         source = (
-            f"SELECT t.id, d.next_due, d.final_due, l.unit_id AS lead FROM {task} t "
-            f"LEFT JOIN ({dates_sql}) d ON d.owner = t.id LEFT JOIN ({lead_sql}) l ON l.task_id = t.id"
-            f"{within('t.id', 'WHERE')}"
+            f"WITH own AS ({own_sql}), kids AS (SELECT c.parent_id AS task_id, MIN(o.next_due) AS next_due, "
+            f"MAX(o.final_due) AS final_due FROM own o JOIN {task} c ON c.id = o.task_id "
+            f"WHERE c.parent_id IS NOT NULL GROUP BY c.parent_id) "
+            f"SELECT t.id, {either(least, 'next_due')} AS next_due, {either(greatest, 'final_due')} AS final_due, "
+            f"l.unit_id AS lead FROM {task} t LEFT JOIN own o ON o.task_id = t.id LEFT JOIN kids k ON k.task_id = t.id "
+            f"LEFT JOIN ({lead_sql}) l ON l.task_id = t.id{within('t.id', 'WHERE')}"
         )
         return setbased.update_from(
             Task, (source, params), {"next_due": "next_due", "final_due": "final_due", "lead_unit_id": "lead"},
