@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from deadlines import dates
@@ -71,9 +71,10 @@ def flags_refresh(
         if not ids:
             return Refreshed()
         task_rows = Task.objects.order_by().filter(pk__in=ids)
-        milestones = Milestone.objects.order_by().filter(task_id__in=ids)
-        # the sub-tasks' milestones decide the parents' flags: refresh them too (their state may be a day old)
-        milestones = milestones | Milestone.objects.order_by().filter(task__parent_id__in=ids)
+        # the sub-tasks' milestones decide the parents' flags: refresh them too (their state may be a day
+        # old); one IN over the tasks and their sub-tasks, so the milestones are found by their task index
+        with_children = Task.objects.order_by().filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
+        milestones = Milestone.objects.order_by().filter(task_id__in=with_children)
     done = Refreshed()
     # one SELECT computes every milestone's state (the rule: MilestoneQuerySet.with_state), one
     # UPDATE … FROM writes the rows whose stored state differs
@@ -91,8 +92,8 @@ def flags_refresh(
     # the three task flags in one UPDATE, so a task whose flag and pace both change is one row written;
     # 时限 reads the milestone states just stored
     wanted = task_rows.annotate(
-        want_flag=flag_case(as_of, cal, stored_states=True),
-        want_missing=progress_missing_case(as_of),
+        want_flag=flag_case(as_of, cal, stored_states=True, hashed=tasks is None),
+        want_missing=progress_missing_case(as_of, hashed=tasks is None),
         want_pace=pace_case(as_of),
     ).values("pk", "want_flag", "want_missing", "want_pace")
     done.tasks = setbased.update_from(

@@ -7,7 +7,6 @@ import datetime as dt
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Case, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value, When
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThan, IsNull, LessThan
 from django.utils import timezone
@@ -145,19 +144,32 @@ def _having(milestones) -> Q:
     )
 
 
-def flag_case(as_of: dt.date, cal: dates.WorkCalendar, *, stored_states: bool = False) -> Case:
+def _having_stored(state: str) -> Q:
+    """The task or one of its sub-tasks has a milestone whose stored state is `state`, probed through
+    the milestones' task index: the shape for a few tasks (a write refreshing its own)."""
+    return Q(Exists(Milestone.objects.filter(task=OuterRef("pk"), state=state))) | Q(
+        Exists(Milestone.objects.filter(task__parent=OuterRef("pk"), state=state))
+    )
+
+
+def flag_case(
+    as_of: dt.date, cal: dates.WorkCalendar, *, stored_states: bool = False, hashed: bool = True
+) -> Case:
     """Task.flag on `as_of`: the worst state among the open milestones of the task and its sub-tasks;
     nothing once the task is closed. `stored_states`: read `Milestone.state`, which the caller has
-    just stored for `as_of` (tasks.flags), instead of deciding every milestone's state again."""
+    just stored for `as_of` (tasks.flags), instead of deciding every milestone's state again; then
+    `hashed=False` probes each task's milestones (a few tasks) instead of hashing them all."""
     is_open = task_open_on(as_of, prefix="")
-    if stored_states:
-        overdue = Milestone.objects.filter(state=MilestoneState.OVERDUE)
-        due_soon = Milestone.objects.filter(state=MilestoneState.DUE_SOON)
+    if stored_states and not hashed:
+        overdue, due_soon = _having_stored(MilestoneState.OVERDUE), _having_stored(MilestoneState.DUE_SOON)
+    elif stored_states:
+        overdue = _having(Milestone.objects.filter(state=MilestoneState.OVERDUE))
+        due_soon = _having(Milestone.objects.filter(state=MilestoneState.DUE_SOON))
     else:
-        overdue, due_soon = Milestone.objects.overdue(as_of), Milestone.objects.due_soon(as_of, cal)
+        overdue, due_soon = _having(Milestone.objects.overdue(as_of)), _having(Milestone.objects.due_soon(as_of, cal))
     return Case(
-        When(is_open & _having(overdue), then=Value(TaskFlag.OVERDUE)),
-        When(is_open & _having(due_soon), then=Value(TaskFlag.DUE_SOON)),
+        When(is_open & overdue, then=Value(TaskFlag.OVERDUE)),
+        When(is_open & due_soon, then=Value(TaskFlag.DUE_SOON)),
         default=Value(TaskFlag.NONE),
         output_field=models.CharField(),
     )
@@ -184,18 +196,20 @@ def duty_starts_before(period: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(dates.add_months(period, 1), dt.time.min))
 
 
-def progress_missing_case(as_of: dt.date) -> Case:
+def progress_missing_case(as_of: dt.date, *, hashed: bool = False) -> Case:
     """黄色预警 on `as_of`: an open task that owes the period (progress_duty) has an assigned unit with
-    no report on that period or a later one, other than one sent back (退回)."""
+    no report on that period or a later one, other than one sent back (退回). `hashed`: the SQL shape
+    for evaluating every task at once (same answers)."""
     owed = Q(pk__in=[])
     for period, plan_ids in progress_duty(as_of).items():
         reported = ProgressReport.objects.filter(
             task=OuterRef("task"), unit=OuterRef("unit"), period__gte=period
         ).exclude(review_state=ReviewState.RETURNED)
-        # IN over an uncorrelated anti-join (assignments without a report), hashed once, rather than
-        # an EXISTS probing the assignments and then the reports row by row
-        unreported = Assignment.objects.exclude(Exists(reported)).values("task_id")
-        owed |= Q(plan_id__in=plan_ids, created_at__lt=duty_starts_before(period)) & Q(pk__in=unreported)
+        if hashed:  # every task at once (the scan): IN over one anti-join of all assignments, hashed once
+            unreported = Q(pk__in=Assignment.objects.exclude(Exists(reported)).values("task_id"))
+        else:  # a few tasks (a write, a page): probe their assignments, then the reports
+            unreported = Q(Exists(Assignment.objects.filter(task=OuterRef("pk")).exclude(Exists(reported))))
+        owed |= Q(plan_id__in=plan_ids, created_at__lt=duty_starts_before(period)) & unreported
     return Case(
         When(task_open_on(as_of, prefix="") & owed, then=Value(True)),
         default=Value(False),
@@ -317,9 +331,8 @@ class TaskQuerySet(models.QuerySet):
         from tasks import setbased
 
         rows = Task.objects.order_by()
-        scope = setbased.scope_sql(self)
-        if scope is not None:
-            rows = rows.filter(pk__in=RawSQL(*scope))
+        if self.query.where:
+            rows = rows.filter(pk__in=self.order_by().values("pk"))
         source = rows.annotate(
             top=ExpressionWrapper(Q(parent__isnull=True), output_field=models.BooleanField())
         ).values("pk", "plan_id", "top", "status", "flag")
@@ -340,22 +353,24 @@ class TaskQuerySet(models.QuerySet):
 
         q = setbased.quote
         milestone, task, assignment = (q(m._meta.db_table) for m in (Milestone, Task, Assignment))
-        scope = setbased.scope_sql(self)
+        scope = setbased.scope_ids(self)
         params: list = []
 
         def within(column: str, joiner: str) -> str:
             if scope is None:
                 return ""
-            params.extend(scope[1])
-            return f" {joiner} {column} IN ({scope[0]})"
+            condition, values = setbased.member(column, scope)
+            params.extend(values)
+            return f" {joiner} {condition}"
 
         # each task's own milestones grouped first (300,000 rows → one per task), then its sub-tasks'
         # groups folded into it: two hash aggregates, no union of every milestone twice
-        children = f"SELECT c.id FROM {task} c WHERE c.parent_id IS NOT NULL{within('c.parent_id', 'AND')}"
         own_sql = (
             f"SELECT m.task_id, MIN(CASE WHEN m.done_on IS NULL THEN m.due_on END) AS next_due, "
             f"MAX(m.due_on) AS final_due FROM {milestone} m"
-            + (f"{within('m.task_id', 'WHERE')} OR m.task_id IN ({children})" if scope is not None else "")
+            # one IN over the tasks and their sub-tasks: the planner probes the milestones' task index
+            + (f" WHERE m.task_id IN (SELECT x.id FROM {task} x{within('x.id', 'WHERE')}{within('x.parent_id', 'OR')})"
+               if scope is not None else "")
             + " GROUP BY m.task_id"
         )
         least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
