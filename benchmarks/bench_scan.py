@@ -269,12 +269,14 @@ def app_delivery() -> str:
     return f"reminders={n} notifications={Notification.objects.count()} messages={OutboundMessage.objects.count()}"
 
 
-def line(label: str, app: list[float], raw: list[float], queries: int, goal: float = GOAL) -> None:
+def line(label: str, app: list[float], raw: list[float], queries: int, goal: float | None = GOAL) -> None:
     a, r = statistics.median(app), statistics.median(raw)
     ratio = a / r if r else float("inf")
-    verdict = "ok" if ratio <= goal else "OVER"
-    print(f"{label:<22} {a:7.2f} s ({queries:3d} queries) | raw {r:6.2f} s | ratio {ratio:5.2f} "
-          f"(goal ≤ {goal:g}) {verdict}")
+    if goal is None:  # the delivery's goal is its shape (set-based, queries flat: tests), not a ratio
+        verdict = "(goal: set-based, queries flat)"
+    else:
+        verdict = f"(goal ≤ {goal:g}) {'ok' if ratio <= goal else 'OVER'}"
+    print(f"{label:<26} {a:7.2f} s ({queries:3d} queries) | raw {r:6.2f} s | ratio {ratio:5.2f} {verdict}")
 
 
 def main() -> None:
@@ -324,7 +326,7 @@ def main() -> None:
     print()
     line("scan, first run", times["app first"], times["raw first"], queries["app first"])
     line("scan, repeat", times["app repeat"], times["raw repeat"], queries["app repeat"])
-    line(f"delivery, {made // 1000}k reminders", deliver["app"], deliver["raw"], queries["deliver app"])
+    line(f"delivery, {made // 1000}k reminders", deliver["app"], deliver["raw"], queries["deliver app"], goal=None)
 
 
 if __name__ == "__main__":
