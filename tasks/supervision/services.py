@@ -6,11 +6,13 @@ N working days), so one OR-ed condition covers every distinct N.
 
 Once-only delivery is built in two outboxes:
 1. `Reminder` (unique per milestone and kind, or unit, period and kind) is
-   written by the scan with INSERT … ON CONFLICT DO NOTHING in the same
-   transaction as the state change: re-running it or racing it adds nothing.
-2. `reminders_deliver` locks the unsent reminders (SKIP LOCKED), writes one
-   digest Notification and one OutboundMessage (e-mail, webhook) per recipient
-   and marks the reminders sent, all in one transaction.
+   written by the scan in the same transaction as the state change, with
+   INSERT … SELECT of the reminders not recorded yet (a repeat attempts none)
+   and ON CONFLICT DO NOTHING for a scan racing it: nothing is recorded twice.
+2. `reminders_deliver` claims the unsent reminders with one UPDATE (SKIP
+   LOCKED), reads each recipient's digest with one SELECT, and writes one
+   Notification and one OutboundMessage (e-mail, webhook) per recipient, all
+   in one transaction.
 3. `deadlines.outbox.outbound_send` sends each OutboundMessage under its own row lock and
    marks it sent; a failed channel stays unsent for the retry.
 """
@@ -65,7 +67,6 @@ logger = logging.getLogger(__name__)
 CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 # any constant: serialises concurrent scans on PostgreSQL (SQLite's IMMEDIATE transactions already do)
 SCAN_LOCK_ID = 5_202_611
-CHUNK = 5000
 
 
 # --- the scan ------------------------------------------------------------------
@@ -73,6 +74,10 @@ CHUNK = 5000
 
 @dataclass
 class ScanResult:
+    """What a scan did, in rows really written or inserted: `changed` milestones, `tasks_changed`
+    tasks (once each, whichever of their flags changed), `copies_refreshed` copies, `reminders`
+    inserted — all 0 on a repeat with nothing changed. `due_soon`/`overdue`: milestones in that state."""
+
     today: dt.date
     due_soon: int = 0
     overdue: int = 0
