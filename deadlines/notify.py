@@ -46,16 +46,22 @@ class Item:
         return f"{tag}{self.task_title}（截止 {self.due_on:%Y-%m-%d}）"
 
 
-def render_digest(items: list[Item], *, today: dt.date, unit: str = "") -> tuple[str, str]:
-    """Title and body of one digest listing every item of one recipient."""
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.kind] = counts.get(item.kind, 0) + 1
-    parts = [f"{counts[k]}项{ReminderKind(k).label}" for k in KIND_TAGS if k in counts]
+def render_digest(
+    items: list[Item], *, today: dt.date, unit: str = "", counts: dict[str, int] | None = None
+) -> tuple[str, str]:
+    """Title and body of one digest listing the items of one recipient. `counts` (items per kind)
+    when `items` holds only the first DIGEST_MAX_LINES of them: the title and the "另有" line count
+    them all."""
+    if counts is None:
+        counts = {}
+        for item in items:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+    total = sum(counts.values())
+    parts = [f"{counts[k]}项{ReminderKind(k).label}" for k in KIND_TAGS if counts.get(k)]
     title = f"督办提醒（{today:%Y-%m-%d}）：" + "、".join(parts)
     lines = [f"{unit}：" if unit else "", *(f"{i}. {item.line()}" for i, item in enumerate(items[:DIGEST_MAX_LINES], 1))]
-    if len(items) > DIGEST_MAX_LINES:
-        lines.append(f"……另有{len(items) - DIGEST_MAX_LINES}项，请登录系统查看。")
+    if total > DIGEST_MAX_LINES:
+        lines.append(f"……另有{total - DIGEST_MAX_LINES}项，请登录系统查看。")
     return title, "\n".join(line for line in lines if line)
 
 

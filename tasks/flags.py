@@ -11,8 +11,8 @@ reported or reviewed, 办结, reopen, assignment changes) calls `flags_refresh(t
 it touched, in its own transaction: nothing waits for 07:30 but the passing of the day. The scan
 calls it for every task with today's date.
 
-Set-based: one UPDATE per stored field whatever the number of rows, each excluding the rows that
-already hold the value, so a second run writes nothing.
+Set-based: a fixed handful of UPDATE … FROM statements whatever the number of rows (tasks.setbased),
+each writing only the rows whose stored value differs, so a second run writes nothing.
 """
 
 from __future__ import annotations
@@ -21,13 +21,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from deadlines import dates
-from deadlines.models import Milestone, MilestoneState, work_calendar
+from deadlines.models import Milestone, work_calendar
+from tasks import setbased
 from tasks.models import Task, flag_case, pace_case, progress_missing_case
+
+# so many milestones changed state (the first scan, a long outage): refresh the planner's statistics
+ANALYZE_FROM = 10_000
 
 
 @dataclass
@@ -67,21 +71,34 @@ def flags_refresh(
         if not ids:
             return Refreshed()
         task_rows = Task.objects.order_by().filter(pk__in=ids)
-        milestones = Milestone.objects.order_by().filter(task_id__in=ids)
-        # the sub-tasks' milestones decide the parents' flags: refresh them too (their state may be a day old)
-        milestones = milestones | Milestone.objects.order_by().filter(task__parent_id__in=ids)
+        # the sub-tasks' milestones decide the parents' flags: refresh them too (their state may be a day
+        # old); one IN over the tasks and their sub-tasks, so the milestones are found by their task index
+        with_children = Task.objects.order_by().filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
+        milestones = Milestone.objects.order_by().filter(task_id__in=with_children)
     done = Refreshed()
-    for state in (MilestoneState.DONE, MilestoneState.OVERDUE, MilestoneState.DUE_SOON, MilestoneState.UPCOMING):
-        done.milestones += milestones.in_state(state, as_of, cal).exclude(state=state).update(state=state)
+    # one SELECT computes every milestone's state (the rule: MilestoneQuerySet.with_state), one
+    # UPDATE … FROM writes the rows whose stored state differs
+    done.milestones = setbased.update_from(
+        Milestone, milestones.with_state(as_of, cal).values("pk", "state_as_of"), {"state": "state_as_of"}
+    )
+    if done.milestones >= ANALYZE_FROM and connection.vendor == "postgresql":
+        # the flags and the scan's reminders below select milestones by state: let the planner count
+        # the states just written (ANALYZE sees this transaction's rows) instead of yesterday's
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {setbased.quote(Milestone._meta.db_table)}")
     # the dates copied from the milestones first: 序时进度 reads Task.final_due. Anything else stale
     # means someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
     done.copies = task_rows.refresh_list_keys(only_stale=True)
-    for name, case in (
-        ("flag", flag_case(as_of, cal)),
-        ("progress_missing", progress_missing_case(as_of)),
-        ("pace", pace_case(as_of)),
-    ):
-        done.tasks += task_rows.alias(want=case).exclude(**{name: F("want")}).update(**{name: case})
+    # the three task flags in one UPDATE, so a task whose flag and pace both change is one row written;
+    # 时限 reads the milestone states just stored
+    wanted = task_rows.annotate(
+        want_flag=flag_case(as_of, cal, stored_states=True, hashed=tasks is None),
+        want_missing=progress_missing_case(as_of, hashed=tasks is None),
+        want_pace=pace_case(as_of),
+    ).values("pk", "want_flag", "want_missing", "want_pace")
+    done.tasks = setbased.update_from(
+        Task, wanted, {"flag": "want_flag", "progress_missing": "want_missing", "pace": "want_pace"}
+    )
     # the flags just changed set-based (no signals): the assignments' copies follow
     done.copies += task_rows.refresh_assignment_copies(only_stale=True)
     return done

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db import connection, models
+from django.db.models import Case, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate
-from django.db.models.lookups import Exact, GreaterThan, IsNull, LessThan
+from django.db.models.lookups import GreaterThan, IsNull, LessThan
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -136,35 +136,6 @@ class DaysBetween(Func):
         return sql, (*later_params, *earlier_params)
 
 
-class _Extreme(Func):
-    """The earlier or later of two nullable dates, NULL only when both are: PostgreSQL's LEAST /
-    GREATEST ignore NULLs and evaluate each argument once; SQLite's MIN / MAX return NULL as soon
-    as one is, so there they are wrapped in COALESCE."""
-
-    arity = 2
-    output_field = models.DateField()
-
-    def __init__(self, a, b, *, first: bool):
-        super().__init__(a, b)
-        self.first = first
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="LEAST" if self.first else "GREATEST", **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        a, b = self.source_expressions
-        pick = Func(a, b, function="MIN" if self.first else "MAX", output_field=models.DateField())
-        return compiler.compile(Coalesce(pick, a, b, output_field=models.DateField()))
-
-
-def earliest(a, b) -> Func:
-    return _Extreme(a, b, first=True)
-
-
-def latest(a, b) -> Func:
-    return _Extreme(a, b, first=False)
-
-
 def _having(milestones) -> Q:
     """The task, or one of its sub-tasks, has one of `milestones`. IN over uncorrelated subqueries:
     PostgreSQL hashes each once instead of probing milestones task by task."""
@@ -173,13 +144,32 @@ def _having(milestones) -> Q:
     )
 
 
-def flag_case(as_of: dt.date, cal: dates.WorkCalendar) -> Case:
+def _having_stored(state: str) -> Q:
+    """The task or one of its sub-tasks has a milestone whose stored state is `state`, probed through
+    the milestones' task index: the shape for a few tasks (a write refreshing its own)."""
+    return Q(Exists(Milestone.objects.filter(task=OuterRef("pk"), state=state))) | Q(
+        Exists(Milestone.objects.filter(task__parent=OuterRef("pk"), state=state))
+    )
+
+
+def flag_case(
+    as_of: dt.date, cal: dates.WorkCalendar, *, stored_states: bool = False, hashed: bool = True
+) -> Case:
     """Task.flag on `as_of`: the worst state among the open milestones of the task and its sub-tasks;
-    nothing once the task is closed."""
+    nothing once the task is closed. `stored_states`: read `Milestone.state`, which the caller has
+    just stored for `as_of` (tasks.flags), instead of deciding every milestone's state again; then
+    `hashed=False` probes each task's milestones (a few tasks) instead of hashing them all."""
     is_open = task_open_on(as_of, prefix="")
+    if stored_states and not hashed:
+        overdue, due_soon = _having_stored(MilestoneState.OVERDUE), _having_stored(MilestoneState.DUE_SOON)
+    elif stored_states:
+        overdue = _having(Milestone.objects.filter(state=MilestoneState.OVERDUE))
+        due_soon = _having(Milestone.objects.filter(state=MilestoneState.DUE_SOON))
+    else:
+        overdue, due_soon = _having(Milestone.objects.overdue(as_of)), _having(Milestone.objects.due_soon(as_of, cal))
     return Case(
-        When(is_open & _having(Milestone.objects.overdue(as_of)), then=Value(TaskFlag.OVERDUE)),
-        When(is_open & _having(Milestone.objects.due_soon(as_of, cal)), then=Value(TaskFlag.DUE_SOON)),
+        When(is_open & overdue, then=Value(TaskFlag.OVERDUE)),
+        When(is_open & due_soon, then=Value(TaskFlag.DUE_SOON)),
         default=Value(TaskFlag.NONE),
         output_field=models.CharField(),
     )
@@ -206,16 +196,20 @@ def duty_starts_before(period: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(dates.add_months(period, 1), dt.time.min))
 
 
-def progress_missing_case(as_of: dt.date) -> Case:
+def progress_missing_case(as_of: dt.date, *, hashed: bool = False) -> Case:
     """黄色预警 on `as_of`: an open task that owes the period (progress_duty) has an assigned unit with
-    no report on that period or a later one, other than one sent back (退回)."""
+    no report on that period or a later one, other than one sent back (退回). `hashed`: the SQL shape
+    for evaluating every task at once (same answers)."""
     owed = Q(pk__in=[])
     for period, plan_ids in progress_duty(as_of).items():
         reported = ProgressReport.objects.filter(
             task=OuterRef("task"), unit=OuterRef("unit"), period__gte=period
         ).exclude(review_state=ReviewState.RETURNED)
-        unreported = Assignment.objects.filter(task=OuterRef("pk")).exclude(Exists(reported))
-        owed |= Q(plan_id__in=plan_ids, created_at__lt=duty_starts_before(period)) & Q(Exists(unreported))
+        if hashed:  # every task at once (the scan): IN over one anti-join of all assignments, hashed once
+            unreported = Q(pk__in=Assignment.objects.exclude(Exists(reported)).values("task_id"))
+        else:  # a few tasks (a write, a page): probe their assignments, then the reports
+            unreported = Q(Exists(Assignment.objects.filter(task=OuterRef("pk")).exclude(Exists(reported))))
+        owed |= Q(plan_id__in=plan_ids, created_at__lt=duty_starts_before(period)) & unreported
     return Case(
         When(task_open_on(as_of, prefix="") & owed, then=Value(True)),
         default=Value(False),
@@ -232,9 +226,9 @@ def pace_case(as_of: dt.date, tolerance: int | None = None) -> Case:
     # the copy of the last due date (refreshed before the flags, tasks.flags): a subquery here would
     # run a dozen times a row (4 s a day at 10,000 tasks)
     end = F("final_due")
-    # the plan's issue date through a subquery, not a join: an UPDATE may not join (tasks.flags)
-    issued = Subquery(Plan.objects.filter(pk=OuterRef("plan_id")).values("issued_on")[:1])
-    start = Coalesce(issued, TruncDate("created_at"), output_field=models.DateField())
+    # the plan's issue date through a join: tasks.flags computes the flags in a SELECT and writes
+    # them with UPDATE … FROM (a correlated subquery here ran a dozen times a row)
+    start = Coalesce(F("plan__issued_on"), TruncDate("created_at"), output_field=models.DateField())
 
     def share(factor) -> ExpressionWrapper:
         """(percent + factor) × days in all − 100 × days gone, while the time is running."""
@@ -332,45 +326,78 @@ class TaskQuerySet(models.QuerySet):
         return self.refresh_list_keys(only_stale=only_stale) + self.refresh_assignment_copies(only_stale=only_stale)
 
     def refresh_assignment_copies(self, *, only_stale: bool = False) -> int:
-        return Assignment.objects.filter(task__in=self.values("pk")).refresh_task_copies(only_stale=only_stale)
+        """The assignments' copy of their task's plan, level, status and flag: one UPDATE … FROM the
+        tasks (not four correlated subqueries per assignment)."""
+        from tasks import setbased
+
+        rows = Task.objects.order_by()
+        if self.query.where:
+            rows = rows.filter(pk__in=self.order_by().values("pk"))
+        source = rows.annotate(
+            top=ExpressionWrapper(Q(parent__isnull=True), output_field=models.BooleanField())
+        ).values("pk", "plan_id", "top", "status", "flag")
+        return setbased.update_from(
+            Assignment, source,
+            {"task_plan_id": "plan_id", "task_top_level": "top", "task_status": "status", "task_flag": "flag"},
+            target_key="task_id", only_changed=only_stale,
+        )
 
     def refresh_list_keys(self, *, only_stale: bool = False) -> int:
-        """next_due, final_due and lead_unit: copies of the milestones and assignments only."""
-        # the task's own open milestones and its sub-tasks': a top-level task overdue through a
-        # sub-task shows the date it is overdue against (two index probes, not an OR per row)
-        next_due = earliest(
-            Subquery(
-                Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True)
-                .order_by("due_on")
-                .values("due_on")[:1]
-            ),
-            Subquery(
-                Milestone.objects.filter(task__parent=OuterRef("pk"), done_on__isnull=True)
-                .order_by("due_on")
-                .values("due_on")[:1]
-            ),
+        """next_due, final_due and lead_unit: copies of the milestones and assignments only.
+
+        One UPDATE … FROM a SELECT that groups the milestones by task, folds the sub-tasks' groups
+        into their parent (a top-level task overdue through a sub-task shows the date it is overdue
+        against) and picks each task's first lead assignment: hashed once for 100,000 tasks, where a
+        subquery per task and copy took seconds. The scope (these tasks) is pushed into each part."""
+        from tasks import setbased
+
+        q = setbased.quote
+        milestone, task, assignment = (q(m._meta.db_table) for m in (Milestone, Task, Assignment))
+        scope = setbased.scope_ids(self)
+        params: list = []
+
+        def within(column: str, joiner: str) -> str:
+            if scope is None:
+                return ""
+            condition, values = setbased.member(column, scope)
+            params.extend(values)
+            return f" {joiner} {condition}"
+
+        # each task's own milestones grouped first (300,000 rows → one per task), then its sub-tasks'
+        # groups folded into it: two hash aggregates, no union of every milestone twice
+        own_sql = (
+            f"SELECT m.task_id, MIN(CASE WHEN m.done_on IS NULL THEN m.due_on END) AS next_due, "
+            f"MAX(m.due_on) AS final_due FROM {milestone} m"
+            # one IN over the tasks and their sub-tasks: the planner probes the milestones' task index
+            + (f" WHERE m.task_id IN (SELECT x.id FROM {task} x{within('x.id', 'WHERE')}{within('x.parent_id', 'OR')})"
+               if scope is not None else "")
+            + " GROUP BY m.task_id"
         )
-        lead = Subquery(
-            Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
-            .order_by("order", "pk")
-            .values("unit_id")[:1]
+        least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
+
+        def either(fn: str, column: str) -> str:
+            """fn of the task's own and its sub-tasks' value, NULL only when both are (SQLite's
+            two-argument MIN/MAX return NULL as soon as one is)."""
+            return f"COALESCE({fn}(o.{column}, k.{column}), o.{column}, k.{column})"
+
+        params.append(AssignmentRole.LEAD)
+        lead_sql = (
+            f"SELECT y.task_id, y.unit_id FROM (SELECT a.task_id, a.unit_id, ROW_NUMBER() OVER "
+            f"(PARTITION BY a.task_id ORDER BY a.{q('order')}, a.id) AS rn FROM {assignment} a "
+            f"WHERE a.role = %s{within('a.task_id', 'AND')}) y WHERE y.rn = 1"
         )
-        # the last due date of any milestone, done or not: the end of the task's time (序时进度)
-        final_due = latest(
-            Subquery(Milestone.objects.filter(task=OuterRef("pk")).order_by("-due_on").values("due_on")[:1]),
-            Subquery(
-                Milestone.objects.filter(task__parent=OuterRef("pk")).order_by("-due_on").values("due_on")[:1]
-            ),
+        source = (
+            f"WITH own AS ({own_sql}), kids AS (SELECT c.parent_id AS task_id, MIN(o.next_due) AS next_due, "
+            f"MAX(o.final_due) AS final_due FROM own o JOIN {task} c ON c.id = o.task_id "
+            f"WHERE c.parent_id IS NOT NULL GROUP BY c.parent_id) "
+            f"SELECT t.id, {either(least, 'next_due')} AS next_due, {either(greatest, 'final_due')} AS final_due, "
+            f"l.unit_id AS lead FROM {task} t LEFT JOIN own o ON o.task_id = t.id LEFT JOIN kids k ON k.task_id = t.id "
+            f"LEFT JOIN ({lead_sql}) l ON l.task_id = t.id{within('t.id', 'WHERE')}"
         )
-        rows = self.order_by()
-        if only_stale:
-            never = Value(dt.date(1, 1, 1))
-            rows = rows.alias(want_due=next_due, want_lead=lead, want_final=final_due).filter(
-                ~Q(Exact(Coalesce("next_due", never), Coalesce("want_due", never)))
-                | ~Q(Exact(Coalesce("lead_unit_id", 0), Coalesce("want_lead", 0)))
-                | ~Q(Exact(Coalesce("final_due", never), Coalesce("want_final", never)))
-            )
-        return rows.update(next_due=next_due, lead_unit=lead, final_due=final_due)
+        return setbased.update_from(
+            Task, (source, params), {"next_due": "next_due", "final_due": "final_due", "lead_unit_id": "lead"},
+            only_changed=only_stale,
+        )
 
 
 class Task(models.Model):
@@ -607,21 +634,7 @@ class AssignmentSource(models.TextChoices):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def refresh_task_copies(self, *, only_stale: bool = False) -> int:
-        """Copy each assignment's task's plan, level, status and flag onto it (see Task.refresh_copies)."""
-        task = Task.objects.filter(pk=OuterRef("task_id"))
-        rows = self.order_by()
-        if only_stale:
-            rows = rows.exclude(
-                Q(task_plan=F("task__plan"), task_status=F("task__status"), task_flag=F("task__flag"))
-                & (Q(task_top_level=True, task__parent__isnull=True) | Q(task_top_level=False, task__parent__isnull=False))
-            )
-        return rows.update(
-            task_plan=Subquery(task.values("plan_id")[:1]),
-            task_top_level=Exists(task.filter(parent__isnull=True)),
-            task_status=Subquery(task.values("status")[:1]),
-            task_flag=Subquery(task.values("flag")[:1]),
-        )
+    """Assignments; their copies of the task's fields are kept by TaskQuerySet.refresh_copies."""
 
 
 class Assignment(models.Model):

@@ -6,11 +6,13 @@ N working days), so one OR-ed condition covers every distinct N.
 
 Once-only delivery is built in two outboxes:
 1. `Reminder` (unique per milestone and kind, or unit, period and kind) is
-   written by the scan with INSERT … ON CONFLICT DO NOTHING in the same
-   transaction as the state change: re-running it or racing it adds nothing.
-2. `reminders_deliver` locks the unsent reminders (SKIP LOCKED), writes one
-   digest Notification and one OutboundMessage (e-mail, webhook) per recipient
-   and marks the reminders sent, all in one transaction.
+   written by the scan in the same transaction as the state change, with
+   INSERT … SELECT of the reminders not recorded yet (a repeat attempts none)
+   and ON CONFLICT DO NOTHING for a scan racing it: nothing is recorded twice.
+2. `reminders_deliver` claims the unsent reminders with one UPDATE (SKIP
+   LOCKED), reads each recipient's digest with one SELECT, and writes one
+   Notification and one OutboundMessage (e-mail, webhook) per recipient, all
+   in one transaction.
 3. `deadlines.outbox.outbound_send` sends each OutboundMessage under its own row lock and
    marks it sent; a failed channel stays unsent for the retry.
 """
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +48,7 @@ from deadlines.models import (
 )
 from departments import roles
 from departments.models import Unit, UnitWebhook
+from tasks import setbased
 from tasks.flags import flags_refresh
 from tasks.models import (
     Assignment,
@@ -53,6 +56,7 @@ from tasks.models import (
     Plan,
     ProgressReport,
     ReviewState,
+    Task,
     TaskStatus,
     duty_starts_before,
 )
@@ -64,7 +68,6 @@ logger = logging.getLogger(__name__)
 CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 # any constant: serialises concurrent scans on PostgreSQL (SQLite's IMMEDIATE transactions already do)
 SCAN_LOCK_ID = 5_202_611
-CHUNK = 5000
 
 
 # --- the scan ------------------------------------------------------------------
@@ -72,6 +75,10 @@ CHUNK = 5000
 
 @dataclass
 class ScanResult:
+    """What a scan did, in rows really written or inserted: `changed` milestones, `tasks_changed`
+    tasks (once each, whichever of their flags changed), `copies_refreshed` copies, `reminders`
+    inserted — all 0 on a repeat with nothing changed. `due_soon`/`overdue`: milestones in that state."""
+
     today: dt.date
     due_soon: int = 0
     overdue: int = 0
@@ -86,19 +93,29 @@ class ScanResult:
                 "changed": self.changed}
 
 
-def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement however many
-    milestones; the named unique constraint drops what was already recorded."""
-    sub_sql, params = queryset.order_by().values("id", "due_on").query.sql_with_params()
-    table = connection.ops.quote_name(Reminder._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (kind, milestone_id, due_on, created_at) "
-        f"SELECT %s, ms.id, ms.due_on, %s FROM ({sub_sql}) ms WHERE 1 = 1 ON CONFLICT DO NOTHING"
-    )
+def _insert_missing(select: QuerySet, columns: list[str], constants: list) -> int:
+    """INSERT INTO reminder (columns) SELECT constants…, select's columns: one statement however
+    many rows. `select` leaves out the reminders already recorded (a repeat inserts nothing and
+    attempts nothing); ON CONFLICT DO NOTHING is for a scan racing this one. Returns the rows
+    really inserted."""
+    sub_sql, params = select.query.sql_with_params()
+    table = setbased.quote(Reminder._meta.db_table)
+    names = ", ".join(setbased.quote(c) for c in columns)
+    holders = ", ".join(["%s"] * len(constants))
     # WHERE 1 = 1: SQLite needs it to parse ON CONFLICT after INSERT … SELECT
+    sql = f"INSERT INTO {table} ({names}) SELECT {holders}, s.* FROM ({sub_sql}) s WHERE 1 = 1 ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, connection.ops.adapt_datetimefield_value(now), *params])
+        cursor.execute(sql, [*constants, *params])
         return max(cursor.rowcount, 0)
+
+
+def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
+    """A reminder for each of these milestones not reminded of this kind on its due date yet."""
+    recorded = Reminder.objects.filter(milestone=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on"))
+    missing = queryset.order_by().exclude(Exists(recorded)).values("id", "due_on")
+    return _insert_missing(
+        missing, ["kind", "created_at", "milestone_id", "due_on"], [kind, connection.ops.adapt_datetimefield_value(now)]
+    )
 
 
 @transaction.atomic
@@ -163,7 +180,7 @@ def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.
     """Two working days before the report day, units that have not reported
     on the period are reminded — once per unit and period."""
     groups = _plans_by_period(lambda day: dates.progress_reminder_period(today, day, cal))
-    rows = []
+    inserted = 0
     for period, plan_ids in groups.items():
         if period is None:
             continue
@@ -179,122 +196,205 @@ def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.
             .exclude(task__status__in=CLOSED)
             .exclude(Exists(reported))
         )
-        for unit_id in Unit.objects.filter(Exists(pending)).values_list("pk", flat=True):
-            rows.append(Reminder(kind=ReminderKind.PROGRESS_DUE, unit_id=unit_id, period=period))
-    return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
+        recorded = Reminder.objects.filter(
+            unit=OuterRef("pk"), period=period, kind=ReminderKind.PROGRESS_DUE, milestone__isnull=True
+        )
+        units = Unit.objects.order_by().filter(Exists(pending)).exclude(Exists(recorded)).values("id")
+        inserted += _insert_missing(
+            units, ["kind", "period", "created_at", "unit_id"],
+            [ReminderKind.PROGRESS_DUE, connection.ops.adapt_datefield_value(period),
+             connection.ops.adapt_datetimefield_value(now)],
+        )
+    return inserted
 
 
 # --- delivery ------------------------------------------------------------------
+#
+# Set-based: one UPDATE claims the unsent reminders, one SELECT lists each recipient's first
+# DIGEST_MAX_LINES items (with the counts per kind over all of them), and Python writes one digest
+# per recipient. Who receives a milestone reminder: the liaisons of the task's units (a sub-task
+# without units of its own: its parent's); an escalation goes to the lead units only (or the first
+# unit when none leads) and to every supervisor. A progress reminder names its unit. Items are listed
+# by due date, then in the order they were recorded; progress reminders last.
+
+AUDIENCE_USER, AUDIENCE_UNIT = 0, 1
+# a backlog this large (a first run, an outage) gets fresh planner statistics once claimed
+ANALYZE_FROM = 10_000
 
 
-def _task_url(task_id: int) -> str:
-    return reverse("tasks:detail", args=[task_id])
+def _claim(now: dt.datetime) -> int:
+    """Mark every unsent reminder sent at `now`, skipping rows another worker holds; the rows so
+    marked are this delivery's (the transaction commits or nothing does)."""
+    table = setbased.quote(Reminder._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    if connection.vendor == "postgresql":
+        sql = (f"UPDATE {table} SET sent_at = %s WHERE id IN "
+               f"(SELECT id FROM {table} WHERE sent_at IS NULL FOR UPDATE SKIP LOCKED)")
+    else:  # SQLite: the write lock is the whole database's
+        sql = f"UPDATE {table} SET sent_at = %s WHERE sent_at IS NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stamp])
+        claimed = max(cursor.rowcount, 0)
+        if claimed >= ANALYZE_FROM and connection.vendor == "postgresql":
+            # the statistics say next to no reminder carries this sent_at; ANALYZE counts the rows this
+            # transaction wrote, so the fan-out below is planned with hash joins, not 200,000 probes
+            cursor.execute(f"ANALYZE {table}")
+        return claimed
 
 
-def _notifications_url() -> str:
-    return reverse("deadlines:notifications")
+def _digest_rows(now: dt.datetime) -> list[tuple]:
+    """(audience, recipient, reminder id, kind, milestone due_on, done_on, original_due_on, task id,
+    number, title, status, completed_on, period, unreachable, counts per kind …) for each
+    recipient's first DIGEST_MAX_LINES reminders claimed at `now`: users (liaisons, supervisors) and
+    units with an active webhook. The ranking runs on narrow rows; the task's and milestone's
+    fields are read for the listed lines only. `unreachable`: milestone reminders nobody receives."""
+    q = setbased.quote
+    reminder, milestone, task, assignment = (
+        q(m._meta.db_table) for m in (Reminder, Milestone, Task, Assignment)
+    )
+    liaisons, liaison_params = (
+        Unit.liaisons.through.objects.filter(user__is_active=True).order_by()
+        .values(liaison_unit=F("unit_id"), liaison_user=F("user_id"))
+        .query.sql_with_params()
+    )
+    hooks, hook_params = (
+        UnitWebhook.objects.filter(is_active=True).order_by().values(hook_unit=F("unit_id")).query.sql_with_params()
+    )
+    # a handful of ids, written into the statement: joined as a subquery, the planner (which has
+    # no statistics on rows claimed in this transaction) crossed every user with the escalations
+    supervisors = list(
+        get_user_model().objects.filter(groups__name=roles.SUPERVISOR, is_active=True).values_list("pk", flat=True)
+    )
+    to_supervisors = (
+        f"UNION SELECT {AUDIENCE_USER}, c.id, s.id FROM claimed c JOIN (SELECT u.id FROM "
+        f"{q(get_user_model()._meta.db_table)} u WHERE u.id IN ({', '.join(['%s'] * len(supervisors))})) s "
+        f"ON c.kind = %s"
+        if supervisors else ""
+    )
+    kinds = list(notify.KIND_TAGS)
+    per_kind = ", ".join(
+        "SUM(CASE WHEN c.kind = %s THEN 1 ELSE 0 END) OVER (PARTITION BY p.audience, p.recipient)" for _ in kinds
+    )
+    sql = f"""
+    WITH claimed AS (
+        SELECT r.id, r.kind, r.unit_id, r.milestone_id, m.due_on, m.task_id, t.parent_id
+        FROM {reminder} r LEFT JOIN {milestone} m ON m.id = r.milestone_id LEFT JOIN {task} t ON t.id = m.task_id
+        WHERE r.sent_at = %s
+    ), owner AS (
+        SELECT c.id, c.kind,
+               CASE WHEN c.task_id IN (SELECT x.task_id FROM {assignment} x) THEN c.task_id ELSE c.parent_id END
+               AS task_id
+        FROM claimed c WHERE c.milestone_id IS NOT NULL
+    ), unit_pairs AS (
+        SELECT o.id AS reminder_id, a.unit_id FROM owner o JOIN {assignment} a ON a.task_id = o.task_id
+        WHERE o.kind <> %s OR a.role = %s
+           OR (NOT EXISTS (SELECT 1 FROM {assignment} l WHERE l.task_id = o.task_id AND l.role = %s)
+               AND a.id = (SELECT f.id FROM {assignment} f WHERE f.task_id = o.task_id
+                           ORDER BY f.{q("order")}, f.id LIMIT 1))
+        UNION ALL
+        SELECT c.id, c.unit_id FROM claimed c WHERE c.milestone_id IS NULL AND c.unit_id IS NOT NULL
+    ), pairs AS (
+        SELECT {AUDIENCE_USER} AS audience, p.reminder_id, l.liaison_user AS recipient
+        FROM unit_pairs p JOIN ({liaisons}) l ON l.liaison_unit = p.unit_id
+        {to_supervisors}
+        UNION
+        SELECT {AUDIENCE_UNIT}, p.reminder_id, p.unit_id FROM unit_pairs p WHERE p.unit_id IN ({hooks})
+    ), ranked AS (
+        SELECT p.audience, p.recipient, p.reminder_id,
+               ROW_NUMBER() OVER (PARTITION BY p.audience, p.recipient
+                                  ORDER BY CASE WHEN c.milestone_id IS NULL THEN 1 ELSE 0 END, c.due_on, c.id) AS rn,
+               {per_kind}
+        FROM pairs p JOIN claimed c ON c.id = p.reminder_id
+    )
+    SELECT k.audience, k.recipient, r.id, r.kind, m.due_on, m.done_on, m.original_due_on, t.id, t.number, t.title,
+           t.status, t.completed_on, r.period,
+           (SELECT COUNT(*) FROM owner o WHERE o.task_id IS NULL
+                OR o.task_id NOT IN (SELECT y.task_id FROM {assignment} y)) AS unreachable,
+           k.*
+    FROM ranked k JOIN {reminder} r ON r.id = k.reminder_id
+    LEFT JOIN {milestone} m ON m.id = r.milestone_id LEFT JOIN {task} t ON t.id = m.task_id
+    WHERE k.rn <= %s ORDER BY k.audience, k.recipient, k.rn
+    """
+    escalation, lead = ReminderKind.ESCALATION, AssignmentRole.LEAD
+    params = [
+        connection.ops.adapt_datetimefield_value(now), escalation, lead, lead, *liaison_params,
+        *([*supervisors, escalation] if supervisors else []), *hook_params, *kinds, notify.DIGEST_MAX_LINES,
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # one sort of every (recipient, reminder) pair: in memory rather than in temporary files
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass
 class Digest:
+    counts: dict[str, int]
     items: list[notify.Item] = field(default_factory=list)
-    keys: set = field(default_factory=set)
-
-    def add(self, key, item: notify.Item) -> None:
-        if key not in self.keys:
-            self.keys.add(key)
-            self.items.append(item)
 
 
-def _milestone_items(reminders: list[Reminder], today: dt.date) -> tuple[dict, dict]:
-    """Recipients of milestone reminders: per user and per unit (for webhooks)."""
-    by_user: dict[int, Digest] = defaultdict(Digest)
-    by_unit: dict[int, Digest] = defaultdict(Digest)
-    if not reminders:
-        return by_user, by_unit
-    tasks = {r.milestone.task_id: r.milestone.task for r in reminders}
-    parents = {t.parent_id for t in tasks.values() if t.parent_id}
-    units_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for task_id, unit_id, role in Assignment.objects.filter(task_id__in=set(tasks) | parents).values_list(
-        "task_id", "unit_id", "role"
-    ):
-        units_of[task_id].append((unit_id, role))
-    liaisons = _liaisons({u for pairs in units_of.values() for u, _ in pairs})
-    supervisors = None
-    for r in reminders:
-        task = r.milestone.task
-        assigned = units_of.get(task.pk) or units_of.get(task.parent_id, [])
-        item = notify.Item(
-            kind=r.kind, task_title=str(task), due_on=r.milestone.due_on,
-            days_overdue=r.milestone.days_overdue(today), url=_task_url(task.pk),
-        )
-        if r.kind == ReminderKind.ESCALATION:
-            targets = [u for u, role in assigned if role == AssignmentRole.LEAD] or [u for u, _ in assigned[:1]]
-            if supervisors is None:
-                supervisors = _supervisors()
-            for user_id in supervisors:
-                by_user[user_id].add(r.pk, item)
-        else:
-            targets = [u for u, _ in assigned]
-        for unit_id in targets:
-            by_unit[unit_id].add(r.pk, item)
-            for user_id in liaisons.get(unit_id, ()):
-                by_user[user_id].add(r.pk, item)
-        if not targets:
-            logger.warning("reminder %s: milestone %s of task %s has no unit to remind", r.pk, r.milestone_id, task.pk)
+def _digests(rows: list[tuple], today: dt.date) -> tuple[dict[int, Digest], dict[int, Digest]]:
+    """Each recipient's digest from its rows: Items are built for the listed lines only (at most
+    DIGEST_MAX_LINES per recipient), once per reminder, with the task's URL formatted from one
+    reverse() and 逾期天数 from the milestone's own rule."""
+    task_url = reverse("tasks:detail", args=[0]).replace("/0/", "/{}/")
+    notifications_url = reverse("deadlines:notifications")
+    due_days = Plan.objects.order_by().values_list("progress_due_day", flat=True)
+    # the earliest report day among the plans: a reminder that is early is harmless, a late one is not
+    due_day = min(due_days, default=settings.PROGRESS_DUE_DAY)
+    kinds = list(notify.KIND_TAGS)
+    by_user: dict[int, Digest] = {}
+    by_unit: dict[int, Digest] = {}
+    items: dict[int, notify.Item] = {}
+    for row in rows:
+        audience, recipient, pk, kind, due_on, done_on, original, task_id, number, title, status, completed, period = row[:13]
+        digests = by_user if audience == AUDIENCE_USER else by_unit
+        if recipient not in digests:
+            digests[recipient] = Digest(counts=dict(zip(kinds, (int(n or 0) for n in row[-len(kinds):]), strict=True)))
+        item = items.get(pk)
+        if item is None:
+            if task_id is None:  # a progress reminder
+                period = _as_date(period)
+                item = notify.Item(kind=kind, task_title=f"{period.year}年{period.month}月工作进展",
+                                   due_on=dates.progress_due_date(period, due_day), days_overdue=0,
+                                   url=notifications_url)
+            else:
+                task = Task(pk=task_id, number=number, title=title, status=status, completed_on=_as_date(completed))
+                ms = Milestone(task=task, due_on=_as_date(due_on), done_on=_as_date(done_on),
+                               original_due_on=_as_date(original))
+                item = notify.Item(kind=kind, task_title=str(task), due_on=ms.due_on,
+                                   days_overdue=ms.days_overdue(today), url=task_url.format(task_id))
+            items[pk] = item
+        digests[recipient].items.append(item)
     return by_user, by_unit
 
 
-def _progress_items(reminders: list[Reminder], by_user: dict, by_unit: dict) -> None:
-    if not reminders:
-        return
-    liaisons = _liaisons({r.unit_id for r in reminders})
-    due_days = dict(Plan.objects.values_list("pk", "progress_due_day"))
-    # the earliest report day among the plans: a reminder that is early is harmless, a late one is not
-    due_day = min(due_days.values(), default=settings.PROGRESS_DUE_DAY)
-    for r in reminders:
-        due = dates.progress_due_date(r.period, due_day)
-        item = notify.Item(kind=r.kind, task_title=f"{r.period.year}年{r.period.month}月工作进展", due_on=due, days_overdue=0,
-                           url=_notifications_url())
-        by_unit[r.unit_id].add(r.pk, item)
-        for user_id in liaisons.get(r.unit_id, ()):
-            by_user[user_id].add(r.pk, item)
-
-
-def _liaisons(unit_ids: set[int]) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
-    through = Unit.liaisons.through
-    for unit_id, user_id in through.objects.filter(unit_id__in=unit_ids, user__is_active=True).values_list(
-        "unit_id", "user_id"
-    ):
-        out[unit_id].append(user_id)
-    return out
-
-
-def _supervisors() -> list[int]:
-    return list(
-        get_user_model().objects.filter(groups__name=roles.SUPERVISOR, is_active=True).values_list("pk", flat=True)
-    )
+def _as_date(value) -> dt.date | None:
+    """SQLite hands raw SQL's dates back as ISO strings."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _fan_out(by_user: dict[int, Digest], by_unit: dict[int, Digest], today: dt.date) -> tuple[int, int]:
     """One notification and one e-mail per user, one post per unit webhook."""
+    notifications_url = reverse("deadlines:notifications")
     users = get_user_model().objects.in_bulk(list(by_user))
     notes, outbound = [], []
-    for user_id, digest in by_user.items():
-        user = users.get(user_id)
+    for user_id in sorted(by_user):
+        user, digest = users.get(user_id), by_user[user_id]
         if user is None or not digest.items:
             continue
-        title, body = notify.render_digest(digest.items, today=today)
-        single = digest.items[0].url if len(digest.items) == 1 else ""
-        notes.append(Notification(user=user, title=title[:200], body=body, url=single or _notifications_url()))
+        title, body = notify.render_digest(digest.items, today=today, counts=digest.counts)
+        single = digest.items[0].url if sum(digest.counts.values()) == 1 else ""
+        notes.append(Notification(user=user, title=title[:200], body=body, url=single or notifications_url))
         if user.email:
             outbound.append(OutboundMessage(
                 channel=Channel.EMAIL, user=user, to=user.email, subject=title[:200],
                 body=notify.email_text(user, body, settings.SITE_URL),
             ))
     for hook in UnitWebhook.objects.filter(unit_id__in=list(by_unit), is_active=True).select_related("unit"):
-        title, body = notify.render_digest(by_unit[hook.unit_id].items, today=today, unit=hook.unit.name)
+        digest = by_unit[hook.unit_id]
+        title, body = notify.render_digest(digest.items, today=today, unit=hook.unit.name, counts=digest.counts)
         outbound.append(OutboundMessage(channel=Channel.WEBHOOK, webhook=hook, subject=title[:200], body=body))
     Notification.objects.bulk_create(notes)
     OutboundMessage.objects.bulk_create(outbound)
@@ -302,26 +402,21 @@ def _fan_out(by_user: dict[int, Digest], by_unit: dict[int, Digest], today: dt.d
 
 
 def reminders_deliver(*, today: dt.date) -> int:
-    """Turn unsent reminders into digests. Rows are locked (SKIP LOCKED) so two
-    workers never take the same reminder; it all commits or nothing does."""
+    """Turn unsent reminders into digests. Rows are claimed with SKIP LOCKED so two workers never
+    take the same reminder; it all commits or nothing does. A fixed number of queries whatever the
+    number of reminders."""
     with transaction.atomic():
-        reminders = list(
-            Reminder.objects.filter(sent_at__isnull=True)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("milestone__task", "unit")
-            .order_by("milestone__due_on", "pk")
-        )
-        if not reminders:
-            return 0
-        by_user, by_unit = _milestone_items([r for r in reminders if r.milestone_id], today)
-        _progress_items([r for r in reminders if not r.milestone_id], by_user, by_unit)
-        notes, outbound = _fan_out(by_user, by_unit, today)
         now = timezone.now()
-        ids = [r.pk for r in reminders]
-        for start in range(0, len(ids), CHUNK):
-            Reminder.objects.filter(pk__in=ids[start : start + CHUNK], sent_at__isnull=True).update(sent_at=now)
-    logger.info("delivered %d reminders: %d notifications, %d messages queued", len(ids), notes, outbound)
-    return len(ids)
+        claimed = _claim(now)
+        if not claimed:
+            return 0
+        rows = _digest_rows(now)
+        by_user, by_unit = _digests(rows, today)
+        notes, outbound = _fan_out(by_user, by_unit, today)
+        if rows and rows[0][13]:
+            logger.warning("%d reminders name a milestone whose task has no unit to remind", rows[0][13])
+    logger.info("delivered %d reminders: %d notifications, %d messages queued", claimed, notes, outbound)
+    return claimed
 
 
 # --- the monthly report ----------------------------------------------------------

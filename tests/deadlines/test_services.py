@@ -1,5 +1,6 @@
 import datetime as dt
 import os
+import re
 
 import pytest
 from django.core import mail
@@ -463,3 +464,63 @@ def test_an_extended_milestone_that_falls_overdue_again_is_reminded_again(db, un
     deadlines_scan(today=dt.date(2020, 11, 10))
     overdue = Reminder.objects.filter(milestone=ms, kind=ReminderKind.OVERDUE).order_by("due_on")
     assert [r.due_on for r in overdue] == [dt.date(2020, 9, 30), dt.date(2020, 10, 31)]
+
+
+def _written_rows(fn) -> list[tuple[str, int]]:
+    """(statement, rows it wrote) for every UPDATE and INSERT `fn` sends."""
+    written = []
+
+    def record(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb in ("UPDATE", "INSERT"):
+            written.append((sql[:80], context["cursor"].rowcount))
+        return result
+
+    with connection.execute_wrapper(record):
+        fn()
+    return written
+
+
+def test_a_repeat_scan_with_nothing_changed_writes_no_row_and_attempts_no_reminder(
+    make_milestone, unit_a, unit_b, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 9, 15, 9, tzinfo=dt.UTC))
+    make_milestone(D(2026, 9, 14), unit_a)  # overdue and escalated
+    make_milestone(D(2026, 9, 29), unit_a)
+    make_milestone(D(2026, 10, 9), unit_b)
+    sub = make_milestone(D(2026, 10, 12), unit_b)
+    TaskFactory(plan=sub.task.plan, parent=sub.task)
+    first = services.deadlines_scan(today=TODAY)
+    assert first.reminders == 5 and first.changed == 4
+    last_id = Reminder.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    with CaptureQueriesContext(connection) as ctx:
+        written = _written_rows(lambda: services.deadlines_scan(today=TODAY))
+        again = services.deadlines_scan(today=TODAY)
+
+    assert written and all(rows == 0 for _, rows in written), written
+    assert (again.changed, again.tasks_changed, again.copies_refreshed, again.reminders) == (0, 0, 0, 0)
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+    assert inserts and all(re.search(r"NOT \(?EXISTS", sql) for sql in inserts)  # only missing reminders
+    # an INSERT … ON CONFLICT that meets a conflict still draws an id (PostgreSQL): none was drawn
+    ms = Milestone.objects.first()
+    assert Reminder.objects.create(kind=ReminderKind.DUE_SOON, milestone=ms, due_on=D(2030, 1, 1)).pk == last_id + 1
+
+
+def test_scan_counts_each_task_once_and_only_reminders_really_inserted(unit_a, unit_b, time_machine):
+    time_machine.move_to(dt.datetime(2026, 9, 15, 9, tzinfo=dt.UTC))
+    plan = PlanFactory(year=2026)
+    task = TaskFactory(plan=plan, percent=0)
+    AssignmentFactory(task=task, unit=unit_a)
+    AssignmentFactory(task=TaskFactory(plan=plan), unit=unit_b)
+    from tests.factories import MilestoneFactory
+
+    MilestoneFactory(task=task, due_on=D(2026, 11, 4))
+    # 11-03: the report on October is due 11-05; 11-03 and 11-04 are in the reminder window
+    first = services.deadlines_scan(today=D(2026, 11, 3))
+    assert first.tasks_changed == 2  # the task's flag, 黄 and 序时进度 all changed: one row each
+    assert first.reminders == 3  # the due-soon milestone, a progress reminder for each unit
+    second = services.deadlines_scan(today=D(2026, 11, 4))
+    assert second.reminders == 0
+    assert Reminder.objects.count() == 3
