@@ -120,6 +120,7 @@ class ImportResult:
     tasks_created: int = 0
     tasks_updated: int = 0
     tasks_removed: int = 0
+    created_ids: list[int] = field(default_factory=list)  # the tasks this import added, in document order
     units: int = 0
     units_created: list[str] = field(default_factory=list)
     units_to_review: list[str] = field(default_factory=list)
@@ -692,6 +693,7 @@ def plan_import(
         if task is None:
             task = Task.objects.create(plan=plan, import_key=spec.key, **values)
             result.tasks_created += 1
+            result.created_ids.append(task.pk)
         else:
             dirty = [k for k, v in values.items() if getattr(task, k) != v]
             if dirty or _differences(task, spec, spec.parent_key):
