@@ -30,6 +30,7 @@ from tasks.importers import (
     ParsedItem,
     ParsedPlan,
     UnitRef,
+    no_lead_warning,
     parse_plan,
     read_document,
 )
@@ -223,6 +224,8 @@ def _apply_edits(plan: ParsedPlan, edits: ImportEdits, units_by_pk: dict[int, Un
         if it.ref in edits.leads:
             chosen = set(edits.leads[it.ref])
             it.lead_units = [u for u in it.responsible_units if u.name in chosen]
+        if it.lead_units and it.responsible_units:  # a lead marked on the preview settles the warning
+            plan.warnings = [w for w in plan.warnings if w != no_lead_warning(it)]
         for ref in [*it.lead_units, *it.responsible_units]:
             unit = units_by_pk.get(edits.unit_map.get(ref.name, 0))
             if unit is not None:

@@ -369,3 +369,10 @@ def test_done_page_of_an_update_lists_only_the_tasks_it_added(office_client):
     done = office_client.get(office_client.post(url, {}).url)
     assert [t.import_key for t in done.context["new_tasks"]] == ["一.一.4"]
     assert "新增任务（1 项）" in done.content.decode()
+
+
+def test_leads_marked_on_the_preview_settle_the_no_lead_warnings(office_client):
+    url, page = preview_of(office_client, office_client.post(UPLOAD, {"text": LEADLESS, "year": "2019"}))
+    assert "未标注牵头单位" in page.content.decode()
+    done = office_client.get(office_client.post(url, {"leads_shown": "1", "first_leads": "on"}).url)
+    assert "未标注牵头单位" not in done.content.decode()
