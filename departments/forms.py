@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from departments import roles
 from departments.models import Unit, UnitAlias
+from departments.pinyin import search_key
 
 
 class UnitForm(forms.ModelForm):
@@ -131,3 +132,26 @@ class UserForm(forms.ModelForm):
             user.groups.add(Group.objects.get_or_create(name=role)[0])
         user.units.set(self.cleaned_data["units"])
         return user
+
+
+class UnitPicker(forms.Select):
+    """A select of units that static/js/unit_picker.js filters as one types a name, an alias or the
+    pinyin initials ("fgj" → 区发改局). Each option carries its search key (departments.pinyin) in
+    data-search; without the script it is a plain select."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-unit-picker": "", **(attrs or {})}, choices)
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        options = [option for _, group, _ in groups for option in group]
+        pks = [str(o["value"]) for o in options if str(o["value"]).isdigit()]
+        aliases: dict[str, list[str]] = {}
+        # the units' aliases in one query whatever the number of options
+        for unit_id, alias in UnitAlias.objects.filter(unit_id__in=pks).values_list("unit_id", "name"):
+            aliases.setdefault(str(unit_id), []).append(alias)
+        for option in options:
+            key = str(option["value"])
+            if key.isdigit():
+                option["attrs"]["data-search"] = search_key(str(option["label"]), aliases.get(key, ()))
+        return groups

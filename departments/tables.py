@@ -8,22 +8,31 @@ from django.utils.html import format_html
 
 from departments.models import Unit
 
+# On a phone the unit table keeps the name, liaisons, task count and 待核对: with every column the
+# names were squeezed to one character a line.
+WIDE_ONLY = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
+NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+
 
 class UnitTable(tables.Table):
-    name = tables.Column(verbose_name="单位名称", linkify=("departments:edit", [tables.A("pk")]))
-    short_name = tables.Column(verbose_name="简称")
-    kind = tables.Column(verbose_name="类型")
-    level = tables.Column(verbose_name="层级")
-    aliases = tables.Column(verbose_name="别名", empty_values=(), orderable=False)
+    name = tables.Column(
+        verbose_name="单位名称", linkify=("departments:edit", [tables.A("pk")]),
+        attrs={"td": {"class": "unit-name"}, "th": {"class": "unit-name"}},
+    )
+    short_name = tables.Column(verbose_name="简称", attrs=WIDE_ONLY)
+    kind = tables.Column(verbose_name="类型", attrs=WIDE_ONLY)
+    level = tables.Column(verbose_name="层级", attrs=WIDE_ONLY)
+    aliases = tables.Column(verbose_name="别名", empty_values=(), orderable=False, attrs=WIDE_ONLY)
     liaisons = tables.Column(verbose_name="联络员", empty_values=(), orderable=False)
-    task_count = tables.Column(verbose_name="任务数", attrs={"td": {"class": "text-end"}})
-    needs_review = tables.BooleanColumn(verbose_name="待核对", yesno="待核对,—")
-    is_active = tables.BooleanColumn(verbose_name="启用", yesno="✓,停用")
+    task_count = tables.Column(verbose_name="任务数", attrs={"td": {"class": "text-end text-nowrap"},
+                                                        "th": {"class": "text-nowrap"}})
+    needs_review = tables.BooleanColumn(verbose_name="待核对", yesno="待核对,—", attrs=NOWRAP)
+    is_active = tables.BooleanColumn(verbose_name="启用", yesno="✓,停用", attrs=WIDE_ONLY)
 
     class Meta:
         model = Unit
         fields = ("name", "short_name", "kind", "level", "aliases", "liaisons", "task_count", "needs_review", "is_active")
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        attrs = {"class": "table table-sm table-hover align-middle unit-table"}
         empty_text = "没有单位"
 
     def render_aliases(self, record):

@@ -59,7 +59,7 @@ Choices a caller should know
 from .docx import docx_to_text
 from .errors import ImportFailure
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
-from .plan import parse_plan
+from .plan import no_lead_warning, parse_plan
 from .read import MAX_BYTES, read_document
 from .units import DEFAULT_ALIASES, KNOWN_UNITS, AliasTable
 from .years import YearNeeded
@@ -77,6 +77,7 @@ __all__ = [
     "UnitRef",
     "YearNeeded",
     "docx_to_text",
+    "no_lead_warning",
     "parse_plan",
     "read_document",
 ]

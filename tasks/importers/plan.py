@@ -375,11 +375,19 @@ def _item_warnings(items: list[ParsedItem], warnings: list[str]) -> None:
         warnings.append(f"文中没有标注责任单位：{len(items)}项任务需手工分配单位。")
         return
     for it in items:
-        label = f"“{it.section} {it.number}”" if it.number else f"“{it.title[:20]}”"
         if not it.responsible_units:
-            warnings.append(f"{label}未标注责任单位。")
+            warnings.append(f"{_item_label(it)}未标注责任单位。")
         elif not it.lead_units:
-            warnings.append(f"{label}未标注牵头单位。")
+            warnings.append(no_lead_warning(it))
+
+
+def _item_label(it: ParsedItem) -> str:
+    return f"“{it.section} {it.number}”" if it.number else f"“{it.title[:20]}”"
+
+
+def no_lead_warning(it: ParsedItem) -> str:
+    """The warning of an item with units but no lead (the import drops it once the office marks one)."""
+    return f"{_item_label(it)}未标注牵头单位。"
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 
+from departments.forms import UnitPicker
 from departments.models import Unit
 from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, YearNeeded, read_document
 from tasks.planimport.services import ImportEdits, plan_parse
@@ -129,7 +130,8 @@ class ImportEditsForm(forms.Form):
                 )
         for k, name in enumerate(new_units):
             self.fields[f"unit_{k}"] = forms.ModelChoiceField(
-                label=name, queryset=units, required=False, empty_label="（新建此单位，待核对）"
+                label=name, queryset=units, required=False, empty_label="（新建此单位，待核对）",
+                widget=UnitPicker(attrs={"class": "form-select form-select-sm"}),
             )
 
     def clean_title(self) -> str:

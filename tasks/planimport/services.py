@@ -30,6 +30,7 @@ from tasks.importers import (
     ParsedItem,
     ParsedPlan,
     UnitRef,
+    no_lead_warning,
     parse_plan,
     read_document,
 )
@@ -120,6 +121,7 @@ class ImportResult:
     tasks_created: int = 0
     tasks_updated: int = 0
     tasks_removed: int = 0
+    created_ids: list[int] = field(default_factory=list)  # the tasks this import added, in document order
     units: int = 0
     units_created: list[str] = field(default_factory=list)
     units_to_review: list[str] = field(default_factory=list)
@@ -222,6 +224,8 @@ def _apply_edits(plan: ParsedPlan, edits: ImportEdits, units_by_pk: dict[int, Un
         if it.ref in edits.leads:
             chosen = set(edits.leads[it.ref])
             it.lead_units = [u for u in it.responsible_units if u.name in chosen]
+        if it.lead_units and it.responsible_units:  # a lead marked on the preview settles the warning
+            plan.warnings = [w for w in plan.warnings if w != no_lead_warning(it)]
         for ref in [*it.lead_units, *it.responsible_units]:
             unit = units_by_pk.get(edits.unit_map.get(ref.name, 0))
             if unit is not None:
@@ -692,6 +696,7 @@ def plan_import(
         if task is None:
             task = Task.objects.create(plan=plan, import_key=spec.key, **values)
             result.tasks_created += 1
+            result.created_ids.append(task.pk)
         else:
             dirty = [k for k, v in values.items() if getattr(task, k) != v]
             if dirty or _differences(task, spec, spec.parent_key):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from departments import roles
 from tasks.importers import ImportFailure
-from tasks.models import Plan
+from tasks.models import Plan, Task
 from tasks.planimport.forms import ImportEditsForm, PlanUploadForm
 from tasks.planimport.pending import PendingUploads
 from tasks.planimport.services import plan_import, plan_import_preview, plan_parse, plan_prepare
@@ -85,7 +85,9 @@ def preview(request, token: str):
             form.add_error(None, str(exc))
         else:
             PENDING.finish(request, token)
-            request.session[RESULT_KEY] = {"plan": result.plan.pk, "lines": result.summary_lines()}
+            request.session[RESULT_KEY] = {
+                "plan": result.plan.pk, "lines": result.summary_lines(), "created": result.created_ids,
+            }
             return redirect("imports:done", plan_id=result.plan.pk)
     status = {i.ref: ("new", []) for i in summary.new} | {c.key: ("changed", c.what) for c in summary.changed}
     context = {
@@ -110,9 +112,28 @@ def cancel(request, token: str):
     return redirect("imports:upload")
 
 
+DONE_SHOWN = 200  # the rest are a click away, in the task list filtered to the plan
+
+
 @office_required
 def done(request, plan_id: int):
+    """What the import wrote: its summary, the new tasks (number, title, lead unit, first deadline) and
+    links to the task list filtered to the plan and to each of its top-level sections."""
     plan = get_object_or_404(Plan, pk=plan_id)
     result = request.session.get(RESULT_KEY) or {}
-    lines = result.get("lines", []) if result.get("plan") == plan.pk else []
-    return render(request, "tasks/import/done.html", {"plan": plan, "lines": lines})
+    mine = result.get("plan") == plan.pk
+    created = result.get("created", []) if mine else []
+    new_tasks = (
+        Task.objects.filter(plan=plan, pk__in=created)
+        .select_related("lead_unit", "section")
+        .only("number", "title", "order", "next_due", "parent_id", "lead_unit__name", "section__title")
+        .order_by("order", "pk")
+    )
+    context = {
+        "plan": plan,
+        "lines": result.get("lines", []) if mine else [],
+        "new_tasks": new_tasks[:DONE_SHOWN],
+        "new_count": len(created),
+        "sections": plan.sections.filter(parent=None).order_by("order", "pk"),
+    }
+    return render(request, "tasks/import/done.html", context)

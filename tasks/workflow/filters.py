@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from deadlines.models import Milestone
+from departments.forms import UnitPicker
 from departments.models import Unit
 from tasks import figures
 from tasks.models import (
@@ -111,7 +112,8 @@ class TaskFilter(django_filters.FilterSet):
         choices=[], method="filter_section", label="章节", empty_label="全部", help_text="含下级章节的任务"
     )
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.filter(is_active=True), method="filter_assignment", label="单位"
+        queryset=Unit.objects.filter(is_active=True), method="filter_assignment", label="单位",
+        widget=UnitPicker,
     )
     role = django_filters.ChoiceFilter(
         choices=AssignmentRole.choices, method="filter_assignment", label="分工", empty_label="牵头或责任"

@@ -32,16 +32,21 @@ def with_list_columns(queryset):
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("order"))
         )
-        .annotate(
-            warning_rank=Case(
-                When(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE], then=Value(0)),
-                When(flag=TaskFlag.OVERDUE, then=Value(3)),
-                When(progress_missing=True, then=Value(2)),
-                When(flag=TaskFlag.DUE_SOON, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
+        .annotate(warning_rank=urgency_rank())
+    )
+
+
+def urgency_rank() -> Case:
+    """The task list's default order, as SQL (a twin of Task.warning_level): 红 overdue 4, 黄 progress
+    report missing 3, 蓝 due soon 2, 绿 open without a warning 1, done 0 — read from the stored flags,
+    so sorting by it costs no join."""
+    return Case(
+        When(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE], then=Value(0)),
+        When(flag=TaskFlag.OVERDUE, then=Value(4)),
+        When(progress_missing=True, then=Value(3)),
+        When(flag=TaskFlag.DUE_SOON, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
 
 
@@ -79,9 +84,7 @@ class TaskTable(tables.Table):
         verbose_name="选择", accessor="pk", orderable=False, empty_values=(), visible=False,
         attrs={"td": {"class": "select-cell"}, "th": {"class": "select-cell"}},
     )
-    warning = tables.Column(
-        verbose_name="预警", accessor="warning_rank", order_by=("-warning_rank",), empty_values=(), attrs=NOWRAP
-    )
+    warning = tables.Column(verbose_name="预警", accessor="warning_rank", empty_values=(), attrs=NOWRAP)
     number = tables.Column(verbose_name="编号", order_by=("plan", "order"), attrs=NOWRAP)
     title = tables.Column(verbose_name="任务名称", linkify=True, attrs={"td": {"class": "text-break"}})
     plan = tables.Column(
@@ -102,10 +105,16 @@ class TaskTable(tables.Table):
             "select", "warning", "number", "title", "plan", "section", "units", "status",
             "flag", "next_due", "pace", "percent", "updated_at",
         )
-        order_by = ("plan", "order")
+        order_by = ("warning",)  # the most urgent first
         row_attrs = {"class": row_class, "data-task": lambda record: record.pk}
         attrs = {"class": "table table-sm table-hover align-middle task-table"}
         empty_text = "没有符合条件的任务"
+
+    def order_warning(self, queryset, is_descending):
+        """By urgency: 红 → 黄 → 蓝 → 绿, then done (descending: the reverse); inside a colour the nearest
+        due date first, tasks without an open milestone last, then the task id, so pages never overlap."""
+        rank = F("warning_rank").asc() if is_descending else F("warning_rank").desc()
+        return queryset.order_by(rank, F("next_due").asc(nulls_last=True), "pk"), True
 
     def order_plan(self, queryset, is_descending):
         """Plan (year, title), then document order; the task id breaks ties so pages never overlap.

@@ -34,9 +34,26 @@ def test_phone_task_list_is_cards_and_nothing_scrolls_sideways(live_server, logi
     assert page_width(page) <= PHONE["width"]
     shot("phone-task-list")
 
+    # the default order: the most urgent first, the same cards
+    page.goto(f"{live_server.url}/tasks/")
+    assert "warn-red" in page.locator(".task-table tbody tr").first.get_attribute("class")
+    assert page_width(page) <= PHONE["width"]
+    shot("phone-task-list-urgent-first")
+
     page.goto(f"{live_server.url}/dashboard/?plan={plan.pk}")
     assert page_width(page) <= PHONE["width"]
     shot("phone-dashboard")
+    page.goto(f"{live_server.url}/dashboard/")
+    assert page_width(page) <= PHONE["width"]
+    shot("phone-dashboard-default-scope")
+
+    # 单位管理: a unit's name is read across, not one character a line
+    page.goto(f"{live_server.url}/units/")
+    name = page.locator(".unit-table td.unit-name").first
+    font = name.evaluate("td => parseFloat(getComputedStyle(td).fontSize)")
+    assert name.bounding_box()["width"] >= 5 * font
+    assert page_width(page) <= PHONE["width"]
+    shot("phone-unit-list")
 
     page.context.clear_cookies()
     login("liaison")

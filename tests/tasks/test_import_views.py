@@ -309,3 +309,70 @@ def test_confirming_without_touching_the_lead_boxes_keeps_the_leads_of_the_text(
     url, _ = preview_of(office_client, office_client.post(UPLOAD, {"text": LEADLESS, "year": "2019"}))
     office_client.post(url, {})
     assert leads_of("一.1") == [] and leads_of("一.3") == ["区市场监管局"]
+
+
+# --- the unit picker and the done page -------------------------------------------------------------
+
+
+def test_the_unit_picker_offers_each_unit_with_its_name_aliases_and_pinyin_initials(office_client):
+    fgj = UnitFactory(name="区发改局")
+    UnitAlias.objects.create(unit=fgj, name="区发展改革局")
+    _, page = preview_of(office_client, upload(office_client, "plan.txt", V1.encode()))
+    html = page.content.decode()
+    assert "data-unit-picker" in html and "js/unit_picker.js" in html
+    assert f'<option value="{fgj.pk}" data-search="区发改局 区发展改革局 qfgj qfzggj">区发改局</option>' in html
+    assert '<option value="" selected>（新建此单位，待核对）</option>' in html
+
+
+def test_the_unit_picker_reads_the_aliases_in_one_query_whatever_the_number_of_units(
+    office_client, django_assert_max_num_queries
+):
+    UnitAlias.objects.create(unit=UnitFactory(name="区发改局"), name="区发展改革局")
+    url, _ = preview_of(office_client, upload(office_client, "plan.txt", V1.encode()))
+    few = len(office_client.get(url).context["form"].unit_fields())
+    with django_assert_max_num_queries(100) as few_units:
+        office_client.get(url)
+    for i in range(30):
+        UnitAlias.objects.create(unit=UnitFactory(name=f"区测试{i}局"), name=f"测试{i}局")
+    with django_assert_max_num_queries(100) as many_units:
+        office_client.get(url)
+    assert few and len(many_units.captured_queries) == len(few_units.captured_queries)
+
+
+def test_done_page_lists_the_new_tasks_and_links_to_the_filtered_list_not_the_admin(office_client):
+    url, _ = preview_of(office_client, upload(office_client, "plan.txt", V1.encode()))
+    done = office_client.get(office_client.post(url, {"first_leads": "on"}).url)
+    html = done.content.decode()
+    plan = Plan.objects.get()
+    main = html[html.index("<main"):]  # the menu links to the admin; the page itself does not
+    assert "/admin/" not in main
+    assert f'href="{reverse("tasks:list")}?plan={plan.pk}"' in html
+    section = plan.sections.get(parent=None)
+    assert f'{reverse("tasks:list")}?plan={plan.pk}&amp;section={section.pk}' in html
+    rows = list(done.context["new_tasks"])
+    assert [t.pk for t in rows] == list(plan.tasks.order_by("order", "pk").values_list("pk", flat=True))
+    first = Task.objects.get(import_key="一.一.1")
+    assert first.lead_unit.name == "区审管办"  # 区审管办（跑改办） is one of its names
+    row = html[html.index(f'href="{first.get_absolute_url()}"'):]
+    row = row[:row.index("</tr>")]
+    assert first.title in row and "区审管办" in row and "2020-12-31" in row
+    # the list it links to shows exactly the plan's tasks
+    listed = office_client.get(reverse("tasks:list"), {"plan": plan.pk}).context["table"]
+    assert listed.paginator.count == plan.tasks.count()
+
+
+def test_done_page_of_an_update_lists_only_the_tasks_it_added(office_client):
+    from .test_plan_import import run
+
+    run(V1)
+    url, _ = preview_of(office_client, office_client.post(UPLOAD, {"text": V2}))
+    done = office_client.get(office_client.post(url, {}).url)
+    assert [t.import_key for t in done.context["new_tasks"]] == ["一.一.4"]
+    assert "新增任务（1 项）" in done.content.decode()
+
+
+def test_leads_marked_on_the_preview_settle_the_no_lead_warnings(office_client):
+    url, page = preview_of(office_client, office_client.post(UPLOAD, {"text": LEADLESS, "year": "2019"}))
+    assert "未标注牵头单位" in page.content.decode()
+    done = office_client.get(office_client.post(url, {"leads_shown": "1", "first_leads": "on"}).url)
+    assert "未标注牵头单位" not in done.content.decode()

@@ -51,10 +51,10 @@ def listed(client, **params) -> tuple[list[int], int]:
             return ids, total
 
 
-@pytest.mark.parametrize("sort", [None, "plan", "-plan"])
+@pytest.mark.parametrize("sort", ["plan", "-plan"])
 def test_paging_by_plan_lists_every_task_once_in_plan_then_document_order(client, office, plans, sort):
     client.force_login(office)
-    ids, total = listed(client, **({"sort": sort} if sort else {}))
+    ids, total = listed(client, sort=sort)
     assert ids == sql_order(descending=sort == "-plan")
     assert total == len(ids) == 23
 
@@ -94,16 +94,16 @@ def test_paging_by_lead_unit_keeps_the_filters(client, office, leads):
 
 def test_paging_by_plan_keeps_the_filters_and_the_liaisons_scope(client, office, liaison_a, plans, unit_a):
     client.force_login(office)
-    ids, total = listed(client, flag=TaskFlag.OVERDUE)
+    ids, total = listed(client, sort="plan", flag=TaskFlag.OVERDUE)
     assert ids == sql_order(flag=TaskFlag.OVERDUE) and total == len(ids) > 5
     client.force_login(liaison_a)
-    ids, total = listed(client)
+    ids, total = listed(client, sort="plan")
     assert ids == sql_order(assignments__unit=unit_a) and total == len(ids) > 5
 
 
 def test_paging_by_plan_past_the_last_page_shows_the_last_page(client, office, plans):
     client.force_login(office)
-    table = client.get(LIST, {"per_page": 5, "page": 99}).context["table"]
+    table = client.get(LIST, {"sort": "plan", "per_page": 5, "page": 99}).context["table"]
     assert table.page.number == 5 and [r.record.pk for r in table.page.object_list] == sql_order()[20:]
 
 
@@ -137,14 +137,14 @@ def populate(n_plans: int, per_plan: int, unit_a, unit_b) -> None:
 
 @pytest.mark.parametrize(("n_plans", "per_plan"), [(1, 5), (8, 30)])
 @pytest.mark.parametrize("user", ["office", "liaison_a"])
-@pytest.mark.parametrize("sort", ["plan", "units", "-next_due"])
+@pytest.mark.parametrize("sort", ["plan", "units", "-next_due", None])
 def test_task_list_pages_spanning_many_plans_cost_the_same_queries(
     client, request, unit_a, unit_b, n_plans, per_plan, user, sort, django_assert_max_num_queries
 ):
     populate(n_plans, per_plan, unit_a, unit_b)
     client.force_login(request.getfixturevalue(user))
-    with django_assert_max_num_queries(16):
-        response = client.get(LIST, {"per_page": 200, "sort": sort})
+    with django_assert_max_num_queries(17):  # 17th: the aliases of the 单位 filter's unit picker
+        response = client.get(LIST, {"per_page": 200, **({"sort": sort} if sort else {})})
     assert len(response.context["table"].page.object_list) == min(n_plans * per_plan, 200)
 
 
