@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
@@ -34,8 +35,20 @@ def unit_task_counts() -> dict[int, int]:
 @office_or_supervisor
 @require_GET
 def unit_list(request):
-    units = Unit.objects.prefetch_related("aliases", "liaisons")
     q = request.GET.get("q", "").strip()
+    seconds = settings.COUNT_CACHE_SECONDS
+    context = {
+        "q": q,
+        # read only when the template renders it: a kept table (kept_key) reads no unit at all
+        "table": SimpleLazyObject(lambda: _unit_table(request, q)),
+        "kept_seconds": seconds,
+        "kept_key": dataversion.page_key(request) if seconds else "",
+    }
+    return render(request, "departments/unit_list.html", context)
+
+
+def _unit_table(request, q: str) -> UnitTable:
+    units = Unit.objects.prefetch_related("aliases", "liaisons")
     if q:
         units = units.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q) | Q(short_name__icontains=q)).distinct()
     if request.GET.get("review"):
@@ -48,7 +61,7 @@ def unit_list(request):
         unit.task_count = counts.get(unit.pk, 0)
     table = UnitTable(units)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "departments/unit_list.html", {"table": table, "q": q})
+    return table
 
 
 @office_only

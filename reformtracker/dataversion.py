@@ -1,7 +1,8 @@
 """A number that changes whenever the tables the figures are counted from change.
 
 Pages that count over every task (the dashboard's tallies, 单位管理's task counts, the task list's
-page count) keep their counts in the cache under this number: any write moves it, so a count is
+page count) keep their counts, and the heavy parts of the main pages their rendered HTML, in the
+cache under this number (the tables are named in migration tasks 0014): any write moves it, so a count is
 never served after the rows under it changed, in any process, whatever wrote them — a form, a
 set-based UPDATE of the daily scan, a bulk import or a hand-made SQL statement.
 
@@ -25,8 +26,6 @@ from django.db import connection, transaction
 
 CACHE_KEY = "data-version"
 SEQUENCE = "data_version_seq"
-# the tables every cached count is made from; a write to any of them moves the number
-TABLES = ("tasks_task", "tasks_assignment", "tasks_plan", "deadlines_milestone", "departments_unit")
 
 
 def current() -> str:

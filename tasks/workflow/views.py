@@ -312,8 +312,10 @@ def task_detail(request, pk):
         "reports": reports,
         "urgings": urgings,
         "extensions": extensions,
-        "history": task_history(task, report_units=my_unit_ids if liaison else None),
+        # the change timeline (four history tables) is read only if its rendered rows are not kept
+        "history": SimpleLazyObject(lambda: task_history(task, report_units=my_unit_ids if liaison else None)),
         "today": timezone.localdate(),
+        **kept_fragments(request),
     }
     if liaison and not task.is_closed:
         context["extension_blocked"] = workflow.extension_unavailable_reason(
