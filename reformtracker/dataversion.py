@@ -2,18 +2,19 @@
 
 Pages that count over every task (the dashboard's tallies, 单位管理's task counts, the task list's
 page count) keep their counts, and the heavy parts of the main pages their rendered HTML, in the
-cache under this number (the tables are named in migration tasks 0014): any write moves it, so a count is
-never served after the rows under it changed, in any process, whatever wrote them — a form, a
-set-based UPDATE of the daily scan, a bulk import or a hand-made SQL statement.
+cache under this number (the tables are named in migration tasks 0014): any write moves it, so a
+count is never served after the rows under it changed, in any process, whatever wrote them — a
+form, a set-based UPDATE of the daily scan, a bulk import or a hand-made SQL statement.
 
 On PostgreSQL a statement-level trigger on each of those tables takes the next value of the
 sequence `data_version_seq` (migration tasks 0014): one step per statement, not per row, and a
 sequence takes no lock, so concurrent writers never wait on each other. Reading it is one
 `SELECT last_value`, a few microseconds. The sequence moves when the statement runs, before its
-transaction commits: a count made in between is of the old rows under the new number, so cached
-counts also expire (their settings give how long), and the ORM's saves move the cache's own
-number after they commit. SQLite (development and tests) has no sequence: there only the cache's
-number moves, on the ORM's saves and where code calls `bump()`.
+transaction commits: a count made in between is of the old rows under the new number, so kept
+counts also expire (DASHBOARD_CACHE_SECONDS, COUNT_CACHE_SECONDS), and saving or deleting a task,
+an assignment or a milestone through the ORM moves the cache's own number again after the commit
+(tasks.dashboard.board connects `bump`). SQLite (development and tests) has no sequence: there
+only the cache's number moves, on those saves and where code calls `bump()`.
 """
 
 from __future__ import annotations
