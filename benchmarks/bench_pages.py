@@ -197,7 +197,7 @@ def floor_my_tasks(cur, ctx) -> None:
         f"""SELECT a.id, a.role, t.id, t.number, t.title, t.flag, t.status, t.next_due, p.title, un.name
             FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id JOIN tasks_plan p ON p.id = t.plan_id
             JOIN departments_unit un ON un.id = a.unit_id WHERE {listed}
-            ORDER BY t.next_due NULLS LAST, t.plan_id, t."order", a.id LIMIT 50""",
+            ORDER BY COALESCE(t.next_due, '9999-12-31'), p.year DESC, p.title, t."order", a.id LIMIT 50""",
         [units, CLOSED],
     )
     cur.fetchall()
@@ -205,7 +205,9 @@ def floor_my_tasks(cur, ctx) -> None:
     cur.execute("SELECT count(*) FROM tasks_assignment WHERE unit_id = ANY(%s) AND state = 'pending'", [units])
     cur.execute(
         """SELECT a.id, a.dispute_reason, t.id, t.title FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
-           WHERE a.unit_id = ANY(%s) AND a.state = 'disputed' ORDER BY t.plan_id, t."order", a."order", a.id LIMIT 50""",
+           JOIN tasks_plan p ON p.id = t.plan_id
+           WHERE a.unit_id = ANY(%s) AND a.state = 'disputed' ORDER BY p.year DESC, p.title, t."order", a."order", a.id
+           LIMIT 50""",
         [units],
     )
     cur.fetchall()

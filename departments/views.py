@@ -42,7 +42,7 @@ def unit_list(request):
         # read only when the template renders it: a kept table (kept_key) reads no unit at all
         "table": SimpleLazyObject(lambda: _unit_table(request, q)),
         "kept_seconds": seconds,
-        "kept_key": dataversion.page_key(request) if seconds else "",
+        "kept_key": dataversion.page_key(request, seconds),
     }
     return render(request, "departments/unit_list.html", context)
 

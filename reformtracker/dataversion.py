@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -65,11 +66,15 @@ def cached(key: str, seconds: int, compute):
     return value
 
 
-def page_key(request, *parts) -> str:
+def page_key(request, seconds: int, *parts) -> str:
     """A key for a page's rendered fragments (`{% cache kept_seconds "name" kept_key %}`): the number,
     the page's path and query string, today, and whatever else the fragment shows (the user's
-    units, role, CSRF secret where it holds a form)."""
+    units, role, CSRF secret where it holds a form). With `seconds` 0 nothing is kept: the key is
+    one no other request uses (the cache tag still looks it up; an entry another request left —
+    or one left under another clock, in a test that moves it — is then never served)."""
     from django.utils import timezone
 
+    if not seconds:
+        return f"unkept-{uuid.uuid4().hex}"
     raw = "|".join(map(str, (current(), request.get_full_path(), timezone.localdate(), *parts)))
     return hashlib.sha256(raw.encode()).hexdigest()

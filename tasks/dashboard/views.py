@@ -34,7 +34,7 @@ def index(request):
             "buckets": figures.BUCKETS,
             # the page's HTML (300 KB at 100 units) is kept beside the board it shows
             "kept_seconds": dashboard.cache_seconds(),
-            "kept_key": dataversion.page_key(request) if dashboard.cache_seconds() else "",
+            "kept_key": dataversion.page_key(request, dashboard.cache_seconds()),
         },
     )
 

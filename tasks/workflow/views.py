@@ -85,11 +85,12 @@ def kept_fragments(request, *scope) -> dict:
     (role, units) and `scope` are in the key, besides the data version, the path and today."""
     seconds = settings.COUNT_CACHE_SECONDS
     if not seconds:
-        return {"kept_seconds": 0, "kept_key": ""}
+        return {"kept_seconds": 0, "kept_key": dataversion.page_key(request, 0)}
     user = request.user
     units = sorted(Unit.objects.of_user(user).values_list("pk", flat=True)) if roles.is_liaison(user) else []
     return {"kept_seconds": seconds,
-            "kept_key": dataversion.page_key(request, roles.is_office(user), roles.is_supervisor(user), units, *scope)}
+            "kept_key": dataversion.page_key(request, seconds, roles.is_office(user), roles.is_supervisor(user), units,
+                                             *scope)}
 
 
 def my_assignments(user):
@@ -200,7 +201,8 @@ def my_tasks(request):
     none of them."""
     units = list(Unit.objects.of_user(request.user))
     csrf_secret = request.META.get("CSRF_COOKIE", "")
-    kept = kept_fragments(request, csrf_secret) if csrf_secret else {"kept_seconds": 0, "kept_key": ""}
+    kept = kept_fragments(request, csrf_secret) if csrf_secret else {
+        "kept_seconds": 0, "kept_key": dataversion.page_key(request, 0)}
     sections = functools.cache(lambda: _my_sections(request, units))
     for note in dataversion.cached(f"my-tasks-notes:{kept['kept_key']}", kept["kept_seconds"],
                                    lambda: _my_notes(sections())):
