@@ -292,8 +292,8 @@ CELERY_BEAT_SCHEDULE = {
 REPORT_REQUEUE_MINUTES = envint("REPORT_REQUEUE_MINUTES", 30)
 
 # The cache: by default each process's own memory. CACHE_URL (Redis, e.g. redis://redis:6379/1) makes
-# one cache shared by every web process and worker: needed before DASHBOARD_CACHE_SECONDS is set, so
-# that a change (or the daily scan) drops the boards of every process at once.
+# one cache shared by every web process and worker (each process then counts once, not once each;
+# on PostgreSQL a change drops the counts kept in every process either way: see below).
 CACHE_URL = os.getenv("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
@@ -313,10 +313,13 @@ SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 OFFICE_NAME = os.getenv("OFFICE_NAME", "区委改革办")
 BULLETIN_SERIES = os.getenv("BULLETIN_SERIES", "改革督查")
 BULLETIN_ADDRESSEE = os.getenv("BULLETIN_ADDRESSEE", "各镇人民政府、街道办事处，区级各部门、各直属单位：")
-# The supervisor dashboard counts afresh on every view (about 0.1 s at 100,000 tasks). A board can be
-# kept this many seconds instead, but the cache (CACHES, by default in-process memory) is then shared
-# by one web process only: the others would show figures up to that old after a change.
-DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 0)
+# Counts over every task — the dashboard's tallies, 单位管理's task counts, the task list's number of
+# rows — are kept in the cache under reformtracker.dataversion's number, which every write to the
+# counted tables moves (on PostgreSQL by trigger, in every process, whoever wrote): a kept count is
+# never older than its rows. These bound how long one is kept; 0 counts afresh on every view (the
+# default in development, where SQLite has no trigger and only the ORM's saves move the number).
+DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 0 if DEBUG else 300)
+COUNT_CACHE_SECONDS = envint("COUNT_CACHE_SECONDS", 0 if DEBUG else 300)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}

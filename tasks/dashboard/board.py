@@ -12,12 +12,10 @@ is unique (`assignment_one_per_task_unit`), so counting assignment rows counts d
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
@@ -26,6 +24,7 @@ from django.utils import timezone
 
 from deadlines import dates
 from deadlines.models import Milestone
+from reformtracker import dataversion
 from tasks import figures
 from tasks.figures import PlanTally as PlanRow
 from tasks.figures import Tally, rank
@@ -179,13 +178,15 @@ def build(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
     return board
 
 
-# --- an optional short-lived cache ----------------------------------------------------------------
-# Counting is cheap since the assignments carry their task's state (about 0.1 s at 100,000 tasks), so
-# by default every view counts afresh (DASHBOARD_CACHE_SECONDS = 0) and always shows the newest
-# figures. A deployment whose CACHES is shared by all web processes may keep boards for a while:
-# saving or deleting a task, an assignment or a milestone drops them at once; set-based writes (the
-# daily flag scan, the data generator) call `invalidate()`.
-VERSION_KEY = "dashboard:version"
+# --- the cache -------------------------------------------------------------------------------------
+# A board is kept under reformtracker.dataversion's number, which every write to the tasks,
+# assignments, plans, milestones or units moves — on PostgreSQL whatever wrote them (a form, the
+# daily scan's set-based UPDATEs, an import, hand-made SQL), in every process. So a kept board is
+# never older than the rows it counts, and DASHBOARD_CACHE_SECONDS (default: 300 in production, 0 in
+# development) only bounds how long an unread board stays in memory. Saving or deleting a task, an
+# assignment or a milestone through the ORM also moves the cache's part of the number (the only one
+# on SQLite); set-based writes there call `invalidate()`.
+VERSION_KEY = dataversion.CACHE_KEY
 
 
 def cache_seconds() -> int:
@@ -193,22 +194,14 @@ def cache_seconds() -> int:
 
 
 def invalidate(**_signal_kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value makes old keys unreachable
-        cache.set(VERSION_KEY, time.time_ns(), None)
+    dataversion.bump()
 
 
 def build_cached(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
-    seconds = cache_seconds()
-    if not seconds:
-        return build(as_of=as_of, plan_id=plan_id)
-    key = f"dashboard:{cache.get(VERSION_KEY, 0)}:{as_of.isoformat()}:{plan_id or 0}"
-    board = cache.get(key)
-    if board is None:
-        board = build(as_of=as_of, plan_id=plan_id)
-        cache.set(key, board, seconds)
-    return board
+    return dataversion.cached(
+        f"dashboard:{as_of.isoformat()}:{plan_id or 0}", cache_seconds(),
+        lambda: build(as_of=as_of, plan_id=plan_id),
+    )
 
 
 for _model in (Task, Assignment, Milestone):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
 import django_tables2 as tables
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
@@ -14,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
 
 from departments.models import Unit
+from reformtracker import dataversion
 from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, TaskFlag, TaskPace, TaskStatus
 
 # Long texts the table never shows: a plan's source_text is the whole imported document.
@@ -178,6 +182,19 @@ def _ordered(queryset, key: str, descending: bool):
     return queryset.order_by(F(key).asc(nulls_last=True), "pk")
 
 
+def _kept_count(queryset, what: str, compute):
+    """A count over the filtered tasks, kept under reformtracker.dataversion's number (any write to
+    the tasks, assignments, plans or milestones moves it): counting 100,000 tasks for every page
+    view is the one cost of the list that grows with the tasks. Keyed by the query's SQL, which
+    names the filters, the user's units and today's date where a filter reads it."""
+    try:
+        sql = str(queryset.order_by().query)
+    except EmptyResultSet:
+        return compute()
+    key = f"task-list-{what}:{hashlib.sha256(sql.encode()).hexdigest()}"
+    return dataversion.cached(key, settings.COUNT_CACHE_SECONDS, compute)
+
+
 @dataclass(frozen=True)
 class GroupOrder:
     """A sort order of the task table whose first key lives in a small table (plans, units):
@@ -227,6 +244,9 @@ class GroupOrderPaginator(Paginator):
     @cached_property
     def groups(self) -> list[tuple[int | None, int]]:
         """(group id, number of rows) in the table's order."""
+        return _kept_count(self.queryset, "groups", self._groups)
+
+    def _groups(self) -> list[tuple[int | None, int]]:
         g = self.grouping
         # grouped by the task's own column alone (an index-only scan), the group's order looked up apart
         counts = dict(self.queryset.order_by().values_list(g.field).annotate(n=Count("*")))
@@ -239,7 +259,7 @@ class GroupOrderPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if self.grouping is None:
-            return super().count
+            return _kept_count(self.queryset, "count", lambda: super(GroupOrderPaginator, self).count)
         return sum(n for _, n in self.groups)
 
     def page(self, number):
