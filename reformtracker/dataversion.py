@@ -11,20 +11,28 @@ sequence `data_version_seq` (migration tasks 0014): one step per statement, not 
 sequence takes no lock, so concurrent writers never wait on each other. Reading it is one
 `SELECT last_value`, a few microseconds. The sequence moves when the statement runs, before its
 transaction commits: a count made in between is of the old rows under the new number, so kept
-counts also expire (DASHBOARD_CACHE_SECONDS, COUNT_CACHE_SECONDS), and saving or deleting a task,
-an assignment or a milestone through the ORM moves the cache's own number again after the commit
-(tasks.dashboard.board connects `bump`). SQLite (development and tests) has no sequence: there
-only the cache's number moves, on those saves and where code calls `bump()`.
+counts also expire (DASHBOARD_CACHE_SECONDS, COUNT_CACHE_SECONDS), and every statement that
+writes one of those tables through Django's connection — an ORM save, a queryset `.update()`, the
+scan's raw UPDATE … FROM — moves the cache's own number again once its transaction has committed
+(`watch`, an execute wrapper installed on every connection): a page counted from the rows before
+the commit is then never served after it. With the cache in Redis (CACHE_URL) that number is
+shared by every process; with the in-process default only the writing process sees it move, and
+the others fall back on the expiry above. SQLite (development and tests) has no sequence: there
+only the cache's number moves.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.backends.signals import connection_created
 
 CACHE_KEY = "data-version"
 SEQUENCE = "data_version_seq"
@@ -52,6 +60,44 @@ def bump(**_signal_kwargs) -> None:
     between (of the rows before the commit) is then not served after it."""
     _bump_cache()
     transaction.on_commit(_bump_cache)
+
+
+# the tables whose rows the kept pages show (the same list the PostgreSQL triggers are made for)
+WATCHED_MODELS = ("tasks.Task", "tasks.Assignment", "tasks.Plan", "tasks.Section", "tasks.Urging",
+                  "tasks.ProgressReport", "deadlines.Milestone", "departments.Unit", "departments.UnitAlias",
+                  settings.AUTH_USER_MODEL)
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+
+@functools.cache
+def watched_tables() -> frozenset[str]:
+    from django.apps import apps
+
+    models = [apps.get_model(name) for name in WATCHED_MODELS]
+    unit = apps.get_model("departments.Unit")
+    liaisons = unit._meta.get_field("liaisons").remote_field.through
+    return frozenset(m._meta.db_table for m in [*models, liaisons])
+
+
+def watch(execute, sql, params, many, context):
+    """Execute wrapper: after a statement that writes a watched table, move the cache's number
+    now and again once the transaction commits (the latter once per transaction)."""
+    result = execute(sql, params, many, context)
+    found = _WRITE.match(sql) if isinstance(sql, str) else None
+    if found and found.group(1) in watched_tables():
+        _bump_cache()  # for what this transaction reads next
+        conn = context["connection"]
+        if not any(entry[1] is _bump_cache for entry in conn.run_on_commit):
+            transaction.on_commit(_bump_cache, using=conn.alias)
+    return result
+
+
+def install(connection, **_signal_kwargs) -> None:
+    if watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch)
+
+
+connection_created.connect(install, dispatch_uid="dataversion-watch")
 
 
 def cached(key: str, seconds: int, compute):

@@ -143,3 +143,26 @@ def test_a_set_based_update_moves_the_version_on_postgresql(unit_a):
     before = dataversion.current()
     Assignment.objects.filter(task=task).update(state=ConfirmState.CONFIRMED)  # no signal is sent
     assert dataversion.current() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_set_based_write_moves_the_number_again_after_its_commit():
+    """A page counted by another request between the write and its commit (the old rows under the
+    number the write already moved) is not served after the commit: the number moves once more."""
+    from django.db import transaction
+
+    task = TaskFactory()
+    seen = []
+    with transaction.atomic():
+        before = dataversion.current()
+        Task.objects.filter(pk=task.pk).update(title="批量改过")
+        during = dataversion.current()
+        Task.objects.filter(pk=task.pk).update(title="再改一次")
+        seen.append(dataversion.current())
+    after = dataversion.current()
+    assert len({before, during, seen[0], after}) == 4  # each statement, and the commit once more
+    # a write to a table no kept page shows moves nothing
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(pk="none").delete()
+    assert dataversion.current() == after

@@ -18,18 +18,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
 from deadlines import dates
-from deadlines.models import Milestone
 from reformtracker import dataversion
 from tasks import figures
 from tasks.figures import PlanTally as PlanRow
 from tasks.figures import Tally, rank
 from tasks.figures import UnitTally as UnitRow
-from tasks.models import Assignment, AssignmentRole, Task, TaskFlag
+from tasks.models import AssignmentRole, Task, TaskFlag
 
 __all__ = ["Dashboard", "MonthBar", "PlanRow", "Tally", "UnitRow", "build", "build_cached", "rank"]
 
@@ -183,9 +181,9 @@ def build(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
 # assignments, plans, milestones or units moves — on PostgreSQL whatever wrote them (a form, the
 # daily scan's set-based UPDATEs, an import, hand-made SQL), in every process. So a kept board is
 # never older than the rows it counts, and DASHBOARD_CACHE_SECONDS (default: 300 in production, 0 in
-# development) only bounds how long an unread board stays in memory. Saving or deleting a task, an
-# assignment or a milestone through the ORM also moves the cache's part of the number (the only one
-# on SQLite); set-based writes there call `invalidate()`.
+# development) only bounds how long an unread board stays in memory. Every statement through
+# Django's connection that writes those tables also moves the cache's part of the number once its
+# transaction commits (dataversion.watch; the only part on SQLite).
 VERSION_KEY = dataversion.CACHE_KEY
 
 
@@ -202,11 +200,6 @@ def build_cached(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
         f"dashboard:{as_of.isoformat()}:{plan_id or 0}", cache_seconds(),
         lambda: build(as_of=as_of, plan_id=plan_id),
     )
-
-
-for _model in (Task, Assignment, Milestone):
-    post_save.connect(invalidate, sender=_model, dispatch_uid=f"dashboard-save-{_model.__name__}")
-    post_delete.connect(invalidate, sender=_model, dispatch_uid=f"dashboard-delete-{_model.__name__}")
 
 
 CHART_SLOT, CHART_TOP, CHART_BASE = 50, 24, 180  # px in the SVG's viewBox (600 × 210)
