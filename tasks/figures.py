@@ -325,21 +325,24 @@ class Scope:
     def plan_ids(self, day: dt.date) -> list[int]:
         return list(self.plans(day).order_by().values_list("pk", flat=True))
 
-    def label(self, day: dt.date | None = None) -> str:
+    def label(self, day: dt.date | None = None, plan=None) -> str:
+        """How a page or a sheet names the scope (`plan`: the plan row, when the caller has it)."""
         if self.kind == "all":
             return "全部计划"
         if self.kind == "year":
             return f"{self.year}年度计划"
         if self.kind == "plan":
-            plan = Plan.objects.filter(pk=self.plan_id).first()
-            return str(plan) if plan else f"计划 {self.plan_id}（已删除）"
+            plan = plan or Plan.objects.filter(pk=self.plan_id).first()
+            if plan is None:
+                return f"计划 {self.plan_id}（不存在或尚未印发）"
+            return f"{plan.title}（{plan.doc_number}）" if plan.doc_number else plan.title
         return f"当前计划（{day.year}年度在办计划）" if day else "当前计划（本年度在办计划）"
 
 
 def scope_choices(day: dt.date) -> list[tuple[str, str]]:
     """(key, label) of every scope a selector offers: current, all, each plan year, each plan."""
-    years = Plan.objects.order_by("-year").values_list("year", flat=True).distinct()
-    plans = Plan.objects.order_by("-year", "title").values_list("pk", "title", "year")
+    plans = list(Plan.objects.order_by("-year", "title").values_list("pk", "title", "year"))
+    years = sorted({year for _, _, year in plans}, reverse=True)
     return [
         ("current", Scope().label(day)),
         ("all", "全部计划"),
@@ -560,7 +563,12 @@ def scope_level(plan_ids: Iterable[int] | None) -> str:
     """One plan: its issuer's level; all plans, or plans of several levels: the office's level."""
     if plan_ids is None:
         return office_level()
-    levels = {plan_level(i) for i in Plan.objects.filter(pk__in=list(plan_ids)).values_list("issuer", flat=True)}
+    return level_of_issuers(Plan.objects.filter(pk__in=list(plan_ids)).values_list("issuer", flat=True))
+
+
+def level_of_issuers(issuers: Iterable[str]) -> str:
+    """Plans all of one level: that level; none, or several: the office's level."""
+    levels = {plan_level(i) for i in issuers}
     return levels.pop() if len(levels) == 1 else office_level()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import tempfile
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from tasks.excel.breakdown import (
 )
 from tasks.models import Plan, Task
 from tasks.planimport.pending import PendingUploads
+from tasks.supervision.forms import ReportMonthForm
 from tasks.supervision.report import write_supervision_report
 from tasks.workflow.filters import TaskFilter
 
@@ -91,36 +91,22 @@ def task_list(request):
 # --- monthly report ------------------------------------------------------------------------
 
 
-class MonthlyForm(forms.Form):
-    month = forms.CharField(
-        label="月份", widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
-        help_text="例如 2020-09：数据截至该月最后一天 24 时",
-    )
-    plan = forms.ModelChoiceField(
-        label="计划", queryset=Plan.objects.all(), required=False, empty_label="全部计划",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def clean_month(self) -> tuple[int, int]:
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
-        if not m or not 1 <= int(m[2]) <= 12 or not 2000 <= int(m[1]) <= 2100:
-            raise forms.ValidationError("月份格式应为 年-月，如 2020-09。")
-        return int(m[1]), int(m[2])
-
-
 @require_GET
 @roles.role_required(roles.is_office, roles.is_supervisor, message="只有改革办和督查人员可以下载督查通报。")
 def monthly(request):
     """督查通报 on demand: office and supervisors only (liaisons see just their own tasks)."""
-    form = MonthlyForm(request.GET or None)
-    if request.GET and form.is_valid():
+    params = request.GET.copy()
+    if params.get("plan") and not params.get("scope"):  # links written before the scope selector
+        params["scope"] = f"plan:{params['plan']}"
+    form = ReportMonthForm(params or None)
+    if params and form.is_valid():
         year, month = form.cleaned_data["month"]
         buf = io.BytesIO()
-        write_supervision_report(buf, year=year, month=month, plan=form.cleaned_data["plan"])
+        write_supervision_report(buf, year=year, month=month, scope=form.cleaned_data["scope"])
         return _xlsx_response(buf.getvalue(), f"督查通报-{year}-{month:02d}.xlsx")
-    if not request.GET:
+    if not params:
         last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
-        form = MonthlyForm(initial={"month": f"{last:%Y-%m}"})
+        form = ReportMonthForm(initial={"month": f"{last:%Y-%m}", "scope": "current"})
     return render(request, "tasks/excel/monthly.html", {"form": form})
 
 

@@ -46,6 +46,7 @@ from deadlines.models import (
 )
 from departments import roles
 from departments.models import Unit, UnitWebhook
+from tasks import figures
 from tasks.flags import flags_refresh
 from tasks.models import (
     Assignment,
@@ -56,7 +57,7 @@ from tasks.models import (
     TaskStatus,
     duty_starts_before,
 )
-from tasks.supervision.report import write_supervision_report
+from tasks.supervision.report import report_context, write_supervision_report
 
 logger = logging.getLogger(__name__)
 
@@ -326,25 +327,31 @@ def reminders_deliver(*, today: dt.date) -> int:
 # --- the monthly report ----------------------------------------------------------
 
 
-def report_build(*, year: int, month: int, writer=None) -> MonthlyReport:
-    """Build the 督查通报 of year-month (data as of the month's end), store it
-    on MonthlyReport(year, month) — replacing an earlier file — and tell the
-    supervisors. On failure the row says so and the error propagates."""
+def report_build(*, year: int, month: int, scope: str = "current", writer=None,
+                 today: dt.date | None = None) -> MonthlyReport:
+    """Build the 督查通报 of year-month for `scope` (a figures.Scope key; default the office's current
+    plans) — data as of the month's end, or as of today for the month not ended yet — store it on
+    MonthlyReport(year, month, scope), replacing an earlier file, and tell the supervisors. A month
+    not begun is refused (FutureMonth) before any row is written; on a failure while building the
+    row says so and the error propagates."""
     writer = writer or write_supervision_report
-    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month)
+    ctx = report_context(year=year, month=month, scope=figures.Scope.parse(scope), today=today)
+    scope = ctx.scope.key
+    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month, scope=scope)
     MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, error="")
     try:
         buffer = BytesIO()
-        writer(buffer, year=year, month=month)
+        writer(buffer, year=year, month=month, scope=ctx.scope, today=today)
     except Exception as exc:
         MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(exc)[:2000])
         raise
     with transaction.atomic():
         report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
         old_name = report.file.name
-        report.file.save(f"督查通报_{year}年{month:02d}月.xlsx", ContentFile(buffer.getvalue()), save=False)
+        suffix = "" if scope == "current" else f"_{scope.replace(':', '')}"
+        report.file.save(f"督查通报_{year}年{month:02d}月{suffix}.xlsx", ContentFile(buffer.getvalue()), save=False)
         report.status = ReportStatus.READY
-        report.as_of = dates.month_end(year, month)
+        report.as_of = ctx.done_by
         report.generated_at = timezone.now()
         report.error = ""
         report.save()

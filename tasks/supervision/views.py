@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,8 +11,10 @@ from django.utils import timezone
 from deadlines import dates
 from deadlines.models import MonthlyReport, ReportStatus
 from departments import roles
+from tasks import figures
 
 from . import jobs
+from .forms import ScopeField, month_refusal
 
 report_readers = roles.role_required(roles.is_office, roles.is_supervisor, message="仅督查室和改革办可以查看督查通报。")
 
@@ -25,9 +27,20 @@ def report_list(request):
     return render(
         request,
         "deadlines/reports.html",
-        {"reports": MonthlyReport.objects.all(), "last_year": last_year, "last_month": last_month,
-         "can_rebuild": roles.is_office(request.user)},
+        {"reports": _with_scope_labels(MonthlyReport.objects.all()), "last_year": last_year, "last_month": last_month,
+         "can_rebuild": roles.is_office(request.user), "scope_field": ScopeField().widget.render(
+             "scope", "current", attrs={"id": "id_scope"})},
     )
+
+
+def _with_scope_labels(reports) -> list[MonthlyReport]:
+    reports = list(reports)
+    for report in reports:
+        try:
+            report.scope_label = figures.Scope.parse(report.scope).label(report.as_of)
+        except ValueError:
+            report.scope_label = report.scope
+    return reports
 
 
 def _rebuild(request):
@@ -40,8 +53,16 @@ def _rebuild(request):
     except (KeyError, ValueError):
         messages.error(request, "请选择正确的年份和月份。")
         return redirect("supervision:reports")
-    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month)
-    if jobs.publish(jobs.build_monthly_report, year, month):
+    refusal = month_refusal(year, month)
+    try:
+        scope = ScopeField().clean(request.POST.get("scope", ""))
+    except ValidationError as exc:
+        refusal = refusal or " ".join(exc.messages)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("supervision:reports")
+    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month, scope=scope.key)
+    if jobs.publish(jobs.build_monthly_report, year, month, **jobs.scope_kwargs(scope.key)):
         MonthlyReport.objects.filter(pk=report.pk).update(queued_at=timezone.now())
         messages.success(request, f"已提交生成{year}年{month}月督查通报，稍后刷新本页查看。")
     else:  # the row stays 排队中 and requeue_stale_reports (beat) hands it over when the broker is back
@@ -57,4 +78,4 @@ def report_download(request, pk: int):
         handle = report.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件不存在，请重新生成。") from exc
-    return FileResponse(handle, as_attachment=True, filename=f"督查通报_{report.year}年{report.month:02d}月.xlsx")
+    return FileResponse(handle, as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])

@@ -19,7 +19,7 @@ def fake_reports(monkeypatch):
     """A workbook writer that records the months asked for (the real one is tested in test_reports)."""
     calls = []
 
-    def write_supervision_report(fileobj, *, year, month, plan=None):
+    def write_supervision_report(fileobj, *, year, month, **_):
         calls.append((year, month))
         fileobj.write(b"PK fake workbook")
 
