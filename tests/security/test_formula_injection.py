@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from reformtracker.xlsx import safe_value, unquote
 from tasks.excel.breakdown import parse_breakdown, write_breakdown
-from tasks.models import AssignmentRole, ProgressReport, Task
 from tasks.figures import Scope
+from tasks.models import AssignmentRole, ProgressReport, Task
 from tasks.supervision.report import write_supervision_report
 from tests.factories import AssignmentFactory, MilestoneFactory, PlanFactory, TaskFactory
 
