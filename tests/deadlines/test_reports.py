@@ -322,3 +322,19 @@ def test_command_refuses_a_month_not_begun(db, tmp_path):
     with pytest.raises(CommandError, match="2030年1月尚未开始"):
         call_command("build_supervision_report", "--month", "2030-01", "--output", str(tmp_path / "x.xlsx"))
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_past_months_report_reads_pace_as_of_that_months_end(unit_a):
+    """30 % done of a year-long task: on pace at the end of March (a quarter gone), behind today."""
+    plan = PlanFactory(issued_on=dt.date(2020, 1, 1))
+    task = _task(plan, "1", unit_a, status=TaskStatus.IN_PROGRESS, percent=30)
+    MilestoneFactory(task=task, due_on=dt.date(2020, 12, 31))
+    from tasks.flags import flags_refresh
+
+    flags_refresh(as_of=dt.date(2026, 12, 2))
+    task.refresh_from_db()
+    assert task.pace == "behind"  # as it stands today
+    march = _rows(_report(year=2020, month=3, plan=plan)["汇总"])[0]
+    assert march[2:9] == [1, 0, 0, 0, 0, 1, 0]  # 推进中, not 慢序时
+    september = _rows(_report(year=2020, month=9, plan=plan)["汇总"])[0]
+    assert september[2:9] == [1, 0, 0, 0, 1, 0, 0]  # three quarters gone: 慢序时
