@@ -89,9 +89,12 @@ def plan_rows(plan_ids: list[int] | None = None) -> list[PlanRow]:
     return figures.plan_tallies(signing=False, plan_ids=plan_ids)
 
 
-def unit_rows(*, plan_ids: list[int] | None = None, level: str | None = None) -> list[UnitRow]:
-    """Units with at least one top-level task (in the plans, if given), in their ranking tables for
-    plans of `level` (default: the plans' own), ranked."""
+def unit_rows(*, plan_id: int | None = None, plan_ids: list[int] | None = None,
+              level: str | None = None) -> list[UnitRow]:
+    """Units with at least one top-level task (in the plan or plans, if given), in their ranking tables
+    for plans of `level` (default: the plans' own), ranked."""
+    if plan_id:
+        plan_ids = [plan_id]
     return figures.unit_tallies(plan_ids=plan_ids, level=level)
 
 
