@@ -26,10 +26,10 @@ run: setup
 	@echo "打开 http://127.0.0.1:$${PORT:-8000}/ ，用上面的演示账号登录；Ctrl-C 停止全部进程。"
 	$(VENV)/bin/honcho -f Procfile.dev start --port $${PORT:-8000}
 
-## make test: the whole suite, browser tests included (installs Debian's chromium, LibreOffice Calc for the 任务分解表 round trip, LibreOffice Writer for the Word 督查通报's PDF and CJK fonts if missing)
+## make test: the whole suite, browser tests included (installs Debian's chromium, LibreOffice Calc for the 任务分解表 round trip and the 督查通报's printed pages, LibreOffice Writer for the Word 督查通报's PDF, poppler-utils for their pictures, and CJK fonts if missing)
 test: install
-	@command -v chromium >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 && [ -e /usr/lib/libreoffice/program/libswlo.so ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
-		{ echo "安装 chromium、libreoffice-calc-nogui、libreoffice-writer-nogui 与 fonts-noto-cjk ..."; (apt-get update -qq || true) && apt-get install -y -qq chromium libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 && [ -e /usr/lib/libreoffice/program/libswlo.so ] && command -v pdftoppm >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
+		{ echo "安装 chromium、libreoffice-calc-nogui、libreoffice-writer-nogui、poppler-utils 与 fonts-noto-cjk ..."; (apt-get update -qq || true) && apt-get install -y -qq chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-noto-cjk >/dev/null; }
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo

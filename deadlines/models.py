@@ -182,8 +182,16 @@ class Milestone(models.Model):
             return MilestoneState.DUE_SOON
         return MilestoneState.UPCOMING
 
-    def days_overdue(self, as_of: dt.date) -> int:
-        return dates.days_overdue(self.due_on, as_of) if self.is_open_on(as_of) else 0
+    def days_overdue(self, as_of: dt.date, *, done_by: dt.date | None = None) -> int:
+        """逾期天数 on `as_of`, the one rule every e-mail, page and the 督查通报 print: calendar days
+        from the due date to `as_of` (due yesterday: 1) while the milestone is open at the end of
+        `done_by` (default `as_of`; the 督查通报 of a past month: its last day, with `as_of` the 1st
+        after it); 0 once done or not yet due."""
+        return dates.days_overdue(self.due_on, as_of) if self.is_open_on(as_of if done_by is None else done_by) else 0
+
+    def days_left(self, as_of: dt.date) -> int:
+        """距截止天数 on `as_of`, measured from the same day as `days_overdue` (due today: 0)."""
+        return (self.due_on - as_of).days
 
 
 class UnresolvedPhrase(models.Model):
@@ -399,6 +407,9 @@ class MonthlyReport(models.Model):
 
     year = models.PositiveSmallIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
+    # 统计范围, as tasks.figures.Scope writes it: "current" (the office's current plans), "all",
+    # "year:2020", "plan:12". A string, not a foreign key: this layer knows no plans.
+    scope = models.CharField("统计范围", max_length=30, default="current")
     status = models.CharField(
         "状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
@@ -415,7 +426,8 @@ class MonthlyReport(models.Model):
         verbose_name_plural = "月度督查通报"
         ordering = ["-year", "-month"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "month"], name="monthly_report_one_per_month"),
+            # one report per month and scope: rebuilding it replaces its file (report_build's get_or_create)
+            models.UniqueConstraint(fields=["year", "month", "scope"], name="monthly_report_one_per_month_scope"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="monthly_report_valid_month"),
         ]
 

@@ -15,6 +15,9 @@ figure cannot mean one thing on the screen and another on paper.
   plan's issuer are listed but not ranked (`ranking_table`).
 - **Colours** (`WARNINGS`): 红 逾期, 黄 未报进展, 蓝 临期, 绿 正常.
 
+- **Scope** (`Scope`): which plans a figure counts — by default the office's current plans
+  (`CURRENT_SCOPE_DEFINITION`), or one plan, one year, or all; never a plan issued after the day.
+
 Figures are counted as of a date. `as_of=None` reads the stored state — each task's status and the
 flag the daily scan keeps — through the assignments' copies (`Assignment.task_*`): the dashboard's
 index-only GROUP BY. A past date (the 督查通报: the month's last day, 24:00) rebuilds the same two
@@ -34,7 +37,8 @@ from django.db.models import Case, CharField, Count, DateField, Exists, F, Outer
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from deadlines.models import Milestone
+from deadlines import dates
+from deadlines.models import Milestone, task_open_on
 from departments.models import Unit, UnitKind, UnitLevel
 from tasks.importers.units import is_collective
 from tasks.models import (
@@ -47,6 +51,7 @@ from tasks.models import (
     TaskPace,
     TaskStatus,
     WarningLevel,
+    pace_case,
 )
 
 CLOSED = (TaskStatus.DONE, TaskStatus.DONE_LATE)
@@ -267,6 +272,94 @@ class UnitTally(Tally):
     rank: int | None = None
 
 
+# --- scope: which plans ------------------------------------------------------------------------
+
+CURRENT_SCOPE_DEFINITION = (
+    "默认统计“当前计划”：计划年度为数据截至日所在年份、印发日期不晚于数据截至日（未填印发日期的按计划年度1月1日），"
+    "且在统计月份第一天仍有未办结一级任务（或尚无任务）的计划——即本年度、仍在办的计划；看板的统计月份为本月。"
+    "也可选择某一计划、某一年度（计划年度）或全部计划。任何范围都不含数据截至日之后才印发的计划。"
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which plans the figures count. Written as a short key — "current", "all", "year:2020",
+    "plan:12" — in URLs, forms and MonthlyReport.scope."""
+
+    kind: str = "current"  # current / all / year / plan
+    year: int | None = None
+    plan_id: int | None = None
+
+    KINDS = ("current", "all", "year", "plan")
+
+    @classmethod
+    def parse(cls, key: str | None) -> Scope:
+        """The scope a key names; ValueError (with a Chinese message) for anything else."""
+        key = (key or "current").strip()
+        kind, _, value = key.partition(":")
+        if kind in ("current", "all") and not value:
+            return cls(kind)
+        if kind in ("year", "plan") and value.isdigit():
+            return cls("year", year=int(value)) if kind == "year" else cls("plan", plan_id=int(value))
+        raise ValueError(f"统计范围无效：{key}（应为 current、all、year:年份 或 plan:计划ID）")
+
+    @classmethod
+    def of_plan(cls, plan) -> Scope:
+        return cls("plan", plan_id=plan.pk)
+
+    @property
+    def key(self) -> str:
+        if self.kind == "year":
+            return f"year:{self.year}"
+        if self.kind == "plan":
+            return f"plan:{self.plan_id}"
+        return self.kind
+
+    def plans(self, day: dt.date):
+        """The plans in scope on `day` (the last day whose data count): a Plan queryset."""
+        plans = Plan.objects.exclude(issued_on__gt=day).exclude(issued_on__isnull=True, year__gt=day.year)
+        if self.kind == "plan":
+            return plans.filter(pk=self.plan_id)
+        if self.kind == "year":
+            return plans.filter(year=self.year)
+        if self.kind == "all":
+            return plans
+        # current: this year's plans, still open when the month began
+        before = dates.month_start(day) - dt.timedelta(days=1)
+        top = Task.objects.filter(plan=OuterRef("pk"), parent__isnull=True)
+        return plans.filter(year=day.year).filter(
+            Exists(top.filter(task_open_on(before, prefix=""))) | ~Exists(top)
+        )
+
+    def plan_ids(self, day: dt.date) -> list[int]:
+        return list(self.plans(day).order_by().values_list("pk", flat=True))
+
+    def label(self, day: dt.date | None = None, plan=None) -> str:
+        """How a page or a sheet names the scope (`plan`: the plan row, when the caller has it)."""
+        if self.kind == "all":
+            return "全部计划"
+        if self.kind == "year":
+            return f"{self.year}年度计划"
+        if self.kind == "plan":
+            plan = plan or Plan.objects.filter(pk=self.plan_id).first()
+            if plan is None:
+                return f"计划 {self.plan_id}（不存在或尚未印发）"
+            return f"{plan.title}（{plan.doc_number}）" if plan.doc_number else plan.title
+        return f"当前计划（{day.year}年度在办计划）" if day else "当前计划（本年度在办计划）"
+
+
+def scope_choices(day: dt.date) -> list[tuple[str, str]]:
+    """(key, label) of every scope a selector offers: current, all, each plan year, each plan."""
+    plans = list(Plan.objects.order_by("-year", "title").values_list("pk", "title", "year"))
+    years = sorted({year for _, _, year in plans}, reverse=True)
+    return [
+        ("current", Scope().label(day)),
+        ("all", "全部计划"),
+        *((f"year:{y}", f"{y}年度计划") for y in years),
+        *((f"plan:{pk}", f"{title}（{year}）") for pk, title, year in plans),
+    ]
+
+
 # --- which tasks, as of when --------------------------------------------------------------------
 
 
@@ -276,23 +369,33 @@ def _closed_by(day: dt.date, prefix: str) -> Q:
     )
 
 
-def overdue_at(day: dt.date, task_ref: str) -> Exists:
-    """A milestone of the task `task_ref` points at, or of one of its sub-tasks, was due on or before
-    `day` and still open at its end: the milestone rule (`MilestoneQuerySet.overdue`) as of 24:00."""
-    ms = Milestone.objects.overdue(day + dt.timedelta(days=1), done_by=day).filter(
+def overdue_at(as_of: dt.date, task_ref: str, done_by: dt.date | None = None) -> Exists:
+    """A milestone of the task `task_ref` points at, or of one of its sub-tasks, was due before `as_of`
+    and still open at the end of `done_by` (default `as_of`): the milestone rule
+    (`MilestoneQuerySet.overdue`). The 督查通报 of a past month asks it about the 1st after the month,
+    counting what was done by the month's last day (24:00)."""
+    ms = Milestone.objects.overdue(as_of, done_by=done_by).filter(
         Q(task_id=OuterRef(task_ref)) | Q(task__parent_id=OuterRef(task_ref))
     )
     return Exists(ms)
 
 
-def fields_at(as_of: dt.date | None, *, prefix: str = "", stored: Mapping[str, str] | None = None) -> dict:
-    """Expressions for the bucket fields of a task (reached through `prefix`), as of the end of
-    `as_of`; None: the stored fields (`stored` names copies to read instead, e.g. task_status)."""
+def fields_at(as_of: dt.date | None, *, prefix: str = "", stored: Mapping[str, str] | None = None,
+              done_by: dt.date | None = None) -> dict:
+    """Expressions for the bucket fields of a task (reached through `prefix`) on `as_of`, counting
+    what was done or closed by the end of `done_by` (default `as_of`); None: the stored fields
+    (`stored` names copies to read instead, e.g. task_status)."""
     if as_of is None:
         stored = stored or {}
         return {f: F(stored.get(f, f"{prefix}{f}")) for f in BUCKET_FIELDS}
-    closed = _closed_by(as_of, prefix)
+    done_by = as_of if done_by is None else done_by
+    closed = _closed_by(done_by, prefix)
     task_ref = f"{prefix}id" if prefix else "id"
+    # 序时进度 of the day: the share of the task's time gone by then (with the percent it has now)
+    pace = pace_case(done_by)
+    if prefix:
+        pace = Subquery(Task.objects.filter(pk=OuterRef(task_ref)).annotate(p=pace).values("p")[:1],
+                        output_field=CharField())
     # a field with no history of its own (a later bucket's) is read as it is now
     return {f: F(f"{prefix}{f}") for f in BUCKET_FIELDS} | {
         "status": Case(
@@ -303,17 +406,19 @@ def fields_at(as_of: dt.date | None, *, prefix: str = "", stored: Mapping[str, s
             output_field=CharField(),
         ),
         "flag": Case(
-            When(~closed & Q(overdue_at(as_of, task_ref)), then=Value(TaskFlag.OVERDUE)),
+            When(~closed & Q(overdue_at(as_of, task_ref, done_by)), then=Value(TaskFlag.OVERDUE)),
             default=Value(TaskFlag.NONE),
             output_field=CharField(),
         ),
+        "pace": pace,
     }
 
 
-def _state_at(as_of: dt.date | None) -> Case | F:
-    if as_of is None:
+def _state_at(done_by: dt.date | None) -> Case | F:
+    """Confirmed by the end of `done_by`; None: the stored state."""
+    if done_by is None:
         return F("state")
-    cutoff = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+    cutoff = dt.datetime.combine(done_by + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
     confirmed = Q(state=ConfirmState.CONFIRMED) & (Q(responded_at__isnull=True) | Q(responded_at__lt=cutoff))
     return Case(When(confirmed, then=Value(ConfirmState.CONFIRMED)), default=Value(ConfirmState.PENDING),
                 output_field=CharField())
@@ -331,10 +436,14 @@ def _as_fields(row: Mapping) -> dict[str, str]:
 
 
 def plan_tallies(
-    *, as_of: dt.date | None = None, plan_ids: Iterable[int] | None = None, signing: bool = True
+    *, as_of: dt.date | None = None, plan_ids: Iterable[int] | None = None, signing: bool = True,
+    done_by: dt.date | None = None,
 ) -> list[PlanTally]:
     """Every plan (or those of `plan_ids`), newest first, with its top-level tasks tallied, and (with
-    `signing`) its assignments by confirmation state for 签收率. Two queries, three with signing."""
+    `signing`) its assignments by confirmation state for 签收率. Two queries, three with signing.
+    `as_of`/`done_by` as in `fields_at`; None: the stored state."""
+    if as_of is not None and done_by is None:
+        done_by = as_of
     plans = Plan.objects.order_by("-year", "title")
     tasks = Task.objects.top_level()
     assignments = Assignment.objects.filter(task_top_level=True) if as_of is None else (
@@ -347,14 +456,14 @@ def plan_tallies(
     rows = {p["pk"]: PlanTally(plan_id=p.pop("pk"), **p) for p in plans.values(*fields)}
     # One row per (plan, status, flag): a few dozen rows whatever the number of tasks. COUNT(*), not
     # COUNT(id): then task_top_plan_status_flag_idx alone answers the stored state (index-only).
-    exprs = {f"b_{f}": e for f, e in fields_at(as_of).items()}
+    exprs = {f"b_{f}": e for f, e in fields_at(as_of, done_by=done_by).items()}
     for row in tasks.values("plan_id", **exprs).annotate(n=Count("*")).order_by():
         if row["plan_id"] in rows:
             rows[row["plan_id"]].fold(_as_fields(row), row["n"])
     if not signing:
         return list(rows.values())
     plan_field = "task_plan_id" if as_of is None else "task__plan_id"
-    states = assignments.values_list(plan_field, _state_at(as_of)).annotate(n=Count("*")).order_by()
+    states = assignments.values_list(plan_field, _state_at(done_by)).annotate(n=Count("*")).order_by()
     for plan_id, state, n in states:
         if plan_id in rows:
             rows[plan_id].assignments += n
@@ -363,9 +472,12 @@ def plan_tallies(
 
 
 def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None = None,
-                 level: str | None = None) -> list[UnitTally]:
+                 level: str | None = None, done_by: dt.date | None = None) -> list[UnitTally]:
     """Units with at least one top-level task in scope, each placed in its ranking table (for a plan
-    of `level`; default: the plans' own level) and ranked. Two queries."""
+    of `level`; default: the plans' own level) and ranked. Two queries. `as_of`/`done_by` as in
+    `fields_at`; None: the stored state."""
+    if as_of is not None and done_by is None:
+        done_by = as_of
     if as_of is None:
         # From the assignments alone, through their copy of the task's plan, level, status and flag
         # (Assignment.task_*, kept by TaskQuerySet.refresh_copies): an index-only scan of
@@ -376,13 +488,13 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
     else:
         assignments = Assignment.objects.filter(task__parent__isnull=True)
         plan_field = "task__plan_id"
-        exprs = fields_at(as_of, prefix="task__")
+        exprs = fields_at(as_of, prefix="task__", done_by=done_by)
     if plan_ids is not None:
         plan_ids = list(plan_ids)
         assignments = assignments.filter(**{f"{plan_field}__in": plan_ids})
     # Grouped by (unit, role, state, status, flag): at most units × 2 × 3 × 4 × 3 rows.
     groups = (
-        assignments.values("unit_id", "role", s_at=_state_at(as_of), **{f"b_{f}": e for f, e in exprs.items()})
+        assignments.values("unit_id", "role", s_at=_state_at(done_by), **{f"b_{f}": e for f, e in exprs.items()})
         .annotate(n=Count("*"))
         .order_by()
     )
@@ -460,7 +572,12 @@ def scope_level(plan_ids: Iterable[int] | None) -> str:
     """One plan: its issuer's level; all plans, or plans of several levels: the office's level."""
     if plan_ids is None:
         return office_level()
-    levels = {plan_level(i) for i in Plan.objects.filter(pk__in=list(plan_ids)).values_list("issuer", flat=True)}
+    return level_of_issuers(Plan.objects.filter(pk__in=list(plan_ids)).values_list("issuer", flat=True))
+
+
+def level_of_issuers(issuers: Iterable[str]) -> str:
+    """Plans all of one level: that level; none, or several: the office's level."""
+    levels = {plan_level(i) for i in issuers}
     return levels.pop() if len(levels) == 1 else office_level()
 
 
@@ -535,6 +652,7 @@ def definitions() -> list[tuple[str, str]]:
     """(term, definition) of every figure, in the order a reader needs them."""
     level_words = "、".join(label for _, label in UnitLevel.choices if _ != UnitLevel.OTHER)
     items = [
+        ("统计范围", CURRENT_SCOPE_DEFINITION),
         ("统计对象", "只统计一级任务（计划中的条目）。拆分出的子任务不单独计数，并入其上级任务："
                      "上级任务的分工为各子任务单位之并集，子任务的时间节点逾期即视为上级任务逾期。"),
         ("单位的任务", "单位在任务上有分工（牵头或责任）即计入该单位；一项任务可同时计入多个单位。"
@@ -554,8 +672,12 @@ def definitions() -> list[tuple[str, str]]:
                      "逾期未完成数（少者在前）。三项都相同的单位名次并列（如 1、1、3），并列者按单位名称排列；"
                      "三项中任一项不同即名次不同。"),
         ("预警颜色", "；".join(f"{w.colour}色＝{w.meaning}：{w.definition.rstrip('。')}" for w in WARNINGS) + "。"),
-        ("统计时点", "督查看板为当前状态：任务状态，以及每日时限扫描所得的逾期标记。督查通报为所属月份最后一天24时的状态："
-                     "此前办结的按办结计，此后办结的计为推进中；逾期按当时未完成且已过截止日期的时间节点判断；"
-                     "未办结任务的“推进中/未启动”、单位的类型和层级按生成时的状态。次月1日时限扫描后，两者数字一致。"),
+        ("统计时点", "督查看板为当前状态（每次办理后即更新的任务状态、逾期标记和序时进度）。督查通报为所属月份最后一天24时的状态；"
+                     "本月尚未结束的，按生成当日的状态（注明“数据截至某年某月某日”），不出具未来月份的通报。"
+                     "截至时点前办结的按办结计，此后办结的计为推进中；逾期按当时未完成且已过截止日期的时间节点判断；"
+                     "序时进度按截至时点已用时间占比计算（完成百分比取当前值）；"
+                     "未办结任务的“推进中/未启动”、单位的类型和层级按生成时的状态。同一范围、同一月份，通报与看板数字一致。"),
+        ("逾期天数", "数据截至日（过去月份为次月1日零时）减去截止日期的自然日数，截止当日不算逾期；"
+                     "距截止天数自同一日起算。提醒消息、页面和通报使用同一算法。"),
     ]
     return items

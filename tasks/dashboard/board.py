@@ -59,6 +59,8 @@ class Dashboard:
     months: list[MonthBar]
     total: Tally = field(default_factory=Tally)
     computed_at: dt.datetime | None = None
+    scope: figures.Scope = field(default_factory=figures.Scope)
+    scope_label: str = ""
 
     @property
     def month_max(self) -> int:
@@ -78,16 +80,19 @@ class Dashboard:
         return max(len(self.months), MONTHS_SHOWN) * CHART_SLOT
 
 
-def plan_rows() -> list[PlanRow]:
-    """Every plan, with the tallies of its top-level tasks (plans without tasks show zeros). 签收率 is
-    left to the unit tally, which reads the same assignments anyway (one full scan fewer)."""
-    return figures.plan_tallies(signing=False)
+def plan_rows(plan_ids: list[int] | None = None) -> list[PlanRow]:
+    """Every plan (of `plan_ids`), with the tallies of its top-level tasks (plans without tasks show
+    zeros). 签收率 is left to the unit tally, which reads the same assignments anyway (one full scan fewer)."""
+    return figures.plan_tallies(signing=False, plan_ids=plan_ids)
 
 
-def unit_rows(*, plan_id: int | None = None, level: str | None = None) -> list[UnitRow]:
-    """Units with at least one top-level task (in the plan, if given), in their ranking tables for a
-    plan of `level` (default: the plan's own), ranked."""
-    return figures.unit_tallies(plan_ids=[plan_id] if plan_id else None, level=level)
+def unit_rows(*, plan_id: int | None = None, plan_ids: list[int] | None = None,
+              level: str | None = None) -> list[UnitRow]:
+    """Units with at least one top-level task (in the plan or plans, if given), in their ranking tables
+    for plans of `level` (default: the plans' own), ranked."""
+    if plan_id:
+        plan_ids = [plan_id]
+    return figures.unit_tallies(plan_ids=plan_ids, level=level)
 
 
 def _month_start(day: dt.date, shift: int = 0) -> dt.date:
@@ -103,15 +108,15 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[MonthBar]:
+def overdue_by_month(*, as_of: dt.date, plan_ids: list[int] | None = None) -> list[MonthBar]:
     """The tasks of the 逾期未完成 figure, each once, by the month of its earliest overdue milestone
     (its own or a sub-task's): a bar per month of the last 12, labelled 2025-11; before them a bar per
     year (a partial year labelled with its months); and, if the scan's flag is newer than the
     milestones (none overdue is found), a bar 待重新计算. The bars add up to the 逾期未完成 card."""
     first = _month_start(as_of, -(MONTHS_SHOWN - 1))
     tasks = Task.objects.top_level().filter(figures.bucket_q("overdue"))
-    if plan_id:
-        tasks = tasks.filter(plan_id=plan_id)
+    if plan_ids is not None:
+        tasks = tasks.filter(plan_id__in=plan_ids)
     counted: dict[dt.date, int] = {}
     rows = (
         tasks.annotate(first_due=figures.first_overdue_due(as_of))
@@ -149,15 +154,25 @@ def overdue_by_month(*, as_of: dt.date, plan_id: int | None = None) -> list[Mont
     return bars
 
 
-def build(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
-    """Everything the page shows, in a handful of queries whatever the number of plans, units or tasks."""
-    plans = plan_rows()
-    selected = next((p for p in plans if p.plan_id == plan_id), None)
+def resolve_scope(plan_id: int | None = None, scope: figures.Scope | None = None) -> figures.Scope:
+    """The scope asked for: `scope`, else the plan of `plan_id`, else the office's current plans."""
+    if scope is not None:
+        return scope
+    return figures.Scope("plan", plan_id=plan_id) if plan_id else figures.Scope()
+
+
+def build(*, as_of: dt.date, plan_id: int | None = None, scope: figures.Scope | None = None) -> Dashboard:
+    """Everything the page shows for the plans in `scope` (default: the office's current plans, as
+    the monthly 督查通报 counts them), in a handful of queries whatever the number of plans, units or tasks."""
+    scope = resolve_scope(plan_id, scope)
+    ids = scope.plan_ids(as_of)
+    plans = plan_rows(ids)
+    selected = next((p for p in plans if p.plan_id == scope.plan_id), None) if scope.kind == "plan" else None
     total = Tally()
-    for p in [selected] if selected else plans:
+    for p in plans:
         total.add(p)
-    scope = selected.plan_id if selected else None
-    units = unit_rows(plan_id=scope, level=selected.level if selected else None)
+    # the plans' level from the rows at hand, by the rule unit_tallies applies (figures.scope_level)
+    units = unit_rows(plan_ids=ids, level=figures.level_of_issuers(p.issuer for p in plans))
     # every assignment in scope belongs to one unit row: their sum is the scope's 签收率
     for t in [total, selected] if selected else [total]:
         t.assignments = sum(u.assignments for u in units)
@@ -167,9 +182,11 @@ def build(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
         plan=selected,
         plans=plans,
         units=units,
-        months=overdue_by_month(as_of=as_of, plan_id=scope),
+        months=overdue_by_month(as_of=as_of, plan_ids=ids),
         total=total,
         computed_at=timezone.now(),
+        scope=scope,
+        scope_label=scope.label(as_of, plan=selected) if selected or scope.kind != "plan" else "所选计划",
     )
     _link(board, scope)
     _layout(board.months)
@@ -195,10 +212,11 @@ def invalidate(**_signal_kwargs) -> None:
     dataversion.bump()
 
 
-def build_cached(*, as_of: dt.date, plan_id: int | None = None) -> Dashboard:
+def build_cached(*, as_of: dt.date, plan_id: int | None = None, scope: figures.Scope | None = None) -> Dashboard:
+    scope = resolve_scope(plan_id, scope)
     return dataversion.cached(
-        f"dashboard:{as_of.isoformat()}:{plan_id or 0}", cache_seconds(),
-        lambda: build(as_of=as_of, plan_id=plan_id),
+        f"dashboard:{as_of.isoformat()}:{scope.key}", cache_seconds(),
+        lambda: build(as_of=as_of, scope=scope),
     )
 
 
@@ -213,16 +231,19 @@ def _layout(bars: list[MonthBar]) -> None:
         bar.y = CHART_BASE - bar.height
 
 
-def _link(board: Dashboard, scope: int | None) -> None:
+def _link(board: Dashboard, scope: figures.Scope) -> None:
+    """Links into the task list: a plan scope filters by plan; the others by scope (TaskFilter.scope)."""
     base = task_list_base()
+    plan_id = scope.plan_id if scope.kind == "plan" else None
+    key = None if plan_id else scope.key
     for row in board.plans:
         row.links = figure_links(base, plan_id=row.plan_id)
-    board.total.links = figure_links(base, plan_id=scope)
+    board.total.links = figure_links(base, plan_id=plan_id, scope=key)
     for row in board.units:
-        row.links = figure_links(base, plan_id=scope, unit_id=row.unit_id)
+        row.links = figure_links(base, plan_id=plan_id, unit_id=row.unit_id, scope=key)
     for bar in board.months:
         bar.url = task_list_url(
-            base, plan=scope, level="top", bucket="overdue", overdue_from=bar.due_after,
+            base, plan=plan_id, scope=key, level="top", bucket="overdue", overdue_from=bar.due_after,
             overdue_to=bar.due_before,
         )
 
@@ -250,9 +271,10 @@ FIGURE_FILTERS = {
 }
 
 
-def figure_links(base: str, *, plan_id: int | None = None, unit_id: int | None = None) -> dict[str, str]:
+def figure_links(base: str, *, plan_id: int | None = None, unit_id: int | None = None,
+                 scope: str | None = None) -> dict[str, str]:
     return {
-        figure: task_list_url(base, plan=plan_id, unit=unit_id, level="top", **params)
+        figure: task_list_url(base, plan=plan_id, scope=scope, unit=unit_id, level="top", **params)
         for figure, params in FIGURE_FILTERS.items()
     }
 

@@ -21,9 +21,16 @@ def index(request):
     if not (roles.is_office(user) or roles.is_supervisor(user)):
         raise PermissionDenied("督查看板仅对督查室和改革办开放")
     plan_id, error = _plan_param(request.GET.get("plan", ""))
-    board = dashboard.build_cached(as_of=timezone.localdate(), plan_id=plan_id)
-    if plan_id and board.plan is None:
-        error = "所选计划不存在，已显示全部计划。"
+    scope = None
+    if request.GET.get("scope") and not plan_id:
+        try:
+            scope = figures.Scope.parse(request.GET["scope"])
+        except ValueError:
+            error = "统计范围无效，已显示当前计划。"
+    today = timezone.localdate()
+    board = dashboard.build_cached(as_of=today, plan_id=plan_id, scope=scope)
+    if board.scope.kind == "plan" and board.plan is None:
+        error = "所选计划不存在或尚未印发。"
     return render(
         request,
         "dashboard/index.html",
@@ -35,6 +42,7 @@ def index(request):
             # the page's HTML (300 KB at 100 units) is kept beside the board it shows
             "kept_seconds": dashboard.cache_seconds(),
             "kept_key": dataversion.page_key(request, dashboard.cache_seconds()),
+            "scope_choices": figures.scope_choices(today),
         },
     )
 
@@ -56,5 +64,5 @@ def _plan_param(raw: str) -> tuple[int | None, str]:
     if not raw:
         return None, ""
     if not raw.isdigit():
-        return None, "计划参数无效，已显示全部计划。"
+        return None, "计划参数无效，已显示当前计划。"
     return int(raw), ""

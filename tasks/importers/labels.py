@@ -91,3 +91,28 @@ def note_leads(text: str) -> set[str]:
     if _MARKER_RE.search(text):  # the marker first: the name before it is costly to look for everywhere
         out.update(m.group(1) for m in MARKED_LEAD_RE.finditer(text))
     return out
+
+
+# --- annotation debris in a task's text --------------------------------------------------------
+
+_WHO_WHEN = _alt(LEAD_LABELS + OTHER_LABELS + PERSON_LABELS + DATE_LABELS)
+# 【责任单位：区审管办（跑改办）、区数管局】 — a square bracket may hold round ones
+_SQUARE_NOTE_RE = re.compile(rf"[【\[［]\s*(?:{_WHO_WHEN})\s*[:：][^】\]］]*[】\]］]")
+# (牵头单位:市跑改办) / （责任单位：区发改局（牵头））— one level of nesting inside
+_ROUND_NOTE_RE = re.compile(rf"[（(〔]\s*(?:{_WHO_WHEN})\s*[:：](?:[^（）()〔〕]|[（(][^（）()]*[）)])*[）)〕]")
+_LABEL_LINE_RE = re.compile(rf"^\s*(?:{_WHO_WHEN})\s*[:：].*$", re.MULTILINE)
+_INLINE_TAIL_RE = re.compile(rf"(?:(?<=\s)|(?<=[。；;]))(?:{_WHO_WHEN})\s*[:：].*$", re.MULTILINE)
+_SPACES_RE = re.compile(r"[ \t\u3000]+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+
+
+def strip_annotations(text: str) -> str:
+    """A task's text as a reader wants it: without the responsibility and deadline annotations the
+    plan wrote into it (【责任单位：…】, (牵头单位:…), lines `完成时间:…`, a trailing `牵头单位:… 责任单位:…`).
+    The units and dates themselves are stored apart (assignments, milestones)."""
+    text = _SQUARE_NOTE_RE.sub("", text or "")
+    text = _ROUND_NOTE_RE.sub("", text)
+    text = _LABEL_LINE_RE.sub("", text)
+    text = _INLINE_TAIL_RE.sub("", text)
+    text = _SPACES_RE.sub(" ", text)
+    return _BLANK_LINES_RE.sub("\n", text).strip()

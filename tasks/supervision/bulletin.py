@@ -174,14 +174,11 @@ class OverdueTask:
 
 def most_overdue_tasks(ctx: workbook.ReportContext, limit: int = PROBLEM_TASKS) -> list[OverdueTask]:
     """The tasks longest overdue, each once (its earliest overdue milestone), as the annex lists them."""
-    rows = workbook.milestone_rows(workbook.overdue_milestones(ctx), ctx)
-    seen: dict[int, OverdueTask] = {}
-    for row in sorted(rows, key=lambda r: -r.days_overdue):
-        task = row.task
-        key = task.parent_id or task.pk
-        if key not in seen:
-            seen[key] = OverdueTask(task.plan.title, task.number, task.title, row.lead, row.days_overdue)
-    return list(seen.values())[:limit]
+    rows = workbook.task_rows(workbook.overdue_milestones(ctx), ctx, overdue=True)  # one row per task
+    return [
+        OverdueTask(row.task.plan.title, row.task.number, row.task.title, row.lead, row.days)
+        for row in sorted(rows, key=lambda r: -r.days)[:limit]
+    ]
 
 
 def problem_paragraphs(ctx: workbook.ReportContext, total: figures.Tally,
@@ -216,10 +213,9 @@ def problem_paragraphs(ctx: workbook.ReportContext, total: figures.Tally,
 def _previous_tally(ctx: workbook.ReportContext) -> figures.Tally | None:
     """Last month's figures, in the same scope, when last month has a 督查通报."""
     year, month = dates.previous_month(dt.date(ctx.year, ctx.month, 1))
-    if not MonthlyReport.objects.filter(year=year, month=month, status=ReportStatus.READY).exists():
+    if not MonthlyReport.objects.filter(year=year, month=month, scope=ctx.scope.key, status=ReportStatus.READY).exists():
         return None
-    _, end = dates.month_bounds(year, month)
-    before = dataclasses.replace(ctx, year=year, month=month, month_end=end)
+    before = workbook.report_context(year=year, month=month, scope=ctx.scope, plan=ctx.plan, today=ctx.done_by)
     return workbook.plan_summary(before)[1]
 
 
@@ -227,7 +223,7 @@ def drafted_parts(ctx: workbook.ReportContext) -> tuple[str, str]:
     """(总体情况, 存在问题) drafted from the figures of `ctx`; paragraphs separated by blank lines."""
     _, total = workbook.plan_summary(ctx)
     units = workbook.unit_summary(ctx)
-    overview = overview_paragraphs(total, ctx.month_end, ctx.scope_label, _previous_tally(ctx))
+    overview = overview_paragraphs(total, ctx.done_by, ctx.scope_label, _previous_tally(ctx))
     named = units_paragraph(units)
     if named:
         overview.append(named)
@@ -418,7 +414,11 @@ def bulletin_filename(bulletin: Bulletin) -> str:
 
 def context_of(report: MonthlyReport) -> workbook.ReportContext:
     """The context a month's row was built in (the workbook's builder makes it the same way)."""
-    return workbook.report_context(year=report.year, month=report.month)
+    # a month built before it ended is as of its build day; an ended month as of its last day
+    _, end = dates.month_bounds(report.year, report.month)
+    built_on = report.as_of if report.as_of and report.as_of < end else None
+    return workbook.report_context(year=report.year, month=report.month, scope=figures.Scope.parse(report.scope),
+                                   today=built_on)
 
 
 def bulletin_render(*, bulletin: Bulletin, ctx: workbook.ReportContext | None = None) -> Bulletin:

@@ -1,4 +1,5 @@
-"""The 通报 page's forms: which month to build, a plan's workbook on the spot, the Word 通报's text."""
+"""The 通报 page's forms: which month and which plans (统计范围) to build, a workbook on the spot,
+the Word 通报's text."""
 
 from __future__ import annotations
 
@@ -9,7 +10,42 @@ from django import forms
 from django.utils import timezone
 
 from deadlines.models import Bulletin
-from tasks.models import Plan
+from tasks import figures
+
+
+def month_refusal(year: int, month: int, today: dt.date | None = None) -> str:
+    """Why year-month cannot be reported on `today` ("" when it can)."""
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        return "月份格式应为 年-月，如 2020-09。"
+    today = today or timezone.localdate()
+    if dt.date(year, month, 1) > today:
+        return f"{year}年{month}月尚未开始，不能生成该月督查通报；本月的通报按生成当日的数据统计。"
+    return ""
+
+
+class ScopeField(forms.ChoiceField):
+    """当前计划 (default) / 全部计划 / a plan year / one plan, as a figures.Scope."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "统计范围")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "默认“当前计划”：本年度、仍在办的计划（见统计口径说明）")
+        kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
+        super().__init__(choices=lambda: figures.scope_choices(timezone.localdate()), **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value) or "current"
+
+    def validate(self, value):
+        # plans come and go: any well-formed key is accepted, an unknown plan reports nothing
+        pass
+
+    def clean(self, value) -> figures.Scope:
+        value = self.to_python(value)
+        try:
+            return figures.Scope.parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 def month_value(day: dt.date) -> str:
@@ -49,16 +85,20 @@ class MonthForm(forms.Form):
 
 class BuildForm(MonthForm):
     month = MonthField(help_text="已结束的月份数据截至该月最后一天 24 时；本月数据截至今日。")
+    scope = ScopeField()
 
 
 class InstantForm(MonthForm):
-    """The workbook of one month and plan, built in the request and downloaded at once."""
+    """The workbook of one month and scope, built in the request and downloaded at once."""
 
     month = MonthField()
-    plan = forms.ModelChoiceField(
-        label="计划", queryset=Plan.objects.all(), required=False, empty_label="全部计划",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    scope = ScopeField()
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("plan") and not data.get("scope"):  # links made before 统计范围
+            data = data.copy()
+            data["scope"] = f"plan:{data['plan']}"
+        super().__init__(data, *args, **kwargs)
 
 
 class BulletinForm(forms.ModelForm):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from deadlines import dates, outbox
 
 from . import services
+from .report import FutureMonth
 
 logger = logging.getLogger(__name__)
 
@@ -69,17 +70,29 @@ def _deliver(job, day: dt.date) -> int:
 
 
 @shared_task(bind=True, name="deadlines.tasks.build_monthly_report", **RETRY)
-def build_monthly_report(self, year: int | None = None, month: int | None = None, today: str | None = None) -> str:
-    """On the 1st: last month's 督查通报; or the month named."""
+def build_monthly_report(
+    self, year: int | None = None, month: int | None = None, today: str | None = None, scope: str = "current"
+) -> str:
+    """On the 1st: last month's 督查通报 of the current plans; or the month and scope named. A month
+    not begun is refused and not retried."""
+    day = _today(today)
     if year is None or month is None:
-        year, month = dates.previous_month(_today(today))
+        year, month = dates.previous_month(day)
     try:
-        report = services.report_build(year=year, month=month)
+        report = services.report_build(year=year, month=month, scope=scope, today=day)
+    except FutureMonth as exc:
+        logger.error("job build_monthly_report refused %d-%02d: %s", year, month, exc)
+        return str(exc)
     except Exception:
         logger.exception("job build_monthly_report failed for %d-%02d (try %s)", year, month, self.request.retries)
         raise
     outbox.outbound_send()
     return str(report)
+
+
+def scope_kwargs(scope: str) -> dict:
+    """The build job's keyword for a scope: none for the default, as beat's own job sends it."""
+    return {} if scope == "current" else {"scope": scope}
 
 
 def enqueue(job, *args, **kwargs) -> None:
@@ -122,7 +135,7 @@ def requeue_stale_reports(self) -> int:
     )
     count = 0
     for report in pending.order_by("year", "month"):
-        if not publish(build_monthly_report, report.year, report.month):
+        if not publish(build_monthly_report, report.year, report.month, **scope_kwargs(report.scope)):
             break  # the broker is still down: the next run tries again
         MonthlyReport.objects.filter(pk=report.pk).update(queued_at=now)
         logger.info("requeued %s (queued before: %s)", report, report.queued_at)
@@ -144,7 +157,7 @@ def _register_missed_monthly_report(now: dt.datetime) -> None:
     if local.day == 1 and local.time() < MONTHLY_REPORT_GRACE:
         return  # beat's own job may still be on its way
     year, month = dates.previous_month(local.date())
-    _, created = MonthlyReport.objects.get_or_create(year=year, month=month)
+    _, created = MonthlyReport.objects.get_or_create(year=year, month=month, scope="current")
     if created:
         logger.warning("督查通报 %d-%02d was never built (beat's job lost?): queued again", year, month)
 

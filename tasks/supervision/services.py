@@ -48,7 +48,7 @@ from deadlines.models import (
 )
 from departments import roles
 from departments.models import Unit, UnitWebhook
-from tasks import setbased
+from tasks import figures, setbased
 from tasks.flags import flags_refresh
 from tasks.models import (
     Assignment,
@@ -422,28 +422,34 @@ def reminders_deliver(*, today: dt.date) -> int:
 # --- the monthly report ----------------------------------------------------------
 
 
-def report_build(*, year: int, month: int, writer=None) -> MonthlyReport:
-    """Build the 督查通报 of year-month (data as of the month's end), store it
-    on MonthlyReport(year, month) — replacing an earlier file — and tell the
-    supervisors. On failure the row says so and the error propagates."""
+def report_build(*, year: int, month: int, scope: str = "current", writer=None,
+                 today: dt.date | None = None) -> MonthlyReport:
+    """Build the 督查通报 of year-month for `scope` (a figures.Scope key; default the office's current
+    plans) — data as of the month's end, or as of today for the month not ended yet — store it on
+    MonthlyReport(year, month, scope), replacing an earlier file, and tell the supervisors. A month
+    not begun is refused (FutureMonth) before any row is written; on a failure while building the
+    row says so and the error propagates."""
     writer = writer or write_supervision_report
-    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month)
+    ctx = report_context(year=year, month=month, scope=figures.Scope.parse(scope), today=today)
+    scope = ctx.scope.key
+    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month, scope=scope)
     MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, error="")
     built_at = timezone.now()  # the text drafted in this build is as new as its figures
     try:
         buffer = BytesIO()
-        writer(buffer, year=year, month=month)
+        writer(buffer, year=year, month=month, scope=ctx.scope, today=today)
         # the Word 通报: drafted from the same figures the first time; the office's text is kept after
-        bulletin_refresh(report=report, ctx=report_context(year=year, month=month), now=built_at)
+        bulletin_refresh(report=report, ctx=ctx, now=built_at)
     except Exception as exc:
         MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(exc)[:2000])
         raise
     with transaction.atomic():
         report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
         old_name = report.file.name
-        report.file.save(f"督查通报_{year}年{month:02d}月.xlsx", ContentFile(buffer.getvalue()), save=False)
+        suffix = "" if scope == "current" else f"_{scope.replace(':', '')}"
+        report.file.save(f"督查通报_{year}年{month:02d}月{suffix}.xlsx", ContentFile(buffer.getvalue()), save=False)
         report.status = ReportStatus.READY
-        report.as_of = dates.month_end(year, month)
+        report.as_of = ctx.done_by
         report.generated_at = built_at
         report.error = ""
         report.save()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from deadlines import dates
 from deadlines.models import Bulletin, MonthlyReport, ReportStatus
 from departments import roles
+from tasks import figures
 
 from . import bulletin as bulletins
 from . import jobs
@@ -37,12 +38,26 @@ def report_list(request):
     last_year, last_month = dates.previous_month(timezone.localdate())
     initial = {"month": f"{last_year:04d}-{last_month:02d}"}
     return render(request, "deadlines/reports.html", {
-        "reports": MonthlyReport.objects.select_related("bulletin"),
+        "reports": _with_scope_labels(MonthlyReport.objects.select_related("bulletin")),
         "form": BuildForm(initial=initial),
         "instant_form": InstantForm(initial=initial, auto_id="instant_%s"),
         "can_rebuild": roles.is_office(request.user),
         "busy": BUSY,
     })
+
+
+def _with_scope_labels(reports) -> list[MonthlyReport]:
+    reports = list(reports)
+    for report in reports:
+        report.scope_label = _scope_label(report)
+    return reports
+
+
+def _scope_label(report: MonthlyReport) -> str:
+    try:
+        return figures.Scope.parse(report.scope).label(report.as_of)
+    except ValueError:
+        return report.scope
 
 
 def _build(request):
@@ -52,14 +67,15 @@ def _build(request):
         raise PermissionDenied("仅改革办可以生成督查通报。")
     form = BuildForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("month", []):
+        for error in form.errors.get("month", []) + form.errors.get("scope", []):
             messages.error(request, error)
         return redirect("supervision:reports")
     year, month = form.cleaned_data["month"]
-    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month)
+    scope = form.cleaned_data["scope"].key
+    report, _ = MonthlyReport.objects.get_or_create(year=year, month=month, scope=scope)
     # 排队中 before the worker can pick it up, so the row the page follows never goes back to it
     MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING, queued_at=timezone.now())
-    if jobs.publish(jobs.build_monthly_report, year, month):
+    if jobs.publish(jobs.build_monthly_report, year, month, **jobs.scope_kwargs(scope)):
         messages.success(request, f"已提交生成{year}年{month}月督查通报，本页会在生成后自动更新。")
     else:  # the row stays 排队中 and requeue_stale_reports (beat) hands it over when the broker is back
         MonthlyReport.objects.filter(pk=report.pk).update(queued_at=None)
@@ -72,11 +88,11 @@ def _build(request):
 def report_status(request):
     """Each month's row as the page shows it: static/js/report_status.js polls this while a row is
     排队中 or 生成中."""
-    rows = MonthlyReport.objects.values("pk", "year", "month", "status", "generated_at", "queued_at")
+    rows = MonthlyReport.objects.values("pk", "year", "month", "scope", "status", "generated_at", "queued_at")
     labels = dict(ReportStatus.choices)
     return JsonResponse({
         "reports": [
-            {"id": r["pk"], "label": f"{r['year']}年{r['month']}月督查通报", "status": r["status"],
+            {"id": r["pk"], "label": f"{r['year']}年{r['month']}月督查通报", "scope": r["scope"], "status": r["status"],
              "status_label": labels.get(r["status"], r["status"]), "busy": r["status"] in BUSY,
              "queued": r["queued_at"] is not None,
              "generated_at": timezone.localtime(r["generated_at"]).strftime("%Y-%m-%d %H:%M")
@@ -151,15 +167,15 @@ def report_bundle(request, pk: int):
 @require_GET
 @report_readers
 def report_instant(request):
-    """One month's workbook for one plan (or all), built in the request: no row, no Word text."""
+    """One month's workbook for a scope (one plan, a year, all), built in the request: no row, no Word text."""
     form = InstantForm(request.GET)
     if not form.is_valid():
-        for error in form.errors.get("month", []) + form.errors.get("plan", []):
+        for error in form.errors.get("month", []) + form.errors.get("scope", []):
             messages.error(request, error)
         return redirect("supervision:reports")
     year, month = form.cleaned_data["month"]
     buffer = io.BytesIO()
-    write_supervision_report(buffer, year=year, month=month, plan=form.cleaned_data["plan"])
+    write_supervision_report(buffer, year=year, month=month, scope=form.cleaned_data["scope"])
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"督查通报-{year}-{month:02d}.xlsx")
     return response

@@ -146,6 +146,8 @@ class TaskFilter(django_filters.FilterSet):
         empty_label="全部",
     )
     # the dashboard's overdue chart: the earliest overdue milestone's due date in this range
+    # the dashboard's 统计范围 (figures.Scope key: current / all / year:2020): its figures link here
+    scope = django_filters.CharFilter(method="filter_scope", widget=forms.HiddenInput)
     overdue_from = django_filters.DateFilter(method="filter_overdue_since", widget=forms.HiddenInput)
     overdue_to = django_filters.DateFilter(method="filter_overdue_since", widget=forms.HiddenInput)
 
@@ -166,6 +168,14 @@ class TaskFilter(django_filters.FilterSet):
     def filter_section(self, queryset, name, value):
         """A section and every section under it."""
         return queryset.filter(section_id__in=self._sections.subtree(int(value)))
+
+    def filter_scope(self, queryset, name, value):
+        """The plans of a dashboard scope on today, as its figures count them; a bad key is ignored."""
+        try:
+            scope = figures.Scope.parse(value)
+        except ValueError:
+            return queryset
+        return queryset.filter(plan_id__in=scope.plans(timezone.localdate()).values("pk"))
 
     def filter_bucket(self, queryset, name, value):
         """The dashboard's status buckets (tasks.figures), exactly as its tallies count them."""

@@ -58,3 +58,23 @@ def test_one_monthly_report_per_month_and_months_are_real():
         MonthlyReport.objects.create(year=2020, month=9)
     with pytest.raises(IntegrityError):
         MonthlyReport.objects.create(year=2020, month=13)
+
+
+def test_days_overdue_and_days_left_count_from_the_same_day():
+    """The one rule of 逾期天数 (reminders, pages, the 督查通报): a past month's bulletin asks about the
+    1st after it, counting what was done by the month's last day."""
+    due_end = MilestoneFactory(due_on=dt.date(2020, 9, 30))
+    done_on_the_1st = MilestoneFactory(due_on=dt.date(2020, 9, 15), done_on=dt.date(2020, 10, 1))
+    first = dt.date(2020, 10, 1)
+    assert due_end.days_overdue(dt.date(2020, 9, 30)) == 0  # due today: not late yet
+    assert due_end.days_overdue(first) == 1 and due_end.days_left(first) == -1
+    assert MilestoneFactory(due_on=dt.date(2020, 10, 20)).days_left(first) == 19
+    assert done_on_the_1st.days_overdue(first) == 0
+    assert done_on_the_1st.days_overdue(first, done_by=dt.date(2020, 9, 30)) == 16
+
+
+def test_one_monthly_report_per_month_and_scope():
+    MonthlyReport.objects.create(year=2020, month=9)
+    MonthlyReport.objects.create(year=2020, month=9, scope="all")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MonthlyReport.objects.create(year=2020, month=9, scope="all")

@@ -326,7 +326,7 @@ def test_liaison_without_email_still_gets_the_notification(make_milestone, unit_
 
 
 def fake_writer(calls):
-    def write(fileobj, *, year, month, plan=None):
+    def write(fileobj, *, year, month, **_):
         calls.append((year, month))
         fileobj.write(f"xlsx {year}-{month} #{len(calls)}".encode())
 
@@ -359,7 +359,7 @@ def test_rebuilding_a_month_replaces_its_file(media, supervisor, django_capture_
 
 
 def test_a_failing_builder_marks_the_report_failed(media):
-    def broken(fileobj, *, year, month, plan=None):
+    def broken(fileobj, *, year, month, **_):
         raise ValueError("no data")
 
     with pytest.raises(ValueError):

@@ -19,7 +19,7 @@ def fake_reports(monkeypatch):
     """A workbook writer that records the months asked for (the real one is tested in test_reports)."""
     calls = []
 
-    def write_supervision_report(fileobj, *, year, month, plan=None):
+    def write_supervision_report(fileobj, *, year, month, **_):
         calls.append((year, month))
         fileobj.write(b"PK fake workbook")
 
@@ -121,3 +121,14 @@ def test_the_beat_schedule_names_jobs_the_worker_registers(settings):
                          "deadlines.tasks.build_monthly_report", "deadlines.tasks.requeue_stale_reports"}
     assert scheduled <= set(app.tasks)
     assert jobs.scan_deadlines.name == "deadlines.tasks.scan_deadlines"
+
+
+def test_monthly_report_job_refuses_a_month_not_begun(fake_reports, media):
+    assert "尚未开始" in jobs.build_monthly_report(2030, 1, today="2026-12-02")
+    assert fake_reports == [] and not MonthlyReport.objects.exists()
+
+
+def test_monthly_report_job_builds_the_month_not_ended_as_of_today(fake_reports, media):
+    jobs.build_monthly_report(2026, 12, today="2026-12-02", scope="all")
+    report = MonthlyReport.objects.get()
+    assert (report.scope, report.as_of) == ("all", D(2026, 12, 2))  # never the month's future end

@@ -129,3 +129,24 @@ def test_reports_page_warns_the_office_about_a_year_without_calendar(client, off
         CalendarDay.objects.create(date=dt.date(year, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
     page = client.get(reverse("supervision:reports")).content.decode()
     assert 'data-testid="calendar-warning"' not in page
+
+
+def test_office_chooses_the_scope_of_a_rebuild_and_a_month_not_begun_is_refused(client, office, monkeypatch):
+    from tasks.supervision import jobs
+
+    queued = []
+    monkeypatch.setattr(jobs.build_monthly_report, "apply_async", lambda **kw: queued.append((kw["args"], kw["kwargs"])))
+    client.force_login(office)
+    page = client.get(reverse("supervision:reports")).content.decode()
+    assert 'name="scope"' in page and "当前计划" in page and "全部计划" in page
+    client.post(reverse("supervision:reports"), {"month": "2020-09", "scope": "year:2020"})
+    client.post(reverse("supervision:reports"), {"month": "2020-09"})
+    assert queued == [((2020, 9), {"scope": "year:2020"}), ((2020, 9), {})]
+    # one row per month and scope
+    assert sorted(MonthlyReport.objects.values_list("scope", flat=True)) == ["current", "year:2020"]
+    response = client.post(reverse("supervision:reports"), {"month": "2030-01"}, follow=True)
+    assert "2030年1月尚未开始" in response.content.decode()
+    assert len(queued) == 2 and not MonthlyReport.objects.filter(year=2030).exists()
+    response = client.post(reverse("supervision:reports"), {"month": "2020-09", "scope": "plan:x"},
+                           follow=True)
+    assert "统计范围无效" in response.content.decode()

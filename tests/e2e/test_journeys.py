@@ -114,7 +114,10 @@ def test_supervisor_opens_the_dashboard_and_downloads_a_report(live_server, logi
 
     login("supervisor")
     page.goto(f"{live_server.url}/dashboard/")
-    assert "督查" in page.content()
+    assert "当前计划" in page.content()  # the default scope: this year's open plans (none of the seeds')
+    page.select_option("#scope-select", "all")
+    page.click("button:has-text('查看')")
+    assert "全部计划" in page.content() and "督查" in page.content()
     shot("supervisor-dashboard")
     page.goto(f"{live_server.url}/deadlines/reports/")
     shot("supervisor-reports")

@@ -33,11 +33,11 @@ def _task(plan, number, lead, *, confirmed=True, **kwargs):
 
 @pytest.fixture
 def world(unit_a, unit_b):
-    """Ten tasks of one plan as of 2020-09-30: done, done late, overdue, 超/按/慢序时, a town and a
-    collective among the units."""
+    """Ten tasks of one plan as of 2020-09-30: done, done late, overdue, 超/按/慢序时 (three quarters
+    of the year gone: 95 %, 75 %, 30 % done), a town and a collective among the units."""
     town = UnitFactory(name="城厢街道", kind=UnitKind.TOWN)
     collective = UnitFactory(name="区级有关部门", kind=UnitKind.COLLECTIVE)
-    plan = PlanFactory(title="2020年萧山区改革工作要点", year=2020)
+    plan = PlanFactory(title="2020年萧山区改革工作要点", year=2020, issued_on=dt.date(2020, 1, 1))
     t = _task(plan, "1", unit_a, status=TaskStatus.DONE, completed_on=dt.date(2020, 8, 31))
     MilestoneFactory(task=t, due_on=dt.date(2020, 9, 30), done_on=dt.date(2020, 8, 31))
     t = _task(plan, "2", unit_b, status=TaskStatus.DONE_LATE, completed_on=dt.date(2020, 9, 10))
@@ -46,11 +46,12 @@ def world(unit_a, unit_b):
     MilestoneFactory(task=t, due_on=dt.date(2020, 6, 30))
     t = _task(plan, "4", unit_b)
     MilestoneFactory(task=t, due_on=dt.date(2020, 9, 15))
-    t = _task(plan, "5", town, status=TaskStatus.IN_PROGRESS, pace=TaskPace.AHEAD)
+    t = _task(plan, "5", town, status=TaskStatus.IN_PROGRESS, pace=TaskPace.AHEAD, percent=95)
     MilestoneFactory(task=t, due_on=dt.date(2020, 12, 31))
-    t = _task(plan, "6", unit_a, status=TaskStatus.IN_PROGRESS, pace=TaskPace.ON_PACE)
+    t = _task(plan, "6", unit_a, status=TaskStatus.IN_PROGRESS, pace=TaskPace.ON_PACE, percent=75)
     MilestoneFactory(task=t, due_on=dt.date(2020, 12, 31))
-    t = _task(plan, "7", unit_a, status=TaskStatus.IN_PROGRESS, pace=TaskPace.BEHIND, confirmed=False)
+    t = _task(plan, "7", unit_a, status=TaskStatus.IN_PROGRESS, pace=TaskPace.BEHIND, percent=30,
+              confirmed=False)
     MilestoneFactory(task=t, due_on=dt.date(2020, 12, 31))
     t = _task(plan, "8", town, confirmed=False)
     MilestoneFactory(task=t, due_on=dt.date(2020, 11, 30))
@@ -80,7 +81,7 @@ def _build(month=9, year=2020) -> Bulletin:
 
 def _tally() -> figures.Tally:
     total = figures.Tally()
-    for plan in figures.plan_tallies(as_of=SEPT_END):
+    for plan in figures.plan_tallies(as_of=SEPT_END + dt.timedelta(days=1), done_by=SEPT_END):
         total.add(plan)
     return total
 
@@ -116,8 +117,8 @@ def test_units_are_named_by_the_ranking_departments_and_towns_apart_placeholders
 def test_problems_name_the_most_overdue_task_with_its_days(world, media):
     text = _text(_build().file.read())
     ctx = report_context(year=2020, month=9)
-    annex = workbook.milestone_rows(workbook.overdue_milestones(ctx), ctx)
-    days = next(r.days_overdue for r in annex if r.task.number == "3")  # as the annex counts them
+    annex = workbook.task_rows(workbook.overdue_milestones(ctx), ctx, overdue=True)
+    days = next(r.days for r in annex if r.task.number == "3")  # as the annex counts them
     assert "一是部分任务逾期未完成。逾期未完成任务3项，其中区税务局2项" in text
     assert f"第3项“推进企业开办全程网办”（牵头单位：区税务局，逾期{days}天）" in text
     assert "二是部分任务推进慢于序时进度" in text and "三是部分责任分工未及时签收。尚有2项分工未签收" in text
@@ -156,7 +157,8 @@ def test_change_since_last_month_when_last_month_has_a_report(world, media):
     MonthlyReport.objects.create(year=2020, month=8, status=ReportStatus.READY)
     text = _text(_build().file.read())
     before = figures.Tally()
-    for plan in figures.plan_tallies(as_of=dt.date(2020, 8, 31)):
+    # as the 督查通报 counts a past month: overdue on the 1st of the next, done by its last day
+    for plan in figures.plan_tallies(as_of=dt.date(2020, 9, 1), done_by=dt.date(2020, 8, 31)):
         before.add(plan)
     now = _tally()
     points = 100 * float(now.completion_rate - before.completion_rate)
@@ -201,7 +203,7 @@ def test_a_final_bulletin_needs_requirements_and_is_not_edited(world, media, off
 
 
 def test_the_builder_takes_the_workbooks_context(world):
-    ctx = report_context(year=2020, month=9)
+    ctx = report_context(year=2020, month=9, scope=figures.Scope.parse("all"))
     text = bulletins.draft_text(ctx, issued_on=dt.date(2020, 10, 9))
     buffer = io.BytesIO()
     bulletins.write_bulletin(buffer, ctx, text)

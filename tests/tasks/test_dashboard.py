@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fixtures.generate import generate_dataset
+from tasks import figures
 from tasks.dashboard import board as dashboard
 from tasks.models import AssignmentRole, TaskFlag, TaskStatus
 from tasks.workflow.filters import TaskFilter
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2026, 6, 15)
 URL = "/dashboard/"
+# most tests count every plan; the default scope (the year's open plans) has tests of its own
+ALL = {"scope": "all"}
+ALL_PLANS = figures.Scope("all")
 
 
 @pytest.fixture(autouse=True)
@@ -59,23 +63,23 @@ def rows_by_name(board):
 def test_supervisor_and_office_see_the_dashboard(client, supervisor, office):
     for user in (supervisor, office):
         client.force_login(user)
-        page = client.get(URL)
+        page = client.get(URL, ALL)
         assert page.status_code == 200
         assert "督查看板" in page.content.decode()
 
 
 def test_liaison_gets_403(client, liaison_a):
     client.force_login(liaison_a)
-    assert client.get(URL).status_code == 403
+    assert client.get(URL, ALL).status_code == 403
 
 
 def test_user_without_a_role_gets_403(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="pw-123456"))
-    assert client.get(URL).status_code == 403
+    assert client.get(URL, ALL).status_code == 403
 
 
 def test_anonymous_user_is_sent_to_login(client):
-    response = client.get(URL)
+    response = client.get(URL, ALL)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -91,7 +95,7 @@ def test_url_name_is_dashboard_index():
 # --- figures --------------------------------------------------------------------------------------
 
 def test_unit_figures_count_top_level_tasks_by_status(scene, unit_a, unit_b):
-    a = rows_by_name(dashboard.build(as_of=AS_OF))[unit_a.name]
+    a = rows_by_name(dashboard.build(as_of=AS_OF, scope=ALL_PLANS))[unit_a.name]
     # the overdue task is in progress, but counts once, as 逾期未完成: the buckets sum to the total
     assert (a.total, a.done, a.done_late, a.overdue, a.in_progress, a.not_started) == (4, 1, 1, 1, 0, 1)
     assert a.done + a.done_late + a.overdue + a.in_progress + a.not_started == a.total
@@ -101,7 +105,7 @@ def test_unit_figures_count_top_level_tasks_by_status(scene, unit_a, unit_b):
 
 
 def test_a_unit_counts_tasks_where_it_is_only_responsible(scene, unit_b):
-    b = rows_by_name(dashboard.build(as_of=AS_OF))[unit_b.name]
+    b = rows_by_name(dashboard.build(as_of=AS_OF, scope=ALL_PLANS))[unit_b.name]
     assert (b.assigned, b.lead, b.responsible, b.done) == (2, 1, 1, 2)
 
 
@@ -111,10 +115,10 @@ def test_ranking_is_completion_then_on_time_rate(scene, unit_a, unit_b):
     make_task(scene["plan"], unit_c, status=TaskStatus.IN_PROGRESS)
     unit_d = UnitFactory(name="区民政局")
     make_task(scene["plan"], unit_d, status=TaskStatus.NOT_STARTED)
-    ranked = [(r.name, r.rank) for r in dashboard.build(as_of=AS_OF).units]
+    ranked = [(r.name, r.rank) for r in dashboard.build(as_of=AS_OF, scope=ALL_PLANS).units]
     # b completed everything; c and a both half, c all on time; d has nothing closed: last, rate shown as —.
     assert ranked == [(unit_b.name, 1), ("区教育局", 2), (unit_a.name, 3), ("区民政局", 4)]
-    assert rows_by_name(dashboard.build(as_of=AS_OF))["区民政局"].on_time_pct == "—"
+    assert rows_by_name(dashboard.build(as_of=AS_OF, scope=ALL_PLANS))["区民政局"].on_time_pct == "—"
 
 
 def unit_row(name, table="department", **counts):
@@ -152,12 +156,12 @@ def test_departments_and_towns_are_ranked_apart():
 
 def test_a_closed_task_with_a_stale_overdue_flag_is_not_overdue(unit_a):
     make_task(PlanFactory(), unit_a, status=TaskStatus.DONE_LATE, flag=TaskFlag.OVERDUE)
-    row = dashboard.build(as_of=AS_OF).units[0]
+    row = dashboard.build(as_of=AS_OF, scope=ALL_PLANS).units[0]
     assert (row.done_late, row.overdue) == (1, 0)
 
 
 def test_plan_figures_and_totals(scene):
-    board = dashboard.build(as_of=AS_OF)
+    board = dashboard.build(as_of=AS_OF, scope=ALL_PLANS)
     plans = {p.title: p for p in board.plans}
     main = plans["2026年深化改革工作要点"]
     assert (main.assigned, main.done, main.done_late, main.overdue) == (4, 1, 1, 1)
@@ -167,7 +171,7 @@ def test_plan_figures_and_totals(scene):
 
 def test_a_plan_without_tasks_still_appears_with_zeros(scene):
     PlanFactory(title="2026年空计划")
-    empty = {p.title: p for p in dashboard.build(as_of=AS_OF).plans}["2026年空计划"]
+    empty = {p.title: p for p in dashboard.build(as_of=AS_OF, scope=ALL_PLANS).plans}["2026年空计划"]
     assert empty.assigned == 0 and empty.on_time_pct == "—" and empty.completion_pct == "—"
 
 
@@ -175,7 +179,7 @@ def test_choosing_a_plan_narrows_units_and_totals(scene, unit_a, unit_b):
     board = dashboard.build(as_of=AS_OF, plan_id=scene["other"].pk)
     assert [r.name for r in board.units] == [unit_b.name]
     assert board.total.assigned == 1 and board.plan.title == "2026年营商环境实施方案"
-    assert len(board.plans) == 2  # the per-plan table still lists every plan
+    assert [p.title for p in board.plans] == ["2026年营商环境实施方案"]  # the plan table lists the scope
 
 
 def test_an_unknown_plan_shows_everything_with_a_message(client, supervisor, scene):
@@ -197,7 +201,7 @@ def test_overdue_by_month_counts_each_overdue_task_once_by_its_earliest_overdue_
     rolled_up = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE)  # late through its sub-task
     sub = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE, parent=rolled_up)
     MilestoneFactory(task=sub, due_on=dt.date(2025, 12, 10))
-    board = dashboard.build(as_of=AS_OF)
+    board = dashboard.build(as_of=AS_OF, scope=ALL_PLANS)
     bars = board.months
     assert len(bars) == 12 and bars[0].label == "2025-07" and bars[-1].label == "2026-06"
     counts = {b.label: b.count for b in bars}
@@ -208,7 +212,7 @@ def test_overdue_by_month_counts_each_overdue_task_once_by_its_earliest_overdue_
 def test_older_overdue_items_get_a_bar_per_year_labelled_with_the_year(scene, unit_a):
     for due in (dt.date(2018, 3, 31), dt.date(2019, 12, 31), dt.date(2025, 2, 28)):
         MilestoneFactory(task=make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE), due_on=due)
-    board = dashboard.build(as_of=AS_OF)
+    board = dashboard.build(as_of=AS_OF, scope=ALL_PLANS)
     labels = [(b.label, b.count) for b in board.months]
     assert labels[:9] == [("2018", 1), ("2019", 1), ("2020", 0), ("2021", 0), ("2022", 0), ("2023", 0),
                           ("2024", 0), ("2025.1-6", 1), ("2025-07", 0)]
@@ -219,14 +223,14 @@ def test_older_overdue_items_get_a_bar_per_year_labelled_with_the_year(scene, un
 def test_every_bar_links_to_a_list_of_its_length(scene, unit_a, supervisor):
     for due in (dt.date(2018, 3, 31), dt.date(2025, 2, 28), dt.date(2025, 11, 30)):
         MilestoneFactory(task=make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE), due_on=due)
-    for bar in dashboard.build(as_of=AS_OF).months:
+    for bar in dashboard.build(as_of=AS_OF, scope=ALL_PLANS).months:
         assert filtered_count(bar.url, supervisor) == bar.count, bar.label
 
 
 def test_the_chart_total_is_on_the_page_beside_the_overdue_card(client, supervisor, scene):
     MilestoneFactory(task=scene["late"], due_on=dt.date(2016, 5, 31))
     client.force_login(supervisor)
-    page = client.get(URL).content.decode()
+    page = client.get(URL, ALL).content.decode()
     assert '<strong id="month-total">1</strong>' in page and "等于“逾期未完成”1 项" in page
     assert ">2016<" in page and ">2026-06<" in page
 
@@ -245,7 +249,7 @@ def filtered_count(url, user):
 
 def test_every_unit_figure_links_to_a_list_with_the_same_count(scene, supervisor, unit_a):
     assert scene["late"].children.exists()  # sub-tasks are left out on both sides (level=top)
-    row = rows_by_name(dashboard.build(as_of=AS_OF))[unit_a.name]
+    row = rows_by_name(dashboard.build(as_of=AS_OF, scope=ALL_PLANS))[unit_a.name]
     for figure in ("assigned", "done", "done_late", "in_progress", "not_started", "overdue", "lead", "responsible"):
         assert filtered_count(row.links[figure], supervisor) == getattr(row, figure), figure
 
@@ -263,7 +267,7 @@ def test_plan_figures_and_month_bars_link_to_matching_lists(scene, supervisor):
 
 def test_page_shows_links_and_the_top_level_note(client, supervisor, scene, unit_a):
     client.force_login(supervisor)
-    page = client.get(URL).content.decode()
+    page = client.get(URL, ALL).content.decode()
     assert f"unit={unit_a.pk}&amp;level=top&amp;bucket=done" in page
     assert "只统计一级任务" in page and reverse("dashboard:notes") in page
     assert "牵头" in page and "责任" in page
@@ -273,7 +277,7 @@ def test_page_shows_links_and_the_top_level_note(client, supervisor, scene, unit
 
 def count_queries(client):
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(URL).status_code == 200
+        assert client.get(URL, ALL).status_code == 200
     return len(ctx)
 
 
@@ -283,9 +287,10 @@ def test_query_count_does_not_grow_with_the_data(client, supervisor, django_asse
     small = count_queries(client)
     generate_dataset(tasks=400, units=40, plans=4, seed=2, as_of=AS_OF)
     with django_assert_max_num_queries(small):
-        page = client.get(URL)
+        page = client.get(URL, ALL)
     assert page.content.decode().count('class="unit-bar"') == 40
-    with django_assert_max_num_queries(12):
+    # 12 before the scope selector: + the scope's plans, + the selector's list of plans
+    with django_assert_max_num_queries(14):
         client.get(URL, {"plan": page.context["board"].plans[0].plan_id})
 
 
@@ -297,13 +302,13 @@ def cached(settings):
 def test_without_a_cache_every_view_counts_afresh(client, supervisor, scene):
     client.force_login(supervisor)
     assert count_queries(client) == count_queries(client)
-    page = client.get(URL).content.decode()
+    page = client.get(URL, ALL).content.decode()
     assert "统计于" in page and "秒更新" not in page
 
 
 def test_the_page_says_how_old_cached_figures_may_be(client, supervisor, scene, cached):
     client.force_login(supervisor)
-    assert "至多每 60 秒更新" in client.get(URL).content.decode()
+    assert "至多每 60 秒更新" in client.get(URL, ALL).content.decode()
 
 
 def test_a_reload_is_served_from_the_cache(client, supervisor, scene, cached):
@@ -314,16 +319,46 @@ def test_a_reload_is_served_from_the_cache(client, supervisor, scene, cached):
 
 def test_saving_a_task_shows_at_once_despite_the_cache(client, supervisor, scene, unit_a, cached):
     client.force_login(supervisor)
-    assert client.get(URL).context["board"].total.done == 2
+    assert client.get(URL, ALL).context["board"].total.done == 2
     late = scene["late"]
     late.status = TaskStatus.DONE
     late.save()
-    assert client.get(URL).context["board"].total.done == 3
+    assert client.get(URL, ALL).context["board"].total.done == 3
 
 
 def test_generating_data_drops_cached_boards(client, supervisor, scene, cached, django_capture_on_commit_callbacks):
     client.force_login(supervisor)
-    before = client.get(URL).context["board"].total.assigned
+    before = client.get(URL, ALL).context["board"].total.assigned
     with django_capture_on_commit_callbacks(execute=True):
         generate_dataset(tasks=20, units=5, plans=1, as_of=AS_OF)
-    assert client.get(URL).context["board"].total.assigned > before
+    assert client.get(URL, ALL).context["board"].total.assigned > before
+
+
+# --- scope ----------------------------------------------------------------------------------------
+
+def test_by_default_the_dashboard_counts_the_years_plans_still_open(client, supervisor, unit_a):
+    this_year = PlanFactory(title="本年度在办", year=2026)
+    make_task(this_year, unit_a)
+    finished = PlanFactory(title="本年度已办结", year=2026)
+    make_task(finished, unit_a, status=TaskStatus.DONE)
+    make_task(PlanFactory(title="往年计划", year=2019), unit_a, flag=TaskFlag.OVERDUE)
+    board = dashboard.build(as_of=AS_OF)
+    assert board.scope.key == "current" and board.scope_label == "当前计划（2026年度在办计划）"
+    assert [p.title for p in board.plans] == ["本年度在办"] and board.total.assigned == 1
+    assert [p.title for p in dashboard.build(as_of=AS_OF, scope=figures.Scope("year", year=2019)).plans] == ["往年计划"]
+    assert dashboard.build(as_of=AS_OF, scope=ALL_PLANS).total.assigned == 3
+    client.force_login(supervisor)
+    page = client.get(URL)
+    assert page.context["board"].scope.key == "current"
+    html = page.content.decode()
+    assert '<option value="current" selected>' in html and '<option value="year:2019">2019年度计划</option>' in html
+    assert client.get(URL, {"scope": "year:2019"}).context["board"].total.overdue == 1
+    assert "统计范围无效" in client.get(URL, {"scope": "decade"}).content.decode()
+
+
+def test_scope_figures_link_to_lists_of_the_same_length(scene, supervisor, unit_a):
+    board = dashboard.build(as_of=AS_OF, scope=figures.Scope("year", year=2020))
+    row = rows_by_name(board)[unit_a.name]
+    assert "scope=year%3A2020" in row.links["assigned"]
+    for figure in ("assigned", "done", "overdue"):
+        assert filtered_count(row.links[figure], supervisor) == getattr(row, figure), figure

@@ -184,7 +184,16 @@ def test_supervisor_downloads_a_plans_workbook_on_the_spot(client, supervisor, t
     assert "%E7%9D%A3%E6%9F%A5%E9%80%9A%E6%8A%A5-2020-09.xlsx" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["汇总", "部门排名", "逾期事项", "临期事项", "说明"]
-    assert wb["汇总"]["A1"].value.startswith("2020年9月 “最多跑一次”改革任务督查通报")
+    assert wb["汇总"]["A1"].value.startswith("2020年9月改革任务督查通报")
+    assert two_units_tasks.title in wb["汇总"]["A2"].value  # ?plan= still chooses the plan
+
+
+def test_monthly_form_refuses_a_month_not_begun_and_offers_the_scopes(client, office):
+    client.force_login(office)
+    page = client.get(reverse("excel:monthly"), {"month": "2030-01"}, follow=True).content.decode()
+    assert "2030年1月尚未开始" in page
+    page = client.get(reverse("excel:monthly"), follow=True).content.decode()
+    assert 'name="scope"' in page and "当前计划" in page and "全部计划" in page
 
 
 def test_the_on_the_spot_workbook_refuses_a_bad_month(client, office):

@@ -174,7 +174,7 @@ def test_dashboard_and_bulletin_give_the_same_totals_rates_and_ranking(generated
     board = client.get("/dashboard/", {"plan": generated.pk}).context["board"]
 
     # the plan's totals and rates
-    [plan_row, total_row] = _sheet(wb["汇总"])
+    [plan_row, total_row] = _sheet(wb["汇总"])[:2]
     assert plan_row[2:] == _figures(board.plan) and total_row[2:] == _figures(board.total)
     assert board.total.overdue > 0 and board.total.done_late > 0 and board.total.not_started > 0
     assert sum(board.total.counts.values()) == board.total.total == 40
@@ -182,11 +182,87 @@ def test_dashboard_and_bulletin_give_the_same_totals_rates_and_ranking(generated
     # each ranking table: the same units, in the same order, with the same ranks and figures
     tables = {table.key: rows for table, rows in board.tables}
     for key, sheet in (("department", "部门排名"), ("town", "镇街排名")):
-        rows = _sheet(wb[sheet])
+        rows = [r for r in _sheet(wb[sheet]) if isinstance(r[0], int)]
         assert [(r[0], r[1]) for r in rows] == [(u.rank, u.name) for u in tables[key]]
         for r, u in zip(rows, tables[key], strict=True):
             assert [r[2], *r[5:]] == _figures(u) and r[3:5] == [u.lead, u.responsible], u.name
-    assert [r[1] for r in _sheet(wb["不排名单位"])] == [u.name for u in tables["unranked"]] == ["各镇街", "市发改委"]
+    # the units not ranked are named under the last ranking table, with the reason
+    assert [u.name for u in tables["unranked"]] == ["各镇街", "市发改委"]
+    note = _sheet(wb["镇街排名"])[-1][0]
+    assert note.startswith("不参与排名的单位（2个") and "各镇街" in note and "市级单位（非区级）：市发改委" in note
 
     # and the overdue chart adds up to the overdue card
     assert board.month_total == board.total.overdue
+
+
+# --- the same scope and month: the dashboard of today and this month's 督查通报 --------------------
+
+TODAY = dt.date(2020, 10, 20)
+
+
+@pytest.fixture
+def offices_plans():
+    """Plans of several years and states, generated: this year's open ones (the default scope), one
+    finished before the month began, one of last year still overdue; then the scan of today."""
+    rng = random.Random(7)
+    units = [UnitFactory(name=f"区部门{i}") for i in range(5)]
+    units += [UnitFactory(name=n, kind=UnitKind.TOWN, level=UnitLevel.TOWN) for n in ("益农镇", "瓜沥镇")]
+    plans = {
+        "open": PlanFactory(issuer="萧山区委改革办", year=2020, issued_on=dt.date(2020, 3, 1)),
+        "open2": PlanFactory(issuer="萧山区委改革办", year=2020),
+        "finished": PlanFactory(issuer="萧山区委改革办", year=2020, issued_on=dt.date(2020, 2, 1)),
+        "old": PlanFactory(issuer="萧山区委改革办", year=2019, doc_number="萧改办〔2019〕3号"),
+        "later": PlanFactory(issuer="萧山区委改革办", year=2020, issued_on=dt.date(2020, 11, 5)),
+    }
+    for key, plan in plans.items():
+        for _ in range(12):
+            status = TaskStatus.DONE if key == "finished" else rng.choice(TaskStatus.values)
+            closed = status in figures.CLOSED
+            done_on = dt.date(2020, rng.randint(2, 9), rng.randint(1, 28)) if closed else None
+            task = TaskFactory(plan=plan, status=status, completed_on=done_on, percent=rng.choice([0, 30, 60, 90]))
+            for order, unit in enumerate(rng.sample(units, rng.randint(1, 3))):
+                AssignmentFactory(task=task, unit=unit, order=order,
+                                  role=AssignmentRole.LEAD if order == 0 else AssignmentRole.RESPONSIBLE,
+                                  state=rng.choice([ConfirmState.CONFIRMED, ConfirmState.PENDING]))
+            for _ in range(rng.randint(1, 3)):
+                due = dt.date(plan.year, rng.randint(3, 12), rng.randint(1, 28))
+                MilestoneFactory(task=task, due_on=due, done_on=done_on)
+    deadlines_scan(today=TODAY)
+    return plans
+
+
+@pytest.mark.parametrize("scope", ["current", "year:2020", "year:2019", "all"])
+def test_a_bulletin_built_today_gives_the_dashboards_figures_for_the_same_scope(
+    offices_plans, client, supervisor, time_machine, scope
+):
+    time_machine.move_to(dt.datetime(2020, 10, 20, 10, 0, tzinfo=timezone.get_current_timezone()), tick=False)
+    buf = io.BytesIO()
+    write_supervision_report(buf, year=2020, month=10, scope=figures.Scope.parse(scope))
+    wb = load_workbook(io.BytesIO(buf.getvalue()))
+    client.force_login(supervisor)
+    board = client.get("/dashboard/", {"scope": scope} if scope != "current" else {}).context["board"]
+    assert board.scope.key == scope
+
+    summary = _sheet(wb["汇总"])
+    plan_rows = [r for r in summary if isinstance(r[0], int)]
+    total_row = summary[len(plan_rows)]
+    assert total_row[1] == "合计" and total_row[2:] == _figures(board.total)
+    # each plan's counts and rates (the dashboard leaves a plan's 签收率 to the total)
+    assert [r[2:-1] for r in plan_rows] == [_figures(p)[:-1] for p in board.plans]
+    assert board.total.total > 0
+    titles = {p.title for p in board.plans}
+    assert offices_plans["later"].title not in titles  # issued after today: in no scope yet
+    if scope == "current":
+        assert titles == {offices_plans["open"].title, offices_plans["open2"].title}
+        assert "数据截至：2020年10月20日（本月尚未结束" in wb["汇总"]["A2"].value
+
+    tables = {table.key: rows for table, rows in board.tables}
+    for key, sheet in (("department", "部门排名"), ("town", "镇街排名")):
+        rows = [r for r in _sheet(wb[sheet]) if isinstance(r[0], int)]
+        assert [(r[0], r[1]) for r in rows] == [(u.rank, u.name) for u in tables.get(key, [])]
+        for r, u in zip(rows, tables[key], strict=True):
+            assert [r[2], *r[5:]] == _figures(u) and r[3:5] == [u.lead, u.responsible], u.name
+
+    # the 逾期事项 sheet has one row per task counted 逾期未完成
+    overdue_rows = [r for r in _sheet(wb["逾期事项"]) if isinstance(r[0], int)]
+    assert len(overdue_rows) == board.total.overdue

@@ -77,18 +77,26 @@ def seen_on_the_dashboard(client, task) -> str:
 
 
 def seen_in_the_bulletin(task) -> str:
-    """The 督查通报 of this month, built now: its 逾期事项 and 临期事项 sheets."""
+    """The 督查通报 of this month, built now (as of today: the month has not ended): its 逾期事项 and
+    临期事项 sheets, one row per task, the row's worded status."""
     today = timezone.localdate()
     buf = io.BytesIO()
     build_supervision_workbook(year=today.year, month=today.month).save(buf)
     buf.seek(0)
     wb = load_workbook(buf)
 
-    def listed(sheet: str) -> bool:
-        return any(r[2] == task.number for r in wb[sheet].iter_rows(min_row=4, values_only=True))
+    def status(sheet: str) -> str | None:
+        rows = [r for r in wb[sheet].iter_rows(min_row=4, values_only=True)
+                if isinstance(r[1], str) and r[1].startswith(f"{task.number}. ")]
+        assert len(rows) <= 1  # a task prints once
+        return rows[0][2] if rows else None
 
-    assert not (listed("逾期事项") and listed("临期事项"))
-    return TaskFlag.OVERDUE if listed("逾期事项") else TaskFlag.DUE_SOON if listed("临期事项") else TaskFlag.NONE
+    overdue = status("逾期事项")
+    if overdue:
+        assert overdue == "红·逾期"
+        return TaskFlag.OVERDUE
+    soon = status("临期事项")  # due by the end of next month; 蓝·临期 within the plan's working days
+    return TaskFlag.DUE_SOON if soon == "蓝·临期" else TaskFlag.NONE
 
 
 def check(client, task, office, supervisor, liaison, *, flag, level, pace) -> None:

@@ -159,3 +159,22 @@ def test_a_trailing_bracket_of_one_unit_and_its_deadline_names_the_unit():
         [("市审改办", True)]
     ]
     assert units("公布2016年版权力清单。(2016年9月底前)", TrailingListRule()) == []
+
+
+# --- the debris a printed task text leaves out (labels.strip_annotations) ---------------------------
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("探索合作。【责任单位：区审管办（跑改办）、区数管局】2020年9月底前打造典范。【责任单位：区发改局】",
+         "探索合作。2020年9月底前打造典范。"),
+        ("推进证明减免(牵头单位:市跑改办,责任单位:市X局)并完成", "推进证明减免并完成"),
+        ("推进就近办\n牵头单位:区审管办\n责任单位:各镇街\n完成时间:2018年12月15日前", "推进就近办"),
+        ("建成后试运营。 牵头领导:林静国 责任单位:市X局", "建成后试运营。"),
+        ("2个环节7份材料46天内办结(含法定公告期45天)", "2个环节7份材料46天内办结(含法定公告期45天)"),
+    ],
+)
+def test_strip_annotations_leaves_the_task_text_a_reader_wants(text, clean):
+    from tasks.importers.labels import strip_annotations
+
+    assert strip_annotations(text) == clean

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deadlines', '0006_monthlyreport_queued_at'),
+        ('deadlines', '0007_monthly_report_scope'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
