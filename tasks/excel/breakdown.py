@@ -47,22 +47,30 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any
 
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit
-from reformtracker.xlsx import ZipLimitError, safe_value, unquote
+from reformtracker.xlsx import ZipLimitError, unquote
+from tasks.excel.streaming import (
+    add_sheet,
+    apply_print_setup,
+    cell_format,
+    row_pixels,
+    streaming_workbook,
+    styled,
+    write_text,
+)
 from tasks.flags import flags_refresh
 from tasks.importers.dates import find_dates, parse_date_cell
 from tasks.importers.limits import check_xlsx
@@ -218,75 +226,57 @@ def schedule_text(milestones: Iterable[tuple], unresolved: Iterable[str] = ()) -
     return SCHEDULE_JOIN.join(parts)
 
 
-def _body_styles(ws) -> dict[str, list[StyleArray]]:
-    """Style arrays per column, computed once: styling 450,000 cells one attribute at a time
-    (each a hashed lookup) would dominate the export's time."""
+def _body_formats(wb) -> dict[str, list]:
+    """Formats per column for an open task, an overdue one and a due-soon one: the 时间进度 cell is
+    coloured only when an open task is overdue or due soon."""
     out = {}
     for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, BLUE_FILL)):
         row = []
         for i, col in enumerate(COLUMNS):
-            proto = WriteOnlyCell(ws)
-            style_body_cell(proto, col)
+            stylers = [partial(style_body_cell, col=col)]
             if fill is not None and i == SCHEDULE_COLUMN:
-                proto.fill = fill
-            row.append(proto._style)
+                stylers.append(styled(fill=fill))
+            row.append(cell_format(wb, *stylers))
         out[str(flag)] = row
     return out
 
 
-def _cell(ws, value: Any, style: StyleArray | None = None) -> Cell:
-    """Every cell the export writes goes through here: text that would be a formula is quoted."""
-    if style is None:
-        return WriteOnlyCell(ws, value=safe_value(value))
-    return Cell(ws, row=1, column=1, value=safe_value(value), style_array=style)
-
-
 def write_breakdown(
-    fileobj: IO[bytes],
+    fileobj: IO[bytes] | str,
     tasks: QuerySet[Task],
     *,
     title: str = "任务分解表",
     note: str = "",
     generated_at: dt.datetime | None = None,
 ) -> int:
-    """Stream `tasks` into a breakdown workbook (write-only: memory stays flat). Returns the row count."""
+    """Stream `tasks` into a breakdown workbook (constant memory however many rows). Returns the row count."""
     generated_at = timezone.localtime(generated_at or timezone.now())
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("任务分解表")
-    setup_print(ws, COLUMNS)  # write-only sheets: widths and frozen panes must precede the first row
-    key_letter = get_column_letter(len(COLUMNS) + 1)
-    ws.column_dimensions[key_letter].width = KEY_COLUMN.width
-    ws.column_dimensions[key_letter].hidden = True
-    last = get_column_letter(len(COLUMNS))
-    heading = _cell(ws, title)
-    heading.font = TITLE_FONT
-    heading.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([heading])
-    sub = _cell(ws, f"{note + '　　' if note else ''}导出时间：{generated_at:%Y-%m-%d %H:%M}")
-    sub.font = NOTE_FONT
-    ws.append([sub])
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.merged_cells.add(f"A2:{last}2")
-    header = []
-    for h in HEADERS:
-        cell = _cell(ws, h)
-        style_header_cell(cell)
-        header.append(cell)
-    header.append(_cell(ws, KEY_HEADER))
-    ws.append(header)
-    styles = _body_styles(ws)
-    count = 0
+    wb = streaming_workbook(fileobj)
+    ws = add_sheet(wb, "任务分解表")
+    key = len(COLUMNS)  # 0-based column of the hidden 任务ID
+    apply_print_setup(ws, partial(setup_print, columns=COLUMNS), widths={key: KEY_COLUMN.width}, hidden=[key])
+    heading = cell_format(wb, styled(font=TITLE_FONT, alignment=Alignment(horizontal="center", vertical="center")))
+    ws.merge_range(0, 0, 0, key - 1, None, heading)
+    write_text(ws, 0, 0, title, heading)
+    sub = cell_format(wb, styled(font=NOTE_FONT))
+    ws.merge_range(1, 0, 1, key - 1, None, sub)
+    write_text(ws, 1, 0, f"{note + '　　' if note else ''}导出时间：{generated_at:%Y-%m-%d %H:%M}", sub)
+    header = cell_format(wb, style_header_cell)
+    line = HEADER_ROW - 1
+    for i, h in enumerate(HEADERS):
+        write_text(ws, line, i, h, header)
+    write_text(ws, line, key, KEY_HEADER)
+    formats = _body_formats(wb)
     for row in export_rows(tasks):
-        line = HEADER_ROW + count + 1
-        ws.row_dimensions[line].height = row_height(row.values, COLUMNS)
-        # the schedule cell is coloured only when an open task is overdue or due soon
-        row_styles = styles.get(row.flag, styles[""])
-        ws.append([_cell(ws, v, st) for v, st in zip(row.values, row_styles, strict=True)]
-                  + [_cell(ws, row.key)])
-        del ws.row_dimensions[line]  # written with the row; keep memory flat
-        count += 1
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(count, 1)}"
-    wb.save(fileobj)
+        line += 1
+        ws.set_row_pixels(line, row_pixels(row_height(row.values, COLUMNS)))
+        row_formats = formats.get(row.flag, formats[""])
+        for i, (value, fmt) in enumerate(zip(row.values, row_formats, strict=True)):
+            write_text(ws, line, i, value, fmt)
+        write_text(ws, line, key, row.key)
+    count = line - (HEADER_ROW - 1)
+    ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + max(count, 1), key - 1)
+    wb.close()
     return count
 
 

@@ -1,7 +1,8 @@
 """Excel pages: download the filtered task list, import a breakdown table, download a monthly 通报.
 
-The task-list download streams: rows go through openpyxl's write-only mode into a temporary
-file on disk, which FileResponse then sends in blocks — memory stays flat however many rows.
+The task-list download streams: rows go through xlsxwriter's constant_memory mode
+(tasks.excel.streaming) into a temporary file on disk, which FileResponse then sends in blocks —
+memory stays flat however many rows.
 The import keeps the upload in DATA_DIR/breakdown/<uuid>.xlsx between preview and confirm
 (the session holds only the uuid), re-parses it on confirm and writes in one transaction.
 """

@@ -147,7 +147,9 @@ def test_export_looks_as_before(plan):
     assert ws.auto_filter.ref == "A3:I8"
     assert ws.print_title_rows == "$3:$3"
     setup = ws.page_setup
-    assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    # fitToWidth absent is 1, the file format's default
+    fit = (setup.fitToWidth or 1, setup.fitToHeight)
+    assert (setup.orientation, int(setup.paperSize), *fit) == ("landscape", 9, 1, 0)
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.print_options.horizontalCentered is True
     m = ws.page_margins
@@ -171,6 +173,16 @@ def test_formula_payloads_are_written_as_strings_not_formulas(plan):
     parsed = parse_breakdown(io.BytesIO(data), year=2020)  # and the importer reads them back unquoted
     row = next(r for r in parsed.rows if r.number == "3")
     assert (row.category, row.indicator, row.target, row.progress) == ("+分类", "=1+1", "-目标", HYPERLINK)
+
+
+def test_links_and_numbers_in_text_stay_plain_text(plan):
+    data = _export(plan.tasks.all(), title="http://evil.example/?d=1")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert "<hyperlink" not in zf.read("xl/worksheets/sheet1.xml").decode()
+        assert not [n for n in zf.namelist() if n.startswith("xl/worksheets/_rels/")]
+    ws = load_workbook(io.BytesIO(data))["任务分解表"]
+    assert ws["A1"].value == "http://evil.example/?d=1" and ws["A1"].hyperlink is None
+    assert (ws["A4"].value, ws["A4"].data_type) == ("1", "s")  # 序号 "1" is not the number 1
 
 
 def _queries(tasks) -> int:
