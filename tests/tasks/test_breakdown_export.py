@@ -8,6 +8,7 @@ however many rows the export writes.
 
 import datetime as dt
 import io
+import random
 import zipfile
 
 import pytest
@@ -17,8 +18,18 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from deadlines.models import Recurrence, UnresolvedPhrase
-from tasks.excel.breakdown import HEADERS, KEY_HEADER, parse_breakdown, write_breakdown
+from tasks.excel.breakdown import (
+    COLUMNS,
+    HEADERS,
+    KEY_HEADER,
+    _Follow,
+    export_rows,
+    parse_breakdown,
+    write_breakdown,
+)
+from tasks.excel.streaming import row_height_of
 from tasks.models import AssignmentRole, TaskFlag, TaskSource, TaskStatus
+from tasks.supervision.report import row_height
 from tests.factories import (
     AssignmentFactory,
     MilestoneFactory,
@@ -185,6 +196,25 @@ def test_links_and_numbers_in_text_stay_plain_text(plan):
     assert (ws["A4"].value, ws["A4"].data_type) == ("1", "s")  # 序号 "1" is not the number 1
 
 
+def test_fast_row_height_gives_the_report_helpers_figure():
+    rnd = random.Random(15)
+    pieces = ["推进", "“最多跑一次”", "改革", "abc ", "2020-12-31", "；", "\n", "、区税务局", "=1+1", ""]
+    for _ in range(3000):
+        values = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 40))) for _ in COLUMNS]
+        values[rnd.randrange(len(values))] = rnd.choice([None, 3, ""])
+        assert row_height_of([c.width for c in COLUMNS])(values) == row_height(values, COLUMNS), values
+
+
+def test_related_rows_are_merged_by_key_and_rows_of_unlisted_tasks_passed_over():
+    # (plan, order, task) keys: task 3 was added between the queries, task 7 is listed twice
+    follow = _Follow(iter([(1, 1, 1, "a"), (1, 1, 1, "b"), (1, 2, 3, "orphan"), (1, 3, 2, "c"), (2, 1, 7, "d")]))
+    assert follow.take((1, 1, 1)) == [("a",), ("b",)]
+    assert follow.take((1, 3, 2)) == [("c",)]
+    assert follow.take((1, 5, 9)) == []
+    assert follow.take((2, 1, 7)) == [("d",)] and follow.take((2, 1, 7)) == [("d",)]
+    assert follow.take((3, 1, 8)) == []
+
+
 def _queries(tasks) -> int:
     with CaptureQueriesContext(connection) as ctx:
         _export(tasks)
@@ -202,3 +232,8 @@ def test_query_count_does_not_grow_with_the_rows(unit_a, unit_b):
             ProgressReportFactory(task=task, unit=unit_a)
             UnresolvedPhrase.objects.create(task=task, phrase="长期坚持")
     assert _queries(small.tasks.all()) == _queries(large.tasks.all())
+    # and across chunks: the tasks and their units, milestones and phrases, one query each
+    for plan, n in ((small, 3), (large, 30)):
+        with CaptureQueriesContext(connection) as ctx:
+            assert len(list(export_rows(plan.tasks.all(), chunk=5))) == n
+        assert len(ctx.captured_queries) == 4
