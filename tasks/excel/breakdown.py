@@ -70,6 +70,7 @@ from tasks.excel.streaming import (
     row_pixels,
     streaming_workbook,
     styled,
+    write_row,
     write_text,
 )
 from tasks.flags import flags_refresh
@@ -243,7 +244,7 @@ def schedule_text(milestones: Iterable[tuple], unresolved: Iterable[str] = ()) -
 
 
 def _body_formats(wb) -> dict[str, list]:
-    """Formats per column for an open task, an overdue one and a due-soon one: the 时间进度 cell is
+    """Formats per column (and None for the 任务ID) for an open task, an overdue one and a due-soon one: the 时间进度 cell is
     coloured only when an open task is overdue or due soon."""
     out = {}
     for flag, fill in (("", None), (TaskFlag.OVERDUE, RED_FILL), (TaskFlag.DUE_SOON, BLUE_FILL)):
@@ -253,7 +254,7 @@ def _body_formats(wb) -> dict[str, list]:
             if fill is not None and i == SCHEDULE_COLUMN:
                 stylers.append(styled(fill=fill))
             row.append(cell_format(wb, *stylers))
-        out[str(flag)] = row
+        out[str(flag)] = [*row, None]  # the hidden 任务ID: no format
     return out
 
 
@@ -279,18 +280,13 @@ def write_breakdown(
     write_text(ws, 1, 0, f"{note + '　　' if note else ''}导出时间：{generated_at:%Y-%m-%d %H:%M}", sub)
     header = cell_format(wb, style_header_cell)
     line = HEADER_ROW - 1
-    for i, h in enumerate(HEADERS):
-        write_text(ws, line, i, h, header)
-    write_text(ws, line, key, KEY_HEADER)
+    write_row(ws, line, [*HEADERS, KEY_HEADER], [header] * len(HEADERS) + [None])
     formats = _body_formats(wb)
     height = row_height_of([c.width for c in COLUMNS])  # report.row_height's figure, faster
     for row in export_rows(tasks):
         line += 1
         ws.set_row_pixels(line, row_pixels(height(row.values)))
-        row_formats = formats.get(row.flag, formats[""])
-        for i, (value, fmt) in enumerate(zip(row.values, row_formats, strict=True)):
-            write_text(ws, line, i, value, fmt)
-        write_text(ws, line, key, row.key)
+        write_row(ws, line, [*row.values, row.key], formats.get(row.flag, formats[""]))
     count = line - (HEADER_ROW - 1)
     ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + max(count, 1), key - 1)
     wb.close()
