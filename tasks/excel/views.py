@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from departments import roles
 from departments.models import Unit
+from reformtracker import xlsx
 from tasks.excel.breakdown import (
     BreakdownDiff,
     BreakdownFileError,
@@ -46,7 +47,7 @@ from tasks.planimport.pending import PendingUploads
 from tasks.supervision.report import write_supervision_report
 from tasks.workflow.filters import TaskFilter
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 
 
 _office_required = roles.role_required(roles.is_office, message="只有改革办工作人员可以导入任务分解表。")

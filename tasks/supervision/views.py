@@ -11,6 +11,7 @@ from django.utils import timezone
 from deadlines import dates
 from deadlines.models import MonthlyReport, ReportStatus
 from departments import roles
+from reformtracker import xlsx
 
 from . import jobs
 
@@ -57,4 +58,5 @@ def report_download(request, pk: int):
         handle = report.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件不存在，请重新生成。") from exc
-    return FileResponse(handle, as_attachment=True, filename=f"督查通报_{report.year}年{report.month:02d}月.xlsx")
+    return FileResponse(handle, as_attachment=True, filename=f"督查通报_{report.year}年{report.month:02d}月.xlsx",
+                        content_type=xlsx.CONTENT_TYPE)
