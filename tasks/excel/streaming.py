@@ -92,8 +92,9 @@ def row_height_of(widths: Sequence[float], *, line_points: float = 13.5) -> Call
     """`report.row_height(values, columns)` for columns of these widths, fast enough for 50,000 rows.
 
     The same figure (tests/tasks/test_breakdown_export.py holds them equal), computed with each
-    column's usable width worked out once and no measuring of a one-line cell that cannot wrap —
-    most cells: a character is at most two digit-widths, so `2 × len` bounds the display width."""
+    column's usable width worked out once and no measuring of a cell that cannot need more lines
+    than the row has — most cells: a character counts at most 2.5 digit-widths (4 UTF-8 bytes, a
+    rare CJK character beyond the basic plane), so `2.5 × len` bounds the display width."""
     usable = [max(w - 1.5, 1) for w in widths]
 
     def height(values: Sequence[Any]) -> float:
@@ -103,7 +104,7 @@ def row_height_of(widths: Sequence[float], *, line_points: float = 13.5) -> Call
                 continue
             if "\n" in value:
                 n = sum(max(1, math.ceil(_display_width(part) / room)) for part in value.split("\n"))
-            elif 2 * len(value) <= room or lines > 1 and 2 * len(value) <= lines * room:
+            elif 5 * len(value) <= 2 * lines * room:
                 continue  # fits on the lines the row already has
             else:
                 n = math.ceil(_display_width(value) / room)
