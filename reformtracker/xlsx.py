@@ -20,6 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+# sent with every .xlsx download: a host without /etc/mime.types (a slim image) cannot guess it,
+# and FileResponse would then say application/octet-stream
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 

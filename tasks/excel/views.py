@@ -1,7 +1,8 @@
 """Excel pages: download the filtered task list, import a breakdown table (the monthly 通报 is on the 通报 page).
 
-The task-list download streams: rows go through openpyxl's write-only mode into a temporary
-file on disk, which FileResponse then sends in blocks — memory stays flat however many rows.
+The task-list download streams: rows go through xlsxwriter's constant_memory mode
+(tasks.excel.streaming) into a temporary file on disk, which FileResponse then sends in blocks —
+memory stays flat however many rows.
 The import keeps the upload in DATA_DIR/breakdown/<uuid>.xlsx between preview and confirm
 (the session holds only the uuid), re-parses it on confirm and writes in one transaction.
 """
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from departments import roles
 from departments.models import Unit
+from reformtracker import xlsx
 from tasks.excel.breakdown import (
     BreakdownDiff,
     BreakdownFileError,
@@ -42,7 +44,7 @@ from tasks.models import Plan, Task
 from tasks.planimport.pending import PendingUploads
 from tasks.workflow.filters import TaskFilter
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 
 
 _office_required = roles.role_required(roles.is_office, message="只有改革办工作人员可以导入任务分解表。")

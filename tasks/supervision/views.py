@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from deadlines import dates
 from deadlines.models import Bulletin, MonthlyReport, ReportStatus
 from departments import roles
+from reformtracker import xlsx
 from tasks import figures
 
 from . import bulletin as bulletins
@@ -27,7 +28,7 @@ from .report import write_supervision_report
 report_readers = roles.role_required(roles.is_office, roles.is_supervisor, message="仅督查室和改革办可以查看督查通报。")
 office_only = roles.role_required(roles.is_office, message="仅改革办可以修改督查通报。")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 BUSY = (ReportStatus.PENDING, ReportStatus.BUILDING)
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import mimetypes
 
 import pytest
 import time_machine
@@ -80,6 +81,16 @@ def test_supervisor_lists_and_downloads_reports(client, supervisor, ready_report
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"PK workbook"
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_report_downloads_as_a_named_workbook_on_a_host_without_mime_types(client, office, ready_report, monkeypatch):
+    monkeypatch.setattr(mimetypes, "guess_type", lambda *args, **kwargs: (None, None))  # no /etc/mime.types
+    client.force_login(office)
+    response = client.get(reverse("supervision:report_download", args=[ready_report.pk]))
+    from urllib.parse import quote
+
+    assert f"filename*=utf-8''{quote('督查通报附表_2026年09月.xlsx')}" in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def test_liaison_cannot_see_or_download_reports(client, liaison_a, ready_report):

@@ -1,4 +1,4 @@
-"""任务分解表: export (write-only workbook), parse, all-or-nothing import, lossless round trip."""
+"""任务分解表: export (streamed workbook), parse, all-or-nothing import, lossless round trip."""
 
 import datetime as dt
 import io
