@@ -275,8 +275,8 @@ class UnitTally(Tally):
 # --- scope: which plans ------------------------------------------------------------------------
 
 CURRENT_SCOPE_DEFINITION = (
-    "默认统计“当前计划”：计划年度为数据截至日所在年份、印发日期不晚于数据截至日（未填印发日期的按计划年度1月1日），"
-    "且在统计月份第一天仍有未办结一级任务（或尚无任务）的计划——即本年度、仍在办的计划；看板的统计月份为本月。"
+    "默认统计“当前计划”：计划年度为数据截至日所在年份或上一年度、印发日期不晚于数据截至日（未填印发日期的按计划年度1月1日），"
+    "且在统计月份第一天仍有未办结一级任务（或尚无任务）的计划——即本年度和上年度结转、仍在办的计划；看板的统计月份为本月。"
     "也可选择某一计划、某一年度（计划年度）或全部计划。任何范围都不含数据截至日之后才印发的计划。"
 )
 
@@ -324,10 +324,11 @@ class Scope:
             return plans.filter(year=self.year)
         if self.kind == "all":
             return plans
-        # current: this year's plans, still open when the month began
+        # current: this year's plans and last year's carried over, still open when the month began (a
+        # year's plan is issued in spring and its last tasks run into the next one; older plans are history)
         before = dates.month_start(day) - dt.timedelta(days=1)
         top = Task.objects.filter(plan=OuterRef("pk"), parent__isnull=True)
-        return plans.filter(year=day.year).filter(
+        return plans.filter(year__gte=day.year - 1, year__lte=day.year).filter(
             Exists(top.filter(task_open_on(before, prefix=""))) | ~Exists(top)
         )
 
@@ -345,7 +346,7 @@ class Scope:
             if plan is None:
                 return f"计划 {self.plan_id}（不存在或尚未印发）"
             return f"{plan.title}（{plan.doc_number}）" if plan.doc_number else plan.title
-        return f"当前计划（{day.year}年度在办计划）" if day else "当前计划（本年度在办计划）"
+        return f"当前计划（{day.year}年度及{day.year - 1}年度结转的在办计划）" if day else "当前计划（本年度及上年度结转的在办计划）"
 
 
 def scope_choices(day: dt.date) -> list[tuple[str, str]]:

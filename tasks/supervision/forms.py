@@ -29,7 +29,7 @@ class ScopeField(forms.ChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "统计范围")
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "默认“当前计划”：本年度、仍在办的计划（见统计口径说明）")
+        kwargs.setdefault("help_text", "默认“当前计划”：本年度及上年度结转、仍在办的计划（见统计口径说明）")
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
         super().__init__(choices=lambda: figures.scope_choices(timezone.localdate()), **kwargs)
 

@@ -164,8 +164,8 @@ def test_export_looks_as_before(plan):
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.print_options.horizontalCentered is True
     m = ws.page_margins
-    assert (m.left, m.right, m.top, m.bottom, m.header, m.footer) == (0.4, 0.4, 0.6, 0.7, 0.5, 0.5)
-    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert (m.left, m.right, m.top, m.bottom, m.header, m.footer) == (0.4, 0.4, 0.5, 0.65, 0.5, 0.25)
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
 
 
 def test_an_empty_list_still_writes_title_header_and_filter(unit_a):

@@ -342,11 +342,14 @@ def test_by_default_the_dashboard_counts_the_years_plans_still_open(client, supe
     finished = PlanFactory(title="本年度已办结", year=2026)
     make_task(finished, unit_a, status=TaskStatus.DONE)
     make_task(PlanFactory(title="往年计划", year=2019), unit_a, flag=TaskFlag.OVERDUE)
+    carried = PlanFactory(title="上年度结转", year=2025)
+    make_task(carried, unit_a)
+    make_task(PlanFactory(title="上年度已办结", year=2025), unit_a, status=TaskStatus.DONE)
     board = dashboard.build(as_of=AS_OF)
-    assert board.scope.key == "current" and board.scope_label == "当前计划（2026年度在办计划）"
-    assert [p.title for p in board.plans] == ["本年度在办"] and board.total.assigned == 1
+    assert board.scope.key == "current" and board.scope_label == "当前计划（2026年度及2025年度结转的在办计划）"
+    assert sorted(p.title for p in board.plans) == ["上年度结转", "本年度在办"] and board.total.assigned == 2
     assert [p.title for p in dashboard.build(as_of=AS_OF, scope=figures.Scope("year", year=2019)).plans] == ["往年计划"]
-    assert dashboard.build(as_of=AS_OF, scope=ALL_PLANS).total.assigned == 3
+    assert dashboard.build(as_of=AS_OF, scope=ALL_PLANS).total.assigned == 5
     client.force_login(supervisor)
     page = client.get(URL)
     assert page.context["board"].scope.key == "current"
