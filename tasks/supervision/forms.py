@@ -19,7 +19,8 @@ def month_refusal(year: int, month: int, today: dt.date | None = None) -> str:
         return "月份格式应为 年-月，如 2020-09。"
     today = today or timezone.localdate()
     if dt.date(year, month, 1) > today:
-        return f"{year}年{month}月尚未开始，不能生成该月督查通报；本月的通报按生成当日的数据统计。"
+        return (f"不能生成未来月份的督查通报：{year}年{month}月尚未开始（今天是{today.year}年{today.month}月{today.day}日）；"
+                "本月的通报按生成当日的数据统计。")
     return ""
 
 
@@ -66,14 +67,12 @@ class MonthField(forms.CharField):
     def clean(self, value) -> tuple[int, int]:
         text = super().clean(value).strip()
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-        if not m or not 1 <= int(m[2]) <= 12 or not 2000 <= int(m[1]) <= 2100:
+        if not m:
             raise forms.ValidationError("月份格式应为 年-月，如 2020-09。")
         year, month = int(m[1]), int(m[2])
-        today = timezone.localdate()
-        if (year, month) > (today.year, today.month):
-            raise forms.ValidationError(
-                f"不能生成未来月份的督查通报：{year}年{month}月尚未开始（今天是{today.year}年{today.month}月{today.day}日）。"
-            )
+        refusal = month_refusal(year, month)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return year, month
 
 

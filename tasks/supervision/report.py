@@ -128,17 +128,23 @@ def _display_width(text: str) -> int:
     return (len(text.encode("utf-8")) + len(text)) // 2
 
 
-def row_height(values: Sequence[Any], columns: Sequence[Column], *, line_points: float = 13.5) -> float:
-    """Points for a row of wrapped text. Excel does not grow rows for wrapped text in a file it did
-    not lay out itself, and a printed 通报 with clipped lines is useless, so we estimate."""
+def wrapped_lines(values: Sequence[Any], columns: Sequence[Column], width_of, margin: float) -> int:
+    """The most lines any text cell of the row wraps to: each paragraph's width (`width_of`) over
+    its column's width less `margin`."""
     lines = 1
     for value, col in zip(values, columns, strict=False):
         if not isinstance(value, str) or not value:
             continue
-        usable = max(col.width - 1.5, 1)
-        n = sum(max(1, math.ceil(_display_width(part) / usable)) for part in value.split("\n"))
+        usable = max(col.width - margin, 1)
+        n = sum(max(1, math.ceil(width_of(part) / usable)) for part in value.split("\n"))
         lines = max(lines, n)
-    return round(lines * line_points + 5, 1)
+    return lines
+
+
+def row_height(values: Sequence[Any], columns: Sequence[Column], *, line_points: float = 13.5) -> float:
+    """Points for a row of wrapped text. Excel does not grow rows for wrapped text in a file it did
+    not lay out itself, and a printed 通报 with clipped lines is useless, so we estimate."""
+    return round(wrapped_lines(values, columns, _display_width, 1.5) * line_points + 5, 1)
 
 
 def style_header_cell(cell) -> None:
@@ -472,14 +478,7 @@ def text_row_height(values: Sequence[Any], columns: Sequence[Column], *, line_po
     """Points for a row of wrapped text, from the width of the text in each column (CJK counted as
     it prints): Excel and LibreOffice do not grow rows of a file they did not lay out themselves,
     and a row taller than its text wastes the printed page."""
-    lines = 1
-    for value, col in zip(values, columns, strict=False):
-        if not isinstance(value, str) or not value:
-            continue
-        usable = max(col.width - 1, 1)
-        n = sum(max(1, math.ceil(_print_width(part) / usable)) for part in value.split("\n"))
-        lines = max(lines, n)
-    return round(lines * line_points + 4, 1)
+    return round(wrapped_lines(values, columns, _print_width, 1) * line_points + 4, 1)
 
 
 REPORT_HEADER_FONT = Font(name="黑体", size=10, bold=True)
