@@ -55,7 +55,7 @@ def _bump_cache() -> None:
         cache.set(CACHE_KEY, time.time_ns(), None)
 
 
-def bump(**_signal_kwargs) -> None:
+def bump() -> None:
     """Move the number now, and again once the current transaction commits: a count made in
     between (of the rows before the commit) is then not served after it."""
     _bump_cache()

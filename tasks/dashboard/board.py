@@ -201,14 +201,14 @@ def build(*, as_of: dt.date, plan_id: int | None = None, scope: figures.Scope | 
 # development) only bounds how long an unread board stays in memory. Every statement through
 # Django's connection that writes those tables also moves the cache's part of the number once its
 # transaction commits (dataversion.watch; the only part on SQLite).
-VERSION_KEY = dataversion.CACHE_KEY
 
 
 def cache_seconds() -> int:
     return settings.DASHBOARD_CACHE_SECONDS
 
 
-def invalidate(**_signal_kwargs) -> None:
+def invalidate() -> None:
+    """After writes that bypass Django's cursor (the generator's psycopg execute_values)."""
     dataversion.bump()
 
 
