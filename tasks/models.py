@@ -491,6 +491,12 @@ class Task(models.Model):
                 & ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
                 name="task_top_open_overdue_idx",
             ),
+            # 我的任务 counts a unit's open overdue / due-soon tasks (views.flagged): the unit's few
+            # thousand assignment entries merged with this index alone, not a heap page per task
+            models.Index(
+                fields=["flag", "id"], condition=~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
+                name="task_open_flag_idx",
+            ),
             # the task list sorted by 最近截止 reads this index (nulls last) …
             models.Index(fields=["next_due", "id"], name="task_next_due_idx"),
             # … and, sorted latest first with tasks without a due date still last, PostgreSQL reads
@@ -712,11 +718,12 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            # 我的任务 and the confirmation queue filter by unit and state; the copies included let
-            # 我的任务's pending list pick and sort its first rows without reading the assignments
+            # 我的任务 and the confirmation queue filter by unit and state; the task, the copies, the order
+            # and the id included let 我的任务's pending and disputed lists pick and sort their first rows
+            # without reading the assignments
             # (views.first_rows; PostgreSQL only: SQLite indexes (unit, state) alone)
             models.Index(
-                fields=["unit", "state"], include=["task", "task_flag", "task_status"],
+                fields=["unit", "state"], include=["task", "task_flag", "task_status", "order", "id"],
                 name="assignment_unit_state_idx",
             ),
             # Task.objects.visible_to(liaison) is a semi-join from the liaison's units to their tasks:

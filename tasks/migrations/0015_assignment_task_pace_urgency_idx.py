@@ -14,6 +14,8 @@
   assignment's task and copies included: 我的任务 picks the first rows of a unit's thousands of pending
   or disputed assignments by their tasks' sort keys through index-only probes
   (tasks.workflow.views.first_rows) instead of hashing every task. PostgreSQL only (INCLUDE).
+- task_open_flag_idx (flag, id) over open tasks: 我的任务's counts of a unit's overdue and due-soon
+  tasks become index-only merges instead of a bitmap scan over the heap pages of every such task.
 """
 
 from django.conf import settings
@@ -102,7 +104,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='assignment',
-            index=models.Index(fields=['unit', 'state'], include=('task', 'task_flag', 'task_status'), name='assignment_unit_state_idx'),
+            index=models.Index(fields=['unit', 'state'], include=('task', 'task_flag', 'task_status', 'order', 'id'), name='assignment_unit_state_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='task',
+            index=models.Index(condition=models.Q(('status__in', ['done', 'done_late']), _negated=True), fields=['flag', 'id'], name='task_open_flag_idx'),
         ),
         migrations.RunPython(create_urgency, drop_urgency),
     ]

@@ -307,3 +307,19 @@ def test_the_lists_default_order_reads_the_urgency_index(office, dated):
         cur.execute("RESET enable_seqscan")
         cur.execute("RESET enable_sort")
     assert "Index Scan using task_urgency_idx" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
+def test_my_tasks_counts_its_flagged_tasks_from_indexes_alone(unit_a):
+    """我的任务 counts a unit's open overdue tasks by merging the unit's assignment entries with
+    task_open_flag_idx (migration 0015): no heap page of the tasks read."""
+    AssignmentFactory(task=TaskFactory(flag=TaskFlag.OVERDUE), unit=unit_a)
+    ids = Assignment.objects.filter(unit__in=[unit_a], task_flag=TaskFlag.OVERDUE).values("task_id")
+    flagged = Task.objects.filter(pk__in=ids, flag=TaskFlag.OVERDUE).open()
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        cur.execute("SET enable_bitmapscan = off")
+        plan = flagged.order_by().explain()
+        cur.execute("RESET enable_seqscan")
+        cur.execute("RESET enable_bitmapscan")
+    assert "task_open_flag_idx" in plan, plan
