@@ -10,8 +10,8 @@
   instead of a sort of every task. PostgreSQL only (SQLite refuses NULLS LAST in an index), and not
   part of the model state, like task_next_due_desc_idx (0009). The CASE must stay exactly
   urgency_rank()'s: tests/tasks/test_copies.py asks PostgreSQL's planner whether it matches.
-- task_sort_keys_idx (id) INCLUDE (next_due, plan_id, order), and assignment_unit_state_idx with the
-  assignment's task and copies included: 我的任务 picks the first rows of a unit's thousands of pending
+- task_sort_keys_idx (id) INCLUDE (next_due, plan_id, order), and assignment_unit_waiting_idx (the
+  pending and disputed assignments by unit and state, with their task, copies, order and id included): 我的任务 picks the first rows of a unit's thousands of pending
   or disputed assignments by their tasks' sort keys through index-only probes
   (tasks.workflow.views.first_rows) instead of hashing every task. PostgreSQL only (INCLUDE).
 - task_open_flag_idx (flag, id) over open tasks: 我的任务's counts of a unit's overdue and due-soon
@@ -98,13 +98,9 @@ class Migration(migrations.Migration):
             model_name='task',
             index=models.Index(condition=models.Q(('parent__isnull', True)), fields=['plan', 'flag', 'pace', 'status'], name='task_top_plan_tally_idx'),
         ),
-        migrations.RemoveIndex(
-            model_name='assignment',
-            name='assignment_unit_state_idx',
-        ),
         migrations.AddIndex(
             model_name='assignment',
-            index=models.Index(fields=['unit', 'state'], include=('task', 'task_flag', 'task_status', 'order', 'id'), name='assignment_unit_state_idx'),
+            index=models.Index(condition=models.Q(('state__in', ['pending', 'disputed'])), fields=['unit', 'state'], include=('task', 'task_flag', 'task_status', 'order', 'id'), name='assignment_unit_waiting_idx'),
         ),
         migrations.AddIndex(
             model_name='task',

@@ -191,7 +191,7 @@ def first_rows(queryset, shown: int) -> list:
     through the sort keys alone, then the rows by id. Sorting a unit's thousands of assignments by
     their tasks' keys with every column of the task in the SELECT made PostgreSQL hash all 100,000
     tasks (a sequential scan, 40 ms and more); sorting the ids needs only the keys, which
-    task_sort_keys_idx and assignment_unit_state_idx hold (index-only probes, migration 0015)."""
+    task_sort_keys_idx and assignment_unit_waiting_idx hold (index-only probes, migration 0015)."""
     ids = list(queryset.values_list("pk", flat=True)[:shown])
     by_id = queryset.order_by().in_bulk(ids) if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]  # (a row deleted in between is left out)
