@@ -217,6 +217,20 @@ def progress_missing_case(as_of: dt.date, *, hashed: bool = False) -> Case:
     )
 
 
+def pace_of(percent: int, start: dt.date, end: dt.date, as_of: dt.date, tolerance: int) -> str:
+    """序时进度 of an open task: `percent` against the share of [start, end] gone on `as_of`, within
+    ± tolerance points (Task.pace_on; pace_case is the same rule in SQL)."""
+    gone, total = dates.elapsed_share(start, end, as_of)
+    if total < 1:
+        return TaskPace.NONE
+    diff = percent * total - 100 * gone
+    if diff > tolerance * total:
+        return TaskPace.AHEAD
+    if diff < -tolerance * total:
+        return TaskPace.BEHIND
+    return TaskPace.ON_PACE
+
+
 def pace_case(as_of: dt.date, tolerance: int | None = None) -> Case:
     """序时进度 on `as_of` (Task.pace_on): percent × days in all against 100 × days gone, within
     ± tolerance × days in all — integers, so SQL and Python agree to the day. Written case by case
@@ -606,15 +620,7 @@ class Task(models.Model):
         if end is None:
             return TaskPace.NONE
         start = self.plan.issued_on or timezone.localdate(self.created_at)
-        gone, total = dates.elapsed_share(start, end, as_of)
-        if total < 1:
-            return TaskPace.NONE
-        diff = self.percent * total - 100 * gone
-        if diff > tol * total:
-            return TaskPace.AHEAD
-        if diff < -tol * total:
-            return TaskPace.BEHIND
-        return TaskPace.ON_PACE
+        return pace_of(self.percent, start, end, as_of, tol)
 
     def status_when_closed(self, completed_on: dt.date) -> str:
         """Done or done late (逾期完成): late when any milestone's due date had passed."""
