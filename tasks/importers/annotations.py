@@ -39,6 +39,9 @@ class Annotation:
 class RuleContext:
     table: AliasTable
     first_unit_leads: bool = False  # the document says "列第一个单位的均为牵头单位"
+    # what a rule read in a bracket's content, by (rule, content, first_unit_leads): a plan repeats
+    # its annotations, and a rule's reading of a content depends on nothing else of this context
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 _BRACKET_RE = re.compile(r"[【（(〔\[［】）)〕\]］]")
@@ -56,36 +59,33 @@ def _bracket_groups(text: str) -> tuple:
 
 
 def _iter_bracket_groups(text: str):
-    n = len(text)
-    i = 0
-    while True:
-        m = _BRACKET_RE.search(text, i)
-        if m is None:
-            return
-        i = m.start()
-        ch = text[i]
-        if ch not in _OPEN_CLOSE:
-            i += 1
+    # every bracket of the text, found once; a group's closing bracket is looked for among them
+    marks = [(m.start(), m.group()) for m in _BRACKET_RE.finditer(text)]
+    n = len(marks)
+    a = 0
+    while a < n:
+        i, ch = marks[a]
+        fam = _FAMILY.get(ch) if ch in _OPEN_CLOSE else None
+        if fam is None:
+            a += 1
             continue
-        fam, depth = _FAMILY[ch], 0
-        j = i
-        closed = -1
-        for b in _BRACKET_RE.finditer(text, i):
-            c = b.group()
-            if c in _FAMILY and _FAMILY[c] == fam:
+        depth = 0
+        c = a
+        while c < n:
+            c_ch = marks[c][1]
+            if _FAMILY.get(c_ch) == fam:
                 depth += 1
-            elif c in _CLOSE_FAMILY and _CLOSE_FAMILY[c] == fam:
+            elif _CLOSE_FAMILY.get(c_ch) == fam:
                 depth -= 1
                 if depth == 0:
-                    closed = b.start()
                     break
-        if closed != -1:
+            c += 1
+        if c < n:
+            closed = marks[c][0]
             yield i, closed + 1, ch, text[i + 1 : closed]
-            i = closed + 1
+            a = c + 1
         else:
-            i = j + 1
-        if i >= n:
-            return
+            a += 1
 
 
 def _units_in(text: str) -> list[str]:
@@ -124,8 +124,16 @@ class LabelledBracketRule(_BracketRule):
 
     def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
         start, end, _opener, content = group
+        if ":" not in content and "：" not in content:
+            return None  # a label ends in a colon
+        k = (self.name, content, ctx.first_unit_leads)
+        units = ctx.memo[k] if k in ctx.memo else ctx.memo.setdefault(k, self._units(content, ctx))
+        return Annotation(start, end, list(units), self.name) if units else None
+
+    @staticmethod
+    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         if not _LABEL_RE.match(content.strip()):
-            return None
+            return ()
         units: list[tuple[str, bool]] = []
         has_lead_label = False
         for clause in _CLAUSE_SPLIT_RE.split(content.split("。")[0]):
@@ -140,7 +148,7 @@ class LabelledBracketRule(_BracketRule):
             units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
         if units and not has_lead_label and ctx.first_unit_leads:
             units[0] = (units[0][0], True)
-        return Annotation(start, end, units, self.name) if units else None
+        return tuple(units)
 
 
 _LEAD_TAIL_RE = re.compile(r"牵头(?:单位|负责|实施|落实|推进|办理)?$")
@@ -155,14 +163,20 @@ class LeadPhraseBracketRule(_BracketRule):
         start, end, _opener, content = group
         if "牵头" not in content:
             return None  # no clause can end in 牵头
+        k = (self.name, content)
+        units = ctx.memo[k] if k in ctx.memo else ctx.memo.setdefault(k, self._units(content, ctx))
+        return Annotation(start, end, list(units), self.name) if units else None
+
+    @staticmethod
+    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         clauses = _who_clauses(content)
         if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
-            return None
+            return ()
         leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
         others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
         if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
-            return Annotation(start, end, [(u, True) for u in leads] + [(u, False) for u in others], self.name)
-        return None
+            return tuple([(u, True) for u in leads] + [(u, False) for u in others])
+        return ()
 
 
 class TrailingListRule(_BracketRule):
@@ -184,14 +198,20 @@ class TrailingListRule(_BracketRule):
         at_end = _NOT_TAIL_RE.search(text, end) is None
         if not (k >= 0 and (text[k] in "。；;！" or at_end)):
             return None
+        key = (self.name, content)
+        units = ctx.memo[key] if key in ctx.memo else ctx.memo.setdefault(key, self._units(content, ctx))
+        return Annotation(start, end, list(units), self.name) if units else None
+
+    @staticmethod
+    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         names = _units_in(content)
         if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
             # `(A负责,2016年9月底前)`: the units once the time clause and the role word are off
             who = _who_clauses(content)
             names = [u for c in who for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))] if len(who) == 1 else []
             if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
-                return None
-        return Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]], self.name)
+                return ()
+        return tuple([(names[0], True)] + [(u, False) for u in names[1:]])
 
 
 _NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text

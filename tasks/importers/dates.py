@@ -38,10 +38,13 @@ _PATTERNS = [
     ("bare_year", r"(?P<by>(?:19|20)\d{2})年(?!度)"),
 ]
 # The first look-ahead lets the engine skip, at once, every position no phrase can start at; the
-# second turns away, before the alternatives are tried, the common characters (一, 上, 年 …) that
-# start no phrase here. Together they admit every start of every pattern below.
+# second turns away, before the alternatives are tried, the common characters (一, 上, 年 …) and
+# the digits (`第3批`, `5个工作日`) that start no phrase here: a phrase that starts with a digit
+# starts with a year (`2021年`), a month (`6月`) or a quarter (`4季度`). Together they admit every
+# start of every pattern below.
 _MASTER = re.compile("(?=[0-9到截于上下第一二三四每按年全长])"
-                     "(?=[0-9]|到|截|于|上半年|下半年|第?[一二三四]季度|每|按季度|年[底末内]|全年|长期)(?:"
+                     "(?=[0-9](?:\\d\\d\\d年|\\d?月|季度)|到|截|于|上半年|下半年|第?[一二三四]季度|每|按季度|年[底末内]"
+                     "|全年|长期)(?:"
                      + "|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS) + ")")
 # A match's last closed group is the outer alternative that matched (its inner groups close first).
 _KIND_OF = {_MASTER.groupindex[name]: name for name, _ in _PATTERNS}

@@ -202,34 +202,44 @@ def _units(pairs: list[tuple[str, bool]], table: AliasTable) -> tuple[list[UnitR
     """(as written, is lead) in printed order → (leads, responsible), unique by canonical name."""
     resp: dict[str, UnitRef] = {}
     leads: dict[str, UnitRef] = {}
+    lookup = table.lookup
     for written, is_lead in pairs:
-        name = table.canonical(written)
-        if name not in resp:  # the first one written stays
-            resp[name] = table.resolve(written)
+        found = lookup(written)
+        name = found[0]
+        ref = resp.get(name)
+        if ref is None:  # the first one written stays
+            ref = resp[name] = UnitRef(*found)
         if is_lead and name not in leads:
-            leads[name] = resp[name]
+            leads[name] = ref
     return list(leads.values()), list(resp.values())
 
 
 def _deadlines(hits: list[DateHit], text: str) -> tuple[list[Deadline], list[str]]:
     out: list[Deadline] = []
     unresolved: list[str] = []
+    seen: set[tuple[datetime.date, str]] = set()
     for h in hits:
         if not h.dates:
             if h.phrase not in unresolved:
                 unresolved.append(h.phrase)
             continue
+        what = None  # the same clause for every date of the phrase (每季度: four)
         for d in h.dates:
-            if not any(x.date == d and x.phrase == h.phrase for x in out):
-                out.append(Deadline(d, h.phrase, _what(text, h) if text else "", h.recurring))
+            if (d, h.phrase) not in seen:
+                seen.add((d, h.phrase))
+                if what is None:
+                    what = _what(text, h) if text else ""
+                out.append(Deadline(d, h.phrase, what, h.recurring))
     return out, unresolved
 
 
 def _merge_deadlines(groups: list[list[Deadline]]) -> list[Deadline]:
     out: list[Deadline] = []
+    seen: set[tuple[datetime.date, str]] = set()
     for g in groups:
         for d in g:
-            if not any(x.date == d.date and x.phrase == d.phrase for x in out):
+            if (d.date, d.phrase) not in seen:
+                seen.add((d.date, d.phrase))
                 out.append(d)
     return out
 

@@ -123,6 +123,23 @@ def guess_level(name: str) -> str | None:
     return None
 
 
+_DEFAULT_MAP: dict[tuple, dict[str, str]] = {}
+
+
+def _default_map() -> dict[str, str]:
+    """The keys of `KNOWN_UNITS` and `DEFAULT_ALIASES`, computed once (not per plan: every plan
+    starts from them). Computed again should either list change."""
+    stamp = (KNOWN_UNITS, tuple(DEFAULT_ALIASES.items()))
+    found = _DEFAULT_MAP.get(stamp)
+    if found is None:
+        found = {key(name): name for name in KNOWN_UNITS}
+        for written, canonical in DEFAULT_ALIASES.items():
+            found[key(written)] = canonical
+        _DEFAULT_MAP.clear()
+        _DEFAULT_MAP[stamp] = found
+    return found
+
+
 class AliasTable:
     """as-written → canonical lookups; ``aliases`` from the caller override the defaults."""
 
@@ -130,10 +147,7 @@ class AliasTable:
         self._map: dict[str, str] = {}
         self._resolved: dict[str, tuple] = {}  # as written → what `resolve` answers (a plan repeats its units)
         if use_defaults:
-            for name in KNOWN_UNITS:
-                self._map[key(name)] = name
-            for written, canonical in DEFAULT_ALIASES.items():
-                self._map[key(written)] = canonical
+            self._map.update(_default_map())
         for written, canonical in (aliases or {}).items():
             self._map[key(written)] = canonical
             self._map.setdefault(key(canonical), canonical)
@@ -141,7 +155,8 @@ class AliasTable:
     def knows(self, name: str) -> bool:
         return key(name) in self._map
 
-    def _lookup(self, as_written: str) -> tuple:
+    def lookup(self, as_written: str) -> tuple:
+        """(name, as written, kind, level, known): `resolve`'s fields, computed once per spelling."""
         found = self._resolved.get(as_written)
         if found is None:
             written = _WS_RE.sub("", as_written)
@@ -153,10 +168,10 @@ class AliasTable:
 
     def canonical(self, as_written: str) -> str:
         """The name `resolve` gives, without building the `UnitRef`."""
-        return self._lookup(as_written)[0]
+        return self.lookup(as_written)[0]
 
     def resolve(self, as_written: str) -> UnitRef:
-        return UnitRef(*self._lookup(as_written))
+        return UnitRef(*self.lookup(as_written))
 
 
 def _protect(text: str) -> tuple[str, list[str]]:
