@@ -200,18 +200,9 @@ def _what(text: str, hit: DateHit) -> str:
 
 def _units(pairs: list[tuple[str, bool]], table: AliasTable) -> tuple[list[UnitRef], list[UnitRef]]:
     """(as written, is lead) in printed order → (leads, responsible), unique by canonical name."""
-    resp: dict[str, UnitRef] = {}
-    leads: dict[str, UnitRef] = {}
-    lookup = table.lookup
-    for written, is_lead in pairs:
-        found = lookup(written)
-        name = found[0]
-        ref = resp.get(name)
-        if ref is None:  # the first one written stays
-            ref = resp[name] = UnitRef(*found)
-        if is_lead and name not in leads:
-            leads[name] = ref
-    return list(leads.values()), list(resp.values())
+    fields, lead_at = table.unit_lists(tuple(pairs))
+    resp = [UnitRef(*f) for f in fields]
+    return [resp[k] for k in lead_at], resp
 
 
 def _deadlines(hits: list[DateHit], text: str) -> tuple[list[Deadline], list[str]]:
@@ -412,6 +403,14 @@ def _cyclic_gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                # Re-enabled as is, the collector's next pass would walk every object the parse made
+                # (a sixth of the parse again): they are the plan, long-lived, or freed by reference
+                # counting. Handed straight to the oldest generation instead (what surviving two
+                # passes would do), they are looked at only in its rare full passes. Not when the
+                # process froze objects of its own (a pre-fork server): unfreeze would thaw them.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

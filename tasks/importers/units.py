@@ -146,6 +146,7 @@ class AliasTable:
     def __init__(self, aliases: Mapping[str, str] | None = None, *, use_defaults: bool = True):
         self._map: dict[str, str] = {}
         self._resolved: dict[str, tuple] = {}  # as written → what `resolve` answers (a plan repeats its units)
+        self._lists: dict[tuple, tuple] = {}  # see `unit_lists`
         if use_defaults:
             self._map.update(_default_map())
         for written, canonical in (aliases or {}).items():
@@ -164,6 +165,26 @@ class AliasTable:
             name = canonical or written
             found = self._resolved[as_written] = (name, written, guess_kind(name), guess_level(name),
                                                   canonical is not None)
+        return found
+
+    def unit_lists(self, pairs: tuple[tuple[str, bool], ...]) -> tuple[tuple[tuple, ...], tuple[int, ...]]:
+        """(as written, is lead) in printed order → the `resolve` fields of each unit, unique by
+        canonical name (the first one written stays), and the indexes of the leads among them, in
+        the order they are first named as leads. Kept per list: a plan repeats its unit lists."""
+        found = self._lists.get(pairs)
+        if found is None:
+            at: dict[str, int] = {}
+            fields: list[tuple] = []
+            leads: dict[str, int] = {}
+            for written, is_lead in pairs:
+                entry = self.lookup(written)
+                k = at.get(entry[0])
+                if k is None:
+                    k = at[entry[0]] = len(fields)
+                    fields.append(entry)
+                if is_lead and entry[0] not in leads:
+                    leads[entry[0]] = k
+            found = self._lists[pairs] = (tuple(fields), tuple(leads.values()))
         return found
 
     def canonical(self, as_written: str) -> str:
