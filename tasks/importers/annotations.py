@@ -245,6 +245,8 @@ class InlineLeadRule:
     _re = re.compile(rf"(?<![由并])({_UNIT_HEAD})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
 
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        if "牵头" not in text:
+            return []
         return [Annotation(0, len(text), [(m.group(1), True)], self.name) for m in self._re.finditer(text)][:1]
 
 

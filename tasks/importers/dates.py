@@ -149,7 +149,9 @@ _ISSUE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 
 
 def parse_issue_date(line: str) -> datetime.date | None:
-    m = _ISSUE_RE.match(re.sub(r"\s+", "", line))
+    if "日" not in line:  # (most lines: the date ends in 日)
+        return None
+    m = _ISSUE_RE.match(_WS_RE.sub("", line))
     if not m:
         return None
     return _safe(datetime.date, int(m["y"]), int(m["m"]), int(m["d"]))

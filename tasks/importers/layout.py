@@ -28,11 +28,12 @@ import re
 from functools import lru_cache
 
 from .dates import looks_like_date_cell
-from .labels import INLINE_LABEL_RE, LINE_LABEL_RE, label_kind
+from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind
 from .tables import _ROLES, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
+_ANY_BRACKET_RE = re.compile(r"[（(\[〔【［）)\]〕】］]")
 _PAREN_RE = re.compile(r"[（(][^（）()]*[）)]")
 _LABEL_WORD_RE = re.compile(r"[^:：\s]+")
 
@@ -208,11 +209,12 @@ def _pipe_table(lines: list[str], i: int):
         if not header_roles(header):
             return None
         rows = [(i, header)]
+        header_key = [_WS_RE.sub("", c) for c in header]
         j = i + 1
         while j < n and ("|" in lines[j] or not lines[j].strip()):
             if lines[j].strip():
                 cells = [c.strip() for c in lines[j].strip().strip("|").split("|")]
-                if [_WS_RE.sub("", c) for c in cells] != [_WS_RE.sub("", c) for c in header]:
+                if len(cells) != len(header) or [_WS_RE.sub("", c) for c in cells] != header_key:
                     rows.append((j, cells))
             j += 1
         return j, rows
@@ -492,19 +494,18 @@ def split_inline_labels(line: str) -> str:
     """
     if "\t" in line or ":" not in line and "：" not in line:
         return line
-    starts = [m.start() for m in INLINE_LABEL_RE.finditer(line)]
+    starts = [m.end() for m in INLINE_LABEL_AFTER_RE.finditer(line)]
     if starts:  # never inside a bracket: `(牵头单位:A;责任单位:B)` is one annotation
-        depth, k, inside = 0, 0, set()
-        for pos, ch in enumerate(line):
-            while k < len(starts) and starts[k] == pos:
-                if depth:
-                    inside.add(pos)
-                k += 1
-            if ch in "（([〔【［":
-                depth += 1
-            elif ch in "）)]〕】］":
-                depth = max(0, depth - 1)
-        starts = [x for x in starts if x not in inside]
+        depth, kept = 0, []
+        brackets = _ANY_BRACKET_RE.finditer(line)
+        b = next(brackets, None)
+        for x in starts:
+            while b is not None and b.start() < x:  # the depth at x: the brackets before it
+                depth = depth + 1 if b.group() in "（([〔【［" else max(0, depth - 1)
+                b = next(brackets, None)
+            if not depth:
+                kept.append(x)
+        starts = kept
     if not starts:
         return line
     parts = [line[: starts[0]].rstrip()] + [line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line)],

@@ -73,7 +73,9 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             meta.issuer = pre[j]
 
     def candidate(t: str) -> bool:
-        t = _MARKER_RE.sub("", t).strip()
+        if "稿" in t or "草案" in t:  # (a marker says one of these)
+            t = _MARKER_RE.sub("", t)
+        t = t.strip()
         return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
             _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t)))
 

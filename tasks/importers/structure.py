@@ -201,6 +201,7 @@ def covering_notice(paras: list[Para]) -> range:
 
 
 _SIGNATURE_RE = re.compile(r"^[^。，,；;：:！？、\s]{2,30}(?:办公室|办公厅|政府|委员会|领导小组|局|厅|委|办)$")
+_SIGNATURE_MAX = 30 + len("领导小组")  # the longest line `_SIGNATURE_RE` matches (asked first: most lines are longer)
 _PUBLISH_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,10}[）)]$")
 
 
@@ -210,7 +211,7 @@ def _closing(paras: list[Para], k: int) -> bool:
     if _ISSUE_DATE_RE.match(t) or _PUBLISH_NOTE_RE.match(t):
         return True
     j = k
-    while j + 1 < len(paras) and j - k < 3 and _SIGNATURE_RE.match(paras[j].text):
+    while j + 1 < len(paras) and j - k < 3 and len(paras[j].text) <= _SIGNATURE_MAX and _SIGNATURE_RE.match(paras[j].text):
         j += 1
     return j > k and _ISSUE_DATE_RE.match(paras[j].text) is not None
 

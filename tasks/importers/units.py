@@ -224,21 +224,24 @@ def _drop_notes(text: str) -> str:
 _BRACKET_CHARS_RE = re.compile(r"[（(\[〔【）)\]〕】]")
 
 
+_SPLIT_OR_BRACKET_RE = re.compile(r"[（(\[〔【）)\]〕】、,，;；/]")
+
+
 def _split_outside_brackets(text: str) -> list[str]:
     if not _BRACKET_CHARS_RE.search(text):
         return _SPLIT_RE.split(text)
-    parts, depth, cur = [], 0, []
-    for ch in text:
+    parts: list[str] = []
+    depth = last = 0
+    for m in _SPLIT_OR_BRACKET_RE.finditer(text):  # the brackets and separators only
+        ch = m.group()
         if ch in "（([〔【":
             depth += 1
         elif ch in "）)]〕】":
             depth = max(0, depth - 1)
-        if depth == 0 and _SPLIT_RE.match(ch):
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
+        elif depth == 0:
+            parts.append(text[last : m.start()])
+            last = m.end()
+    parts.append(text[last:])
     return parts
 
 
