@@ -18,11 +18,15 @@ _DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]",
 _MARKDOWN_RE = re.compile(r"\*\*|__")
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026"
 # Spaces next to a CJK character are typesetting, not meaning (`改 革`, `2019 年`, `6 月底前`).
-# Each pattern opens with a look-ahead for the space every match starts with, so the engine jumps
-# from space to space instead of trying the look-behinds at every character.
-_CJK_SPACE_RE = re.compile(rf"(?=[ \t\u00a0])(?:(?<=[{_CJK}])[ \t\u00a0]+|[ \u00a0]+(?=[{_CJK}]))")
-_CJK_SPACE_ONLY_RE = re.compile(rf"(?= )(?:(?<=[{_CJK}]) +| +(?=[{_CJK}]))")
-_DIGIT_SPACE_RE = re.compile(r"(?= )(?:(?<=\d) +(?=[年月日号天%])|(?<=[年月]) +(?=\d))")
+# Each pattern opens with the space (or space class) every match starts with, consumed, and checks
+# the character before it by a look-behind over both: a pattern that opens with a character (not a
+# look-ahead) lets the engine jump from space to space instead of trying every position.
+# `_CJK_SPACE_RE` = `(?<=[CJK])[ \t\u00a0]+|[ \u00a0]+(?=[CJK])`, `_CJK_SPACE_ONLY_RE` = the same
+# with spaces only, `_DIGIT_SPACE_RE` = `(?<=\d) +(?=[年月日号天%])|(?<=[年月]) +(?=\d)`.
+_CJK_SPACE_RE = re.compile(
+    rf"[ \t\u00a0](?:(?<=[{_CJK}][ \t\u00a0])[ \t\u00a0]*|(?<=[ \u00a0])[ \u00a0]*(?=[{_CJK}]))")
+_CJK_SPACE_ONLY_RE = re.compile(rf" (?:(?<=[{_CJK}] ) *| *(?=[{_CJK}]))")
+_DIGIT_SPACE_RE = re.compile(r" (?:(?<=\d ) *(?=[年月日号天%])|(?<=[年月] ) *(?=\d))")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ODD_CHAR_RE = re.compile("[０-９\u3000\u00a0\ufeff\u200b]")
 
