@@ -15,6 +15,7 @@ from .labels import LINE_START_LABEL_RE
 
 # `[bookmark: _GoBack]`, `[image: …]` and similar markers left by docx→text converters.
 _DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]", re.IGNORECASE)
+_DEBRIS_LINES_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]\n]*\]", re.IGNORECASE)  # (within a line)
 _MARKDOWN_RE = re.compile(r"\*\*|__")
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026"
 # Spaces next to a CJK character are typesetting, not meaning (`改 革`, `2019 年`, `6 月底前`).
@@ -79,19 +80,35 @@ def _light_clean(line: str) -> str:
     return line
 
 
-def clean_line(line: str) -> str:
-    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces."""
+def _light_clean_text(text: str) -> str:
+    """`_light_clean` of every line of ``text`` at once (each step is local to a line)."""
+    if "[" in text:
+        text = _DEBRIS_LINES_RE.sub("", text)
+    if "**" in text or "__" in text:
+        text = _MARKDOWN_RE.sub("", text)
+    if _ODD_CHAR_RE.search(text):
+        text = text.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
+        text = text.replace("\ufeff", "").replace("\u200b", "")
+    return text
+
+
+def clean_line(line: str, light: bool = True) -> str:
+    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces. ``light=False``:
+    the line is known to need no `_light_clean` (already applied, and nothing for it to do again)."""
     if "\n" in line:  # several table rows glued on one printed line (layout.tabulate)
-        return "\n".join(clean_line(row) for row in line.split("\n"))
-    line = _light_clean(line)
+        return "\n".join(clean_line(row, light) for row in line.split("\n"))
+    if light:
+        line = _light_clean(line)
     if " " in line:
         line = _DIGIT_SPACE_RE.sub("", line)
     if "\t" in line:
         # Keep the spaces inside cells (they separate units); only drop them around digits.
         return "\t".join(c.strip() for c in line.rstrip().split("\t"))
     line = line.strip()
-    if " " in line:  # no-break spaces are plain spaces by now
-        line = _CJK_SPACE_RE.sub("", line)
+    if " " in line:
+        # no tab here, and no-break spaces are plain spaces by now: `_CJK_SPACE_RE` finds what the
+        # spaces-only pattern finds (which the engine searches for faster)
+        line = _CJK_SPACE_ONLY_RE.sub("", line)
     return line
 
 
@@ -105,8 +122,13 @@ def normalise(text: str) -> list[str]:
     from .layout import split_inline_labels, tabulate  # layout reads tables.py, which reads this module
 
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = tabulate([_light_clean(x) for x in text.split("\n")])
-    return [clean_line(split_inline_labels(line)) for line in lines]
+    text = _light_clean_text(text)
+    # Cleaned again line by line only if the rewriting of tables (which moves and glues text, and
+    # adds only tabs, newlines, spaces and 、) could have made something for `_light_clean` to do:
+    # a debris bracket or markdown glued from two pieces. The odd characters are all gone.
+    again = "[" in text or "*" in text or "_" in text
+    lines = tabulate(text.split("\n"))
+    return [clean_line(split_inline_labels(line), again) for line in lines]
 
 
 def _continues(prev: str, nxt: str) -> bool:
