@@ -55,12 +55,13 @@ def bracket_groups(text: str):
 
 @lru_cache(maxsize=4096)
 def _bracket_groups(text: str) -> tuple:
-    return tuple(_iter_bracket_groups(text))
+    return tuple(_group_list(text))
 
 
-def _iter_bracket_groups(text: str):
+def _group_list(text: str) -> list[tuple[int, int, str, str]]:
     # every bracket of the text, found once; a group's closing bracket is looked for among them
     marks = [(m.start(), m.group()) for m in _BRACKET_RE.finditer(text)]
+    groups: list[tuple[int, int, str, str]] = []
     n = len(marks)
     a = 0
     while a < n:
@@ -82,10 +83,11 @@ def _iter_bracket_groups(text: str):
             c += 1
         if c < n:
             closed = marks[c][0]
-            yield i, closed + 1, ch, text[i + 1 : closed]
+            groups.append((i, closed + 1, ch, text[i + 1 : closed]))
             a = c + 1
         else:
             a += 1
+    return groups
 
 
 def _units_in(text: str) -> list[str]:
@@ -127,7 +129,9 @@ class LabelledBracketRule(_BracketRule):
         if ":" not in content and "：" not in content:
             return None  # a label ends in a colon
         k = (self.name, content, ctx.first_unit_leads)
-        units = ctx.memo[k] if k in ctx.memo else ctx.memo.setdefault(k, self._units(content, ctx))
+        units = ctx.memo.get(k)
+        if units is None:
+            units = ctx.memo[k] = self._units(content, ctx)
         return Annotation(start, end, list(units), self.name) if units else None
 
     @staticmethod
@@ -164,7 +168,9 @@ class LeadPhraseBracketRule(_BracketRule):
         if "牵头" not in content:
             return None  # no clause can end in 牵头
         k = (self.name, content)
-        units = ctx.memo[k] if k in ctx.memo else ctx.memo.setdefault(k, self._units(content, ctx))
+        units = ctx.memo.get(k)
+        if units is None:
+            units = ctx.memo[k] = self._units(content, ctx)
         return Annotation(start, end, list(units), self.name) if units else None
 
     @staticmethod
@@ -199,7 +205,9 @@ class TrailingListRule(_BracketRule):
         if not (k >= 0 and (text[k] in "。；;！" or at_end)):
             return None
         key = (self.name, content)
-        units = ctx.memo[key] if key in ctx.memo else ctx.memo.setdefault(key, self._units(content, ctx))
+        units = ctx.memo.get(key)
+        if units is None:
+            units = ctx.memo[key] = self._units(content, ctx)
         return Annotation(start, end, list(units), self.name) if units else None
 
     @staticmethod
@@ -258,18 +266,16 @@ FALLBACK_RULES = [SubjectRule(), InlineLeadRule()]
 
 def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
     found: list[Annotation] = []
-    groups = bracket_groups(text)
-    if groups:
-        # top-level groups never overlap, and a bracket rule's span is its group's: a group an
-        # earlier rule took is not read again
-        taken: set[int] = set()
+    # Top-level groups never overlap, and a bracket rule's span is its group's: each group goes to
+    # the first rule (in `INLINE_RULES` order) that reads it. Groups come in printed order.
+    for group in _group_list(text):
         for rule in INLINE_RULES:
-            for group in groups:
-                if group[0] not in taken and (ann := rule.read(text, group, ctx)) is not None:
-                    found.append(ann)
-                    taken.add(group[0])
+            ann = rule.read(text, group, ctx)
+            if ann is not None:
+                found.append(ann)
+                break
     if found:
-        return sorted(found, key=lambda a: a.start)
+        return found
     for rule in FALLBACK_RULES:
         anns = rule.find(text, ctx)
         if anns:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from deadlines.dates import month_end  # one month-end arithmetic for the whole product
 
@@ -140,6 +141,7 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
 _CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号])")
 
 
+@lru_cache(maxsize=16384)  # a table repeats its date cells
 def looks_like_date_cell(cell: str) -> bool:
     cell = _WS_RE.sub("", cell)
     return bool(cell) and len(cell) <= 20 and bool(_MASTER.search(cell))

@@ -237,9 +237,13 @@ def _merge_deadlines(groups: list[list[Deadline]]) -> list[Deadline]:
     return out
 
 
+_NO_HIT = DateHit("", 0, 0)  # a date cell `parse_date_cell` reads as nothing (kept as such)
+
+
 class _ItemBuilder:
     def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str]):
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
+        self._date_cells: dict[str, DateHit] = {}  # what `parse_date_cell` read in a cell (never changed)
 
     def text_items(self, raw: RawItem) -> list[ParsedItem]:
         """The item of a numbered paragraph — or, when the paragraph is only a heading over
@@ -355,10 +359,12 @@ class _ItemBuilder:
             pairs[0] = (pairs[0][0], True)
         item.lead_units, item.responsible_units = _units(pairs, self.table)
         if row.deadline:
-            hit = parse_date_cell(row.deadline, self.year)
-            if hit and hit.dates:
+            hit = self._date_cells.get(row.deadline)  # a table repeats its date cells
+            if hit is None:
+                hit = self._date_cells[row.deadline] = parse_date_cell(row.deadline, self.year) or _NO_HIT
+            if hit is not _NO_HIT and hit.dates:
                 item.deadlines = [Deadline(d, hit.phrase, item.title, hit.recurring) for d in hit.dates]
-            elif hit:
+            elif hit is not _NO_HIT:
                 item.unresolved = [hit.phrase]  # 长期坚持, 持续推进: kept for a person to settle
         elif "deadline" in table.roles:
             self.warnings.append(f"表格序号{row.number}（第{row.line}行）没有时间进度。")
@@ -391,6 +397,21 @@ def _item_label(it: ParsedItem) -> str:
 def no_lead_warning(it: ParsedItem) -> str:
     """The warning of an item with units but no lead (the import drops it once the office marks one)."""
     return f"{_item_label(it)}未标注牵头单位。"
+
+
+def _all_items(items: list[ParsedItem]) -> list[ParsedItem]:
+    """Every item and sub-task, depth first, in document order (`ParsedPlan.walk`, without a
+    generator per item)."""
+    out: list[ParsedItem] = []
+
+    def visit(level: list[ParsedItem]) -> None:
+        for it in level:
+            out.append(it)
+            if it.children:
+                visit(it.children)
+
+    visit(items)
+    return out
 
 
 @contextmanager
@@ -451,7 +472,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
     table = AliasTable(aliases)
-    rule_line = next((no for no, t in enumerate(lines, start=1) if _states_first_leads(t)), None)
+    rule_line = next((no for no, t in enumerate(lines, start=1) if "为牵头" in t and _states_first_leads(t)), None)
     ctx = RuleContext(table)
     builder = _ItemBuilder(table, ctx, meta.year, warnings)
     items = []
@@ -474,7 +495,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
     if year_unknown:
-        needing = [d.phrase for top in items for it in top.walk() for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
+        needing = [d.phrase for it in _all_items(items) for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
         if needing:
             raise YearNeeded(
                 "未能确定计划年份：标题、文号、发文日期和任务中都没有写明年份，而文中的“"
@@ -485,7 +506,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可用 --year 指定。")
 
     unknown: dict[str, None] = {}
-    for it in (x for top in items for x in top.walk()):
+    for it in _all_items(items):
         for u in it.responsible_units:
             if not u.known:
                 unknown.setdefault(u.name)

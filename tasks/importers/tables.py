@@ -43,12 +43,18 @@ _ANY_HEADER_WORD_RE = re.compile("|".join(sorted({re.escape(w) for ws in _ROLES.
                                                  reverse=True)))
 
 
-@lru_cache(maxsize=16384)
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names, or None."""
-    c = _WS_RE.sub("", cell)
-    if not c or len(c) > 12 or not _ANY_HEADER_WORD_RE.search(c):
-        return None  # (most cells asked about are data: they contain no header word at all)
+    c = "".join(cell.split())  # (`\s` is what `str.split` splits at: every whitespace removed)
+    if not c or len(c) > 12:
+        return None  # (most cells asked about are data: long, or with no header word at all)
+    return _short_cell_role(c)
+
+
+@lru_cache(maxsize=16384)
+def _short_cell_role(c: str) -> str | None:
+    if not _ANY_HEADER_WORD_RE.search(c):
+        return None
     role = next((r for r, words in _ROLES.items() if c in words), None)
     if role is None:
         role = next((r for r, words in _ROLES.items() if any(w in c for w in words)), None)

@@ -114,7 +114,7 @@ def clean_line(line: str, light: bool = True) -> str:
 
 def squeeze_cjk_spaces(text: str) -> str:
     """Remove spaces that sit next to a CJK character (used on table cells that are prose)."""
-    return _CJK_SPACE_ONLY_RE.sub("", text).strip()
+    return (_CJK_SPACE_ONLY_RE.sub("", text) if " " in text else text).strip()
 
 
 def normalise(text: str) -> list[str]:

@@ -147,6 +147,7 @@ class AliasTable:
         self._map: dict[str, str] = {}
         self._resolved: dict[str, tuple] = {}  # as written → what `resolve` answers (a plan repeats its units)
         self._lists: dict[tuple, tuple] = {}  # see `unit_lists`
+        self._cells: dict[str, tuple[str, ...]] = {}  # see `split_table_units`
         if use_defaults:
             self._map.update(_default_map())
         for written, canonical in (aliases or {}).items():
@@ -284,6 +285,15 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
     `人行杭州 中心支行` is one unit (the fragment does not end like a unit, or the joined
     name is known); `市审管办 市委编办` is two (each fragment ends like a unit).
     """
+    if table is None:
+        return _split_table_units(cell, None)
+    found = table._cells.get(cell)  # a table repeats its unit cells (the answer depends on the table)
+    if found is None:
+        found = table._cells[cell] = tuple(_split_table_units(cell, table))
+    return list(found)
+
+
+def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
     protected, kept = _protect(_drop_notes(cell))
     names: list[str] = []
     for part in _split_outside_brackets(protected):
