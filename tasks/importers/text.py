@@ -127,8 +127,16 @@ def normalise(text: str) -> list[str]:
     # adds only tabs, newlines, spaces and 、) could have made something for `_light_clean` to do:
     # a debris bracket or markdown glued from two pieces. The odd characters are all gone.
     again = "[" in text or "*" in text or "_" in text
-    lines = tabulate(text.split("\n"))
-    return [clean_line(split_inline_labels(line), again) for line in lines]
+    out = []
+    for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
+        if ":" in line or "：" in line:
+            line = split_inline_labels(line)
+        if again or "\n" in line or " " in line or "\t" in line:
+            line = clean_line(line, again)
+        else:
+            line = line.strip()  # what `clean_line` does to such a line
+        out.append(line)
+    return out
 
 
 def _continues(prev: str, nxt: str) -> bool:
