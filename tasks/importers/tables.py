@@ -39,6 +39,11 @@ _ROLES = {
     "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
 _OFTEN_EMPTY = ("", "remark", "progress", "person")
+_EXACT_ROLE: dict[str, str] = {}
+for _role, _words in _ROLES.items():
+    for _w in _words:
+        _EXACT_ROLE.setdefault(_w, _role)
+_ROLE_WORD_RES = [(_role, re.compile("|".join(map(re.escape, _words)))) for _role, _words in _ROLES.items()]
 _ANY_HEADER_WORD_RE = re.compile("|".join(sorted({re.escape(w) for ws in _ROLES.values() for w in ws}, key=len,
                                                  reverse=True)))
 
@@ -55,9 +60,9 @@ def cell_role(cell: str) -> str | None:
 def _short_cell_role(c: str) -> str | None:
     if not _ANY_HEADER_WORD_RE.search(c):
         return None
-    role = next((r for r, words in _ROLES.items() if c in words), None)
-    if role is None:
-        role = next((r for r, words in _ROLES.items() if any(w in c for w in words)), None)
+    role = _EXACT_ROLE.get(c)  # the first role that has the cell as a word
+    if role is None:  # the first role with a word in the cell
+        role = next((r for r, words_re in _ROLE_WORD_RES if words_re.search(c)), None)
     return role
 
 
