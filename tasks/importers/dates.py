@@ -110,14 +110,26 @@ def _resolve(kind: str, g: re.Match, year: int) -> tuple[list[datetime.date], bo
     return None
 
 
-def find_dates(text: str, year: int) -> list[DateHit]:
+_UNREAD = object()
+
+
+def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
+    """``memo``: a dict kept by the caller over many texts (a plan repeats its phrases): what a
+    phrase read by one pattern resolves to, for a year. (The phrase and the pattern fix the groups
+    `_resolve` reads: no look-around peeks out of a phrase at what they capture.)"""
     hits: list[DateHit] = []
     for m in _MASTER.finditer(text):
-        resolved = _resolve(_KIND_OF[m.lastindex], m, year)
+        if memo is None:
+            resolved = _resolve(_KIND_OF[m.lastindex], m, year)
+        else:
+            key = (m.group(0), m.lastindex, year)
+            resolved = memo.get(key, _UNREAD)
+            if resolved is _UNREAD:
+                resolved = memo[key] = _resolve(_KIND_OF[m.lastindex], m, year)
         if resolved is None:
             continue
         dates, recurring = resolved
-        hits.append(DateHit(m.group(0), m.start(), m.end(), dates, recurring))
+        hits.append(DateHit(m.group(0), m.start(), m.end(), dates if memo is None else list(dates), recurring))
     return hits
 
 

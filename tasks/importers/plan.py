@@ -244,6 +244,7 @@ class _ItemBuilder:
     def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str]):
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
         self._date_cells: dict[str, DateHit] = {}  # what `parse_date_cell` read in a cell (never changed)
+        self._phrases: dict = {}  # `find_dates`' memo
 
     def text_items(self, raw: RawItem) -> list[ParsedItem]:
         """The item of a numbered paragraph — or, when the paragraph is only a heading over
@@ -284,7 +285,7 @@ class _ItemBuilder:
             label, value = parsed
             kind = label_kind(label)
             if kind == "date":
-                hits = find_dates(value, self.year)
+                hits = find_dates(value, self.year, self._phrases)
                 label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
                 named = note_leads(value)
@@ -298,7 +299,7 @@ class _ItemBuilder:
             number=raw.number, source="text", section=raw.section,
             title=_first_sentence(body[:title_end]), text=full_text, ref=raw.ref, line=raw.line,
         )
-        hits = find_dates(body, self.year)
+        hits = find_dates(body, self.year, self._phrases)
         if label_units and self.ctx.first_unit_leads and not any(lead for _, lead in label_units):
             label_units[0] = (label_units[0][0], True)  # "第一责任单位为牵头单位，下同"
         if label_units or label_dates:
@@ -370,7 +371,7 @@ class _ItemBuilder:
             self.warnings.append(f"表格序号{row.number}（第{row.line}行）没有时间进度。")
         else:
             # no 完成时限 column: the dates written in the task's own cells (`2021年2月底前，…`)
-            item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year), text)
+            item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year, self._phrases), text)
         return item
 
 
