@@ -192,7 +192,7 @@ def _grid(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, l
     for line, cells in _rows_from_stream(stream):
         values = cells[1:]
         # a header repeated after a page break, or page chrome after the last row
-        values = [v for v in values if cell_role(v) is None or len(v.strip()) > 12 or v.strip() not in header]
+        values = [v for v in values if len(v.strip()) > 12 or v.strip() not in header or cell_role(v) is None]
         for k, row in enumerate(fit_rows(values, roles[1:])):
             rows.append((line, [cells[0] if k == 0 else ""] + row))
     return [(-1, header)] + rows if rows else None

@@ -38,6 +38,7 @@ _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 _LAST_BOUNDARY_RE = re.compile(rf"(?s).*[{re.escape(_CLAUSE_BOUNDARY)}，,]")
 _CLAUSE_END_RE = re.compile("[。；;！？\n【，,]")
 _TITLE_MAX = 80
+_CHAPTER_FIRST = "一二三四五六七八九十"  # what a chapter heading starts with (`CHAPTER_RE`)
 _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap year: 2月29日 stays valid)
 
 
@@ -46,7 +47,7 @@ _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap y
 def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     meta = PlanMeta()
     warnings: list[str] = []
-    end = next((i for i, t in enumerate(lines) if CHAPTER_RE.match(t)), len(lines))
+    end = next((i for i, t in enumerate(lines) if t[:1] in _CHAPTER_FIRST and CHAPTER_RE.match(t)), len(lines))
     pre = lines[:end]
     date_idx = None
     for i, t in enumerate(pre):
@@ -77,7 +78,7 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             t = _MARKER_RE.sub("", t)
         t = t.strip()
         return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
-            _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t)))
+            _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t) if t.endswith(("）", ")")) else t))
 
     cands = [i for i, t in enumerate(pre) if candidate(t)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]

@@ -78,6 +78,7 @@ _SPLIT_RE = re.compile(r"[、,，;；/]")
 _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "county"), ("镇", "town"),
            ("乡", "town"), ("街道", "town"))
 _STRIP_RE = re.compile(r"^(?:由|和|及|与)|(?:等(?:部门|单位)?|等)$")
+_STRIP_HEADS = ("由", "和", "及", "与")
 
 
 @lru_cache(maxsize=65536)
@@ -102,25 +103,34 @@ def looks_like_unit(name: str, table: AliasTable | None = None) -> bool:
 
 @lru_cache(maxsize=65536)
 def guess_kind(name: str) -> str:
-    if is_collective(name):
-        return KIND_COLLECTIVE
-    k = key(name)
-    if k.endswith(("公司", "集团")) or (k.endswith("银行") and "人民银行" not in k):
-        return KIND_ENTERPRISE
-    if k.endswith(("镇", "乡", "街道", "镇人民政府", "乡人民政府", "街道办事处")):
-        return KIND_TOWN
-    return KIND_DEPARTMENT
+    return _kind_level(name)[0]
 
 
 @lru_cache(maxsize=65536)
 def guess_level(name: str) -> str | None:
-    k = _COLLECTIVE_HEAD_RE.sub("", key(name))
-    if guess_kind(name) == KIND_TOWN:
-        return "town"  # 益农镇人民政府: the town comes last, not as a prefix
+    return _kind_level(name)[1]
+
+
+@lru_cache(maxsize=65536)
+def _kind_level(name: str) -> tuple[str, str | None]:
+    """`guess_kind` and `guess_level` of a name, worked out together (one key, no cache per step)."""
+    k = key(name)
+    # is_collective (every protected collective starts with 各)
+    if _COLLECTIVE_RE.search(k) or (name[:1] == "各" and any(r.fullmatch(name) for r in _PROTECTED_RES)):
+        kind = KIND_COLLECTIVE
+    elif k.endswith(("公司", "集团")) or (k.endswith("银行") and "人民银行" not in k):
+        kind = KIND_ENTERPRISE
+    elif k.endswith(("镇", "乡", "街道", "镇人民政府", "乡人民政府", "街道办事处")):
+        kind = KIND_TOWN
+    else:
+        kind = KIND_DEPARTMENT
+    if kind == KIND_TOWN:
+        return kind, "town"  # 益农镇人民政府: the town comes last, not as a prefix
+    k = _COLLECTIVE_HEAD_RE.sub("", k)
     for prefix, level in _LEVELS:
         if k.startswith(prefix):
-            return level
-    return None
+            return kind, level
+    return kind, None
 
 
 _DEFAULT_MAP: dict[tuple, dict[str, str]] = {}
@@ -161,11 +171,10 @@ class AliasTable:
         """(name, as written, kind, level, known): `resolve`'s fields, computed once per spelling."""
         found = self._resolved.get(as_written)
         if found is None:
-            written = _WS_RE.sub("", as_written)
+            written = "".join(as_written.split())  # (what `\s` matches: `str.split`'s whitespace)
             canonical = self._map.get(key(written))
             name = canonical or written
-            found = self._resolved[as_written] = (name, written, guess_kind(name), guess_level(name),
-                                                  canonical is not None)
+            found = self._resolved[as_written] = (name, written, *_kind_level(name), canonical is not None)
         return found
 
     def unit_lists(self, pairs: tuple[tuple[str, bool], ...]) -> tuple[tuple[tuple, ...], tuple[int, ...]]:
@@ -254,7 +263,8 @@ _ROLE_TAIL_RE = re.compile(
 def clean_unit(part: str) -> str:
     part = part.strip().strip("。.；;，,、 ")
     part = _ROLE_TAIL_RE.sub("", part).strip()
-    part = _STRIP_RE.sub("", part)
+    if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for
+        part = _STRIP_RE.sub("", part)
     return part.strip()
 
 
@@ -275,7 +285,7 @@ def _split_units(text: str) -> tuple[str, ...]:
     for part in _split_outside_brackets(protected):
         name = clean_unit(_restore(part, kept))
         if name:
-            out.append(_WS_RE.sub("", name))
+            out.append("".join(name.split()))
     return tuple(out)
 
 
