@@ -58,32 +58,36 @@ def _bracket_groups(text: str) -> tuple:
     return tuple(_group_list(text))
 
 
+# a bracket → (its family, whether it opens)
+_MARK_INFO = {**{ch: (fam, True) for ch, fam in _FAMILY.items()}, **{ch: (fam, False) for ch, fam in _CLOSE_FAMILY.items()}}
+
+
 def _group_list(text: str) -> list[tuple[int, int, str, str]]:
     # every bracket of the text, found once; a group's closing bracket is looked for among them
-    marks = [(m.start(), m.group()) for m in _BRACKET_RE.finditer(text)]
+    marks = [(m.start(), _MARK_INFO[m.group()]) for m in _BRACKET_RE.finditer(text)]
     groups: list[tuple[int, int, str, str]] = []
     n = len(marks)
     a = 0
     while a < n:
-        i, ch = marks[a]
-        fam = _FAMILY.get(ch) if ch in _OPEN_CLOSE else None
-        if fam is None:
+        i, (fam, opens) = marks[a]
+        if not opens:
             a += 1
             continue
-        depth = 0
-        c = a
+        depth = 1  # same-family brackets nest; the others are text
+        c = a + 1
         while c < n:
-            c_ch = marks[c][1]
-            if _FAMILY.get(c_ch) == fam:
-                depth += 1
-            elif _CLOSE_FAMILY.get(c_ch) == fam:
-                depth -= 1
-                if depth == 0:
-                    break
+            f, o = marks[c][1]
+            if f == fam:
+                if o:
+                    depth += 1
+                else:
+                    depth -= 1
+                    if not depth:
+                        break
             c += 1
         if c < n:
             closed = marks[c][0]
-            groups.append((i, closed + 1, ch, text[i + 1 : closed]))
+            groups.append((i, closed + 1, text[i], text[i + 1 : closed]))
             a = c + 1
         else:
             a += 1

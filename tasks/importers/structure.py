@@ -191,7 +191,7 @@ def covering_notice(paras: list[Para]) -> range:
     for k, p in enumerate(paras[:40]):
         if p.is_table_row or CHAPTER_RE.match(p.text):
             return range(0)
-        if _ADDRESSEE_RE.match(p.text) and ("各" in p.text or "有关" in p.text):
+        if p.text.endswith((":", "：")) and ("各" in p.text or "有关" in p.text) and _ADDRESSEE_RE.match(p.text):
             for j in range(k + 1, min(len(paras), k + 80)):
                 if _ISSUE_DATE_RE.match(paras[j].text):
                     span = paras[k : j + 1]
