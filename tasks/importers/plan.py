@@ -323,27 +323,28 @@ class _ItemBuilder:
 
     def _split_children(self, item: ParsedItem, body: str, anns: list[Annotation], hits: list[DateHit]) -> None:
         """One sub-task per annotation; the parent gets the union of units and dates."""
-        starts = [0] + [a.end for a in anns[:-1]]
-        ends = [a.end for a in anns[:-1]] + [len(body)]  # text after the last annotation joins it
+        table = self.table
+        number, ref, section, line, title = item.number, item.ref, item.section, item.line, item.title
+        children = item.children
         all_pairs: list[tuple[str, bool]] = []
-        for i, (s, e, ann) in enumerate(zip(starts, ends, anns, strict=True), start=1):
-            seg = body[s:e]
+        last = len(anns)
+        s = 0  # a segment runs from the end of the annotation before to the end of its own
+        for i, ann in enumerate(anns, start=1):
+            e = ann.end if i < last else len(body)  # text after the last annotation joins it
             seg_work = body[s : ann.start]
-            if i == 1 and seg_work.startswith(item.title) and len(seg_work) > len(item.title) + 2:
-                seg_work = seg_work[len(item.title) :]
-            child = ParsedItem(
-                number=f"{item.number}-{i}" if item.number else str(i), source="text", section=item.section,
-                title=_first_sentence(seg_work) or item.title, text=seg.strip(), ref=f"{item.ref}-{i}",
-                line=item.line,
-            )
-            child.lead_units, child.responsible_units = _units(ann.units, self.table)
-            seg_hits = [h for h in hits if s <= h.start < e]
-            child.deadlines, child.unresolved = _deadlines(seg_hits, body)
-            item.children.append(child)
+            if i == 1 and seg_work.startswith(title) and len(seg_work) > len(title) + 2:
+                seg_work = seg_work[len(title) :]
+            leads, resp = _units(ann.units, table)
+            deadlines, unresolved = _deadlines([h for h in hits if s <= h.start < e], body)
+            children.append(ParsedItem(
+                f"{number}-{i}" if number else str(i), "text", section, _first_sentence(seg_work) or title,
+                body[s:e].strip(), f"{ref}-{i}", line, leads, resp, deadlines, unresolved,
+            ))
             all_pairs += ann.units
-        item.lead_units, item.responsible_units = _units(all_pairs, self.table)
-        item.deadlines = _merge_deadlines([c.deadlines for c in item.children])
-        item.unresolved = list(dict.fromkeys(u for c in item.children for u in c.unresolved))
+            s = ann.end
+        item.lead_units, item.responsible_units = _units(all_pairs, table)
+        item.deadlines = _merge_deadlines([c.deadlines for c in children])
+        item.unresolved = list(dict.fromkeys(u for c in children for u in c.unresolved))
 
     def table_item(self, row: TableRow, table: Table, prefix: str, source: str = "table") -> ParsedItem:
         leads = split_table_units(row.lead, self.table)
