@@ -133,12 +133,12 @@ def build_outline(paras: list[Para]) -> Outline:
         if k in notice:
             prelude.append(p)  # the covering notice's 一、二、 are its requests, not the plan's tasks
             continue
-        if _closing(paras, k):
+        t = p.text
+        # each pattern is tried only on a line that starts as it does (or is short enough for it)
+        c0 = t[:1]
+        if (len(t) <= _SIGNATURE_MAX or c0 in "（(" or c0.isdecimal() or c0.isspace()) and _closing(paras, k):
             prelude.append(p)  # the signature and date under the text, `（此件公开发布）`
             continue
-        t = p.text
-        # each heading pattern is tried only on a line that starts as it does
-        c0 = t[:1]
         bracket, digit, cn = c0 in "（(", c0.isdecimal(), c0 in _CN
         if in_appendix or (not p.is_table_row and c0 == "附" and ATTACHMENT_RE.match(t) and chapters):
             in_appendix = True

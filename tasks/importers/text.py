@@ -167,10 +167,11 @@ def paragraphs(lines: list[str]) -> list[Para]:
                 elif row.strip():
                     out.append(Para(row, no))
             continue
-        for line in physical.split("\n"):  # inline labels split onto lines of their own
+        for line in physical.split("\n") if "\n" in physical else (physical,):  # inline labels: lines of their own
             if not line:
                 continue
-            if out and not out[-1].is_table_row and _continues(out[-1].text, line):
+            # (`_continues` says no at once to a paragraph that ends in 。: asked only about the others)
+            if out and not out[-1].is_table_row and out[-1].text[-1:] not in _TERMINAL and _continues(out[-1].text, line):
                 out[-1].text += line
                 continue
             out.append(Para(line, no))
