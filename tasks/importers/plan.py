@@ -279,7 +279,7 @@ class _ItemBuilder:
         label_units: list[tuple[str, bool]] = []
         label_dates: list[DateHit] = []
         for line in raw.text_lines:
-            parsed = parse_label_line(line)
+            parsed = parse_label_line(line) if ":" in line or "：" in line else None  # (a label ends in a colon)
             if parsed is None:
                 body_lines.append(line)
                 continue
@@ -293,7 +293,7 @@ class _ItemBuilder:
                 label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
-        full_text = "\n".join(raw.text_lines)
+        full_text = body if len(body_lines) == len(raw.text_lines) else "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)
         title_end = min([a.start for a in anns if a.start > 0] + [len(body)])
         item = ParsedItem(
