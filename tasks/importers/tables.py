@@ -160,7 +160,10 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
                 last_title = re.sub(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?", "", current_title)
             continue
         cells = [c.strip() for c in p.text.split("\t")]
-        roles = header_roles(cells)
+        # a header names three roles or more: three cells short enough for a header word (12
+        # characters once their spaces are out) — most data rows have fewer, and are not asked
+        short = sum(1 for c in cells if len(c) <= 12 or len(c.split()) > 1)
+        roles = header_roles(cells) if short >= 3 else None
         if roles:
             if current and _strip_trailing([r or "" for r in roles]) == _strip_trailing(
                     [r or "" for r in current.roles]):
