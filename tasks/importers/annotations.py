@@ -254,7 +254,9 @@ class InlineLeadRule:
     """001 S2: `省政府办公厅牵头开展…` inside a sentence (not `由X牵头`, which describes a body)."""
 
     name = "inline-lead"
-    _re = re.compile(rf"(?<![由并])({_UNIT_HEAD})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
+    # `(?<![由并])({_UNIT_HEAD})牵头…`, written to open with the unit's first character (consumed, the
+    # character before it checked behind both), so that the engine jumps from 省/市/区/县 to the next
+    _re = re.compile(rf"([省市区县](?<![由并].){_UNIT_HEAD[len('(?:省|市|区|县)'):]})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
 
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
         if "牵头" not in text:

@@ -51,7 +51,7 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     pre = lines[:end]
     date_idx = None
     for i, t in enumerate(pre):
-        if meta.doc_number is None and _DOCNUM_RE.match(t):
+        if meta.doc_number is None and t.endswith("号") and _DOCNUM_RE.match(t):
             meta.doc_number = re.sub(r"\s+", "", t)
         if date_idx is None and (d := parse_issue_date(t)):
             meta.issued_on, date_idx = d, i
