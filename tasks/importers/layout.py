@@ -56,8 +56,12 @@ _FOOTER_RE = re.compile(r"^[\s•·【\[]*(?:分享到|分享|扫一扫|打印|�
 
 def tabulate(lines: list[str]) -> list[str]:
     out = list(lines)
-    i, n = 0, len(lines)
-    while i < n:
+    read_to = 0  # the lines before it are read (a table ends there)
+    # A table starts on a line with a pipe, a 序号, or a number header cell (序号/编号/序, spaces
+    # allowed in it): only those lines are looked at.
+    for i in [k for k, line in enumerate(lines) if "|" in line or "序" in line or "编" in line]:
+        if i < read_to:
+            continue
         line = lines[i]
         found = None
         if "\t" not in line and line.strip():
@@ -69,7 +73,6 @@ def tabulate(lines: list[str]) -> list[str]:
             if found is None and len(s) <= 12 and cell_role(s) == "number":
                 found = _cell_table(lines, i)
         if not found:
-            i += 1
             continue
         end, rows = found
         for k in range(i, end):
@@ -77,7 +80,7 @@ def tabulate(lines: list[str]) -> list[str]:
         for idx, cells in rows:
             row = "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells)
             out[idx] = f"{out[idx]}\n{row}" if out[idx] else row
-        i = end
+        read_to = end
     return out
 
 
