@@ -47,10 +47,12 @@ _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap y
 def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     meta = PlanMeta()
     warnings: list[str] = []
-    end = next((i for i, t in enumerate(lines) if t[:1] in _CHAPTER_FIRST and CHAPTER_RE.match(t)), len(lines))
+    end = next((i for i, t in enumerate(lines) if t and t[0] in _CHAPTER_FIRST and CHAPTER_RE.match(t)), len(lines))
     pre = lines[:end]
     date_idx = None
     for i, t in enumerate(pre):
+        if not t:
+            continue  # (a blank line is none of these; the table rewriting leaves many)
         if meta.doc_number is None and t.endswith("号") and _DOCNUM_RE.match(t):
             meta.doc_number = re.sub(r"\s+", "", t)
         if date_idx is None and (d := parse_issue_date(t)):
@@ -80,7 +82,7 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
         return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
             _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t) if t.endswith(("）", ")")) else t))
 
-    cands = [i for i, t in enumerate(pre) if candidate(t)]
+    cands = [i for i, t in enumerate(pre) if t and candidate(t)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
     idx = (plain or cands or [None])[-1]
     if idx is not None:
