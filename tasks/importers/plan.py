@@ -351,10 +351,10 @@ class _ItemBuilder:
     def table_item(self, row: TableRow, table: Table, prefix: str, source: str = "table") -> ParsedItem:
         leads = split_table_units(row.lead, self.table)
         others = split_table_units(row.responsible, self.table)
-        text = "\n".join(x for x in (row.task, row.target) if x)
+        text = f"{row.task}\n{row.target}" if row.task and row.target else row.task or row.target
         item = ParsedItem(
             number=row.number, source=source,
-            section=" / ".join(x for x in (table.title, row.category, row.indicator) if x),
+            section=" / ".join([x for x in (table.title, row.category, row.indicator) if x]),
             title=_first_sentence(row.task or row.target) or row.indicator, text=text, ref=f"{prefix}{row.number}",
             line=row.line, category=row.category, indicator=row.indicator, target=row.target,
         )

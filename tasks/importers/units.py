@@ -260,9 +260,15 @@ _ROLE_TAIL_RE = re.compile(
 )
 
 
+# the last character of every `_ROLE_TAIL_RE` word (职责/负责 责, 职能 能, 分工 工, 落实 实, 配合 合,
+# 推进 进, 参与 与, 协助 助): a part that ends otherwise has no role tail
+_ROLE_TAIL_LAST = frozenset("责能工实合进与助")
+
+
 def clean_unit(part: str) -> str:
     part = part.strip().strip("。.；;，,、 ")
-    part = _ROLE_TAIL_RE.sub("", part).strip()
+    if part[-1:] in _ROLE_TAIL_LAST:
+        part = _ROLE_TAIL_RE.sub("", part).strip()
     if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for
         part = _STRIP_RE.sub("", part)
     return part.strip()
