@@ -109,7 +109,8 @@ def _looks_like_task(text: str) -> bool:
 
 def _heading_title(rest: str) -> str:
     rest = rest.strip()
-    head = rest.split("。", 1)[0]
+    end = rest.find("。")
+    head = rest if end < 0 else rest[:end]
     return head if len(head) <= 60 else head[:60]
 
 
@@ -136,7 +137,7 @@ def build_outline(paras: list[Para]) -> Outline:
         t = p.text
         # each pattern is tried only on a line that starts as it does (or is short enough for it)
         c0 = t[:1]
-        if (len(t) <= _SIGNATURE_MAX or c0 in "（(" or c0.isdecimal() or c0.isspace()) and _closing(paras, k):
+        if (len(t) <= _SIGNATURE_MAX or c0 in "（(" or t[:4].isdecimal() or c0.isspace()) and _closing(paras, k):
             prelude.append(p)  # the signature and date under the text, `（此件公开发布）`
             continue
         bracket, digit, cn = c0 in "（(", c0.isdecimal(), c0 in _CN
