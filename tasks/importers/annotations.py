@@ -23,7 +23,9 @@ _FAMILY = {"【": "【", "（": "(", "(": "(", "〔": "〔", "[": "[", "［": "[
 _CLOSE_FAMILY = {"】": "【", "）": "(", ")": "(", "〕": "〔", "]": "[", "］": "["}
 
 _LABEL_RE = UNIT_LABEL_RE
-_CLAUSE_SPLIT_RE = re.compile(rf"[；;]|[,，]\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：])")
+# `[；;]|[,，]\s*(?=(?:LABELS)\s*[:：])`, opening with one class (the engine jumps from mark to mark)
+_CLAUSE_SPLIT_RE = re.compile(
+    rf"[；;,，](?:(?<=[；;])|(?<=[,，])\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]))")
 _OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
 
 
