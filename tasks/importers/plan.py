@@ -125,7 +125,7 @@ def _explicit_years(raw_items: list[RawItem]) -> list[int]:
 
 
 def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], head_lines: list[str],
-                 body: str, warnings: list[str]) -> None:
+                 lines: list[str], warnings: list[str]) -> None:
     """See `years.py`: the first source found gives the year; every fallback says so."""
     if override:
         meta.year, meta.year_source = override, "override"
@@ -145,7 +145,7 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         "issue_date": lambda: meta.issued_on.year if meta.issued_on else None,
         "notice": lambda: head("notice"),
         "page": lambda: head("page"),
-        "inferred": lambda: max(past) + 1 if (past := past_years(body)) else None,
+        "inferred": lambda: max(past) + 1 if (past := past_years("\n".join(lines))) else None,
         "mentioned": lambda: mentioned_year([t for r in raw_items for t in r.text_lines]),
     }
     words = {
@@ -469,7 +469,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     head = lines[: first_item_line - 1]
     if first_item_line <= len(lines) and "\t" in lines[first_item_line - 1]:
         head = head + [x for x in lines[first_item_line - 1].split("\n") if "\t" not in x]
-    _decide_year(meta, year, raw_items, head, "\n".join(lines), warnings)
+    _decide_year(meta, year, raw_items, head, lines, warnings)
     year_unknown = meta.year_source == "unknown"
     if year_unknown:
         meta.year = _SENTINEL_YEAR  # dates that need the year will show it; see below
