@@ -158,7 +158,7 @@ def paragraphs(lines: list[str]) -> list[Para]:
     """Join lines split by page breaks; drop blank lines. Table rows stay one per line."""
     out: list[Para] = []
     for no, physical in enumerate(lines, start=1):
-        if not physical.strip():
+        if not physical or physical.isspace():  # (blank: `not physical.strip()`, without the copy)
             continue
         if "\t" in physical:  # table rows (and a title glued before them, which has no tab)
             for row in physical.split("\n"):
