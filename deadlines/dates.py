@@ -124,7 +124,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    # calendar.monthrange's day count, without the weekday it also works out
+    if not 1 <= month <= 12:
+        raise calendar.IllegalMonthError(month)
+    return dt.date(year, month, calendar.mdays[month] + (month == 2 and calendar.isleap(year)))
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -23,7 +23,9 @@ _FAMILY = {"【": "【", "（": "(", "(": "(", "〔": "〔", "[": "[", "［": "[
 _CLOSE_FAMILY = {"】": "【", "）": "(", ")": "(", "〕": "〔", "]": "[", "］": "["}
 
 _LABEL_RE = UNIT_LABEL_RE
-_CLAUSE_SPLIT_RE = re.compile(rf"[；;]|[,，]\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：])")
+# `[；;]|[,，]\s*(?=(?:LABELS)\s*[:：])`, opening with one class (the engine jumps from mark to mark)
+_CLAUSE_SPLIT_RE = re.compile(
+    rf"[；;,，](?:(?<=[；;])|(?<=[,，])\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]))")
 _OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
 
 
@@ -39,6 +41,9 @@ class Annotation:
 class RuleContext:
     table: AliasTable
     first_unit_leads: bool = False  # the document says "列第一个单位的均为牵头单位"
+    # what a rule read in a bracket's content, by (rule, content, first_unit_leads): a plan repeats
+    # its annotations, and a rule's reading of a content depends on nothing else of this context
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 _BRACKET_RE = re.compile(r"[【（(〔\[［】）)〕\]］]")
@@ -52,40 +57,43 @@ def bracket_groups(text: str):
 
 @lru_cache(maxsize=4096)
 def _bracket_groups(text: str) -> tuple:
-    return tuple(_iter_bracket_groups(text))
+    return tuple(_group_list(text))
 
 
-def _iter_bracket_groups(text: str):
-    n = len(text)
-    i = 0
-    while True:
-        m = _BRACKET_RE.search(text, i)
-        if m is None:
-            return
-        i = m.start()
-        ch = text[i]
-        if ch not in _OPEN_CLOSE:
-            i += 1
+# a bracket → (its family, whether it opens)
+_MARK_INFO = {**{ch: (fam, True) for ch, fam in _FAMILY.items()}, **{ch: (fam, False) for ch, fam in _CLOSE_FAMILY.items()}}
+
+
+def _group_list(text: str) -> list[tuple[int, int, str, str]]:
+    # every bracket of the text, found once; a group's closing bracket is looked for among them
+    marks = [(m.start(), _MARK_INFO[m.group()]) for m in _BRACKET_RE.finditer(text)]
+    groups: list[tuple[int, int, str, str]] = []
+    n = len(marks)
+    a = 0
+    while a < n:
+        i, (fam, opens) = marks[a]
+        if not opens:
+            a += 1
             continue
-        fam, depth = _FAMILY[ch], 0
-        j = i
-        closed = -1
-        for b in _BRACKET_RE.finditer(text, i):
-            c = b.group()
-            if c in _FAMILY and _FAMILY[c] == fam:
-                depth += 1
-            elif c in _CLOSE_FAMILY and _CLOSE_FAMILY[c] == fam:
-                depth -= 1
-                if depth == 0:
-                    closed = b.start()
-                    break
-        if closed != -1:
-            yield i, closed + 1, ch, text[i + 1 : closed]
-            i = closed + 1
+        depth = 1  # same-family brackets nest; the others are text
+        c = a + 1
+        while c < n:
+            f, o = marks[c][1]
+            if f == fam:
+                if o:
+                    depth += 1
+                else:
+                    depth -= 1
+                    if not depth:
+                        break
+            c += 1
+        if c < n:
+            closed = marks[c][0]
+            groups.append((i, closed + 1, text[i], text[i + 1 : closed]))
+            a = c + 1
         else:
-            i = j + 1
-        if i >= n:
-            return
+            a += 1
+    return groups
 
 
 def _units_in(text: str) -> list[str]:
@@ -124,8 +132,18 @@ class LabelledBracketRule(_BracketRule):
 
     def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
         start, end, _opener, content = group
+        if ":" not in content and "：" not in content:
+            return None  # a label ends in a colon
+        k = (self.name, content, ctx.first_unit_leads)
+        units = ctx.memo.get(k)
+        if units is None:
+            units = ctx.memo[k] = self._units(content, ctx)
+        return Annotation(start, end, list(units), self.name) if units else None
+
+    @staticmethod
+    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         if not _LABEL_RE.match(content.strip()):
-            return None
+            return ()
         units: list[tuple[str, bool]] = []
         has_lead_label = False
         for clause in _CLAUSE_SPLIT_RE.split(content.split("。")[0]):
@@ -140,7 +158,7 @@ class LabelledBracketRule(_BracketRule):
             units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
         if units and not has_lead_label and ctx.first_unit_leads:
             units[0] = (units[0][0], True)
-        return Annotation(start, end, units, self.name) if units else None
+        return tuple(units)
 
 
 _LEAD_TAIL_RE = re.compile(r"牵头(?:单位|负责|实施|落实|推进|办理)?$")
@@ -155,14 +173,22 @@ class LeadPhraseBracketRule(_BracketRule):
         start, end, _opener, content = group
         if "牵头" not in content:
             return None  # no clause can end in 牵头
+        k = (self.name, content)
+        units = ctx.memo.get(k)
+        if units is None:
+            units = ctx.memo[k] = self._units(content, ctx)
+        return Annotation(start, end, list(units), self.name) if units else None
+
+    @staticmethod
+    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         clauses = _who_clauses(content)
         if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
-            return None
+            return ()
         leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
         others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
         if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
-            return Annotation(start, end, [(u, True) for u in leads] + [(u, False) for u in others], self.name)
-        return None
+            return tuple([(u, True) for u in leads] + [(u, False) for u in others])
+        return ()
 
 
 class TrailingListRule(_BracketRule):
@@ -184,14 +210,22 @@ class TrailingListRule(_BracketRule):
         at_end = _NOT_TAIL_RE.search(text, end) is None
         if not (k >= 0 and (text[k] in "。；;！" or at_end)):
             return None
+        key = (self.name, content)
+        units = ctx.memo.get(key)
+        if units is None:
+            units = ctx.memo[key] = self._units(content, ctx)
+        return Annotation(start, end, list(units), self.name) if units else None
+
+    @staticmethod
+    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         names = _units_in(content)
         if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
             # `(A负责,2016年9月底前)`: the units once the time clause and the role word are off
             who = _who_clauses(content)
             names = [u for c in who for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))] if len(who) == 1 else []
             if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
-                return None
-        return Annotation(start, end, [(names[0], True)] + [(u, False) for u in names[1:]], self.name)
+                return ()
+        return tuple([(names[0], True)] + [(u, False) for u in names[1:]])
 
 
 _NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
@@ -222,9 +256,13 @@ class InlineLeadRule:
     """001 S2: `省政府办公厅牵头开展…` inside a sentence (not `由X牵头`, which describes a body)."""
 
     name = "inline-lead"
-    _re = re.compile(rf"(?<![由并])({_UNIT_HEAD})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
+    # `(?<![由并])({_UNIT_HEAD})牵头…`, written to open with the unit's first character (consumed, the
+    # character before it checked behind both), so that the engine jumps from 省/市/区/县 to the next
+    _re = re.compile(rf"([省市区县](?<![由并].){_UNIT_HEAD[len('(?:省|市|区|县)'):]})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
 
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        if "牵头" not in text:
+            return []
         return [Annotation(0, len(text), [(m.group(1), True)], self.name) for m in self._re.finditer(text)][:1]
 
 
@@ -236,18 +274,16 @@ FALLBACK_RULES = [SubjectRule(), InlineLeadRule()]
 
 def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
     found: list[Annotation] = []
-    groups = bracket_groups(text)
-    if groups:
-        # top-level groups never overlap, and a bracket rule's span is its group's: a group an
-        # earlier rule took is not read again
-        taken: set[int] = set()
+    # Top-level groups never overlap, and a bracket rule's span is its group's: each group goes to
+    # the first rule (in `INLINE_RULES` order) that reads it. Groups come in printed order.
+    for group in _group_list(text):
         for rule in INLINE_RULES:
-            for group in groups:
-                if group[0] not in taken and (ann := rule.read(text, group, ctx)) is not None:
-                    found.append(ann)
-                    taken.add(group[0])
+            ann = rule.read(text, group, ctx)
+            if ann is not None:
+                found.append(ann)
+                break
     if found:
-        return sorted(found, key=lambda a: a.start)
+        return found
     for rule in FALLBACK_RULES:
         anns = rule.find(text, ctx)
         if anns:

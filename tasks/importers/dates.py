@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from deadlines.dates import month_end  # one month-end arithmetic for the whole product
 
@@ -38,10 +39,13 @@ _PATTERNS = [
     ("bare_year", r"(?P<by>(?:19|20)\d{2})年(?!度)"),
 ]
 # The first look-ahead lets the engine skip, at once, every position no phrase can start at; the
-# second turns away, before the alternatives are tried, the common characters (一, 上, 年 …) that
-# start no phrase here. Together they admit every start of every pattern below.
+# second turns away, before the alternatives are tried, the common characters (一, 上, 年 …) and
+# the digits (`第3批`, `5个工作日`) that start no phrase here: a phrase that starts with a digit
+# starts with a year (`2021年`), a month (`6月`) or a quarter (`4季度`). Together they admit every
+# start of every pattern below.
 _MASTER = re.compile("(?=[0-9到截于上下第一二三四每按年全长])"
-                     "(?=[0-9]|到|截|于|上半年|下半年|第?[一二三四]季度|每|按季度|年[底末内]|全年|长期)(?:"
+                     "(?=[0-9](?:\\d\\d\\d年|\\d?月|季度)|到|截|于|上半年|下半年|第?[一二三四]季度|每|按季度|年[底末内]"
+                     "|全年|长期)(?:"
                      + "|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS) + ")")
 # A match's last closed group is the outer alternative that matched (its inner groups close first).
 _KIND_OF = {_MASTER.groupindex[name]: name for name, _ in _PATTERNS}
@@ -106,14 +110,26 @@ def _resolve(kind: str, g: re.Match, year: int) -> tuple[list[datetime.date], bo
     return None
 
 
-def find_dates(text: str, year: int) -> list[DateHit]:
+_UNREAD = object()
+
+
+def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
+    """``memo``: a dict kept by the caller over many texts (a plan repeats its phrases): what a
+    phrase read by one pattern resolves to, for a year. (The phrase and the pattern fix the groups
+    `_resolve` reads: no look-around peeks out of a phrase at what they capture.)"""
     hits: list[DateHit] = []
     for m in _MASTER.finditer(text):
-        resolved = _resolve(_KIND_OF[m.lastindex], m, year)
+        if memo is None:
+            resolved = _resolve(_KIND_OF[m.lastindex], m, year)
+        else:
+            key = (m.group(0), m.lastindex, year)
+            resolved = memo.get(key, _UNREAD)
+            if resolved is _UNREAD:
+                resolved = memo[key] = _resolve(_KIND_OF[m.lastindex], m, year)
         if resolved is None:
             continue
         dates, recurring = resolved
-        hits.append(DateHit(m.group(0), m.start(), m.end(), dates, recurring))
+        hits.append(DateHit(m.group(0), m.start(), m.end(), dates if memo is None else list(dates), recurring))
     return hits
 
 
@@ -137,6 +153,7 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
 _CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号])")
 
 
+@lru_cache(maxsize=16384)  # a table repeats its date cells
 def looks_like_date_cell(cell: str) -> bool:
     cell = _WS_RE.sub("", cell)
     return bool(cell) and len(cell) <= 20 and bool(_MASTER.search(cell))
@@ -146,7 +163,9 @@ _ISSUE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 
 
 def parse_issue_date(line: str) -> datetime.date | None:
-    m = _ISSUE_RE.match(re.sub(r"\s+", "", line))
+    if "日" not in line:  # (most lines: the date ends in 日)
+        return None
+    m = _ISSUE_RE.match(_WS_RE.sub("", line))
     if not m:
         return None
     return _safe(datetime.date, int(m["y"]), int(m["m"]), int(m["d"]))

@@ -37,6 +37,9 @@ LINE_START_LABEL_RE = re.compile(rf"^(?:{_alt(_ALL)})\s*[:：]")
 # a label inside a line, after a space or the end of a sentence: `…试运营。 牵头领导:林静国 责任单位:市X局`
 # (the look-ahead for a label's first character lets the engine skip the other positions)
 INLINE_LABEL_RE = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _ALL}))}])(?:(?<=\s)|(?<=[。；;]))({_alt(_ALL)})\s*[:：]")
+# the same labels, found by the character before them (a scan that jumps from space to 。): a match
+# is that character, the label starts right after it
+INLINE_LABEL_AFTER_RE = re.compile(rf"[\s。；;](?=(?:{_alt(_ALL)})\s*[:：])")
 
 # "列第一个单位的均为牵头单位" (000), "第一责任单位为牵头单位,下同", "列第一位者为牵头或汇总单位,下同":
 # the first unit of every later list leads.

@@ -28,11 +28,12 @@ import re
 from functools import lru_cache
 
 from .dates import looks_like_date_cell
-from .labels import INLINE_LABEL_RE, LINE_LABEL_RE, label_kind
+from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind
 from .tables import _ROLES, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
+_ANY_BRACKET_RE = re.compile(r"[（(\[〔【［）)\]〕】］]")
 _PAREN_RE = re.compile(r"[（(][^（）()]*[）)]")
 _LABEL_WORD_RE = re.compile(r"[^:：\s]+")
 
@@ -55,8 +56,12 @@ _FOOTER_RE = re.compile(r"^[\s•·【\[]*(?:分享到|分享|扫一扫|打印|�
 
 def tabulate(lines: list[str]) -> list[str]:
     out = list(lines)
-    i, n = 0, len(lines)
-    while i < n:
+    read_to = 0  # the lines before it are read (a table ends there)
+    # A table starts on a line with a pipe, a 序号, or a number header cell (序号/编号/序, spaces
+    # allowed in it): only those lines are looked at.
+    for i in [k for k, line in enumerate(lines) if "|" in line or "序" in line or "编" in line]:
+        if i < read_to:
+            continue
         line = lines[i]
         found = None
         if "\t" not in line and line.strip():
@@ -68,7 +73,6 @@ def tabulate(lines: list[str]) -> list[str]:
             if found is None and len(s) <= 12 and cell_role(s) == "number":
                 found = _cell_table(lines, i)
         if not found:
-            i += 1
             continue
         end, rows = found
         for k in range(i, end):
@@ -76,7 +80,7 @@ def tabulate(lines: list[str]) -> list[str]:
         for idx, cells in rows:
             row = "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells)
             out[idx] = f"{out[idx]}\n{row}" if out[idx] else row
-        i = end
+        read_to = end
     return out
 
 
@@ -191,7 +195,7 @@ def _grid(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, l
     for line, cells in _rows_from_stream(stream):
         values = cells[1:]
         # a header repeated after a page break, or page chrome after the last row
-        values = [v for v in values if cell_role(v) is None or len(v.strip()) > 12 or v.strip() not in header]
+        values = [v for v in values if len(v.strip()) > 12 or v.strip() not in header or cell_role(v) is None]
         for k, row in enumerate(fit_rows(values, roles[1:])):
             rows.append((line, [cells[0] if k == 0 else ""] + row))
     return [(-1, header)] + rows if rows else None
@@ -208,11 +212,12 @@ def _pipe_table(lines: list[str], i: int):
         if not header_roles(header):
             return None
         rows = [(i, header)]
+        header_key = [_WS_RE.sub("", c) for c in header]
         j = i + 1
         while j < n and ("|" in lines[j] or not lines[j].strip()):
             if lines[j].strip():
                 cells = [c.strip() for c in lines[j].strip().strip("|").split("|")]
-                if [_WS_RE.sub("", c) for c in cells] != [_WS_RE.sub("", c) for c in header]:
+                if len(cells) != len(header) or [_WS_RE.sub("", c) for c in cells] != header_key:
                     rows.append((j, cells))
             j += 1
         return j, rows
@@ -492,19 +497,18 @@ def split_inline_labels(line: str) -> str:
     """
     if "\t" in line or ":" not in line and "：" not in line:
         return line
-    starts = [m.start() for m in INLINE_LABEL_RE.finditer(line)]
+    starts = [m.end() for m in INLINE_LABEL_AFTER_RE.finditer(line)]
     if starts:  # never inside a bracket: `(牵头单位:A;责任单位:B)` is one annotation
-        depth, k, inside = 0, 0, set()
-        for pos, ch in enumerate(line):
-            while k < len(starts) and starts[k] == pos:
-                if depth:
-                    inside.add(pos)
-                k += 1
-            if ch in "（([〔【［":
-                depth += 1
-            elif ch in "）)]〕】］":
-                depth = max(0, depth - 1)
-        starts = [x for x in starts if x not in inside]
+        depth, kept = 0, []
+        brackets = _ANY_BRACKET_RE.finditer(line)
+        b = next(brackets, None)
+        for x in starts:
+            while b is not None and b.start() < x:  # the depth at x: the brackets before it
+                depth = depth + 1 if b.group() in "（([〔【［" else max(0, depth - 1)
+                b = next(brackets, None)
+            if not depth:
+                kept.append(x)
+        starts = kept
     if not starts:
         return line
     parts = [line[: starts[0]].rstrip()] + [line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line)],

@@ -38,6 +38,7 @@ _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 _LAST_BOUNDARY_RE = re.compile(rf"(?s).*[{re.escape(_CLAUSE_BOUNDARY)}，,]")
 _CLAUSE_END_RE = re.compile("[。；;！？\n【，,]")
 _TITLE_MAX = 80
+_CHAPTER_FIRST = "一二三四五六七八九十"  # what a chapter heading starts with (`CHAPTER_RE`)
 _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap year: 2月29日 stays valid)
 
 
@@ -46,11 +47,13 @@ _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap y
 def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     meta = PlanMeta()
     warnings: list[str] = []
-    end = next((i for i, t in enumerate(lines) if CHAPTER_RE.match(t)), len(lines))
+    end = next((i for i, t in enumerate(lines) if t and t[0] in _CHAPTER_FIRST and CHAPTER_RE.match(t)), len(lines))
     pre = lines[:end]
     date_idx = None
     for i, t in enumerate(pre):
-        if meta.doc_number is None and _DOCNUM_RE.match(t):
+        if not t:
+            continue  # (a blank line is none of these; the table rewriting leaves many)
+        if meta.doc_number is None and t.endswith("号") and _DOCNUM_RE.match(t):
             meta.doc_number = re.sub(r"\s+", "", t)
         if date_idx is None and (d := parse_issue_date(t)):
             meta.issued_on, date_idx = d, i
@@ -73,11 +76,13 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             meta.issuer = pre[j]
 
     def candidate(t: str) -> bool:
-        t = _MARKER_RE.sub("", t).strip()
+        if "稿" in t or "草案" in t:  # (a marker says one of these)
+            t = _MARKER_RE.sub("", t)
+        t = t.strip()
         return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
-            _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t)))
+            _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t) if t.endswith(("）", ")")) else t))
 
-    cands = [i for i, t in enumerate(pre) if candidate(t)]
+    cands = [i for i, t in enumerate(pre) if t and candidate(t)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
     idx = (plain or cands or [None])[-1]
     if idx is not None:
@@ -120,7 +125,7 @@ def _explicit_years(raw_items: list[RawItem]) -> list[int]:
 
 
 def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem], head_lines: list[str],
-                 body: str, warnings: list[str]) -> None:
+                 lines: list[str], warnings: list[str]) -> None:
     """See `years.py`: the first source found gives the year; every fallback says so."""
     if override:
         meta.year, meta.year_source = override, "override"
@@ -140,7 +145,7 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         "issue_date": lambda: meta.issued_on.year if meta.issued_on else None,
         "notice": lambda: head("notice"),
         "page": lambda: head("page"),
-        "inferred": lambda: max(past) + 1 if (past := past_years(body)) else None,
+        "inferred": lambda: max(past) + 1 if (past := past_years("\n".join(lines))) else None,
         "mentioned": lambda: mentioned_year([t for r in raw_items for t in r.text_lines]),
     }
     words = {
@@ -200,43 +205,49 @@ def _what(text: str, hit: DateHit) -> str:
 
 def _units(pairs: list[tuple[str, bool]], table: AliasTable) -> tuple[list[UnitRef], list[UnitRef]]:
     """(as written, is lead) in printed order → (leads, responsible), unique by canonical name."""
-    resp: dict[str, UnitRef] = {}
-    leads: dict[str, UnitRef] = {}
-    for written, is_lead in pairs:
-        name = table.canonical(written)
-        if name not in resp:  # the first one written stays
-            resp[name] = table.resolve(written)
-        if is_lead and name not in leads:
-            leads[name] = resp[name]
-    return list(leads.values()), list(resp.values())
+    fields, lead_at = table.unit_lists(tuple(pairs))
+    resp = [UnitRef(*f) for f in fields]
+    return [resp[k] for k in lead_at], resp
 
 
 def _deadlines(hits: list[DateHit], text: str) -> tuple[list[Deadline], list[str]]:
     out: list[Deadline] = []
     unresolved: list[str] = []
+    seen: set[tuple[datetime.date, str]] = set()
     for h in hits:
         if not h.dates:
             if h.phrase not in unresolved:
                 unresolved.append(h.phrase)
             continue
+        what = None  # the same clause for every date of the phrase (每季度: four)
         for d in h.dates:
-            if not any(x.date == d and x.phrase == h.phrase for x in out):
-                out.append(Deadline(d, h.phrase, _what(text, h) if text else "", h.recurring))
+            if (d, h.phrase) not in seen:
+                seen.add((d, h.phrase))
+                if what is None:
+                    what = _what(text, h) if text else ""
+                out.append(Deadline(d, h.phrase, what, h.recurring))
     return out, unresolved
 
 
 def _merge_deadlines(groups: list[list[Deadline]]) -> list[Deadline]:
     out: list[Deadline] = []
+    seen: set[tuple[datetime.date, str]] = set()
     for g in groups:
         for d in g:
-            if not any(x.date == d.date and x.phrase == d.phrase for x in out):
+            if (d.date, d.phrase) not in seen:
+                seen.add((d.date, d.phrase))
                 out.append(d)
     return out
+
+
+_NO_HIT = DateHit("", 0, 0)  # a date cell `parse_date_cell` reads as nothing (kept as such)
 
 
 class _ItemBuilder:
     def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str]):
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
+        self._date_cells: dict[str, DateHit] = {}  # what `parse_date_cell` read in a cell (never changed)
+        self._phrases: dict = {}  # `find_dates`' memo
 
     def text_items(self, raw: RawItem) -> list[ParsedItem]:
         """The item of a numbered paragraph — or, when the paragraph is only a heading over
@@ -270,28 +281,28 @@ class _ItemBuilder:
         label_units: list[tuple[str, bool]] = []
         label_dates: list[DateHit] = []
         for line in raw.text_lines:
-            parsed = parse_label_line(line)
+            parsed = parse_label_line(line) if ":" in line or "：" in line else None  # (a label ends in a colon)
             if parsed is None:
                 body_lines.append(line)
                 continue
             label, value = parsed
             kind = label_kind(label)
             if kind == "date":
-                hits = find_dates(value, self.year)
+                hits = find_dates(value, self.year, self._phrases)
                 label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
                 named = note_leads(value)
                 label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
-        full_text = "\n".join(raw.text_lines)
+        full_text = body if len(body_lines) == len(raw.text_lines) else "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)
         title_end = min([a.start for a in anns if a.start > 0] + [len(body)])
         item = ParsedItem(
             number=raw.number, source="text", section=raw.section,
             title=_first_sentence(body[:title_end]), text=full_text, ref=raw.ref, line=raw.line,
         )
-        hits = find_dates(body, self.year)
+        hits = find_dates(body, self.year, self._phrases)
         if label_units and self.ctx.first_unit_leads and not any(lead for _, lead in label_units):
             label_units[0] = (label_units[0][0], True)  # "第一责任单位为牵头单位，下同"
         if label_units or label_dates:
@@ -314,35 +325,36 @@ class _ItemBuilder:
 
     def _split_children(self, item: ParsedItem, body: str, anns: list[Annotation], hits: list[DateHit]) -> None:
         """One sub-task per annotation; the parent gets the union of units and dates."""
-        starts = [0] + [a.end for a in anns[:-1]]
-        ends = [a.end for a in anns[:-1]] + [len(body)]  # text after the last annotation joins it
+        table = self.table
+        number, ref, section, line, title = item.number, item.ref, item.section, item.line, item.title
+        children = item.children
         all_pairs: list[tuple[str, bool]] = []
-        for i, (s, e, ann) in enumerate(zip(starts, ends, anns, strict=True), start=1):
-            seg = body[s:e]
+        last = len(anns)
+        s = 0  # a segment runs from the end of the annotation before to the end of its own
+        for i, ann in enumerate(anns, start=1):
+            e = ann.end if i < last else len(body)  # text after the last annotation joins it
             seg_work = body[s : ann.start]
-            if i == 1 and seg_work.startswith(item.title) and len(seg_work) > len(item.title) + 2:
-                seg_work = seg_work[len(item.title) :]
-            child = ParsedItem(
-                number=f"{item.number}-{i}" if item.number else str(i), source="text", section=item.section,
-                title=_first_sentence(seg_work) or item.title, text=seg.strip(), ref=f"{item.ref}-{i}",
-                line=item.line,
-            )
-            child.lead_units, child.responsible_units = _units(ann.units, self.table)
-            seg_hits = [h for h in hits if s <= h.start < e]
-            child.deadlines, child.unresolved = _deadlines(seg_hits, body)
-            item.children.append(child)
+            if i == 1 and seg_work.startswith(title) and len(seg_work) > len(title) + 2:
+                seg_work = seg_work[len(title) :]
+            leads, resp = _units(ann.units, table)
+            deadlines, unresolved = _deadlines([h for h in hits if s <= h.start < e], body)
+            children.append(ParsedItem(
+                f"{number}-{i}" if number else str(i), "text", section, _first_sentence(seg_work) or title,
+                body[s:e].strip(), f"{ref}-{i}", line, leads, resp, deadlines, unresolved,
+            ))
             all_pairs += ann.units
-        item.lead_units, item.responsible_units = _units(all_pairs, self.table)
-        item.deadlines = _merge_deadlines([c.deadlines for c in item.children])
-        item.unresolved = list(dict.fromkeys(u for c in item.children for u in c.unresolved))
+            s = ann.end
+        item.lead_units, item.responsible_units = _units(all_pairs, table)
+        item.deadlines = _merge_deadlines([c.deadlines for c in children])
+        item.unresolved = list(dict.fromkeys(u for c in children for u in c.unresolved))
 
     def table_item(self, row: TableRow, table: Table, prefix: str, source: str = "table") -> ParsedItem:
         leads = split_table_units(row.lead, self.table)
         others = split_table_units(row.responsible, self.table)
-        text = "\n".join(x for x in (row.task, row.target) if x)
+        text = f"{row.task}\n{row.target}" if row.task and row.target else row.task or row.target
         item = ParsedItem(
             number=row.number, source=source,
-            section=" / ".join(x for x in (table.title, row.category, row.indicator) if x),
+            section=" / ".join([x for x in (table.title, row.category, row.indicator) if x]),
             title=_first_sentence(row.task or row.target) or row.indicator, text=text, ref=f"{prefix}{row.number}",
             line=row.line, category=row.category, indicator=row.indicator, target=row.target,
         )
@@ -352,16 +364,18 @@ class _ItemBuilder:
             pairs[0] = (pairs[0][0], True)
         item.lead_units, item.responsible_units = _units(pairs, self.table)
         if row.deadline:
-            hit = parse_date_cell(row.deadline, self.year)
-            if hit and hit.dates:
+            hit = self._date_cells.get(row.deadline)  # a table repeats its date cells
+            if hit is None:
+                hit = self._date_cells[row.deadline] = parse_date_cell(row.deadline, self.year) or _NO_HIT
+            if hit is not _NO_HIT and hit.dates:
                 item.deadlines = [Deadline(d, hit.phrase, item.title, hit.recurring) for d in hit.dates]
-            elif hit:
+            elif hit is not _NO_HIT:
                 item.unresolved = [hit.phrase]  # 长期坚持, 持续推进: kept for a person to settle
         elif "deadline" in table.roles:
             self.warnings.append(f"表格序号{row.number}（第{row.line}行）没有时间进度。")
         else:
             # no 完成时限 column: the dates written in the task's own cells (`2021年2月底前，…`)
-            item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year), text)
+            item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year, self._phrases), text)
         return item
 
 
@@ -390,6 +404,21 @@ def no_lead_warning(it: ParsedItem) -> str:
     return f"{_item_label(it)}未标注牵头单位。"
 
 
+def _all_items(items: list[ParsedItem]) -> list[ParsedItem]:
+    """Every item and sub-task, depth first, in document order (`ParsedPlan.walk`, without a
+    generator per item)."""
+    out: list[ParsedItem] = []
+
+    def visit(level: list[ParsedItem]) -> None:
+        for it in level:
+            out.append(it)
+            if it.children:
+                visit(it.children)
+
+    visit(items)
+    return out
+
+
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
     """A parse builds tens of thousands of small objects per megabyte, none of them in a reference
@@ -402,6 +431,14 @@ def _cyclic_gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                # Re-enabled as is, the collector's next pass would walk every object the parse made
+                # (a sixth of the parse again): they are the plan, long-lived, or freed by reference
+                # counting. Handed straight to the oldest generation instead (what surviving two
+                # passes would do), they are looked at only in its rare full passes. Not when the
+                # process froze objects of its own (a pre-fork server): unfreeze would thaw them.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -432,7 +469,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     head = lines[: first_item_line - 1]
     if first_item_line <= len(lines) and "\t" in lines[first_item_line - 1]:
         head = head + [x for x in lines[first_item_line - 1].split("\n") if "\t" not in x]
-    _decide_year(meta, year, raw_items, head, "\n".join(lines), warnings)
+    _decide_year(meta, year, raw_items, head, lines, warnings)
     year_unknown = meta.year_source == "unknown"
     if year_unknown:
         meta.year = _SENTINEL_YEAR  # dates that need the year will show it; see below
@@ -440,7 +477,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
     table = AliasTable(aliases)
-    rule_line = next((no for no, t in enumerate(lines, start=1) if _states_first_leads(t)), None)
+    rule_line = next((no for no, t in enumerate(lines, start=1) if "为牵头" in t and _states_first_leads(t)), None)
     ctx = RuleContext(table)
     builder = _ItemBuilder(table, ctx, meta.year, warnings)
     items = []
@@ -463,7 +500,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
     if year_unknown:
-        needing = [d.phrase for top in items for it in top.walk() for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
+        needing = [d.phrase for it in _all_items(items) for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
         if needing:
             raise YearNeeded(
                 "未能确定计划年份：标题、文号、发文日期和任务中都没有写明年份，而文中的“"
@@ -474,7 +511,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可用 --year 指定。")
 
     unknown: dict[str, None] = {}
-    for it in (x for top in items for x in top.walk()):
+    for it in _all_items(items):
         for u in it.responsible_units:
             if not u.known:
                 unknown.setdefault(u.name)

@@ -109,7 +109,8 @@ def _looks_like_task(text: str) -> bool:
 
 def _heading_title(rest: str) -> str:
     rest = rest.strip()
-    head = rest.split("。", 1)[0]
+    end = rest.find("。")
+    head = rest if end < 0 else rest[:end]
     return head if len(head) <= 60 else head[:60]
 
 
@@ -133,42 +134,45 @@ def build_outline(paras: list[Para]) -> Outline:
         if k in notice:
             prelude.append(p)  # the covering notice's 一、二、 are its requests, not the plan's tasks
             continue
-        if _closing(paras, k):
+        t = p.text
+        # each pattern is tried only on a line that starts as it does (or is short enough for it)
+        c0 = t[:1]
+        if (len(t) <= _SIGNATURE_MAX or c0 in "（(" or t[:4].isdecimal() or c0.isspace()) and _closing(paras, k):
             prelude.append(p)  # the signature and date under the text, `（此件公开发布）`
             continue
-        t = p.text
-        if in_appendix or (not p.is_table_row and ATTACHMENT_RE.match(t) and chapters):
+        bracket, digit, cn = c0 in "（(", c0.isdecimal(), c0 in _CN
+        if in_appendix or (not p.is_table_row and c0 == "附" and ATTACHMENT_RE.match(t) and chapters):
             in_appendix = True
             appendix.append(p)
             continue
         if p.is_table_row:
             appendix.append(p)  # a table inside the body: read with the appendix tables
             continue
-        if m := CHAPTER_RE.match(t):
+        if cn and (m := CHAPTER_RE.match(t)):
             chapter = Node(1, m.group(1), _heading_label(f"{m.group(1)}、", m.group(2)), _heading_title(m.group(2)),
                            m.group(2), p.line)
             chapters.append(chapter)
             section = numbered = None
             continue
-        if chapter is None and flat and (SECTION_RE.match(t) or NUMBERED_RE.match(t)):
+        if chapter is None and flat and ((bracket and SECTION_RE.match(t)) or (digit and NUMBERED_RE.match(t))):
             chapter = Node(1, "", "", "", "", p.line)
             chapters.append(chapter)
         if chapter is None:
             prelude.append(p)
             continue
-        if m := SECTION_RE.match(t):
+        if bracket and (m := SECTION_RE.match(t)):
             number_part = t[: m.start(2)].strip()
             section = Node(2, m.group(1), _heading_label(number_part, m.group(2)), _heading_title(m.group(2)),
                            m.group(2), p.line)
             chapter.children.append(section)
             numbered = None
             continue
-        if m := NUMBERED_RE.match(t):
+        if digit and (m := NUMBERED_RE.match(t)):
             numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line)
             (section or chapter).children.append(numbered)
             continue
         # `（1）…` on its own line: an item where no `1.` item is open (else a sub-item of that item)
-        if (m := PAREN_NUMBERED_RE.match(t)) and (numbered is None or numbered.paren):
+        if bracket and (m := PAREN_NUMBERED_RE.match(t)) and (numbered is None or numbered.paren):
             numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line, paren=True)
             (section or chapter).children.append(numbered)
             continue
@@ -188,7 +192,7 @@ def covering_notice(paras: list[Para]) -> range:
     for k, p in enumerate(paras[:40]):
         if p.is_table_row or CHAPTER_RE.match(p.text):
             return range(0)
-        if _ADDRESSEE_RE.match(p.text) and ("各" in p.text or "有关" in p.text):
+        if p.text.endswith((":", "：")) and ("各" in p.text or "有关" in p.text) and _ADDRESSEE_RE.match(p.text):
             for j in range(k + 1, min(len(paras), k + 80)):
                 if _ISSUE_DATE_RE.match(paras[j].text):
                     span = paras[k : j + 1]
@@ -201,16 +205,18 @@ def covering_notice(paras: list[Para]) -> range:
 
 
 _SIGNATURE_RE = re.compile(r"^[^。，,；;：:！？、\s]{2,30}(?:办公室|办公厅|政府|委员会|领导小组|局|厅|委|办)$")
+_SIGNATURE_MAX = 30 + len("领导小组")  # the longest line `_SIGNATURE_RE` matches (asked first: most lines are longer)
 _PUBLISH_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,10}[）)]$")
 
 
 def _closing(paras: list[Para], k: int) -> bool:
     """The issue date, the signature lines right above it, `（此件公开发布）` right below it."""
     t = paras[k].text
-    if _ISSUE_DATE_RE.match(t) or _PUBLISH_NOTE_RE.match(t):
+    c0 = t[:1]
+    if (c0.isdecimal() or c0.isspace()) and _ISSUE_DATE_RE.match(t) or c0 in "（(" and _PUBLISH_NOTE_RE.match(t):
         return True
     j = k
-    while j + 1 < len(paras) and j - k < 3 and _SIGNATURE_RE.match(paras[j].text):
+    while j + 1 < len(paras) and j - k < 3 and len(paras[j].text) <= _SIGNATURE_MAX and _SIGNATURE_RE.match(paras[j].text):
         j += 1
     return j > k and _ISSUE_DATE_RE.match(paras[j].text) is not None
 

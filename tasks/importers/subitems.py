@@ -17,6 +17,8 @@ _OPENER_RE = re.compile(r"[（(【〔\[]")
 # (the look-ahead: a mark starts with a space or its bracket; the engine skips every other character)
 _MARK_RE = re.compile(r"(?=[\s（(])(?:^|(?<=[。；;：:）)】〕\]\n！？]))\s*[（(]\s*(\d{1,2})\s*[）)](?=[^\d）)])")
 _HEAD_MAX = 40
+# what every mark has, found by a scan that skips to the brackets: most texts have no sub-items
+_ANY_MARK_RE = re.compile(r"[（(]\s*\d{1,2}\s*[）)]")
 
 
 @dataclass
@@ -28,6 +30,8 @@ class SubItem:
 
 def inline_subitems(text: str) -> tuple[str, list[SubItem]]:
     """(the text before the first sub-item, the sub-items) — no sub-items unless there are two or more."""
+    if _ANY_MARK_RE.search(text) is None:
+        return text, []
     marks: list[re.Match] = []
     expected = 1
     for m in _MARK_RE.finditer(text):

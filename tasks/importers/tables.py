@@ -39,19 +39,30 @@ _ROLES = {
     "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
 _OFTEN_EMPTY = ("", "remark", "progress", "person")
+_EXACT_ROLE: dict[str, str] = {}
+for _role, _words in _ROLES.items():
+    for _w in _words:
+        _EXACT_ROLE.setdefault(_w, _role)
+_ROLE_WORD_RES = [(_role, re.compile("|".join(map(re.escape, _words)))) for _role, _words in _ROLES.items()]
 _ANY_HEADER_WORD_RE = re.compile("|".join(sorted({re.escape(w) for ws in _ROLES.values() for w in ws}, key=len,
                                                  reverse=True)))
 
 
-@lru_cache(maxsize=16384)
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names, or None."""
-    c = _WS_RE.sub("", cell)
-    if not c or len(c) > 12 or not _ANY_HEADER_WORD_RE.search(c):
-        return None  # (most cells asked about are data: they contain no header word at all)
-    role = next((r for r, words in _ROLES.items() if c in words), None)
-    if role is None:
-        role = next((r for r, words in _ROLES.items() if any(w in c for w in words)), None)
+    c = "".join(cell.split())  # (`\s` is what `str.split` splits at: every whitespace removed)
+    if not c or len(c) > 12:
+        return None  # (most cells asked about are data: long, or with no header word at all)
+    return _short_cell_role(c)
+
+
+@lru_cache(maxsize=16384)
+def _short_cell_role(c: str) -> str | None:
+    if not _ANY_HEADER_WORD_RE.search(c):
+        return None
+    role = _EXACT_ROLE.get(c)  # the first role that has the cell as a word
+    if role is None:  # the first role with a word in the cell
+        role = next((r for r, words_re in _ROLE_WORD_RES if words_re.search(c)), None)
     return role
 
 
@@ -149,7 +160,10 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
                 last_title = re.sub(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?", "", current_title)
             continue
         cells = [c.strip() for c in p.text.split("\t")]
-        roles = header_roles(cells)
+        # a header names three roles or more: three cells short enough for a header word (12
+        # characters once their spaces are out) — most data rows have fewer, and are not asked
+        short = sum(1 for c in cells if len(c) <= 12 or len(c.split()) > 1)
+        roles = header_roles(cells) if short >= 3 else None
         if roles:
             if current and _strip_trailing([r or "" for r in roles]) == _strip_trailing(
                     [r or "" for r in current.roles]):

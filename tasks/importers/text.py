@@ -15,14 +15,19 @@ from .labels import LINE_START_LABEL_RE
 
 # `[bookmark: _GoBack]`, `[image: …]` and similar markers left by docx→text converters.
 _DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]", re.IGNORECASE)
+_DEBRIS_LINES_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]\n]*\]", re.IGNORECASE)  # (within a line)
 _MARKDOWN_RE = re.compile(r"\*\*|__")
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026"
 # Spaces next to a CJK character are typesetting, not meaning (`改 革`, `2019 年`, `6 月底前`).
-# Each pattern opens with a look-ahead for the space every match starts with, so the engine jumps
-# from space to space instead of trying the look-behinds at every character.
-_CJK_SPACE_RE = re.compile(rf"(?=[ \t\u00a0])(?:(?<=[{_CJK}])[ \t\u00a0]+|[ \u00a0]+(?=[{_CJK}]))")
-_CJK_SPACE_ONLY_RE = re.compile(rf"(?= )(?:(?<=[{_CJK}]) +| +(?=[{_CJK}]))")
-_DIGIT_SPACE_RE = re.compile(r"(?= )(?:(?<=\d) +(?=[年月日号天%])|(?<=[年月]) +(?=\d))")
+# Each pattern opens with the space (or space class) every match starts with, consumed, and checks
+# the character before it by a look-behind over both: a pattern that opens with a character (not a
+# look-ahead) lets the engine jump from space to space instead of trying every position.
+# `_CJK_SPACE_RE` = `(?<=[CJK])[ \t\u00a0]+|[ \u00a0]+(?=[CJK])`, `_CJK_SPACE_ONLY_RE` = the same
+# with spaces only, `_DIGIT_SPACE_RE` = `(?<=\d) +(?=[年月日号天%])|(?<=[年月]) +(?=\d)`.
+_CJK_SPACE_RE = re.compile(
+    rf"[ \t\u00a0](?:(?<=[{_CJK}][ \t\u00a0])[ \t\u00a0]*|(?<=[ \u00a0])[ \u00a0]*(?=[{_CJK}]))")
+_CJK_SPACE_ONLY_RE = re.compile(rf" (?:(?<=[{_CJK}] ) *| *(?=[{_CJK}]))")
+_DIGIT_SPACE_RE = re.compile(r" (?:(?<=\d ) *(?=[年月日号天%])|(?<=[年月] ) *(?=\d))")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ODD_CHAR_RE = re.compile("[０-９\u3000\u00a0\ufeff\u200b]")
 
@@ -75,25 +80,41 @@ def _light_clean(line: str) -> str:
     return line
 
 
-def clean_line(line: str) -> str:
-    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces."""
+def _light_clean_text(text: str) -> str:
+    """`_light_clean` of every line of ``text`` at once (each step is local to a line)."""
+    if "[" in text:
+        text = _DEBRIS_LINES_RE.sub("", text)
+    if "**" in text or "__" in text:
+        text = _MARKDOWN_RE.sub("", text)
+    if _ODD_CHAR_RE.search(text):
+        text = text.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
+        text = text.replace("\ufeff", "").replace("\u200b", "")
+    return text
+
+
+def clean_line(line: str, light: bool = True) -> str:
+    """One physical line, cleaned. Table rows (tab-separated) keep in-cell spaces. ``light=False``:
+    the line is known to need no `_light_clean` (already applied, and nothing for it to do again)."""
     if "\n" in line:  # several table rows glued on one printed line (layout.tabulate)
-        return "\n".join(clean_line(row) for row in line.split("\n"))
-    line = _light_clean(line)
+        return "\n".join(clean_line(row, light) for row in line.split("\n"))
+    if light:
+        line = _light_clean(line)
     if " " in line:
         line = _DIGIT_SPACE_RE.sub("", line)
     if "\t" in line:
         # Keep the spaces inside cells (they separate units); only drop them around digits.
         return "\t".join(c.strip() for c in line.rstrip().split("\t"))
     line = line.strip()
-    if " " in line:  # no-break spaces are plain spaces by now
-        line = _CJK_SPACE_RE.sub("", line)
+    if " " in line:
+        # no tab here, and no-break spaces are plain spaces by now: `_CJK_SPACE_RE` finds what the
+        # spaces-only pattern finds (which the engine searches for faster)
+        line = _CJK_SPACE_ONLY_RE.sub("", line)
     return line
 
 
 def squeeze_cjk_spaces(text: str) -> str:
     """Remove spaces that sit next to a CJK character (used on table cells that are prose)."""
-    return _CJK_SPACE_ONLY_RE.sub("", text).strip()
+    return (_CJK_SPACE_ONLY_RE.sub("", text) if " " in text else text).strip()
 
 
 def normalise(text: str) -> list[str]:
@@ -101,8 +122,21 @@ def normalise(text: str) -> list[str]:
     from .layout import split_inline_labels, tabulate  # layout reads tables.py, which reads this module
 
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = tabulate([_light_clean(x) for x in text.split("\n")])
-    return [clean_line(split_inline_labels(line)) for line in lines]
+    text = _light_clean_text(text)
+    # Cleaned again line by line only if the rewriting of tables (which moves and glues text, and
+    # adds only tabs, newlines, spaces and 、) could have made something for `_light_clean` to do:
+    # a debris bracket or markdown glued from two pieces. The odd characters are all gone.
+    again = "[" in text or "*" in text or "_" in text
+    out = []
+    for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
+        if ":" in line or "：" in line:
+            line = split_inline_labels(line)
+        if again or "\n" in line or " " in line or "\t" in line:
+            line = clean_line(line, again)
+        else:
+            line = line.strip()  # what `clean_line` does to such a line
+        out.append(line)
+    return out
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -124,7 +158,7 @@ def paragraphs(lines: list[str]) -> list[Para]:
     """Join lines split by page breaks; drop blank lines. Table rows stay one per line."""
     out: list[Para] = []
     for no, physical in enumerate(lines, start=1):
-        if not physical.strip():
+        if not physical or physical.isspace():  # (blank: `not physical.strip()`, without the copy)
             continue
         if "\t" in physical:  # table rows (and a title glued before them, which has no tab)
             for row in physical.split("\n"):
@@ -133,10 +167,11 @@ def paragraphs(lines: list[str]) -> list[Para]:
                 elif row.strip():
                     out.append(Para(row, no))
             continue
-        for line in physical.split("\n"):  # inline labels split onto lines of their own
+        for line in physical.split("\n") if "\n" in physical else (physical,):  # inline labels: lines of their own
             if not line:
                 continue
-            if out and not out[-1].is_table_row and _continues(out[-1].text, line):
+            # (`_continues` says no at once to a paragraph that ends in 。: asked only about the others)
+            if out and not out[-1].is_table_row and out[-1].text[-1:] not in _TERMINAL and _continues(out[-1].text, line):
                 out[-1].text += line
                 continue
             out.append(Para(line, no))

@@ -78,6 +78,7 @@ _SPLIT_RE = re.compile(r"[、,，;；/]")
 _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "county"), ("镇", "town"),
            ("乡", "town"), ("街道", "town"))
 _STRIP_RE = re.compile(r"^(?:由|和|及|与)|(?:等(?:部门|单位)?|等)$")
+_STRIP_HEADS = ("由", "和", "及", "与")
 
 
 @lru_cache(maxsize=65536)
@@ -102,25 +103,51 @@ def looks_like_unit(name: str, table: AliasTable | None = None) -> bool:
 
 @lru_cache(maxsize=65536)
 def guess_kind(name: str) -> str:
-    if is_collective(name):
-        return KIND_COLLECTIVE
-    k = key(name)
-    if k.endswith(("公司", "集团")) or (k.endswith("银行") and "人民银行" not in k):
-        return KIND_ENTERPRISE
-    if k.endswith(("镇", "乡", "街道", "镇人民政府", "乡人民政府", "街道办事处")):
-        return KIND_TOWN
-    return KIND_DEPARTMENT
+    return _kind_level(name)[0]
 
 
 @lru_cache(maxsize=65536)
 def guess_level(name: str) -> str | None:
-    k = _COLLECTIVE_HEAD_RE.sub("", key(name))
-    if guess_kind(name) == KIND_TOWN:
-        return "town"  # 益农镇人民政府: the town comes last, not as a prefix
+    return _kind_level(name)[1]
+
+
+@lru_cache(maxsize=65536)
+def _kind_level(name: str) -> tuple[str, str | None]:
+    """`guess_kind` and `guess_level` of a name, worked out together (one key, no cache per step)."""
+    k = key(name)
+    # is_collective (every protected collective starts with 各)
+    if _COLLECTIVE_RE.search(k) or (name[:1] == "各" and any(r.fullmatch(name) for r in _PROTECTED_RES)):
+        kind = KIND_COLLECTIVE
+    elif k.endswith(("公司", "集团")) or (k.endswith("银行") and "人民银行" not in k):
+        kind = KIND_ENTERPRISE
+    elif k.endswith(("镇", "乡", "街道", "镇人民政府", "乡人民政府", "街道办事处")):
+        kind = KIND_TOWN
+    else:
+        kind = KIND_DEPARTMENT
+    if kind == KIND_TOWN:
+        return kind, "town"  # 益农镇人民政府: the town comes last, not as a prefix
+    k = _COLLECTIVE_HEAD_RE.sub("", k)
     for prefix, level in _LEVELS:
         if k.startswith(prefix):
-            return level
-    return None
+            return kind, level
+    return kind, None
+
+
+_DEFAULT_MAP: dict[tuple, dict[str, str]] = {}
+
+
+def _default_map() -> dict[str, str]:
+    """The keys of `KNOWN_UNITS` and `DEFAULT_ALIASES`, computed once (not per plan: every plan
+    starts from them). Computed again should either list change."""
+    stamp = (KNOWN_UNITS, tuple(DEFAULT_ALIASES.items()))
+    found = _DEFAULT_MAP.get(stamp)
+    if found is None:
+        found = {key(name): name for name in KNOWN_UNITS}
+        for written, canonical in DEFAULT_ALIASES.items():
+            found[key(written)] = canonical
+        _DEFAULT_MAP.clear()
+        _DEFAULT_MAP[stamp] = found
+    return found
 
 
 class AliasTable:
@@ -129,11 +156,10 @@ class AliasTable:
     def __init__(self, aliases: Mapping[str, str] | None = None, *, use_defaults: bool = True):
         self._map: dict[str, str] = {}
         self._resolved: dict[str, tuple] = {}  # as written → what `resolve` answers (a plan repeats its units)
+        self._lists: dict[tuple, tuple] = {}  # see `unit_lists`
+        self._cells: dict[str, tuple[str, ...]] = {}  # see `split_table_units`
         if use_defaults:
-            for name in KNOWN_UNITS:
-                self._map[key(name)] = name
-            for written, canonical in DEFAULT_ALIASES.items():
-                self._map[key(written)] = canonical
+            self._map.update(_default_map())
         for written, canonical in (aliases or {}).items():
             self._map[key(written)] = canonical
             self._map.setdefault(key(canonical), canonical)
@@ -141,22 +167,42 @@ class AliasTable:
     def knows(self, name: str) -> bool:
         return key(name) in self._map
 
-    def _lookup(self, as_written: str) -> tuple:
+    def lookup(self, as_written: str) -> tuple:
+        """(name, as written, kind, level, known): `resolve`'s fields, computed once per spelling."""
         found = self._resolved.get(as_written)
         if found is None:
-            written = _WS_RE.sub("", as_written)
+            written = "".join(as_written.split())  # (what `\s` matches: `str.split`'s whitespace)
             canonical = self._map.get(key(written))
             name = canonical or written
-            found = self._resolved[as_written] = (name, written, guess_kind(name), guess_level(name),
-                                                  canonical is not None)
+            found = self._resolved[as_written] = (name, written, *_kind_level(name), canonical is not None)
+        return found
+
+    def unit_lists(self, pairs: tuple[tuple[str, bool], ...]) -> tuple[tuple[tuple, ...], tuple[int, ...]]:
+        """(as written, is lead) in printed order → the `resolve` fields of each unit, unique by
+        canonical name (the first one written stays), and the indexes of the leads among them, in
+        the order they are first named as leads. Kept per list: a plan repeats its unit lists."""
+        found = self._lists.get(pairs)
+        if found is None:
+            at: dict[str, int] = {}
+            fields: list[tuple] = []
+            leads: dict[str, int] = {}
+            for written, is_lead in pairs:
+                entry = self.lookup(written)
+                k = at.get(entry[0])
+                if k is None:
+                    k = at[entry[0]] = len(fields)
+                    fields.append(entry)
+                if is_lead and entry[0] not in leads:
+                    leads[entry[0]] = k
+            found = self._lists[pairs] = (tuple(fields), tuple(leads.values()))
         return found
 
     def canonical(self, as_written: str) -> str:
         """The name `resolve` gives, without building the `UnitRef`."""
-        return self._lookup(as_written)[0]
+        return self.lookup(as_written)[0]
 
     def resolve(self, as_written: str) -> UnitRef:
-        return UnitRef(*self._lookup(as_written))
+        return UnitRef(*self.lookup(as_written))
 
 
 def _protect(text: str) -> tuple[str, list[str]]:
@@ -188,21 +234,24 @@ def _drop_notes(text: str) -> str:
 _BRACKET_CHARS_RE = re.compile(r"[（(\[〔【）)\]〕】]")
 
 
+_SPLIT_OR_BRACKET_RE = re.compile(r"[（(\[〔【）)\]〕】、,，;；/]")
+
+
 def _split_outside_brackets(text: str) -> list[str]:
     if not _BRACKET_CHARS_RE.search(text):
         return _SPLIT_RE.split(text)
-    parts, depth, cur = [], 0, []
-    for ch in text:
+    parts: list[str] = []
+    depth = last = 0
+    for m in _SPLIT_OR_BRACKET_RE.finditer(text):  # the brackets and separators only
+        ch = m.group()
         if ch in "（([〔【":
             depth += 1
         elif ch in "）)]〕】":
             depth = max(0, depth - 1)
-        if depth == 0 and _SPLIT_RE.match(ch):
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
+        elif depth == 0:
+            parts.append(text[last : m.start()])
+            last = m.end()
+    parts.append(text[last:])
     return parts
 
 
@@ -211,10 +260,17 @@ _ROLE_TAIL_RE = re.compile(
 )
 
 
+# the last character of every `_ROLE_TAIL_RE` word (职责/负责 责, 职能 能, 分工 工, 落实 实, 配合 合,
+# 推进 进, 参与 与, 协助 助): a part that ends otherwise has no role tail
+_ROLE_TAIL_LAST = frozenset("责能工实合进与助")
+
+
 def clean_unit(part: str) -> str:
     part = part.strip().strip("。.；;，,、 ")
-    part = _ROLE_TAIL_RE.sub("", part).strip()
-    part = _STRIP_RE.sub("", part)
+    if part[-1:] in _ROLE_TAIL_LAST:
+        part = _ROLE_TAIL_RE.sub("", part).strip()
+    if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for
+        part = _STRIP_RE.sub("", part)
     return part.strip()
 
 
@@ -235,7 +291,7 @@ def _split_units(text: str) -> tuple[str, ...]:
     for part in _split_outside_brackets(protected):
         name = clean_unit(_restore(part, kept))
         if name:
-            out.append(_WS_RE.sub("", name))
+            out.append("".join(name.split()))
     return tuple(out)
 
 
@@ -245,6 +301,15 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
     `人行杭州 中心支行` is one unit (the fragment does not end like a unit, or the joined
     name is known); `市审管办 市委编办` is two (each fragment ends like a unit).
     """
+    if table is None:
+        return _split_table_units(cell, None)
+    found = table._cells.get(cell)  # a table repeats its unit cells (the answer depends on the table)
+    if found is None:
+        found = table._cells[cell] = tuple(_split_table_units(cell, table))
+    return list(found)
+
+
+def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
     protected, kept = _protect(_drop_notes(cell))
     names: list[str] = []
     for part in _split_outside_brackets(protected):
