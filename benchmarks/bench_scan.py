@@ -1,6 +1,10 @@
 """The daily scan and reminder delivery at 100,000 tasks, side by side with plain SQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rt_bench_scan .venv/bin/python benchmarks/bench_scan.py
+    BENCH_SCAN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/rt_bench_scan .venv/bin/python benchmarks/bench_scan.py
+
+The database is BENCH_SCAN_DATABASE_URL's (default rt_bench_scan on 127.0.0.1), never DATABASE_URL's:
+the script resets flags and deletes reminders, so an office's own database must not be reachable by
+`make bench` from a shell that has DATABASE_URL set.
 
 PostgreSQL only. The database is created if missing and filled once with fixtures.generate
 (100,000 tasks, ~330,000 assignments, ~300,000 milestones; BENCH_TASKS to change), one liaison per
@@ -30,7 +34,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rt_bench_scan")
+os.environ["DATABASE_URL"] = os.getenv("BENCH_SCAN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rt_bench_scan")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reformtracker.settings")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -46,7 +50,7 @@ def ensure_database(url: str) -> None:
 
     parts = urlsplit(url)
     if not parts.scheme.startswith("postgres"):
-        sys.exit("bench_scan.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+        sys.exit("bench_scan.py measures PostgreSQL: set BENCH_SCAN_DATABASE_URL=postgres://…")
     name = parts.path.lstrip("/")
     conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
                             password=parts.password, dbname="postgres")
