@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
 from departments.models import Unit
+from reformtracker.tables import DateTimeColumn
 
 # On a phone the unit table keeps the name, liaisons, task count and 待核对: with every column the
 # names were squeezed to one character a line.
@@ -51,7 +52,7 @@ class UserTable(tables.Table):
     role = tables.Column(verbose_name="角色", empty_values=(), orderable=False)
     units = tables.Column(verbose_name="所属单位", empty_values=(), orderable=False)
     is_active = tables.BooleanColumn(verbose_name="启用", yesno="✓,停用")
-    last_login = tables.DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i")
+    last_login = DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i")
 
     class Meta:
         model = get_user_model()

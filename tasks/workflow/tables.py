@@ -12,12 +12,13 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
 
 from departments.models import Unit
 from reformtracker import dataversion
+from reformtracker.tables import DateColumn, DateTimeColumn
 from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, TaskFlag, TaskPace, TaskStatus
 
 # Long texts the table never shows: a plan's source_text is the whole imported document.
@@ -76,6 +77,16 @@ CONFIRM_BADGE = {
 }
 
 
+# 牵头/责任单位: a unit's opening tag by (lead?, state) — bold for the lead unit, the state as a mark
+# and a tooltip; only the unit's name differs from row to row
+UNIT_MARK = {
+    (lead, state): format_html(
+        '<span class="{}" title="{}">{}', "fw-semibold" if lead else "", label,
+        {ConfirmState.PENDING: "○", ConfirmState.CONFIRMED: "✓", ConfirmState.DISPUTED: "!"}[state],
+    )
+    for lead in (True, False) for state, label in ConfirmState.choices
+}
+
 # On a phone the table keeps warning, title, units, status and due date.
 WIDE_ONLY = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -98,11 +109,11 @@ class TaskTable(tables.Table):
     units = tables.Column(verbose_name="牵头/责任单位", accessor="lead_unit__name", empty_values=())
     status = tables.Column(verbose_name="状态", attrs=NOWRAP)
     flag = tables.Column(verbose_name="时限", empty_values=(), attrs=WIDE_ONLY)
-    next_due = tables.DateColumn(verbose_name="最近截止", format="Y-m-d", attrs=NOWRAP)
+    next_due = DateColumn(verbose_name="最近截止", format="Y-m-d", attrs=NOWRAP)
     pace = tables.Column(verbose_name="序时进度", empty_values=(), attrs=WIDE_ONLY)
     percent = tables.Column(verbose_name="进度", attrs={"td": {"class": "text-end d-none d-md-table-cell"},
                                                        "th": {"class": "d-none d-md-table-cell"}})
-    updated_at = tables.DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i", visible=False)
+    updated_at = DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i", visible=False)
 
     class Meta:
         sequence = (
@@ -145,16 +156,11 @@ class TaskTable(tables.Table):
         return warning_badge(record)
 
     def render_units(self, record):
-        parts = []
-        for a in record.assignments.all():
-            css = "fw-semibold" if a.role == AssignmentRole.LEAD else ""
-            mark = {"pending": "○", "confirmed": "✓", "disputed": "!"}[a.state]
-            parts.append((css, a.get_state_display(), mark, a.unit.name))
-        if not parts:
+        spans = [f"{UNIT_MARK[a.role == AssignmentRole.LEAD, a.state]}{escape(a.unit.name)}</span>"
+                 for a in record.assignments.all()]
+        if not spans:
             return mark_safe('<span class="text-muted">未分配</span>')
-        return format_html_join(
-            "、", '<span class="{}" title="{}">{}{}</span>', parts
-        )
+        return mark_safe("、".join(spans))  # noqa: S308 — the marks are format_html, the names escaped
 
     def render_flag(self, record):
         if record.is_closed or not record.flag:
