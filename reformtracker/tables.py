@@ -28,12 +28,16 @@ from django.db import models
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.templatetags.l10n import localize, unlocalize
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
+from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundRow
 from django_tables2.utils import A, AttributeDict, computed_values
+
+from reformtracker.links import pk_url
 
 register = template.Library()
 
@@ -110,7 +114,7 @@ class _Column:
         self.path_bits = A(self.path).bits
         self.bits = self.accessor.bits
         self.render = bound_column.render
-        self.link = bound_column.link
+        self.link = _by_pattern(bound_column.link) if bound_column.link else None
         self.empty_values = column.empty_values
         self.default = bound_column.default
         self.is_m2m = isinstance(column, ManyToManyColumn)
@@ -179,6 +183,22 @@ class _Column:
     def _render(self, kwargs):
         content = call_with_appropriate(self.render, kwargs)
         return self.link(content, **kwargs) if self.link else content
+
+
+def _by_pattern(link: LinkTransform):
+    """A link of `linkify=("view", [A("pk")])`, its URL through reformtracker.links.pk_url (reverse()
+    once per page, not per row); any other link as django-tables2 makes it."""
+    args = link.reverse_args
+    if link.url or set(args) != {"viewname", "args"} or not isinstance(args["viewname"], str) or len(args["args"]) != 1:
+        return link
+    viewname, (arg,) = args["viewname"], args["args"]
+
+    def linked(content, **kwargs):
+        attrs = AttributeDict(computed_values(link.attrs or {}, kwargs=kwargs))
+        attrs["href"] = pk_url(viewname, arg.resolve(kwargs["record"]) if isinstance(arg, A) else arg)
+        return format_html("<a {}>{}</a>", attrs.as_html(), content)
+
+    return linked
 
 
 def _row_attrs(table, row: BoundRow) -> str:
