@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 import inspect
 
 import django_tables2 as tables
@@ -40,6 +41,17 @@ from django_tables2.utils import A, AttributeDict, computed_values
 from reformtracker.links import pk_url
 
 register = template.Library()
+
+
+def as_text(value, context) -> str:
+    """`{{ value }}` (django.template.base.render_value_in_context), a plain string escaped without
+    the detour through localization the template takes for any value."""
+    kind = type(value)
+    if kind is SafeString:
+        return value
+    if kind is str:
+        return SafeString(html.escape(value)) if context.autoescape else value
+    return render_value_in_context(value, context)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -237,7 +249,7 @@ def table_rows(context, table) -> SafeString:
                 td = col.td
             if col.localize is not None:
                 value = col.localize(value)
-            out.append(f"{td}{render_value_in_context(value, context)}</td>")
+            out.append(f"{td}{as_text(value, context)}</td>")
         out.append("</tr>")
     if not out and table.empty_text:
         text = render_value_in_context(table.empty_text, context)

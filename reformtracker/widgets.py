@@ -10,11 +10,13 @@ template, a custom option template, forms and fields) goes through the templates
 
 from __future__ import annotations
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
-from django.template.base import render_value_in_context
-from django.utils.html import escape
 from django.utils.safestring import SafeData
+
+from reformtracker.tables import as_text
 
 _CONTEXT = Context(autoescape=True)  # what render_value_in_context reads: autoescape, use_l10n, use_tz
 _OPTION = "django/forms/widgets/select_option.html"
@@ -27,13 +29,13 @@ _INPUTS = frozenset(
 
 def _text(value) -> str:
     """`{{ value }}` in a template."""
-    return render_value_in_context(value, _CONTEXT)
+    return as_text(value, _CONTEXT)
 
 
 def _format(value) -> str:
     """`{{ value|stringformat:'s' }}`: stringformat keeps a safe value safe, else it is escaped."""
     text = str(value)
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs: dict) -> str:
