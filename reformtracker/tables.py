@@ -29,7 +29,8 @@ from django.db import models
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.templatetags.l10n import localize, unlocalize
-from django.utils.html import format_html
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.columns.base import LinkTransform
@@ -126,7 +127,7 @@ class _Column:
         self.path_bits = A(self.path).bits
         self.bits = self.accessor.bits
         self.render = bound_column.render
-        self.link = _by_pattern(bound_column.link) if bound_column.link else None
+        self.link = _fast_link(bound_column.link) if bound_column.link else None
         self.empty_values = column.empty_values
         self.default = bound_column.default
         self.is_m2m = isinstance(column, ManyToManyColumn)
@@ -135,6 +136,7 @@ class _Column:
         attrs = {**table.attrs, **column.attrs}
         self.td = None if _has_callable(attrs.get("td", attrs.get("cell", {}))) else self._td_html()
         self.choices: dict[type, bool] = {}
+        self._labels: dict[tuple, tuple | None] = {}
 
     def _td_html(self) -> str:
         attrs = self.bound_column.attrs["td"].as_html()
@@ -150,6 +152,20 @@ class _Column:
                 field = None
             self.choices[kind] = bool(getattr(field, "choices", ()))
         return self.choices[kind]
+
+    def labels(self, model: type, name: str) -> tuple[str, dict] | None:
+        """(attname, {value: label}) when the model's get_<name>_display is Django's
+        Model._get_FIELD_display, which builds that dict anew for every call; else None."""
+        key = (model, name)
+        if key not in self._labels:
+            method = next((k.__dict__[f"get_{name}_display"] for k in model.__mro__
+                           if f"get_{name}_display" in k.__dict__), None)
+            field = method.keywords.get("field") if isinstance(method, functools.partialmethod) else None
+            if field is None or method.func is not models.Model._get_FIELD_display:
+                self._labels[key] = None
+            else:
+                self._labels[key] = (field.attname, dict(make_hashable(field.flatchoices)))
+        return self._labels[key]
 
     def resolve(self, record, bits, quiet=False):
         """Accessor.resolve, without the failed item lookup (an exception) on each model instance;
@@ -175,8 +191,12 @@ class _Column:
         if self.has_choices(record):
             penultimate = self.resolve(record, self.path_bits, quiet=True)
             if isinstance(penultimate, models.Model):
-                display = getattr(penultimate, f"get_{remainder}_display", None)
-                if display:
+                labels = self.labels(type(penultimate), remainder)
+                if labels is not None:  # Django's own get_FOO_display, its choices read once
+                    raw = getattr(penultimate, labels[0])
+                    value = force_str(labels[1].get(make_hashable(raw), raw), strings_only=True)
+                    remainder = None
+                elif display := getattr(penultimate, f"get_{remainder}_display", None):
                     value = display()
                     remainder = None
         kwargs = {"value": None, "record": record, "column": self.column, "bound_column": self.bound_column,
@@ -197,20 +217,42 @@ class _Column:
         return self.link(content, **kwargs) if self.link else content
 
 
-def _by_pattern(link: LinkTransform):
-    """A link of `linkify=("view", [A("pk")])`, its URL through reformtracker.links.pk_url (reverse()
-    once per page, not per row); any other link as django-tables2 makes it."""
+def _fast_link(link: LinkTransform):
+    """LinkTransform.__call__ for the links the tables make: `<a href="…">` around the content.
+    With linkify=("view", [A("pk")]) the URL comes from reformtracker.links.pk_url (reverse() once
+    per page, not per row); without attributes for the <a> the tag is written directly. Any other
+    link as django-tables2 makes it."""
     args = link.reverse_args
-    if link.url or set(args) != {"viewname", "args"} or not isinstance(args["viewname"], str) or len(args["args"]) != 1:
+    by_pattern = (not link.url and set(args) == {"viewname", "args"} and isinstance(args["viewname"], str)
+                  and len(args["args"]) == 1)
+    if link.attrs or not (by_pattern or not args):
         return link
-    viewname, (arg,) = args["viewname"], args["args"]
+    if by_pattern:
+        viewname, (arg,) = args["viewname"], args["args"]
+
+        def href(kwargs):
+            return pk_url(viewname, arg.resolve(kwargs["record"]) if isinstance(arg, A) else arg)
+    else:
+        href = functools.partial(_compose_url, link)
 
     def linked(content, **kwargs):
-        attrs = AttributeDict(computed_values(link.attrs or {}, kwargs=kwargs))
-        attrs["href"] = pk_url(viewname, arg.resolve(kwargs["record"]) if isinstance(arg, A) else arg)
-        return format_html("<a {}>{}</a>", attrs.as_html(), content)
+        url = href(kwargs)
+        if url is None:
+            return content
+        return SafeString(f'<a href="{escape_html(url)}">{escape_html(content)}</a>')
 
     return linked
+
+
+def _compose_url(link: LinkTransform, kwargs: dict):
+    return link.compose_url(**kwargs)
+
+
+def escape_html(value) -> str:
+    """django.utils.html.conditional_escape without the lazy-string wrapper."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 def _row_attrs(table, row: BoundRow) -> str:
@@ -225,7 +267,12 @@ def _row_attrs(table, row: BoundRow) -> str:
         attrs[key] = value
     css = row.get_even_odd_css_class()
     attrs["class"] = f"{attrs['class']} {css}" if attrs.get("class") else css
-    return AttributeDict(attrs).as_html()
+    # AttributeDict.as_html: each item as name="value", escaped, but the blacklisted and the None
+    items = ((key, value() if callable(value) else value) for key, value in attrs.items())
+    return " ".join(
+        f'{escape_html(key)}="{escape_html(value)}"' for key, value in items
+        if key not in AttributeDict.blacklist and value is not None
+    )
 
 
 @register.simple_tag(takes_context=True)
