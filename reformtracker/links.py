@@ -13,7 +13,7 @@ prefix (an application mounted under a path), both part of its key.
 from __future__ import annotations
 
 from django import template
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 
 register = template.Library()
 
@@ -25,19 +25,38 @@ def pk_url(viewname: str, pk: int) -> str:
     """reverse(viewname, args=[pk]) for an integer `pk`."""
     if type(pk) is not int:
         return reverse(viewname, args=[pk])
+    pattern = _pattern(viewname)
+    if pattern is None:
+        return reverse(viewname, args=[pk])
+    return f"{pattern[0]}{pk}{pattern[1]}"
+
+
+def pk_urls(viewname: str):
+    """pk_url for one view, its pattern looked up once: for the rows of one page."""
+    pattern = _pattern(viewname)
+    if pattern is None:
+        return lambda pk: reverse(viewname, args=[pk])
+    head, tail = pattern
+    return lambda pk: f"{head}{pk}{tail}" if type(pk) is int else reverse(viewname, args=[pk])
+
+
+def _pattern(viewname: str) -> tuple[str, str] | None:
+    """The URL of `viewname` with one int argument, as (before it, after it); None if it cannot be
+    split so (then reverse() each time)."""
     key = (get_resolver(get_urlconf()), get_script_prefix(), viewname)
     pattern = _patterns.get(key, False)
     if pattern is False:
-        url = reverse(viewname, args=[PLACEHOLDER])
+        try:
+            url = reverse(viewname, args=[PLACEHOLDER])
+        except NoReverseMatch:  # a converter that refuses the placeholder: reverse() each id
+            url = ""
         head, found, tail = url.partition(str(PLACEHOLDER))
         # kept only when the placeholder is there once (and the same URL is then rebuilt)
         pattern = (head, tail) if found and str(PLACEHOLDER) not in tail and str(PLACEHOLDER) not in head else None
         if len(_patterns) > 256:  # resolvers of tests that swapped the URLs: never used again
             _patterns.clear()
         _patterns[key] = pattern
-    if pattern is None:
-        return reverse(viewname, args=[pk])
-    return f"{pattern[0]}{pk}{pattern[1]}"
+    return pattern
 
 
 @register.simple_tag(name="pk_url")

@@ -39,7 +39,7 @@ from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundRow
 from django_tables2.utils import A, AttributeDict, computed_values
 
-from reformtracker.links import pk_url
+from reformtracker.links import pk_urls
 
 register = template.Library()
 
@@ -228,10 +228,10 @@ def _fast_link(link: LinkTransform):
     if link.attrs or not (by_pattern or not args):
         return link
     if by_pattern:
-        viewname, (arg,) = args["viewname"], args["args"]
+        url_of, (arg,) = pk_urls(args["viewname"]), args["args"]
 
         def href(kwargs):
-            return pk_url(viewname, arg.resolve(kwargs["record"]) if isinstance(arg, A) else arg)
+            return url_of(arg.resolve(kwargs["record"]) if isinstance(arg, A) else arg)
     else:
         href = functools.partial(_compose_url, link)
 

@@ -185,6 +185,8 @@ def test_pk_url_is_reverse():
         for pk in (1, 42, 10**12):
             assert links.pk_url(view, pk) == reverse(view, args=[pk])
     assert links.pk_url("tasks:detail", "7") == reverse("tasks:detail", args=["7"])
+    confirm = links.pk_urls("tasks:confirm")
+    assert [confirm(pk) for pk in (3, "4")] == [reverse("tasks:confirm", args=[pk]) for pk in (3, 4)]
 
 
 def test_pk_url_follows_the_script_prefix():
