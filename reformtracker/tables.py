@@ -110,6 +110,18 @@ class DateTimeColumn(_DateFormat, tables.DateTimeColumn):
     default_formats = {True: "SHORT_DATETIME_FORMAT", False: "DATETIME_FORMAT"}
 
 
+class BooleanColumn(tables.BooleanColumn):
+    """django-tables2's BooleanColumn, its two spans (`<span class="true">✔</span>` and the false one)
+    made once instead of for every cell."""
+
+    @functools.cached_property
+    def _spans(self) -> dict[bool, str]:
+        return {value: super(BooleanColumn, self).render(value, None, None) for value in (True, False)}
+
+    def render(self, value, record, bound_column):
+        return self._spans[self._get_bool_value(record, value, bound_column)]
+
+
 def _has_callable(value) -> bool:
     if callable(value):
         return True

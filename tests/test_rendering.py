@@ -21,7 +21,7 @@ from django_tables2 import RequestConfig
 
 from departments.tables import UnitTable
 from reformtracker import links
-from reformtracker.tables import DateColumn, DateTimeColumn
+from reformtracker.tables import BooleanColumn, DateColumn, DateTimeColumn
 from reformtracker.widgets import WidgetRenderer
 from tasks.models import Task, TaskStatus
 from tasks.workflow.filters import TaskFilter
@@ -132,6 +132,13 @@ def test_date_columns_read_the_local_time():
     assert DateColumn(format="Y-m-d").render(dt.date(987, 6, 5), Bound) == "0987-06-05"
     assert DateColumn(format="Y年n月").render(dt.date(2026, 6, 5), Bound) == "2026年6月"
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+def test_boolean_column_spans_as_django_tables2_makes_them():
+    for kwargs in ({}, {"yesno": "✓,停用"}, {"attrs": {"span": {"data-x": "<1>"}}}):
+        ours, theirs = BooleanColumn(**kwargs), tables.BooleanColumn(**kwargs)
+        for value in (True, False, 0, "x", None):
+            assert ours.render(value, None, None) == theirs.render(value, None, None)
 
 
 class EveryWidget(forms.Form):

@@ -19,7 +19,16 @@ from django_tables2.rows import BoundRows
 from departments.models import Unit
 from reformtracker import dataversion
 from reformtracker.tables import DateColumn, DateTimeColumn
-from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, TaskFlag, TaskPace, TaskStatus
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    ConfirmState,
+    Plan,
+    TaskFlag,
+    TaskPace,
+    TaskStatus,
+    WarningLevel,
+)
 
 # Long texts the table never shows: a plan's source_text is the whole imported document.
 NOT_SHOWN = ("text", "target", "reopen_reason", "plan__source_text")
@@ -55,14 +64,30 @@ def urgency_rank() -> Case:
     )
 
 
+# The badges are the same few strings on every row: made once, looked up per row.
+WARNING_BADGES = {
+    level: format_html('<span class="badge badge-{}" title="{}">{}</span>', level, label, short)
+    for (level, label), short in zip(
+        [(w, WarningLevel(w).label) for w in (WarningLevel.RED, WarningLevel.YELLOW, WarningLevel.BLUE)],
+        ("红", "黄", "蓝"), strict=True,
+    )
+}
+FLAG_BADGES = {
+    flag: format_html('<span class="badge {}">{}</span>', css, TaskFlag(flag).label)
+    for flag, css in ((TaskFlag.OVERDUE, "badge-red"), (TaskFlag.DUE_SOON, "badge-blue"))
+}
+PACE_CSS = {TaskPace.BEHIND: "text-danger fw-semibold", TaskPace.AHEAD: "text-success"}
+PACE_SPANS = {
+    pace: format_html('<span class="{}">{}</span>', PACE_CSS.get(pace, ""), label)
+    for pace, label in TaskPace.choices if pace
+}
+
+
 def warning_badge(task) -> str:
     level = task.warning_level
     if not level:
         return ""
-    short = {"red": "红", "yellow": "黄", "blue": "蓝"}[level]
-    return format_html(
-        '<span class="badge badge-{}" title="{}">{}</span>', level, task.get_warning_level_display(), short
-    )
+    return WARNING_BADGES[level]
 
 
 def row_class(record) -> str:
@@ -165,14 +190,16 @@ class TaskTable(tables.Table):
     def render_flag(self, record):
         if record.is_closed or not record.flag:
             return "—"
-        css = "badge-red" if record.flag == TaskFlag.OVERDUE else "badge-blue"
-        return format_html('<span class="badge {}">{}</span>', css, record.get_flag_display())
+        if badge := FLAG_BADGES.get(record.flag):
+            return badge
+        return format_html('<span class="badge badge-blue">{}</span>', record.get_flag_display())
 
     def render_pace(self, record):
         if not record.pace:
             return "—"
-        css = {TaskPace.BEHIND: "text-danger fw-semibold", TaskPace.AHEAD: "text-success"}.get(record.pace, "")
-        return format_html('<span class="{}">{}</span>', css, record.get_pace_display())
+        if span := PACE_SPANS.get(record.pace):
+            return span
+        return format_html('<span class="">{}</span>', record.get_pace_display())
 
     def render_percent(self, value):
         return f"{value}%"
