@@ -184,8 +184,9 @@ def raw_scan() -> str:
         )
         copies = sql(
             "UPDATE tasks_assignment a SET task_flag = t.flag, task_status = t.status, task_plan_id = t.plan_id,"
-            " task_top_level = (t.parent_id IS NULL) FROM tasks_task t WHERE a.task_id = t.id AND"
+            " task_top_level = (t.parent_id IS NULL), task_pace = t.pace FROM tasks_task t WHERE a.task_id = t.id AND"
             " (a.task_flag IS DISTINCT FROM t.flag OR a.task_status IS DISTINCT FROM t.status"
+            " OR a.task_pace IS DISTINCT FROM t.pace"
             " OR a.task_plan_id IS DISTINCT FROM t.plan_id OR a.task_top_level IS DISTINCT FROM (t.parent_id IS NULL))"
         )
     return f"milestones={ms} tasks={tasks} assignments={copies}"
@@ -201,7 +202,8 @@ def stored() -> tuple:
         cur.execute("SELECT md5(string_agg(concat_ws('|', id, flag, progress_missing, pace, next_due, final_due,"
                     " lead_unit_id), ',' ORDER BY id)) FROM tasks_task")
         tasks = cur.fetchone()[0]
-        cur.execute("SELECT md5(string_agg(concat_ws('|', id, task_flag, task_status, task_plan_id, task_top_level),"
+        cur.execute("SELECT md5(string_agg(concat_ws('|', id, task_flag, task_status, task_plan_id, task_top_level,"
+                    " task_pace),"
                     " ',' ORDER BY id)) FROM tasks_assignment")
         return ms, tasks, cur.fetchone()[0]
 

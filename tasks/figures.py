@@ -465,7 +465,7 @@ def plan_tallies(
     fields = ("pk", "title", "year", "doc_number", "issuer")
     rows = {p["pk"]: PlanTally(plan_id=p.pop("pk"), **p) for p in plans.values(*fields)}
     # One row per (plan, status, flag): a few dozen rows whatever the number of tasks. COUNT(*), not
-    # COUNT(id): then task_top_plan_status_flag_idx alone answers the stored state (index-only).
+    # COUNT(id): then task_top_plan_tally_idx alone answers the stored state (index-only).
     exprs = {f"b_{f}": e for f, e in fields_at(as_of, done_by=done_by).items()}
     for row in tasks.values("plan_id", **exprs).annotate(n=Count("*")).order_by():
         if row["plan_id"] in rows:
@@ -489,7 +489,7 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
     if as_of is not None and done_by is None:
         done_by = as_of
     if as_of is None:
-        # From the assignments alone, through their copy of the task's plan, level, status and flag
+        # From the assignments alone, through their copy of the task's plan, level, status, flag and pace
         # (Assignment.task_*, kept by TaskQuerySet.refresh_copies): an index-only scan of
         # assignment_tally_idx, where joining 300,000 assignments to their tasks took a quarter second.
         assignments = Assignment.objects.filter(task_top_level=True)

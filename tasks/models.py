@@ -217,6 +217,20 @@ def progress_missing_case(as_of: dt.date, *, hashed: bool = False) -> Case:
     )
 
 
+def pace_of(percent: int, start: dt.date, end: dt.date, as_of: dt.date, tolerance: int) -> str:
+    """序时进度 of an open task: `percent` against the share of [start, end] gone on `as_of`, within
+    ± tolerance points (Task.pace_on; pace_case is the same rule in SQL)."""
+    gone, total = dates.elapsed_share(start, end, as_of)
+    if total < 1:
+        return TaskPace.NONE
+    diff = percent * total - 100 * gone
+    if diff > tolerance * total:
+        return TaskPace.AHEAD
+    if diff < -tolerance * total:
+        return TaskPace.BEHIND
+    return TaskPace.ON_PACE
+
+
 def pace_case(as_of: dt.date, tolerance: int | None = None) -> Case:
     """序时进度 on `as_of` (Task.pace_on): percent × days in all against 100 × days gone, within
     ± tolerance × days in all — integers, so SQL and Python agree to the day. Written case by case
@@ -317,7 +331,7 @@ class TaskQuerySet(models.QuerySet):
         """Recompute what is copied from other rows for reading speed, for these tasks: their
         `next_due` and `lead_unit` (the task list sorts 100,000 tasks by them through an index
         instead of a subquery per row) and their assignments' copy of the task's plan, level,
-        status and flag (the dashboard counts each unit's tasks from the assignments alone).
+        status, flag and 序时进度 (the dashboard counts each unit's tasks from the assignments alone).
 
         Saving or deleting a task, an assignment or a milestone through the ORM refreshes its task
         (tasks.signals); bulk writes call this themselves; the daily scan calls it on every task with
@@ -326,7 +340,7 @@ class TaskQuerySet(models.QuerySet):
         return self.refresh_list_keys(only_stale=only_stale) + self.refresh_assignment_copies(only_stale=only_stale)
 
     def refresh_assignment_copies(self, *, only_stale: bool = False) -> int:
-        """The assignments' copy of their task's plan, level, status and flag: one UPDATE … FROM the
+        """The assignments' copy of their task's plan, level, status, flag and pace: one UPDATE … FROM the
         tasks (not four correlated subqueries per assignment)."""
         from tasks import setbased
 
@@ -335,10 +349,11 @@ class TaskQuerySet(models.QuerySet):
             rows = rows.filter(pk__in=self.order_by().values("pk"))
         source = rows.annotate(
             top=ExpressionWrapper(Q(parent__isnull=True), output_field=models.BooleanField())
-        ).values("pk", "plan_id", "top", "status", "flag")
+        ).values("pk", "plan_id", "top", "status", "flag", "pace")
         return setbased.update_from(
             Assignment, source,
-            {"task_plan_id": "plan_id", "task_top_level": "top", "task_status": "status", "task_flag": "flag"},
+            {"task_plan_id": "plan_id", "task_top_level": "top", "task_status": "status", "task_flag": "flag",
+             "task_pace": "pace"},
             target_key="task_id", only_changed=only_stale,
         )
 
@@ -476,10 +491,12 @@ class Task(models.Model):
             # task list filters and the dashboard group by these
             models.Index(fields=["status", "flag"], name="task_status_flag_idx"),
             models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
-            # the dashboard's per-plan tally (tasks.figures.plan_tallies) reads only this index
+            # the dashboard's per-plan tally (tasks.figures.plan_tallies) reads only this index, in the
+            # order of its GROUP BY (plan, then figures.BUCKET_FIELDS: flag, pace, status), so PostgreSQL
+            # counts each group as the index passes it instead of hashing 90,000 rows
             models.Index(
-                fields=["plan", "status", "flag"], condition=Q(parent__isnull=True),
-                name="task_top_plan_status_flag_idx",
+                fields=["plan", "flag", "pace", "status"], condition=Q(parent__isnull=True),
+                name="task_top_plan_tally_idx",
             ),
             # the dashboard's overdue-by-month chart joins these few tasks to their open milestones
             models.Index(
@@ -488,11 +505,21 @@ class Task(models.Model):
                 & ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
                 name="task_top_open_overdue_idx",
             ),
+            # 我的任务 counts a unit's open overdue / due-soon tasks (views.flagged): the unit's few
+            # thousand assignment entries merged with this index alone, not a heap page per task
+            models.Index(
+                fields=["flag", "id"], condition=~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
+                name="task_open_flag_idx",
+            ),
             # the task list sorted by 最近截止 reads this index (nulls last) …
             models.Index(fields=["next_due", "id"], name="task_next_due_idx"),
             # … and, sorted latest first with tasks without a due date still last, PostgreSQL reads
             # task_next_due_desc_idx (next_due DESC NULLS LAST, id DESC): created by migration 0009 on
             # PostgreSQL only, as SQLite refuses NULLS LAST in an index
+            # … and the default order, by urgency (tables.urgency_rank() DESC, next_due NULLS LAST, id), reads
+            # task_urgency_idx, an index on exactly that ORDER BY: PostgreSQL only too (migration 0015)
+            # … and 我的任务 sorts a unit's assignments by their tasks' next_due, plan and order reading
+            # task_sort_keys_idx (id) INCLUDE (next_due, plan_id, order) alone (migration 0015, PostgreSQL)
             # … and by 单位: one lead unit's slice in id order (tables.GroupOrderPaginator); also the FK's index
             models.Index(fields=["lead_unit", "id"], name="task_lead_unit_idx"),
         ]
@@ -593,15 +620,7 @@ class Task(models.Model):
         if end is None:
             return TaskPace.NONE
         start = self.plan.issued_on or timezone.localdate(self.created_at)
-        gone, total = dates.elapsed_share(start, end, as_of)
-        if total < 1:
-            return TaskPace.NONE
-        diff = self.percent * total - 100 * gone
-        if diff > tol * total:
-            return TaskPace.AHEAD
-        if diff < -tol * total:
-            return TaskPace.BEHIND
-        return TaskPace.ON_PACE
+        return pace_of(self.percent, start, end, as_of, tol)
 
     def status_when_closed(self, completed_on: dt.date) -> str:
         """Done or done late (逾期完成): late when any milestone's due date had passed."""
@@ -676,9 +695,9 @@ class Assignment(models.Model):
         verbose_name="处理人",
     )
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
-    # Copies of the task's plan, level, status and flag, never edited: the dashboard counts each
-    # unit's tasks from this table alone instead of joining 300,000 assignments to their tasks.
-    # TaskQuerySet.refresh_copies keeps them.
+    # Copies of the task's plan, level, status, flag and 序时进度, never edited: the dashboard counts
+    # each unit's tasks from this table alone (an index-only scan of assignment_tally_idx) instead of
+    # joining 300,000 assignments to their tasks. TaskQuerySet.refresh_copies keeps them.
     task_plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False,
         db_index=False, verbose_name="任务所属计划",
@@ -686,8 +705,11 @@ class Assignment(models.Model):
     task_top_level = models.BooleanField("一级任务", default=False, editable=False)
     task_status = models.CharField("任务状态", max_length=20, choices=TaskStatus.choices, blank=True, editable=False)
     task_flag = models.CharField("任务时限标记", max_length=20, choices=TaskFlag.choices, blank=True, editable=False)
+    task_pace = models.CharField("任务序时进度", max_length=10, choices=TaskPace.choices, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["task_plan", "task_top_level", "task_status", "task_flag"])
+    history = HistoricalRecords(
+        excluded_fields=["task_plan", "task_top_level", "task_status", "task_flag", "task_pace"]
+    )
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -704,6 +726,16 @@ class Assignment(models.Model):
         indexes = [
             # "我的任务" and the confirmation queue filter by unit and state
             models.Index(fields=["unit", "state"], name="assignment_unit_state_idx"),
+            # … and 我的任务's pending and disputed lists pick and sort their first rows from this one
+            # without reading the assignments: the task, the copies, the order and the id included
+            # (views.first_rows). Only the assignments still waiting (a third of them): INCLUDE turns
+            # off the B-tree's deduplication, so a full copy would be ten times the size of the one
+            # above. PostgreSQL only includes; SQLite indexes (unit, state) of those rows alone.
+            models.Index(
+                fields=["unit", "state"], include=["task", "task_flag", "task_status", "order", "id"],
+                condition=Q(state__in=[ConfirmState.PENDING, ConfirmState.DISPUTED]),
+                name="assignment_unit_waiting_idx",
+            ),
             # Task.objects.visible_to(liaison) is a semi-join from the liaison's units to their tasks:
             # an index-only scan here instead of a bitmap heap scan over every assignment of the unit
             models.Index(fields=["unit", "task"], name="assignment_unit_task_idx"),
@@ -712,15 +744,16 @@ class Assignment(models.Model):
             # 我的任务: a liaison's overdue and due-soon tasks, through the copy of the task's flag
             models.Index(fields=["unit", "task_flag", "task"], name="assignment_unit_flag_idx"),
             # the dashboard's per-unit tally (tasks.figures.unit_tallies): an index-only scan read in
-            # the order of its GROUP BY (unit, role, state for 签收率, flag, status: figures.BUCKET_FIELDS),
-            # over all plans or over one
+            # the order of its GROUP BY (unit, role, state for 签收率, then figures.BUCKET_FIELDS in their
+            # sorted order: flag, pace, status; PostgreSQL 15 does not reorder GROUP BY keys to fit an
+            # index), over all plans or over one
             models.Index(
-                fields=["unit", "role", "state", "task_flag", "task_status", "task_plan"],
+                fields=["unit", "role", "state", "task_flag", "task_pace", "task_status", "task_plan"],
                 condition=Q(task_top_level=True),
                 name="assignment_tally_idx",
             ),
             models.Index(
-                fields=["task_plan", "unit", "role", "state", "task_flag", "task_status"],
+                fields=["task_plan", "unit", "role", "state", "task_flag", "task_pace", "task_status"],
                 condition=Q(task_top_level=True),
                 name="assignment_plan_tally_idx",
             ),

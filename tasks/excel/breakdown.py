@@ -221,11 +221,15 @@ class _Follow:
     def take(self, key: tuple) -> list[tuple]:
         if self._last[0] == key:  # a task listed twice by its queryset gets its rows twice
             return self._last[1]
-        out = []
-        while self._next is not None and self._next[:3] <= key:
-            if self._next[:3] == key:
-                out.append(self._next[3:])
-            self._next = next(self._rows, None)
+        out, row, rows = [], self._next, self._rows
+        while row is not None:
+            head = row[:3]
+            if head > key:
+                break
+            if head == key:
+                out.append(row[3:])
+            row = next(rows, None)
+        self._next = row
         self._last = (key, out)
         return out
 

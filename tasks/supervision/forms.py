@@ -12,16 +12,7 @@ from django.utils import timezone
 from deadlines.models import Bulletin
 from tasks import figures
 
-
-def month_refusal(year: int, month: int, today: dt.date | None = None) -> str:
-    """Why year-month cannot be reported on `today` ("" when it can)."""
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        return "月份格式应为 年-月，如 2020-09。"
-    today = today or timezone.localdate()
-    if dt.date(year, month, 1) > today:
-        return (f"不能生成未来月份的督查通报：{year}年{month}月尚未开始（今天是{today.year}年{today.month}月{today.day}日）；"
-                "本月的通报按生成当日的数据统计。")
-    return ""
+from .report import month_refusal
 
 
 class ScopeField(forms.ChoiceField):

@@ -170,6 +170,18 @@ class FutureMonth(ValueError):
     """A 督查通报 of a month that has not begun: there is nothing to report yet."""
 
 
+def month_refusal(year: int, month: int, today: dt.date | None = None) -> str:
+    """Why year-month's 督查通报 cannot be built on `today` ("" when it can): the one rule the page's
+    form, the command and report_context (FutureMonth) all ask."""
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        return "月份格式应为 年-月，如 2020-09。"
+    today = today or timezone.localdate()
+    if dt.date(year, month, 1) > today:
+        return (f"不能生成未来月份的督查通报：{year}年{month}月尚未开始（今天是{today.year}年{today.month}月{today.day}日）；"
+                "本月的通报按生成当日的数据统计。")
+    return ""
+
+
 @dataclass
 class ReportContext:
     """What a 督查通报 is about: the month, the plans (`scope`) and the as-of day.
@@ -242,9 +254,9 @@ def report_context(
     if not 1 <= month <= 12:
         raise ValueError(f"月份应在 1–12 之间：{month}")
     today = today or timezone.localdate()
+    if refusal := month_refusal(year, month, today):
+        raise FutureMonth(refusal)
     first, end = month_bounds(year, month)
-    if first > today:
-        raise FutureMonth(f"{year}年{month}月尚未开始，不能生成督查通报（本月的通报按生成当日的数据统计）。")
     if scope is None:
         scope = figures.Scope.of_plan(plan) if plan is not None else figures.Scope()
     if scope.kind == "plan" and plan is None:
@@ -816,6 +828,6 @@ def write_supervision_report(
 
 __all__ = [
     "AMBER_FILL", "BLUE_FILL", "BORDER", "Column", "DATE_FORMAT", "FOOTER_PAGES", "FutureMonth", "RED_FILL",
-    "ReportContext", "build_supervision_workbook", "report_context", "setup_print", "style_body_cell",
+    "ReportContext", "build_supervision_workbook", "month_refusal", "report_context", "setup_print", "style_body_cell",
     "style_header_cell", "write_supervision_report",
 ]

@@ -53,7 +53,9 @@ def with_list_columns(queryset):
 def urgency_rank() -> Case:
     """The task list's default order, as SQL (a twin of Task.warning_level): 红 overdue 4, 黄 progress
     report missing 3, 蓝 due soon 2, 绿 open without a warning 1, done 0 — read from the stored flags,
-    so sorting by it costs no join."""
+    so sorting by it costs no join. On PostgreSQL task_urgency_idx (migration 0015) holds exactly this
+    CASE DESC, next_due NULLS LAST, id: a page of the default order is an index scan + LIMIT, not a
+    sort of every task. Change the CASE and that index together (tests/tasks/test_copies.py checks)."""
     return Case(
         When(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE], then=Value(0)),
         When(flag=TaskFlag.OVERDUE, then=Value(4)),

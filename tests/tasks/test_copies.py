@@ -1,6 +1,6 @@
 """The copies kept for reading speed follow every write, through the ORM, the services, the bulk
 paths and the daily scan: Task.next_due and Task.lead_unit (the task list's sort keys) and each
-assignment's copy of its task's plan, level, status and flag (the dashboard's per-unit tally)."""
+assignment's copy of its task's plan, level, status, flag and 序时进度 (the dashboard's per-unit tally)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 
+from tasks import figures
 from tasks.dashboard import board as dashboard
-from tasks.models import Assignment, AssignmentRole, Task, TaskFlag, TaskStatus
+from tasks.models import Assignment, AssignmentRole, Task, TaskFlag, TaskPace, TaskStatus
 from tasks.supervision.services import deadlines_scan
 from tasks.workflow import services as workflow
+from tasks.workflow.tables import with_list_columns
 from tests.factories import (
     AssignmentFactory,
     ExtensionRequestFactory,
@@ -125,16 +127,16 @@ def test_the_daily_scan_repairs_stale_keys(unit_a):
 def copies(assignment) -> tuple:
     assignment.refresh_from_db()
     a = assignment
-    return a.task_plan_id, a.task_top_level, a.task_status, a.task_flag
+    return a.task_plan_id, a.task_top_level, a.task_status, a.task_flag, a.task_pace
 
 
-def test_assignments_copy_their_tasks_plan_level_status_and_flag(unit_a, unit_b):
-    task = TaskFactory(flag=TaskFlag.DUE_SOON)
+def test_assignments_copy_their_tasks_plan_level_status_flag_and_pace(unit_a, unit_b):
+    task = TaskFactory(flag=TaskFlag.DUE_SOON, pace=TaskPace.AHEAD)
     lead = AssignmentFactory(task=task, unit=unit_a)
-    assert copies(lead) == (task.plan_id, True, TaskStatus.NOT_STARTED, TaskFlag.DUE_SOON)
-    task.status = TaskStatus.IN_PROGRESS
+    assert copies(lead) == (task.plan_id, True, TaskStatus.NOT_STARTED, TaskFlag.DUE_SOON, TaskPace.AHEAD)
+    task.status, task.pace = TaskStatus.IN_PROGRESS, TaskPace.BEHIND
     task.save()
-    assert copies(lead) == (task.plan_id, True, TaskStatus.IN_PROGRESS, TaskFlag.DUE_SOON)
+    assert copies(lead) == (task.plan_id, True, TaskStatus.IN_PROGRESS, TaskFlag.DUE_SOON, TaskPace.BEHIND)
     sub = AssignmentFactory(task=TaskFactory(plan=task.plan, parent=task), unit=unit_b)
     assert copies(sub)[1] is False
 
@@ -162,12 +164,27 @@ def test_the_scans_flags_reach_the_assignments_copies(unit_a):
     assert dashboard.unit_rows(plan_id=PlanFactory().pk) == []
 
 
+def test_the_scans_pace_reaches_the_assignments_copy_and_the_units_slow_figure(unit_a, settings):
+    """序时进度 is set by the scan's set-based UPDATE too; the per-unit 慢序时 counts it from the copy."""
+    settings.PACE_TOLERANCE = 10
+    task = TaskFactory(plan=PlanFactory(year=2026, issued_on=D(2026, 1, 1)), percent=10,
+                       status=TaskStatus.IN_PROGRESS)
+    MilestoneFactory(task=task, due_on=D(2026, 12, 31))
+    assignment = AssignmentFactory(task=task, unit=unit_a)
+    deadlines_scan(today=D(2026, 10, 1))  # 75 % of the time gone, 10 % done
+    task.refresh_from_db()
+    assert task.pace == copies(assignment)[4] == TaskPace.BEHIND
+    [row] = dashboard.unit_rows()
+    assert (row.assigned, row.behind, row.pace[TaskPace.BEHIND]) == (1, 1, 1)
+
+
 def test_refresh_only_stale_repairs_assignment_copies(unit_a):
     task = TaskFactory()
     right, wrong = AssignmentFactory(task=task, unit=unit_a), AssignmentFactory(task=task)
-    Assignment.objects.filter(pk=wrong.pk).update(task_status=TaskStatus.DONE, task_top_level=False)
+    Assignment.objects.filter(pk=wrong.pk).update(task_status=TaskStatus.DONE, task_top_level=False,
+                                                  task_pace=TaskPace.AHEAD)
     assert Task.objects.refresh_copies(only_stale=True) == 1
-    assert copies(right) == copies(wrong) == (task.plan_id, True, TaskStatus.NOT_STARTED, "")
+    assert copies(right) == copies(wrong) == (task.plan_id, True, TaskStatus.NOT_STARTED, "", "")
 
 
 # --- the list sorted by them -----------------------------------------------------------------------
@@ -240,11 +257,69 @@ def test_sorting_by_next_due_reads_the_index(office, dated):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
 def test_the_dashboards_unit_tally_reads_only_its_index(unit_a):
     AssignmentFactory(task=TaskFactory(), unit=unit_a)
+    # the bucket fields as unit_tallies reads them: every one a copy on the assignment, none joined
+    copies_read = figures._assignment_copies()
+    assert copies_read == {f: f"task_{f}" for f in figures.BUCKET_FIELDS}
     for scope in (Assignment.objects.all(), Assignment.objects.filter(task_plan_id=1)):
-        tally = scope.filter(task_top_level=True).values_list("unit_id", "role", "task_status", "task_flag")
+        tally = scope.filter(task_top_level=True).values(
+            "unit_id", "role", "state", **figures.fields_at(None, stored=copies_read))
         with connection.cursor() as cur:
             cur.execute("SET enable_seqscan = off")
             plan = tally.annotate(n=Count("*")).order_by().explain()
             cur.execute("RESET enable_seqscan")
         # an index-only scan on real data (a bitmap scan over a handful of fresh rows); never a join
-        assert ("assignment_tally_idx" in plan or "assignment_plan_tally_idx" in plan) and "Join" not in plan
+        assert ("assignment_tally_idx" in plan or "assignment_plan_tally_idx" in plan) and "Join" not in plan, plan
+    # … read in the GROUP BY's order (unit, role, state, then the copies as BUCKET_FIELDS sorts them):
+    # PostgreSQL 15 counts each group as the index passes it only when the orders agree
+    indexes = {i.name: i.fields for i in Assignment._meta.indexes}
+    keys = ["unit", "role", "state", *copies_read.values()]
+    assert indexes["assignment_tally_idx"] == [*keys, "task_plan"]
+    assert indexes["assignment_plan_tally_idx"] == ["task_plan", *keys]
+    assert {i.name: i.fields for i in Task._meta.indexes}["task_top_plan_tally_idx"] == ["plan", *figures.BUCKET_FIELDS]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
+def test_the_dashboards_plan_tally_reads_only_its_index():
+    TaskFactory()
+    tally = Task.objects.top_level().values("plan_id", **{f"b_{f}": e for f, e in figures.fields_at(None).items()})
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        cur.execute("SET enable_bitmapscan = off")
+        cur.execute("SET enable_hashagg = off")
+        plan = tally.annotate(n=Count("*")).order_by().explain()
+        cur.execute("RESET enable_seqscan")
+        cur.execute("RESET enable_bitmapscan")
+        cur.execute("RESET enable_hashagg")
+    assert "Index Only Scan using task_top_plan_tally_idx" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
+def test_the_lists_default_order_reads_the_urgency_index(office, dated):
+    """A page of the task list in its default order (most urgent first) is an index scan + LIMIT on
+    task_urgency_idx (migration 0015), which must say exactly what tables.urgency_rank() says."""
+    from tasks.workflow.tables import TaskTable
+
+    table = TaskTable(with_list_columns(Task.objects.all()), order_by=("warning",))
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        cur.execute("SET enable_sort = off")
+        plan = table.data.data[:25].explain()
+        cur.execute("RESET enable_seqscan")
+        cur.execute("RESET enable_sort")
+    assert "Index Scan using task_urgency_idx" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
+def test_my_tasks_counts_its_flagged_tasks_from_indexes_alone(unit_a):
+    """我的任务 counts a unit's open overdue tasks by merging the unit's assignment entries with
+    task_open_flag_idx (migration 0015): no heap page of the tasks read."""
+    AssignmentFactory(task=TaskFactory(flag=TaskFlag.OVERDUE), unit=unit_a)
+    ids = Assignment.objects.filter(unit__in=[unit_a], task_flag=TaskFlag.OVERDUE).values("task_id")
+    flagged = Task.objects.filter(pk__in=ids, flag=TaskFlag.OVERDUE).open()
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        cur.execute("SET enable_bitmapscan = off")
+        plan = flagged.order_by().explain()
+        cur.execute("RESET enable_seqscan")
+        cur.execute("RESET enable_bitmapscan")
+    assert "task_open_flag_idx" in plan, plan

@@ -171,6 +171,23 @@ def test_my_tasks_lists_the_first_pending_and_counts_them_all(client, liaison_a,
         assert listed_all.paginator.count == rows
 
 
+def test_my_tasks_pending_rows_keep_their_order(client, liaison_a, unit_a):
+    """The first pending rows are picked by id, then read by id (views.first_rows): still nearest due
+    date first, tasks without an open milestone last, then plan and document order."""
+    plan = PlanFactory()
+    for order, due in enumerate([dt.date(2031, 5, 1), None, dt.date(2030, 1, 1), dt.date(2030, 1, 1)]):
+        task = TaskFactory(plan=plan, order=order, title=f"第{order}项")
+        if due:
+            MilestoneFactory(task=task, due_on=due)
+        AssignmentFactory(task=task, unit=unit_a)
+    Task.objects.update(flag="")
+    Task.objects.all().refresh_copies()
+    client.force_login(liaison_a)
+    pending = client.get(MINE).context["pending"]
+    assert [a.task.title for a in pending] == ["第2项", "第3项", "第0项", "第1项"]
+    assert len(pending) == 4 and pending.hidden == 0
+
+
 def test_sorting_by_units_follows_the_first_lead_units_name(client, office, unit_a, unit_b):
     """区市场监管局 sorts before 区税务局; a task without a lead unit comes last."""
     plan = PlanFactory()

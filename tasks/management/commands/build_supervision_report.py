@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tasks.excel.breakdown import find_plan
 from tasks.figures import Scope
-from tasks.supervision.forms import month_refusal
-from tasks.supervision.report import write_supervision_report
+from tasks.supervision.report import month_refusal, write_supervision_report
 
 
 class Command(BaseCommand):
