@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
 from departments.models import Unit
+from reformtracker.tables import BooleanColumn, DateTimeColumn
 
 # On a phone the unit table keeps the name, liaisons, task count and 待核对: with every column the
 # names were squeezed to one character a line.
@@ -26,8 +27,8 @@ class UnitTable(tables.Table):
     liaisons = tables.Column(verbose_name="联络员", empty_values=(), orderable=False)
     task_count = tables.Column(verbose_name="任务数", attrs={"td": {"class": "text-end text-nowrap"},
                                                         "th": {"class": "text-nowrap"}})
-    needs_review = tables.BooleanColumn(verbose_name="待核对", yesno="待核对,—", attrs=NOWRAP)
-    is_active = tables.BooleanColumn(verbose_name="启用", yesno="✓,停用", attrs=WIDE_ONLY)
+    needs_review = BooleanColumn(verbose_name="待核对", yesno="待核对,—", attrs=NOWRAP)
+    is_active = BooleanColumn(verbose_name="启用", yesno="✓,停用", attrs=WIDE_ONLY)
 
     class Meta:
         model = Unit
@@ -50,8 +51,8 @@ class UserTable(tables.Table):
     first_name = tables.Column(verbose_name="姓名")
     role = tables.Column(verbose_name="角色", empty_values=(), orderable=False)
     units = tables.Column(verbose_name="所属单位", empty_values=(), orderable=False)
-    is_active = tables.BooleanColumn(verbose_name="启用", yesno="✓,停用")
-    last_login = tables.DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i")
+    is_active = BooleanColumn(verbose_name="启用", yesno="✓,停用")
+    last_login = DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i")
 
     class Meta:
         model = get_user_model()

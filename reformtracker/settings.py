@@ -98,6 +98,9 @@ TEMPLATES = [
                 "departments.context_processors.roles",
                 "deadlines.context_processors.notifications",
             ],
+            # {% table_rows %}: the rows of the tables drawn in Python (templates/django_tables2/reformtracker.html)
+            # {% pk_url %}: {% url %} of a pattern with one id, reversed once per pattern (reformtracker/links.py)
+            "libraries": {"table_rows": "reformtracker.tables", "links": "reformtracker.links"},
         },
     },
 ]
@@ -321,7 +324,8 @@ BULLETIN_ADDRESSEE = os.getenv("BULLETIN_ADDRESSEE", "各镇人民政府、街�
 DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 0 if DEBUG else 300)
 COUNT_CACHE_SECONDS = envint("COUNT_CACHE_SECONDS", 0 if DEBUG else 300)
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+FORM_RENDERER = "reformtracker.widgets.WidgetRenderer"  # Django's, with inputs and selects drawn in Python
+DJANGO_TABLES2_TEMPLATE = "django_tables2/reformtracker.html"  # bootstrap5-responsive, rows drawn in one pass
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # django-filter: the empty choice of every filter reads 全部, not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = "全部"

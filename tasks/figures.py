@@ -28,6 +28,7 @@ same figures; the tests hold them to it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -89,10 +90,18 @@ BUCKET_KEYS = tuple(b.key for b in BUCKETS)
 BUCKET_LABELS = {b.key: b.label for b in BUCKETS}
 # the task fields the buckets read: the GROUP BY keys of every tally
 BUCKET_FIELDS = tuple(sorted({f for b in BUCKETS for f in b.match} | {"flag", "pace"}))
+PACE_KEYS = tuple(TaskPace.values)  # (the enum builds that list anew on every read)
 
 
 def classify(values: Mapping[str, str]) -> str:
     """The bucket of a task whose fields (see BUCKET_FIELDS) have these values."""
+    return _classify(tuple(values.get(f) for f in BUCKET_FIELDS))
+
+
+@functools.lru_cache(maxsize=1024)
+def _classify(key: tuple) -> str:
+    """classify, kept per combination of values: a tally folds thousands of groups of a few dozen kinds."""
+    values = dict(zip(BUCKET_FIELDS, key, strict=True))
     for bucket in BUCKETS:
         if all(values.get(f) in allowed for f, allowed in bucket.match.items()):
             return bucket.key
@@ -156,7 +165,7 @@ class Tally:
     due_soon: int = 0  # open, not overdue, flagged 临期 (the stored state only)
     # open, not overdue, by 序时进度 (TaskPace value; "" no percent reported to compare): the
     # 超/按/慢序时 of the 督查通报's 总体情况; pace[BEHIND] is the 慢序时 bucket
-    pace: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TaskPace.values, 0))
+    pace: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PACE_KEYS, 0))
     assignments: int = 0
     confirmed: int = 0
     links: dict[str, str] = field(default_factory=dict, repr=False)  # figure -> filtered task list
@@ -501,7 +510,9 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
     )
     rows: dict[int, UnitTally] = {}
     for g in groups:
-        row = rows.setdefault(g["unit_id"], UnitTally(unit_id=g["unit_id"]))
+        row = rows.get(g["unit_id"])
+        if row is None:  # (not setdefault: that built a UnitTally for each of the thousands of groups)
+            row = rows[g["unit_id"]] = UnitTally(unit_id=g["unit_id"])
         n = g["n"]
         row.fold(_as_fields(g), n)
         row.assignments += n

@@ -534,9 +534,9 @@ class Task(models.Model):
         return f"{self.number} {self.title}".strip()
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from reformtracker.links import pk_url  # reverse() once per pattern: lists link every row
 
-        return reverse("tasks:detail", args=[self.pk])
+        return pk_url("tasks:detail", self.pk)
 
     @property
     def is_closed(self) -> bool:

@@ -271,10 +271,14 @@ FIGURE_FILTERS = {
 }
 
 
+# each figure's own parameters, encoded once (they follow the row's own: plan, scope, unit, level)
+FIGURE_QUERIES = {figure: urlencode(params) for figure, params in FIGURE_FILTERS.items()}
+
+
 def figure_links(base: str, *, plan_id: int | None = None, unit_id: int | None = None,
                  scope: str | None = None) -> dict[str, str]:
-    return {
-        figure: task_list_url(base, plan=plan_id, scope=scope, unit=unit_id, level="top", **params)
-        for figure, params in FIGURE_FILTERS.items()
-    }
+    """Every figure's link for one row: task_list_url(base, plan=…, scope=…, unit=…, level="top",
+    **FIGURE_FILTERS[figure]), the row's part encoded once."""
+    row = task_list_url(base, plan=plan_id, scope=scope, unit=unit_id, level="top")
+    return {figure: f"{row}&{query}" if query else row for figure, query in FIGURE_QUERIES.items()}
 

@@ -12,13 +12,23 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
 
 from departments.models import Unit
 from reformtracker import dataversion
-from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, TaskFlag, TaskPace, TaskStatus
+from reformtracker.tables import DateColumn, DateTimeColumn
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    ConfirmState,
+    Plan,
+    TaskFlag,
+    TaskPace,
+    TaskStatus,
+    WarningLevel,
+)
 
 # Long texts the table never shows: a plan's source_text is the whole imported document.
 NOT_SHOWN = ("text", "target", "reopen_reason", "plan__source_text")
@@ -56,14 +66,30 @@ def urgency_rank() -> Case:
     )
 
 
+# The badges are the same few strings on every row: made once, looked up per row.
+WARNING_BADGES = {
+    level: format_html('<span class="badge badge-{}" title="{}">{}</span>', level, label, short)
+    for (level, label), short in zip(
+        [(w, WarningLevel(w).label) for w in (WarningLevel.RED, WarningLevel.YELLOW, WarningLevel.BLUE)],
+        ("红", "黄", "蓝"), strict=True,
+    )
+}
+FLAG_BADGES = {
+    flag: format_html('<span class="badge {}">{}</span>', css, TaskFlag(flag).label)
+    for flag, css in ((TaskFlag.OVERDUE, "badge-red"), (TaskFlag.DUE_SOON, "badge-blue"))
+}
+PACE_CSS = {TaskPace.BEHIND: "text-danger fw-semibold", TaskPace.AHEAD: "text-success"}
+PACE_SPANS = {
+    pace: format_html('<span class="{}">{}</span>', PACE_CSS.get(pace, ""), label)
+    for pace, label in TaskPace.choices if pace
+}
+
+
 def warning_badge(task) -> str:
     level = task.warning_level
     if not level:
         return ""
-    short = {"red": "红", "yellow": "黄", "blue": "蓝"}[level]
-    return format_html(
-        '<span class="badge badge-{}" title="{}">{}</span>', level, task.get_warning_level_display(), short
-    )
+    return WARNING_BADGES[level]
 
 
 def row_class(record) -> str:
@@ -77,6 +103,16 @@ CONFIRM_BADGE = {
     ConfirmState.DISPUTED: "text-bg-warning",
 }
 
+
+# 牵头/责任单位: a unit's opening tag by (lead?, state) — bold for the lead unit, the state as a mark
+# and a tooltip; only the unit's name differs from row to row
+UNIT_MARK = {
+    (lead, state): format_html(
+        '<span class="{}" title="{}">{}', "fw-semibold" if lead else "", label,
+        {ConfirmState.PENDING: "○", ConfirmState.CONFIRMED: "✓", ConfirmState.DISPUTED: "!"}[state],
+    )
+    for lead in (True, False) for state, label in ConfirmState.choices
+}
 
 # On a phone the table keeps warning, title, units, status and due date.
 WIDE_ONLY = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
@@ -100,11 +136,11 @@ class TaskTable(tables.Table):
     units = tables.Column(verbose_name="牵头/责任单位", accessor="lead_unit__name", empty_values=())
     status = tables.Column(verbose_name="状态", attrs=NOWRAP)
     flag = tables.Column(verbose_name="时限", empty_values=(), attrs=WIDE_ONLY)
-    next_due = tables.DateColumn(verbose_name="最近截止", format="Y-m-d", attrs=NOWRAP)
+    next_due = DateColumn(verbose_name="最近截止", format="Y-m-d", attrs=NOWRAP)
     pace = tables.Column(verbose_name="序时进度", empty_values=(), attrs=WIDE_ONLY)
     percent = tables.Column(verbose_name="进度", attrs={"td": {"class": "text-end d-none d-md-table-cell"},
                                                        "th": {"class": "d-none d-md-table-cell"}})
-    updated_at = tables.DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i", visible=False)
+    updated_at = DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i", visible=False)
 
     class Meta:
         sequence = (
@@ -147,28 +183,25 @@ class TaskTable(tables.Table):
         return warning_badge(record)
 
     def render_units(self, record):
-        parts = []
-        for a in record.assignments.all():
-            css = "fw-semibold" if a.role == AssignmentRole.LEAD else ""
-            mark = {"pending": "○", "confirmed": "✓", "disputed": "!"}[a.state]
-            parts.append((css, a.get_state_display(), mark, a.unit.name))
-        if not parts:
+        spans = [f"{UNIT_MARK[a.role == AssignmentRole.LEAD, a.state]}{escape(a.unit.name)}</span>"
+                 for a in record.assignments.all()]
+        if not spans:
             return mark_safe('<span class="text-muted">未分配</span>')
-        return format_html_join(
-            "、", '<span class="{}" title="{}">{}{}</span>', parts
-        )
+        return mark_safe("、".join(spans))  # noqa: S308 — the marks are format_html, the names escaped
 
     def render_flag(self, record):
         if record.is_closed or not record.flag:
             return "—"
-        css = "badge-red" if record.flag == TaskFlag.OVERDUE else "badge-blue"
-        return format_html('<span class="badge {}">{}</span>', css, record.get_flag_display())
+        if badge := FLAG_BADGES.get(record.flag):
+            return badge
+        return format_html('<span class="badge badge-blue">{}</span>', record.get_flag_display())
 
     def render_pace(self, record):
         if not record.pace:
             return "—"
-        css = {TaskPace.BEHIND: "text-danger fw-semibold", TaskPace.AHEAD: "text-success"}.get(record.pace, "")
-        return format_html('<span class="{}">{}</span>', css, record.get_pace_display())
+        if span := PACE_SPANS.get(record.pace):
+            return span
+        return format_html('<span class="">{}</span>', record.get_pace_display())
 
     def render_percent(self, value):
         return f"{value}%"
