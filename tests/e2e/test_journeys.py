@@ -78,6 +78,8 @@ def test_liaison_confirms_disputes_and_reports_with_a_file(live_server, login, p
 
     page.goto(f"{live_server.url}/tasks/assignments/{second.pk}/dispute/")
     page.click("button[type=submit]:has-text('提交')")  # no reason: refused next to the field
+    # waits for the answer page (counting at once raced the reload under load)
+    page.wait_for_selector(".errorlist, .invalid-feedback", timeout=15_000)
     assert page.locator(".errorlist, .invalid-feedback").count() >= 1
     page.fill("textarea[name=reason]", "该事项由区商务局负责，不属于本单位职责。")
     page.click("button[type=submit]:has-text('提交')")
