@@ -309,11 +309,12 @@ class _ItemBuilder:
         body = "\n".join(body_lines)
         full_text = body if len(body_lines) == len(raw.text_lines) else "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)
-        title_end = min([a.start for a in anns if a.start > 0] + [len(body)])
-        item = ParsedItem(
-            number=raw.number, source="text", section=raw.section,
-            title=_first_sentence(body[:title_end]), text=full_text, ref=raw.ref, line=raw.line,
-        )
+        title_end = len(body)
+        for a in anns:
+            if 0 < a.start < title_end:
+                title_end = a.start
+        item = ParsedItem(raw.number, "text", raw.section, _first_sentence(body[:title_end]), full_text, raw.ref,
+                          raw.line)
         hits = find_dates(body, self.year, self._phrases)
         if label_units and self.ctx.first_unit_leads and not any(lead for _, lead in label_units):
             label_units[0] = (label_units[0][0], True)  # "第一责任单位为牵头单位，下同"
@@ -330,7 +331,7 @@ class _ItemBuilder:
         elif len(anns) > 1:
             self._split_children(item, body, anns, hits)
         else:
-            pairs = [p for a in anns for p in a.units]
+            pairs = anns[0].units if anns else ()
             item.lead_units, item.responsible_units = _units(pairs, self.table)
             item.deadlines, item.unresolved = _deadlines(hits, body)
         return item
@@ -375,11 +376,14 @@ class _ItemBuilder:
         leads = split_table_units(row.lead, self.table)
         others = split_table_units(row.responsible, self.table)
         text = f"{row.task}\n{row.target}" if row.task and row.target else row.task or row.target
+        title, category, indicator = table.title, row.category, row.indicator
+        if category or indicator:
+            section = " / ".join([x for x in (title, category, indicator) if x])
+        else:
+            section = title
         item = ParsedItem(
-            number=row.number, source=source,
-            section=" / ".join([x for x in (table.title, row.category, row.indicator) if x]),
-            title=_first_sentence(row.task or row.target) or row.indicator, text=text, ref=f"{prefix}{row.number}",
-            line=row.line, category=row.category, indicator=row.indicator, target=row.target,
+            row.number, source, section, _first_sentence(row.task or row.target) or indicator, text,
+            f"{prefix}{row.number}", row.line, category=category, indicator=indicator, target=row.target,
         )
         marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
         pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
