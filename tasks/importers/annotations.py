@@ -8,6 +8,7 @@ text it consumed, so an item with several annotations can be split into sub-task
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,7 +34,9 @@ _OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职�
 class Annotation:
     start: int
     end: int
-    units: list[tuple[str, bool]] = field(default_factory=list)  # (as written, is lead), printed order
+    # (as written, is lead), printed order; a bracket rule's reading is a tuple (shared by every
+    # annotation of the plan that reads the same content: never changed)
+    units: Sequence[tuple[str, bool]] = field(default_factory=list)
     rule: str = ""
 
 
@@ -138,7 +141,7 @@ class LabelledBracketRule(_BracketRule):
         units = ctx.memo.get(k)
         if units is None:
             units = ctx.memo[k] = self._units(content, ctx)
-        return Annotation(start, end, list(units), self.name) if units else None
+        return Annotation(start, end, units, self.name) if units else None
 
     @staticmethod
     def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
@@ -177,7 +180,7 @@ class LeadPhraseBracketRule(_BracketRule):
         units = ctx.memo.get(k)
         if units is None:
             units = ctx.memo[k] = self._units(content, ctx)
-        return Annotation(start, end, list(units), self.name) if units else None
+        return Annotation(start, end, units, self.name) if units else None
 
     @staticmethod
     def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
@@ -214,7 +217,7 @@ class TrailingListRule(_BracketRule):
         units = ctx.memo.get(key)
         if units is None:
             units = ctx.memo[key] = self._units(content, ctx)
-        return Annotation(start, end, list(units), self.name) if units else None
+        return Annotation(start, end, units, self.name) if units else None
 
     @staticmethod
     def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -49,6 +50,13 @@ _MASTER = re.compile("(?=[0-9到截于上下第一二三四每按年全长])"
                      + "|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS) + ")")
 # A match's last closed group is the outer alternative that matched (its inner groups close first).
 _KIND_OF = {_MASTER.groupindex[name]: name for name, _ in _PATTERNS}
+# `_MASTER`'s second look-ahead, consuming, each alternative opening with one character: where it
+# matches, `_MASTER` may; the engine jumps from one of those characters to the next (a pattern that
+# opens with a look-ahead gives it nothing to jump by: it tries `_MASTER` at every position)
+_PHRASE_START = re.compile("|".join(
+    [f"{d}(?:\\d\\d\\d年|\\d?月|季度)" for d in "0123456789"]
+    + ["到", "截", "于", "上半年", "下半年", "第[一二三四]季度", "一季度", "二季度", "三季度", "四季度", "每", "按季度",
+       "年[底末内]", "全年", "长期"]))
 
 
 @dataclass
@@ -113,12 +121,27 @@ def _resolve(kind: str, g: re.Match, year: int) -> tuple[list[datetime.date], bo
 _UNREAD = object()
 
 
+def _phrases(text: str) -> Iterator[re.Match]:
+    """`_MASTER.finditer(text)`: `_MASTER` tried only where `_PHRASE_START` finds a phrase may start
+    (its look-behinds see the text before, as `finditer` lets them)."""
+    search, match = _PHRASE_START.search, _MASTER.match
+    pos = 0
+    while (c := search(text, pos)) is not None:
+        p = c.start()
+        m = match(text, p)
+        if m is None:
+            pos = p + 1
+        else:
+            yield m
+            pos = m.end()  # (no phrase is empty)
+
+
 def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
     """``memo``: a dict kept by the caller over many texts (a plan repeats its phrases): what a
     phrase read by one pattern resolves to, for a year. (The phrase and the pattern fix the groups
     `_resolve` reads: no look-around peeks out of a phrase at what they capture.)"""
     hits: list[DateHit] = []
-    for m in _MASTER.finditer(text):
+    for m in _phrases(text):
         if memo is None:
             resolved = _resolve(_KIND_OF[m.lastindex], m, year)
         else:

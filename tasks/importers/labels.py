@@ -33,6 +33,7 @@ UNIT_LABEL_RE = re.compile(rf"({_alt(LEAD_LABELS + OTHER_LABELS)})\s*[:：]")
 # A line made of one or more labels and its value: `完成时间：完成时间：2019年6月底前`.
 _ALL = LEAD_LABELS + OTHER_LABELS + PERSON_LABELS + DATE_LABELS + PROGRESS_LABELS
 LINE_LABEL_RE = re.compile(rf"^((?:(?:{_alt(_ALL)})\s*[:：]\s*)+)(.*)$")
+_LABEL_FIRST = frozenset(w[0] for w in _ALL)  # what `LINE_LABEL_RE` matches starts with
 LINE_START_LABEL_RE = re.compile(rf"^(?:{_alt(_ALL)})\s*[:：]")
 # a label inside a line, after a space or the end of a sentence: `…试运营。 牵头领导:林静国 责任单位:市X局`
 # (the look-ahead for a label's first character lets the engine skip the other positions)
@@ -68,7 +69,10 @@ def parse_label_line(line: str) -> tuple[str, str] | None:
     """`完成时间：完成时间：2019年6月底前` → ("完成时间", "2019年6月底前"); None for any other line."""
     if ":" not in line and "：" not in line:
         return None  # a label ends in a colon
-    m = LINE_LABEL_RE.match(line.strip())
+    line = line.strip()
+    if line[:1] not in _LABEL_FIRST:
+        return None  # (the line starts with a label word)
+    m = LINE_LABEL_RE.match(line)
     if not m:
         return None
     label = _LABEL_WORD_RE.match(m.group(1)).group(0)

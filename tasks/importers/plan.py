@@ -203,39 +203,51 @@ def _what(text: str, hit: DateHit) -> str:
     return clause
 
 
-def _units(pairs: list[tuple[str, bool]], table: AliasTable) -> tuple[list[UnitRef], list[UnitRef]]:
-    """(as written, is lead) in printed order → (leads, responsible), unique by canonical name."""
-    fields, lead_at = table.unit_lists(tuple(pairs))
+def _units(pairs, table: AliasTable) -> tuple[list[UnitRef], list[UnitRef]]:
+    """(as written, is lead) in printed order (a list or a tuple) → (leads, responsible), unique by
+    canonical name."""
+    fields, lead_at = table.unit_lists(pairs if type(pairs) is tuple else tuple(pairs))
     resp = [UnitRef(*f) for f in fields]
+    if len(lead_at) == 1:  # (most lists: one lead)
+        return [resp[lead_at[0]]], resp
     return [resp[k] for k in lead_at], resp
 
 
 def _deadlines(hits: list[DateHit], text: str) -> tuple[list[Deadline], list[str]]:
     out: list[Deadline] = []
     unresolved: list[str] = []
+    if not hits:
+        return out, unresolved
+    if len(hits) == 1 and len(hits[0].dates) == 1:  # (most texts: one phrase, one date; nothing to dedupe)
+        h = hits[0]
+        out.append(Deadline(h.dates[0], h.phrase, _what(text, h) if text else "", h.recurring))
+        return out, unresolved
     seen: set[tuple[datetime.date, str]] = set()
     for h in hits:
-        if not h.dates:
-            if h.phrase not in unresolved:
-                unresolved.append(h.phrase)
+        phrase, dates = h.phrase, h.dates
+        if not dates:
+            if phrase not in unresolved:
+                unresolved.append(phrase)
             continue
         what = None  # the same clause for every date of the phrase (每季度: four)
-        for d in h.dates:
-            if (d, h.phrase) not in seen:
-                seen.add((d, h.phrase))
+        for d in dates:
+            if (d, phrase) not in seen:
+                seen.add((d, phrase))
                 if what is None:
                     what = _what(text, h) if text else ""
-                out.append(Deadline(d, h.phrase, what, h.recurring))
+                out.append(Deadline(d, phrase, what, h.recurring))
     return out, unresolved
 
 
 def _merge_deadlines(groups: list[list[Deadline]]) -> list[Deadline]:
     out: list[Deadline] = []
     seen: set[tuple[datetime.date, str]] = set()
+    add = seen.add
     for g in groups:
         for d in g:
-            if (d.date, d.phrase) not in seen:
-                seen.add((d.date, d.phrase))
+            k = (d.date, d.phrase)
+            if k not in seen:
+                add(k)
                 out.append(d)
     return out
 
@@ -297,11 +309,12 @@ class _ItemBuilder:
         body = "\n".join(body_lines)
         full_text = body if len(body_lines) == len(raw.text_lines) else "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)
-        title_end = min([a.start for a in anns if a.start > 0] + [len(body)])
-        item = ParsedItem(
-            number=raw.number, source="text", section=raw.section,
-            title=_first_sentence(body[:title_end]), text=full_text, ref=raw.ref, line=raw.line,
-        )
+        title_end = len(body)
+        for a in anns:
+            if 0 < a.start < title_end:
+                title_end = a.start
+        item = ParsedItem(raw.number, "text", raw.section, _first_sentence(body[:title_end]), full_text, raw.ref,
+                          raw.line)
         hits = find_dates(body, self.year, self._phrases)
         if label_units and self.ctx.first_unit_leads and not any(lead for _, lead in label_units):
             label_units[0] = (label_units[0][0], True)  # "第一责任单位为牵头单位，下同"
@@ -318,7 +331,7 @@ class _ItemBuilder:
         elif len(anns) > 1:
             self._split_children(item, body, anns, hits)
         else:
-            pairs = [p for a in anns for p in a.units]
+            pairs = anns[0].units if anns else ()
             item.lead_units, item.responsible_units = _units(pairs, self.table)
             item.deadlines, item.unresolved = _deadlines(hits, body)
         return item
@@ -330,33 +343,47 @@ class _ItemBuilder:
         children = item.children
         all_pairs: list[tuple[str, bool]] = []
         last = len(anns)
+        n_body = len(body)
+        any_unresolved = False
         s = 0  # a segment runs from the end of the annotation before to the end of its own
-        for i, ann in enumerate(anns, start=1):
-            e = ann.end if i < last else len(body)  # text after the last annotation joins it
-            seg_work = body[s : ann.start]
-            if i == 1 and seg_work.startswith(title) and len(seg_work) > len(title) + 2:
+        i = 0
+        for ann in anns:
+            i += 1
+            start, end, units = ann.start, ann.end, ann.units
+            e = end if i < last else n_body  # text after the last annotation joins it
+            seg_work = body[s:start]
+            if i == 1 and len(seg_work) > len(title) + 2 and seg_work.startswith(title):
                 seg_work = seg_work[len(title) :]
-            leads, resp = _units(ann.units, table)
-            deadlines, unresolved = _deadlines([h for h in hits if s <= h.start < e], body)
+            leads, resp = _units(units, table)
+            seg_hits = [h for h in hits if s <= h.start < e]
+            if seg_hits:
+                deadlines, unresolved = _deadlines(seg_hits, body)
+                any_unresolved = any_unresolved or bool(unresolved)
+            else:
+                deadlines, unresolved = [], []
             children.append(ParsedItem(
                 f"{number}-{i}" if number else str(i), "text", section, _first_sentence(seg_work) or title,
                 body[s:e].strip(), f"{ref}-{i}", line, leads, resp, deadlines, unresolved,
             ))
-            all_pairs += ann.units
-            s = ann.end
+            all_pairs += units
+            s = end
         item.lead_units, item.responsible_units = _units(all_pairs, table)
         item.deadlines = _merge_deadlines([c.deadlines for c in children])
-        item.unresolved = list(dict.fromkeys(u for c in children for u in c.unresolved))
+        if any_unresolved:
+            item.unresolved = list(dict.fromkeys(u for c in children for u in c.unresolved))
 
     def table_item(self, row: TableRow, table: Table, prefix: str, source: str = "table") -> ParsedItem:
         leads = split_table_units(row.lead, self.table)
         others = split_table_units(row.responsible, self.table)
         text = f"{row.task}\n{row.target}" if row.task and row.target else row.task or row.target
+        title, category, indicator = table.title, row.category, row.indicator
+        if category or indicator:
+            section = " / ".join([x for x in (title, category, indicator) if x])
+        else:
+            section = title
         item = ParsedItem(
-            number=row.number, source=source,
-            section=" / ".join([x for x in (table.title, row.category, row.indicator) if x]),
-            title=_first_sentence(row.task or row.target) or row.indicator, text=text, ref=f"{prefix}{row.number}",
-            line=row.line, category=row.category, indicator=row.indicator, target=row.target,
+            row.number, source, section, _first_sentence(row.task or row.target) or indicator, text,
+            f"{prefix}{row.number}", row.line, category=category, indicator=indicator, target=row.target,
         )
         marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
         pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]

@@ -107,9 +107,11 @@ def _strip_trailing(cells: list[str]) -> list[str]:
     return cells
 
 
-def _align(cells: list[str], roles: list[str | None], looks_like_date) -> dict[str, str]:
-    """Map a data row onto roles; re-align from the right when merged cells shifted it."""
-    roles_t = _strip_trailing([r or "" for r in roles])
+def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: list[str] | None = None) -> dict[str, str]:
+    """Map a data row onto roles; re-align from the right when merged cells shifted it. ``roles_t``:
+    the roles with "" for None and the trailing ones dropped (computed here if not given)."""
+    if roles_t is None:
+        roles_t = _strip_trailing([r or "" for r in roles])
     if len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
     direct_ok = len(cells) == len(roles_t) and (
@@ -149,6 +151,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
     tables: list[Table] = []
     warnings: list[str] = []
     current: Table | None = None
+    current_roles_t: list[str] = []
     last_title = ""
     category = indicator = ""
     for p in paras:
@@ -162,14 +165,17 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
         cells = [c.strip() for c in p.text.split("\t")]
         # a header names three roles or more: three cells short enough for a header word (12
         # characters once their spaces are out) — most data rows have fewer, and are not asked
-        short = sum(1 for c in cells if len(c) <= 12 or len(c.split()) > 1)
+        short = 0
+        for c in cells:
+            if len(c) <= 12 or len(c.split()) > 1:
+                short += 1
         roles = header_roles(cells) if short >= 3 else None
         if roles:
-            if current and _strip_trailing([r or "" for r in roles]) == _strip_trailing(
-                    [r or "" for r in current.roles]):
+            if current and _strip_trailing([r or "" for r in roles]) == current_roles_t:
                 current.header_repeats += 1  # header repeated after a page break
             else:
                 current = Table(squeeze_cjk_spaces(last_title), roles)
+                current_roles_t = _strip_trailing([r or "" for r in roles])  # (what `_align` maps by)
                 tables.append(current)
                 category = indicator = ""
             continue
@@ -189,14 +195,14 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
                 a = prev.cells + [""] * (width - len(prev.cells))
                 b = cells + [""] * (width - len(cells))
                 prev.cells = [(x + " " + y).strip() if y else x for x, y in zip(a, b, strict=True)]
-                mapped = _align(prev.cells, current.roles, looks_like_date)
+                mapped = _align(prev.cells, current.roles, looks_like_date, current_roles_t)
                 prev.target = squeeze_cjk_spaces(mapped.get("target", ""))
                 prev.task = squeeze_cjk_spaces(mapped.get("task", ""))
                 prev.lead = mapped.get("lead", "").strip()
                 prev.responsible = mapped.get("responsible", "").strip()
                 prev.deadline = _WS_RE.sub("", mapped.get("deadline", ""))
             continue
-        mapped = _align(cells, current.roles, looks_like_date)
+        mapped = _align(cells, current.roles, looks_like_date, current_roles_t)
         cat = squeeze_cjk_spaces(mapped.get("category", ""))
         ind = squeeze_cjk_spaces(mapped.get("indicator", ""))
         if cat:

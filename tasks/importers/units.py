@@ -81,10 +81,14 @@ _STRIP_RE = re.compile(r"^(?:由|和|及|与)|(?:等(?:部门|单位)?|等)$")
 _STRIP_HEADS = ("由", "和", "及", "与")
 
 
+def _key(name: str) -> str:
+    return _KEY_STRIP_RE.sub("", unicodedata.normalize("NFKC", name))
+
+
 @lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """Comparison key: NFKC (bracket width), no spaces, no quotes."""
-    return _KEY_STRIP_RE.sub("", unicodedata.normalize("NFKC", name))
+    return _key(name)
 
 
 @lru_cache(maxsize=65536)
@@ -114,6 +118,10 @@ def guess_level(name: str) -> str | None:
 @lru_cache(maxsize=65536)
 def _kind_level(name: str) -> tuple[str, str | None]:
     """`guess_kind` and `guess_level` of a name, worked out together (one key, no cache per step)."""
+    return _kind_level_of(name)
+
+
+def _kind_level_of(name: str) -> tuple[str, str | None]:
     k = key(name)
     # is_collective (every protected collective starts with 各)
     if _COLLECTIVE_RE.search(k) or (name[:1] == "各" and any(r.fullmatch(name) for r in _PROTECTED_RES)):
@@ -150,6 +158,24 @@ def _default_map() -> dict[str, str]:
     return found
 
 
+_DEFAULT_NAMES: dict[tuple, tuple[dict[str, str], dict[str, tuple[str, str | None]]]] = {}
+
+
+def _default_names() -> tuple[dict[str, str], dict[str, tuple[str, str | None]]]:
+    """`key` of every name of `KNOWN_UNITS` and `DEFAULT_ALIASES` (written and canonical), and
+    `_kind_level` of every canonical one: what `AliasTable.lookup` asks of the names most plans
+    write, computed once (they are the module's, no document's). Again should either list change."""
+    stamp = (KNOWN_UNITS, tuple(DEFAULT_ALIASES.items()))
+    found = _DEFAULT_NAMES.get(stamp)
+    if found is None:
+        canonical = set(KNOWN_UNITS) | set(DEFAULT_ALIASES.values())
+        keys = {name: _key(name) for name in canonical | set(DEFAULT_ALIASES)}
+        found = (keys, {name: _kind_level_of(name) for name in canonical})
+        _DEFAULT_NAMES.clear()
+        _DEFAULT_NAMES[stamp] = found
+    return found
+
+
 class AliasTable:
     """as-written → canonical lookups; ``aliases`` from the caller override the defaults."""
 
@@ -172,9 +198,12 @@ class AliasTable:
         found = self._resolved.get(as_written)
         if found is None:
             written = "".join(as_written.split())  # (what `\s` matches: `str.split`'s whitespace)
-            canonical = self._map.get(key(written))
+            known = _default_names()  # the key and the kind/level of a default name, worked out once
+            k = known[0].get(written)
+            canonical = self._map.get(key(written) if k is None else k)
             name = canonical or written
-            found = self._resolved[as_written] = (name, written, *_kind_level(name), canonical is not None)
+            kind_level = known[1].get(name) or _kind_level(name)
+            found = self._resolved[as_written] = (name, written, *kind_level, canonical is not None)
         return found
 
     def unit_lists(self, pairs: tuple[tuple[str, bool], ...]) -> tuple[tuple[tuple, ...], tuple[int, ...]]:

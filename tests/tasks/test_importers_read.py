@@ -1,6 +1,7 @@
 """Reading uploads: encodings, Word files in body order, and the refusals."""
 
 import io
+import re
 
 import pytest
 from docx import Document
@@ -44,6 +45,52 @@ def test_seed_in_gbk_parses_like_utf8():
 def test_refusals_have_chinese_messages(data, filename, message):
     with pytest.raises(ImportFailure, match=message):
         read_document(data, filename)
+
+
+@pytest.mark.parametrize(
+    ("data", "mime"),
+    [
+        (b"%PDF-1.4 ...", "application/pdf"),
+        (b"\xef\xbb\xbf%PDF-1.4 ...", "application/pdf"),  # after a UTF-8 BOM
+        (b"GIF89a" + b"\x01" * 20, "image/gif"),
+        (b"{\\rtf1\\ansi " + "计划".encode(), "application/rtf"),
+        ("计".encode() + b"\x01ftypM4A " + b"x" * 20, "audio/mp4"),  # magic number at 4
+        ("计".encode() * 42 + b"\x01\x01DICM" + b"x" * 20, "application/dicom"),  # at 128
+        ("计".encode() * 85 + b"\x01\x01ustar" + b"x" * 20, "application/x-tar"),  # at 257
+    ],
+)
+def test_text_files_with_a_magic_number_are_refused(data, mime):
+    with pytest.raises(ImportFailure, match=re.escape(mime)):
+        read_document(data, "plan.txt")
+
+
+def test_the_quick_no_file_type_check_never_overrules_filetype():
+    """`_no_file_type` says None only where `filetype.guess` does: every first byte, with each
+    matcher's magic number (NUL bytes replaced: the check is for NUL-free bytes) at the offsets
+    they are read at."""
+    import filetype
+
+    from tasks.importers.read import _no_file_type
+
+    magics = [b"PK\x03\x04", b"%PDF", b"%!", b"ftypM4A", b"DICM", b"ustar", b"RIFF....WEBPVP", b"RIFF....AVI ",
+              b"MZ", b"\x89PNG", b"GIF", b"{\\rtf", b"!<arch>\ndebian-binary", b"SQLi", b"LZIP", b"\x7fELF\x01",
+              b"ID3", b"\xff\xfb", b"\xff\xf1", b"OggS", b"fLaC", b"FORM....AIFF", b"#!AMR\n", b"wOFFOTTO", b"8BPS",
+              b"II\xbc", b"BM", b"AC10", b"gimp xcf v", b"\x1aE\xdf\xa3", b"\xce\xb2\xcf\x81", b"\xed\xab\xee\xdb",
+              b"7z\xbc\xaf'\x1c", b"BZh", b"\x1f\x8b\x08", b"\x1f\x9d", b"Cr24", b"MSCF", b"ISc(", b"NES\x1a", b"CWS",
+              b"FWS", b"\xfd7zXZ", b"\x04\"M\x18", b"(\xb5/\xfd", b"ftyp3gp", b"FLV\x01", b"MThd", b"M4A ",
+              b"0&\xb2u\x8ef\xcf\x11\xa6\xd9", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"Rar!\x1a\x07\x01"]
+    seen_quick = 0
+    for first in range(1, 256):
+        for magic in magics:
+            for at in (0, 1, 3, 4, 128, 257):
+                data = bytearray("计划".encode() * 100)
+                data[at : at + len(magic)] = magic
+                data[0] = first
+                data = bytes(data).replace(b"\x00", b"\x01")
+                if _no_file_type(data):
+                    seen_quick += 1
+                    assert filetype.guess(data) is None, data[:20]
+    assert seen_quick > 5000  # the quick answer is given (filetype 1.2.0)
 
 
 def test_file_over_10_mb_is_refused():
