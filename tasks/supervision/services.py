@@ -110,9 +110,17 @@ def _insert_missing(select: QuerySet, columns: list[str], constants: list) -> in
 
 
 def _insert_reminders(queryset, kind: str, now: dt.datetime) -> int:
-    """A reminder for each of these milestones not reminded of this kind on its due date yet."""
-    recorded = Reminder.objects.filter(milestone=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on"))
-    missing = queryset.order_by().exclude(Exists(recorded)).values("id", "due_on")
+    """A reminder for each of these milestones not reminded of this kind on its due date yet.
+
+    With no reminder of the kind recorded yet (a new installation, or the first scan after the
+    reminders were cleared) there is nothing to leave out: the anti-join is skipped. Kept, it is
+    planned against an empty table as a nested loop whose inner scan re-reads the pages this very
+    INSERT is filling — quadratic (26,000 reminders: 2.7 s instead of 0.1 s)."""
+    missing = queryset.order_by()
+    if Reminder.objects.filter(kind=kind).exists():
+        recorded = Reminder.objects.filter(milestone=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on"))
+        missing = missing.exclude(Exists(recorded))
+    missing = missing.values("id", "due_on")
     return _insert_missing(
         missing, ["kind", "created_at", "milestone_id", "due_on"], [kind, connection.ops.adapt_datetimefield_value(now)]
     )
@@ -142,6 +150,11 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     escalate_before = today - dt.timedelta(days=settings.ESCALATE_AFTER_DAYS)
     result.reminders += _insert_reminders(overdue.filter(due_on__lt=escalate_before), ReminderKind.ESCALATION, now)
     result.reminders += _record_progress_reminders(today, cal, now)
+    if result.reminders >= ANALYZE_FROM and connection.vendor == "postgresql":
+        # tomorrow's scan leaves out what was recorded today by an anti-join: planned from statistics
+        # of a table this many rows smaller, it could become a nested loop over every reminder
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {setbased.quote(Reminder._meta.db_table)}")
 
     counts = dict(
         ms.filter(state__in=[MilestoneState.DUE_SOON, MilestoneState.OVERDUE])
