@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -121,9 +120,13 @@ def _resolve(kind: str, g: re.Match, year: int) -> tuple[list[datetime.date], bo
 _UNREAD = object()
 
 
-def _phrases(text: str) -> Iterator[re.Match]:
-    """`_MASTER.finditer(text)`: `_MASTER` tried only where `_PHRASE_START` finds a phrase may start
-    (its look-behinds see the text before, as `finditer` lets them)."""
+def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
+    """``memo``: a dict kept by the caller over many texts (a plan repeats its phrases): what a
+    phrase read by one pattern resolves to, for a year. (The phrase and the pattern fix the groups
+    `_resolve` reads: no look-around peeks out of a phrase at what they capture.)"""
+    hits: list[DateHit] = []
+    # `_MASTER` tried only where `_PHRASE_START` finds a phrase may start (its look-behinds see the
+    # text before, as `finditer` would let them)
     search, match = _PHRASE_START.search, _MASTER.match
     pos = 0
     while (c := search(text, pos)) is not None:
@@ -131,28 +134,20 @@ def _phrases(text: str) -> Iterator[re.Match]:
         m = match(text, p)
         if m is None:
             pos = p + 1
-        else:
-            yield m
-            pos = m.end()  # (no phrase is empty)
-
-
-def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
-    """``memo``: a dict kept by the caller over many texts (a plan repeats its phrases): what a
-    phrase read by one pattern resolves to, for a year. (The phrase and the pattern fix the groups
-    `_resolve` reads: no look-around peeks out of a phrase at what they capture.)"""
-    hits: list[DateHit] = []
-    for m in _phrases(text):
+            continue
+        pos = m.end()  # (no phrase is empty)
+        phrase = m.group(0)
         if memo is None:
             resolved = _resolve(_KIND_OF[m.lastindex], m, year)
         else:
-            key = (m.group(0), m.lastindex, year)
+            key = (phrase, m.lastindex, year)
             resolved = memo.get(key, _UNREAD)
             if resolved is _UNREAD:
                 resolved = memo[key] = _resolve(_KIND_OF[m.lastindex], m, year)
         if resolved is None:
             continue
         dates, recurring = resolved
-        hits.append(DateHit(m.group(0), m.start(), m.end(), dates if memo is None else list(dates), recurring))
+        hits.append(DateHit(phrase, p, pos, dates if memo is None else list(dates), recurring))
     return hits
 
 

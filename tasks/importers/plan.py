@@ -345,6 +345,7 @@ class _ItemBuilder:
         last = len(anns)
         n_body = len(body)
         any_unresolved = False
+        h_at, n_hits = 0, len(hits)
         s = 0  # a segment runs from the end of the annotation before to the end of its own
         i = 0
         for ann in anns:
@@ -355,7 +356,12 @@ class _ItemBuilder:
             if i == 1 and len(seg_work) > len(title) + 2 and seg_work.startswith(title):
                 seg_work = seg_work[len(title) :]
             leads, resp = _units(units, table)
-            seg_hits = [h for h in hits if s <= h.start < e]
+            seg_hits = []  # the hits are in printed order: those of this segment are the next ones
+            while h_at < n_hits and hits[h_at].start < e:
+                h = hits[h_at]
+                h_at += 1
+                if h.start >= s:
+                    seg_hits.append(h)
             if seg_hits:
                 deadlines, unresolved = _deadlines(seg_hits, body)
                 any_unresolved = any_unresolved or bool(unresolved)
