@@ -127,6 +127,18 @@ class _BracketRule:
     def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
         raise NotImplementedError
 
+    def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
+        raise NotImplementedError
+
+    def _annotation(self, group: tuple, ctx: RuleContext, key: tuple) -> Annotation | None:
+        """The group's annotation from `_units` of its content, read once per plan for each `key`
+        (a plan repeats its brackets: ctx.memo)."""
+        start, end, _opener, content = group
+        units = ctx.memo.get(key)
+        if units is None:
+            units = ctx.memo[key] = self._units(content, ctx)
+        return Annotation(start, end, units, self.name) if units else None
+
 
 class LabelledBracketRule(_BracketRule):
     """`【责任单位：A、B；列第一个单位的均为牵头单位】`, `（牵头单位：A；责任单位：B、C）`, `〔牵头单位:A,责任单位:B〕`."""
@@ -134,14 +146,10 @@ class LabelledBracketRule(_BracketRule):
     name = "labelled-bracket"
 
     def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
-        start, end, _opener, content = group
+        content = group[3]
         if ":" not in content and "：" not in content:
             return None  # a label ends in a colon
-        k = (self.name, content, ctx.first_unit_leads)
-        units = ctx.memo.get(k)
-        if units is None:
-            units = ctx.memo[k] = self._units(content, ctx)
-        return Annotation(start, end, units, self.name) if units else None
+        return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads))
 
     @staticmethod
     def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
@@ -173,14 +181,10 @@ class LeadPhraseBracketRule(_BracketRule):
     name = "lead-phrase-bracket"
 
     def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
-        start, end, _opener, content = group
+        content = group[3]
         if "牵头" not in content:
             return None  # no clause can end in 牵头
-        k = (self.name, content)
-        units = ctx.memo.get(k)
-        if units is None:
-            units = ctx.memo[k] = self._units(content, ctx)
-        return Annotation(start, end, units, self.name) if units else None
+        return self._annotation(group, ctx, (self.name, content))
 
     @staticmethod
     def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
@@ -213,11 +217,7 @@ class TrailingListRule(_BracketRule):
         at_end = _NOT_TAIL_RE.search(text, end) is None
         if not (k >= 0 and (text[k] in "。；;！" or at_end)):
             return None
-        key = (self.name, content)
-        units = ctx.memo.get(key)
-        if units is None:
-            units = ctx.memo[key] = self._units(content, ctx)
-        return Annotation(start, end, units, self.name) if units else None
+        return self._annotation(group, ctx, (self.name, content))
 
     @staticmethod
     def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:

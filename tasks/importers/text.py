@@ -67,11 +67,11 @@ def decode_bytes(data: bytes) -> str:
         raise ImportFailure("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的文本文件后再导入。") from exc
 
 
-def _light_clean(line: str) -> str:
+def _light_clean(line: str, debris: re.Pattern = _DEBRIS_RE) -> str:
     """What never carries meaning: converter debris, markdown bold, odd spaces, full-width digits."""
     # each step only where its characters are: most lines have none of them
     if "[" in line:
-        line = _DEBRIS_RE.sub("", line)
+        line = debris.sub("", line)
     if "**" in line or "__" in line:
         line = _MARKDOWN_RE.sub("", line)
     if _ODD_CHAR_RE.search(line):
@@ -81,15 +81,9 @@ def _light_clean(line: str) -> str:
 
 
 def _light_clean_text(text: str) -> str:
-    """`_light_clean` of every line of ``text`` at once (each step is local to a line)."""
-    if "[" in text:
-        text = _DEBRIS_LINES_RE.sub("", text)
-    if "**" in text or "__" in text:
-        text = _MARKDOWN_RE.sub("", text)
-    if _ODD_CHAR_RE.search(text):
-        text = text.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
-        text = text.replace("\ufeff", "").replace("\u200b", "")
-    return text
+    """`_light_clean` of every line of ``text`` at once (each step is local to a line; the debris
+    pattern is the one anchored per line)."""
+    return _light_clean(text, _DEBRIS_LINES_RE)
 
 
 def clean_line(line: str, light: bool = True) -> str:
