@@ -48,6 +48,7 @@ from deadlines.models import (
 )
 from departments import roles
 from departments.models import Unit, UnitWebhook
+from reformtracker.links import pk_urls
 from tasks import figures, setbased
 from tasks.flags import flags_refresh
 from tasks.models import (
@@ -349,9 +350,9 @@ class Digest:
 
 def _digests(rows: list[tuple], today: dt.date) -> tuple[dict[int, Digest], dict[int, Digest]]:
     """Each recipient's digest from its rows: Items are built for the listed lines only (at most
-    DIGEST_MAX_LINES per recipient), once per reminder, with the task's URL formatted from one
-    reverse() and 逾期天数 from the milestone's own rule."""
-    task_url = reverse("tasks:detail", args=[0]).replace("/0/", "/{}/")
+    DIGEST_MAX_LINES per recipient), once per reminder, with the task's URL from one reverse()
+    (reformtracker.links.pk_urls) and 逾期天数 from the milestone's own rule."""
+    task_url = pk_urls("tasks:detail")
     notifications_url = reverse("deadlines:notifications")
     due_days = Plan.objects.order_by().values_list("progress_due_day", flat=True)
     # the earliest report day among the plans: a reminder that is early is harmless, a late one is not
@@ -377,7 +378,7 @@ def _digests(rows: list[tuple], today: dt.date) -> tuple[dict[int, Digest], dict
                 ms = Milestone(task=task, due_on=_as_date(due_on), done_on=_as_date(done_on),
                                original_due_on=_as_date(original))
                 item = notify.Item(kind=kind, task_title=str(task), due_on=ms.due_on,
-                                   days_overdue=ms.days_overdue(today), url=task_url.format(task_id))
+                                   days_overdue=ms.days_overdue(today), url=task_url(task_id))
             items[pk] = item
         digests[recipient].items.append(item)
     return by_user, by_unit
