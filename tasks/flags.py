@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -29,9 +29,6 @@ from deadlines import dates
 from deadlines.models import Milestone, work_calendar
 from tasks import setbased
 from tasks.models import Task, flag_case, pace_case, progress_missing_case
-
-# so many milestones changed state (the first scan, a long outage): refresh the planner's statistics
-ANALYZE_FROM = 10_000
 
 
 @dataclass
@@ -81,11 +78,9 @@ def flags_refresh(
     done.milestones = setbased.update_from(
         Milestone, milestones.with_state(as_of, cal).values("pk", "state_as_of"), {"state": "state_as_of"}
     )
-    if done.milestones >= ANALYZE_FROM and connection.vendor == "postgresql":
-        # the flags and the scan's reminders below select milestones by state: let the planner count
-        # the states just written (ANALYZE sees this transaction's rows) instead of yesterday's
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {setbased.quote(Milestone._meta.db_table)}")
+    # the flags and the scan's reminders below select milestones by state: let the planner count
+    # the states just written instead of yesterday's
+    setbased.analyze_after(Milestone, done.milestones)
     # the dates copied from the milestones first: 序时进度 reads Task.final_due. Anything else stale
     # means someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
     done.copies = task_rows.refresh_list_keys(only_stale=True)

@@ -15,9 +15,21 @@ import json
 from django.db import connection
 from django.db.models import Model, QuerySet
 
+# so many rows of a table written in one transaction (a first scan, a backlog after an outage) that
+# the planner's statistics of yesterday no longer describe it
+ANALYZE_FROM = 10_000
+
 
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def analyze_after(model: type[Model], written: int) -> None:
+    """ANALYZE `model`'s table (PostgreSQL) once `written` reaches ANALYZE_FROM: ANALYZE counts the
+    rows this transaction wrote, so the statements after it are planned from them."""
+    if written >= ANALYZE_FROM and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
 
 
 def differs(a: str, b: str) -> str:

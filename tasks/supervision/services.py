@@ -151,11 +151,9 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     escalate_before = today - dt.timedelta(days=settings.ESCALATE_AFTER_DAYS)
     result.reminders += _insert_reminders(overdue.filter(due_on__lt=escalate_before), ReminderKind.ESCALATION, now)
     result.reminders += _record_progress_reminders(today, cal, now)
-    if result.reminders >= ANALYZE_FROM and connection.vendor == "postgresql":
-        # tomorrow's scan leaves out what was recorded today by an anti-join: planned from statistics
-        # of a table this many rows smaller, it could become a nested loop over every reminder
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {setbased.quote(Reminder._meta.db_table)}")
+    # tomorrow's scan leaves out what was recorded today by an anti-join: planned from statistics
+    # of a table this many rows smaller, it could become a nested loop over every reminder
+    setbased.analyze_after(Reminder, result.reminders)
 
     counts = dict(
         ms.filter(state__in=[MilestoneState.DUE_SOON, MilestoneState.OVERDUE])
@@ -232,10 +230,6 @@ def _record_progress_reminders(today: dt.date, cal: dates.WorkCalendar, now: dt.
 # by due date, then in the order they were recorded; progress reminders last.
 
 AUDIENCE_USER, AUDIENCE_UNIT = 0, 1
-# a backlog this large (a first run, an outage) gets fresh planner statistics once claimed
-ANALYZE_FROM = 10_000
-
-
 def _claim(now: dt.datetime) -> int:
     """Mark every unsent reminder sent at `now`, skipping rows another worker holds; the rows so
     marked are this delivery's (the transaction commits or nothing does)."""
@@ -249,11 +243,10 @@ def _claim(now: dt.datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [stamp])
         claimed = max(cursor.rowcount, 0)
-        if claimed >= ANALYZE_FROM and connection.vendor == "postgresql":
-            # the statistics say next to no reminder carries this sent_at; ANALYZE counts the rows this
-            # transaction wrote, so the fan-out below is planned with hash joins, not 200,000 probes
-            cursor.execute(f"ANALYZE {table}")
-        return claimed
+    # the statistics say next to no reminder carries this sent_at: counted again, the fan-out below
+    # is planned with hash joins, not 200,000 probes
+    setbased.analyze_after(Reminder, claimed)
+    return claimed
 
 
 def _digest_rows(now: dt.datetime) -> list[tuple]:
