@@ -35,7 +35,8 @@ import time
 import tracemalloc
 import zipfile
 from pathlib import Path
-from urllib.parse import urlsplit
+
+import pgdb
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/rt_bench"
@@ -48,22 +49,8 @@ GENERATED = dt.datetime(2026, 1, 1, 8, 0)  # the 导出时间 line, the same in 
 
 
 def ensure_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                             password=parts.password, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cur.fetchone() is None:
-            print(f"creating database {name}")
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
+    if url.startswith("postgres"):
+        pgdb.ensure_database(url)
 
 
 def setup_django(url: str) -> None:

@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pgdb
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["DATABASE_URL"] = os.getenv("BENCH_SCAN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rt_bench_scan")
@@ -46,21 +48,9 @@ GOAL = 2.0
 
 
 def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
+    if not urlsplit(url).scheme.startswith("postgres"):
         sys.exit("bench_scan.py measures PostgreSQL: set BENCH_SCAN_DATABASE_URL=postgres://…")
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                            password=parts.password, dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    conn.close()
+    pgdb.ensure_database(url)
 
 
 def ensure_data() -> None:
