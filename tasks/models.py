@@ -505,11 +505,13 @@ class Task(models.Model):
                 & ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
                 name="task_top_open_overdue_idx",
             ),
-            # 我的任务 counts a unit's open overdue / due-soon tasks (views.flagged): the unit's few
+            # 我的任务 counts a unit's open overdue / due-soon tasks (views.flagged) and sorts them for
+            # a page (urgency_rank reads status and progress_missing, then next_due): the unit's few
             # thousand assignment entries merged with this index alone, not a heap page per task
+            # (INCLUDE: PostgreSQL only; elsewhere the plain (flag, id) index)
             models.Index(
                 fields=["flag", "id"], condition=~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
-                name="task_open_flag_idx",
+                include=["status", "progress_missing", "next_due"], name="task_open_flag_idx",
             ),
             # the task list sorted by 最近截止 reads this index (nulls last) …
             models.Index(fields=["next_due", "id"], name="task_next_due_idx"),

@@ -255,6 +255,19 @@ GROUP_ORDERS = {
 }
 
 
+def page_rows(queryset, bottom: int, top: int) -> list:
+    """Rows `bottom` to `top` of `queryset` in its order, read in two steps: their ids first, sorted
+    through the sort keys alone, then the rows (with their joins and prefetches) by id. Asked for
+    whole rows, PostgreSQL joins plans, sections and units to every row that passes the filter before
+    it sorts: a unit's 1,800 overdue tasks read from the heap pages of all 15,000 overdue tasks, then
+    joined, to show 20 (40 ms at 100,000 tasks). The ids alone sort from an index (task_urgency_idx,
+    task_open_flag_idx, task_sort_keys_idx, assignment_unit_waiting_idx), and only the page's rows
+    are joined."""
+    ids = list(queryset.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
+    by_id = queryset.order_by().in_bulk(ids) if ids else {}
+    return [by_id[pk] for pk in ids if pk in by_id]  # (a row deleted in between is left out)
+
+
 class GroupOrderPaginator(Paginator):
     """Pages of the task table sorted by plan (the default) or by lead unit without sorting every task.
 
@@ -265,7 +278,7 @@ class GroupOrderPaginator(Paginator):
     or two groups it falls in, and each group's slice is read through an index. A fixed number of
     queries whatever the page size: the count, the groups and the rows when the page lies in one
     group; else at most three id slices (first group, whole groups between, last group) before the
-    rows. Any other sort order is paged by Django's Paginator, sorted in SQL."""
+    rows. Any other sort order is sorted in SQL, its page read ids first (page_rows)."""
 
     def __init__(self, object_list: BoundRows, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -298,14 +311,13 @@ class GroupOrderPaginator(Paginator):
         return sum(n for _, n in self.groups)
 
     def page(self, number):
-        if self.grouping is None:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = BoundRows(self._records(bottom, top), table=self.rows.table, pinned_data=self.rows.pinned_data)
+        records = self._records(bottom, top) if self.grouping else page_rows(self.queryset, bottom, top)
+        rows = BoundRows(records, table=self.rows.table, pinned_data=self.rows.pinned_data)
         return self._get_page(rows, number, self)
 
     def _in_group(self, group_id):

@@ -61,7 +61,7 @@ from tasks.workflow.forms import (
     VersionForm,
 )
 from tasks.workflow.history import task_history
-from tasks.workflow.tables import GroupOrderPaginator, TaskTable, with_list_columns
+from tasks.workflow.tables import GroupOrderPaginator, TaskTable, page_rows, with_list_columns
 
 CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 
@@ -187,14 +187,12 @@ class FirstOf(Sequence):
 
 
 def first_rows(queryset, shown: int) -> list:
-    """The first `shown` rows of `queryset` in its order, read in two steps: their ids first, sorted
-    through the sort keys alone, then the rows by id. Sorting a unit's thousands of assignments by
-    their tasks' keys with every column of the task in the SELECT made PostgreSQL hash all 100,000
-    tasks (a sequential scan, 40 ms and more); sorting the ids needs only the keys, which
-    task_sort_keys_idx and assignment_unit_waiting_idx hold (index-only probes, migration 0015)."""
-    ids = list(queryset.values_list("pk", flat=True)[:shown])
-    by_id = queryset.order_by().in_bulk(ids) if ids else {}
-    return [by_id[pk] for pk in ids if pk in by_id]  # (a row deleted in between is left out)
+    """The first `shown` rows of `queryset` in its order, ids first (tables.page_rows). Sorting a
+    unit's thousands of assignments by their tasks' keys with every column of the task in the SELECT
+    made PostgreSQL hash all 100,000 tasks (a sequential scan, 40 ms and more); sorting the ids needs
+    only the keys, which task_sort_keys_idx and assignment_unit_waiting_idx hold (index-only probes,
+    migration 0015)."""
+    return page_rows(queryset, 0, shown)
 
 
 MY_TASKS_SECTIONS = ("urgings", "overdue", "due_soon", "pending", "pending_all", "pending_above", "returned", "disputed")

@@ -201,3 +201,30 @@ def test_sorting_by_units_follows_the_first_lead_units_name(client, office, unit
     leads = {row.record.title: row.record.lead_unit and row.record.lead_unit.name for row in table.page.object_list}
     assert leads == {"甲牵头": unit_a.name, "乙牵头": unit_b.name, "无牵头": None}
     assert list(leads) == ["甲牵头", "乙牵头", "无牵头"]
+
+
+@pytest.mark.parametrize("sort", [None, "warning", "-percent", "title"])
+def test_paging_in_any_other_order_reads_ids_first_and_lists_every_task_once_in_that_order(
+        client, office, plans, unit_a, sort, django_assert_max_num_queries):
+    """Orders that are not a plan or unit grouping are sorted in SQL and each page is read ids first,
+    then by id (tables.page_rows): the pages still give the SQL order, every task once, each row with
+    its plan and units."""
+    Task.objects.filter(pk__in=Task.objects.order_by("pk").values("pk")[:9]).update(percent=40)
+    client.force_login(office)
+    params = {"sort": sort} if sort else {}
+    ids, total = listed(client, **params)
+    table = client.get(LIST, {**params, "per_page": 200}).context["table"]
+    assert ids == [row.record.pk for row in table.page.object_list]  # paged as one page
+    assert total == len(ids) == len(set(ids)) == 23
+    if sort == "-percent":
+        percents = [Task.objects.get(pk=pk).percent for pk in ids]
+        assert percents == sorted(percents, reverse=True) and percents[0] == 40
+        assert ids[:9] == sorted(ids[:9]) and ids[9:] == sorted(ids[9:])  # ties by id
+    if sort == "title":
+        assert ids == list(Task.objects.order_by("title").values_list("pk", flat=True))  # titles unique
+    records = [row.record for row in table.page.object_list]
+    with django_assert_max_num_queries(0):  # plan and units came with the page
+        shown = {r.pk: (r.plan.title, [a.unit.name for a in r.assignments.all()]) for r in records}
+    assert shown == {t.pk: (t.plan.title, [a.unit.name for a in t.assignments.order_by("order")])
+                     for t in Task.objects.all()}
+    assert any(units for _, units in shown.values())
