@@ -255,6 +255,16 @@ GROUP_ORDERS = {
 }
 
 
+def _with_id_last(queryset):
+    """`queryset` with the id as its last sort key, if its order has another last key: tasks that tie
+    on a column (the same 进度, status or date) come back from PostgreSQL in any order, and in a
+    different one for each LIMIT/OFFSET, so pages sorted by that column overlapped and skipped rows."""
+    order = queryset.query.order_by
+    if order and not (isinstance(order[-1], str) and order[-1].lstrip("-") in ("pk", "id")):
+        return queryset.order_by(*order, "pk")
+    return queryset
+
+
 def page_rows(queryset, bottom: int, top: int) -> list:
     """Rows `bottom` to `top` of `queryset` in its order, read in two steps: their ids first, sorted
     through the sort keys alone, then the rows (with their joins and prefetches) by id. Asked for
@@ -288,6 +298,8 @@ class GroupOrderPaginator(Paginator):
         order = tuple(object_list.table.order_by or ())
         self.grouping = GROUP_ORDERS.get(order[0].bare) if len(order) == 1 else None
         self.descending = self.grouping is not None and order[0].is_descending
+        if self.grouping is None:
+            self.queryset = _with_id_last(self.queryset)
 
     @cached_property
     def groups(self) -> list[tuple[int | None, int]]:
