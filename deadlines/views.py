@@ -20,7 +20,8 @@ def _safe_next(request, fallback: str) -> str:
 
 @login_required
 def notification_list(request):
-    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    # newest first; notifications written in one statement share created_at: the id keeps pages apart
+    page = Paginator(request.user.notifications.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
     return render(request, "deadlines/notifications.html", {"page": page})
 
 

@@ -161,3 +161,16 @@ def test_office_chooses_the_scope_of_a_rebuild_and_a_month_not_begun_is_refused(
     response = client.post(reverse("supervision:reports"), {"month": "2020-09", "scope": "plan:x"},
                            follow=True)
     assert "统计范围无效" in response.content.decode()
+
+
+def test_notifications_written_at_one_instant_are_paged_newest_first_each_once(client, liaison_a):
+    """A digest run writes many notifications with one created_at; the list's pages (30 each) still
+    show every one once, the last written first."""
+    at = dt.datetime(2026, 10, 9, 7, 30, tzinfo=dt.UTC)
+    Notification.objects.bulk_create([Notification(user=liaison_a, title=f"提醒{i:02d}") for i in range(45)])
+    Notification.objects.update(created_at=at)  # (auto_now_add stamps each row on its own)
+    client.force_login(liaison_a)
+    shown = []
+    for number in (1, 2):
+        shown += [n.title for n in client.get(reverse("deadlines:notifications"), {"page": number}).context["page"]]
+    assert shown == [f"提醒{i:02d}" for i in reversed(range(45))]
