@@ -46,6 +46,14 @@ class UnitTable(tables.Table):
         return format_html('<span class="badge text-bg-warning">待核对</span>') if value else "—"
 
 
+def _then_id(field: str):
+    """A column's order with the id after it: accounts that tie (the same 姓名, all 启用, never logged
+    in) came back from PostgreSQL in a different order for each page, so pages of 50 overlapped."""
+    def order(table, queryset, is_descending):
+        return queryset.order_by(f"-{field}" if is_descending else field, "pk"), True
+    return order
+
+
 class UserTable(tables.Table):
     username = tables.Column(verbose_name="用户名", linkify=("departments:user_edit", [tables.A("pk")]))
     first_name = tables.Column(verbose_name="姓名")
@@ -58,6 +66,10 @@ class UserTable(tables.Table):
         model = get_user_model()
         fields = ("username", "first_name", "role", "units", "is_active", "last_login")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    order_first_name = _then_id("first_name")
+    order_is_active = _then_id("is_active")
+    order_last_login = _then_id("last_login")
 
     def render_role(self, record):
         names = [g.name for g in record.groups.all()]

@@ -109,3 +109,22 @@ def test_user_list_shows_roles_and_units(client, office, liaison_a):
     client.force_login(office)
     page = client.get(reverse("departments:users")).content.decode()
     assert "liaison_a" in page and "联络员" in page and "区市场监管局" in page
+
+
+@pytest.mark.parametrize("sort", ["is_active", "-is_active", "first_name", "last_login", "-last_login"])
+def test_user_list_pages_show_every_account_once_whatever_the_sort(client, office, sort):
+    """Seventy liaisons, all 启用, all named alike, none logged in: sorted by any of those columns the
+    two pages of 50 still show every account once (ties broken by the id)."""
+    User = get_user_model()
+    User.objects.bulk_create([User(username=f"ll{i:03d}", first_name="联络员") for i in range(70)])
+    client.force_login(office)
+    office.last_login = None  # (force_login stamped it) every account ties on 最近登录
+    office.save(update_fields=["last_login"])
+    shown = []
+    for number in (1, 2):
+        table = client.get(reverse("departments:users"), {"sort": sort, "page": number}).context["table"]
+        shown += [row.record.username for row in table.page.object_list]
+    expected = sorted(User.objects.filter(is_superuser=False, is_staff=False).values_list("username", flat=True))
+    assert sorted(shown) == expected and len(shown) == len(set(shown)) == 71
+    liaisons = [name for name in shown if name.startswith("ll")]
+    assert liaisons == sorted(liaisons)  # the tied accounts in id order (they were created in name order)
