@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from deadlines.models import Milestone, UnresolvedPhrase
 
 from .flags import RefreshesFlags
-from .models import Assignment, Evidence, Plan, ProgressReport, Section, Task, Urging
+from .models import Assignment, Evidence, Plan, PlanSource, ProgressReport, Section, Task, Urging
 
 
 class SectionInline(admin.TabularInline):
@@ -13,12 +13,18 @@ class SectionInline(admin.TabularInline):
     fields = ["order", "number", "title", "parent"]
 
 
+class PlanSourceInline(admin.StackedInline):
+    model = PlanSource
+    can_delete = False
+    readonly_fields = ["text"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["title", "doc_number", "issuer", "year", "issued_on", "created_at"]
     list_filter = ["year", "issuer"]
     search_fields = ["title", "doc_number", "issuer"]
-    inlines = [SectionInline]
+    inlines = [SectionInline, PlanSourceInline]
 
 
 class AssignmentInline(admin.TabularInline):

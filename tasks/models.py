@@ -23,7 +23,6 @@ class Plan(models.Model):
     doc_number = models.CharField("文号", max_length=100, blank=True)
     issued_on = models.DateField("印发日期", null=True, blank=True)
     year = models.PositiveSmallIntegerField("计划年度")
-    source_text = models.TextField("原文", blank=True, help_text="导入时的原文，逐字保存")
     source_filename = models.CharField("源文件名", max_length=255, blank=True)
     due_soon_workdays = models.PositiveSmallIntegerField(
         "临期提醒（工作日）", default=5, help_text="到期前多少个工作日标为临期"
@@ -51,6 +50,23 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.doc_number}）" if self.doc_number else self.title
+
+
+class PlanSource(models.Model):
+    """The imported document of a plan, word for word (导入时的原文). Apart from Plan because every page
+    and report that shows a task reads its plan (`select_related("plan")`): with the text on Plan,
+    each row fetched the whole document again — tens of kilobytes a row in a 督查通报 of a thousand."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="source",
+                                verbose_name="计划")
+    text = models.TextField("原文", blank=True, help_text="导入时的原文，逐字保存")
+
+    class Meta:
+        verbose_name = "计划原文"
+        verbose_name_plural = "计划原文"
+
+    def __str__(self) -> str:
+        return f"{self.plan}的原文"
 
 
 class Section(models.Model):

@@ -39,6 +39,7 @@ from tasks.models import (
     AssignmentRole,
     AssignmentSource,
     Plan,
+    PlanSource,
     ProgressReport,
     Section,
     Task,
@@ -539,17 +540,19 @@ def _write_plan(parsed: ParsedPlan, source_text: str, filename: str, user) -> tu
         "doc_number": _clip(meta.doc_number or "", Plan, "doc_number"),
         "issued_on": meta.issued_on,
         "year": meta.year,
-        "source_text": source_text,
         "source_filename": _clip(filename, Plan, "source_filename"),
         "imported_by": user if user is not None and user.is_authenticated else None,
     }
     plan = _find_plan(parsed)
-    if plan is None:
-        return Plan.objects.create(**values), True
-    for k, v in values.items():
-        setattr(plan, k, v)
-    plan.save()
-    return plan, False
+    created = plan is None
+    if created:
+        plan = Plan.objects.create(**values)
+    else:
+        for k, v in values.items():
+            setattr(plan, k, v)
+        plan.save()
+    PlanSource.objects.update_or_create(plan=plan, defaults={"text": source_text})
+    return plan, created
 
 
 def _write_sections(plan: Plan, specs: list[_Spec]) -> dict[tuple[str, ...], Section]:

@@ -30,8 +30,8 @@ from tasks.models import (
     WarningLevel,
 )
 
-# Long texts the table never shows: a plan's source_text is the whole imported document.
-NOT_SHOWN = ("text", "target", "reopen_reason", "plan__source_text")
+# Long texts the table never shows.
+NOT_SHOWN = ("text", "target", "reopen_reason")
 
 
 def with_list_columns(queryset):

@@ -258,7 +258,7 @@ def _my_sections(request, units: list[Unit]) -> dict:
     pending = FirstOf(
         pending_rows.exclude(open_flagged).exclude(task_id__in=urged)
         .select_related("task__plan", "unit")
-        .defer("task__text", "task__target", "task__reopen_reason", "task__plan__source_text")
+        .defer("task__text", "task__target", "task__reopen_reason")
         .order_by(Coalesce("task__next_due", Value(dt.date.max)), "task__plan", "task__order", "pk"),
         PENDING_SHOWN,
     )

@@ -102,7 +102,7 @@ def test_pasted_text_is_imported_like_a_file(office_client):
     url, page = preview_of(office_client, office_client.post(UPLOAD, {"text": V1}))
     assert "区新设服务局" in page.content.decode()
     office_client.post(url, {})
-    assert Plan.objects.get().source_text == V1
+    assert Plan.objects.get().source.text == V1
 
 
 def test_gbk_text_file_is_read(office_client):

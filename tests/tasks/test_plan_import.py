@@ -7,7 +7,7 @@ import pytest
 from deadlines.models import ExtensionRequest, Milestone, UnresolvedPhrase
 from departments.models import Unit, UnitAlias
 from tasks.importers import ImportFailure, ParsedItem, ParsedPlan, PlanMeta, UnitRef
-from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, Section, Task
+from tasks.models import Assignment, AssignmentRole, ConfirmState, Plan, PlanSource, Section, Task
 from tasks.planimport import services as plans
 from tasks.planimport.services import ImportEdits, plan_import, plan_import_preview, plan_parse
 from tests.factories import ProgressReportFactory, UnitFactory
@@ -65,7 +65,7 @@ def test_import_creates_plan_with_sections_tasks_units_and_milestones(office):
     assert (plan.title, plan.doc_number, plan.year, plan.issuer) == (
         "2020年萧山区测试改革工作要点", "萧测〔2020〕7号", 2020, "萧山区测试局",
     )
-    assert plan.source_text == V1 and plan.source_filename == "plan.txt" and plan.imported_by == office
+    assert plan.source.text == V1 and plan.source_filename == "plan.txt" and plan.imported_by == office
     assert plan.tasks.count() == result.tasks == 5  # 1, 2, 2-1, 2-2, 3 and nothing from 工作要求
     assert task("一.一.2-1").parent == task("一.一.2")
     assert task("一.一.1").section.path == "一、工作内容 / （一）提升服务能级"
@@ -150,6 +150,7 @@ def test_reimport_updates_in_place_and_keeps_reports_confirmations_and_done_date
 
     assert second.plan.pk == first.plan.pk and not second.created
     assert Plan.objects.count() == 1
+    assert list(PlanSource.objects.values_list("plan_id", "text")) == [(first.plan.pk, V2)]  # the new document
     kept.refresh_from_db()
     assert kept.text.startswith("打造政务服务体系。全面推进一窗受理")
     assert kept.reports.count() == 1

@@ -64,7 +64,7 @@ def test_plans_carry_their_title_year_and_number(plans):
     }
     assert plans["004"].title == "2019年杭州市深化推进“最多跑一次”改革打造一流营商环境工作要点"
     assert plans["004"].issued_on == D(2019, 4, 22)
-    assert plans["000"].source_text.startswith("\n\n2020年萧山区深化“最多跑一次”")
+    assert plans["000"].source.text.startswith("\n\n2020年萧山区深化“最多跑一次”")
 
 
 # --- 000 萧山 2020 ------------------------------------------------------------------------------
