@@ -28,7 +28,7 @@ import re
 from functools import lru_cache
 
 from .dates import looks_like_date_cell
-from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind
+from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind, may_have_inline_label
 from .tables import _ROLES, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
@@ -498,6 +498,8 @@ def split_inline_labels(line: str) -> str:
     """
     if "\t" in line or ":" not in line and "：" not in line:
         return line
+    if len(line) > 80 and not may_have_inline_label(line):
+        return line  # (the colons looked at instead of every character: cheaper on a long line)
     starts = [m.end() for m in INLINE_LABEL_AFTER_RE.finditer(line)]
     if starts:  # never inside a bracket: `(牵头单位:A;责任单位:B)` is one annotation
         depth, kept = 0, []
