@@ -41,6 +41,29 @@ INLINE_LABEL_RE = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _ALL}))}])(?:
 # the same labels, found by the character before them (a scan that jumps from space to 。): a match
 # is that character, the label starts right after it
 INLINE_LABEL_AFTER_RE = re.compile(rf"[\s。；;](?=(?:{_alt(_ALL)})\s*[:：])")
+_ALL_WORDS = frozenset(_ALL)
+_LABEL_LAST = frozenset(w[-1] for w in _ALL)
+_ALL_LENGTHS = sorted({len(w) for w in _ALL})
+
+
+def may_have_inline_label(line: str) -> bool:
+    """False when `INLINE_LABEL_AFTER_RE` cannot match: no colon has a label word before it (spaces
+    between allowed) that follows a space or 。；;. Looked at from the colons (a line has few), not
+    by the pattern's scan of every character (a long line with a colon seldom has an inline label)."""
+    for colon in ":：":
+        c = line.find(colon)
+        while c != -1:
+            k = c
+            while k and line[k - 1].isspace():
+                k -= 1
+            if k > 3 and line[k - 1] in _LABEL_LAST:
+                for n in _ALL_LENGTHS:
+                    if k > n and line[k - n : k] in _ALL_WORDS:
+                        ch = line[k - n - 1]
+                        if ch in "。；;" or ch.isspace():
+                            return True
+            c = line.find(colon, c + 1)
+    return False
 
 # "列第一个单位的均为牵头单位" (000), "第一责任单位为牵头单位,下同", "列第一位者为牵头或汇总单位,下同":
 # the first unit of every later list leads.

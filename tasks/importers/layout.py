@@ -28,7 +28,7 @@ import re
 from functools import lru_cache
 
 from .dates import looks_like_date_cell
-from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind
+from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind, may_have_inline_label
 from .tables import _ROLES, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
@@ -187,12 +187,14 @@ def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]
     return rows
 
 
-def _grid(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:
+def _grid(header: list[str], stream: list[tuple[int, str]],
+          stream_rows: list[tuple[int, list[str]]] | None = None) -> list[tuple[int, list[str]]] | None:
+    """``stream_rows``: `_rows_from_stream(stream)`, when the caller has it already."""
     roles = header_roles(header)
     if not roles:
         return None
     rows = []
-    for line, cells in _rows_from_stream(stream):
+    for line, cells in _rows_from_stream(stream) if stream_rows is None else stream_rows:
         values = cells[1:]
         # a header repeated after a page break, or page chrome after the last row
         values = [v for v in values if len(v.strip()) > 12 or v.strip() not in header or cell_role(v) is None]
@@ -286,21 +288,20 @@ def _cell_table(lines: list[str], i: int):
                     break  # past the last row: the page's footer
             stream.append((k, t))
         k += 1
-    grid = _grid(header, stream)
+    # the last row ends with its own cells; what follows is not part of the table. It is cut before
+    # the rows are fitted (fitting the page's footer as cells of the last row, only to cut it, is
+    # what reading the table cost most)
+    end = k
+    stream_rows = _rows_from_stream(stream)
+    if stream_rows:
+        cells = stream_rows[-1][1]  # (every cell from the last row's number on: one per stream line)
+        if len(cells) > 2 * width:
+            end = stream[len(stream) - len(cells) + width][0]
+            del cells[width:]
+    grid = _grid(header, stream, stream_rows)
     if not grid:
         return None
-    rows = grid[1:]
-    # the last row ends with its own cells; what follows is not part of the table
-    end = k
-    if rows:
-        line, cells = rows[-1]
-        taken = sum(1 for ln, _ in stream if ln >= line)
-        if taken > 2 * width:
-            extra = [ln for ln, _ in stream if ln >= line][width:]
-            end = extra[0]
-            row_stream = [(ln, c) for ln, c in stream if ln < end]
-            rows = _grid(header, row_stream)[1:]
-    return end, [(i, header)] + rows
+    return end, [(i, header)] + grid[1:]
 
 
 def _split_spaced(row: str) -> list[str]:
@@ -497,6 +498,8 @@ def split_inline_labels(line: str) -> str:
     """
     if "\t" in line or ":" not in line and "：" not in line:
         return line
+    if len(line) > 80 and not may_have_inline_label(line):
+        return line  # (the colons looked at instead of every character: cheaper on a long line)
     starts = [m.end() for m in INLINE_LABEL_AFTER_RE.finditer(line)]
     if starts:  # never inside a bracket: `(牵头单位:A;责任单位:B)` is one annotation
         depth, kept = 0, []

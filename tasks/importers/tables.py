@@ -68,6 +68,8 @@ def _short_cell_role(c: str) -> str | None:
 
 def header_roles(cells: list[str]) -> list[str | None] | None:
     roles: list[str | None] = [cell_role(c) for c in cells]
+    if len(roles) - roles.count(None) < 3:
+        return None  # (three roles or more are needed below: most rows asked are data rows)
     if "target" not in roles and "indicator" in roles:  # 项目名称 alone: the task itself
         roles[len(roles) - 1 - roles[::-1].index("indicator")] = "target"
     found = {r for r in roles if r}

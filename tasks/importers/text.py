@@ -30,6 +30,11 @@ _CJK_SPACE_ONLY_RE = re.compile(rf" (?:(?<=[{_CJK}] ) *| *(?=[{_CJK}]))")
 _DIGIT_SPACE_RE = re.compile(r" (?:(?<=\d ) *(?=[年月日号天%])|(?<=[年月] ) *(?=\d))")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ODD_CHAR_RE = re.compile("[０-９\u3000\u00a0\ufeff\u200b]")
+# the same characters, looked for in a whole text one by one with `in` (a scan for each that the
+# machine does a word at a time) rather than by the class tried at every character: cheaper once
+# the text is long (a line is looked at by the pattern)
+_ODD_CHARS = tuple("０１２３４５６７８９\u3000\u00a0\ufeff\u200b")
+_ODD_SCAN_MIN = 1000
 
 # A line ending in one of these closes its paragraph; anything else may continue after a page break.
 _TERMINAL = "。！？；：:!?;】」』"
@@ -74,7 +79,7 @@ def _light_clean(line: str, debris: re.Pattern = _DEBRIS_RE) -> str:
         line = debris.sub("", line)
     if "**" in line or "__" in line:
         line = _MARKDOWN_RE.sub("", line)
-    if _ODD_CHAR_RE.search(line):
+    if any(c in line for c in _ODD_CHARS) if len(line) >= _ODD_SCAN_MIN else _ODD_CHAR_RE.search(line):
         line = line.translate(_FULLWIDTH_DIGITS).replace("\u3000", " ").replace("\u00a0", " ")
         line = line.replace("\ufeff", "").replace("\u200b", "")
     return line
