@@ -419,7 +419,7 @@ def fields_at(as_of: dt.date | None, *, prefix: str = "", stored: Mapping[str, s
             output_field=CharField(),
         ),
         "flag": Case(
-            When(~closed & Q(overdue_at(as_of, task_ref, done_by)), then=Value(TaskFlag.OVERDUE)),
+            When(~closed & overdue_at(as_of, task_ref, done_by), then=Value(TaskFlag.OVERDUE)),
             default=Value(TaskFlag.NONE),
             output_field=CharField(),
         ),
