@@ -204,9 +204,9 @@ def floor_my_tasks(cur, ctx) -> None:
 
 
 def floor_dashboard(cur, ctx) -> None:
-    """The tallies the board counts: plans; top-level tasks by plan and bucket fields; assignments of
-    top-level tasks by unit, role, state and bucket fields; unit names; overdue tasks by the month of
-    their earliest overdue milestone (own or an open sub-task's)."""
+    """The tallies the board counts: plans; top-level tasks by plan and bucket fields; the per-unit
+    tally kept as assignments are written (tasks.tallies) summed by unit, role, state and bucket
+    fields; unit names; open overdue tasks by the month of their next deadline (next_due)."""
     cur.execute("SELECT id, title, year, doc_number, issuer FROM tasks_plan ORDER BY year DESC, title")
     cur.fetchall()
     cur.execute(
@@ -215,30 +215,25 @@ def floor_dashboard(cur, ctx) -> None:
     )
     cur.fetchall()
     cur.execute(
-        """SELECT a.unit_id, a.role, a.state, a.task_flag, a.task_status, t.pace, count(*)
-           FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id WHERE a.task_top_level
-           GROUP BY 1, 2, 3, 4, 5, 6"""
+        """SELECT unit_id, role, state, task_flag, task_status, task_pace, sum(n) FROM tasks_assignmenttally
+           WHERE task_top_level GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) > 0"""
     )
     units = {r[0] for r in cur.fetchall()}
     cur.execute("SELECT id, name, kind, level FROM departments_unit WHERE id = ANY(%s)", [list(units)])
     cur.fetchall()
     cur.execute(
-        """SELECT date_trunc('month', LEAST(
-             COALESCE((SELECT min(m.due_on) FROM deadlines_milestone m
-                       WHERE m.task_id = t.id AND m.done_on IS NULL AND m.due_on < %(today)s), '9999-12-31'),
-             COALESCE((SELECT min(m.due_on) FROM deadlines_milestone m JOIN tasks_task c ON c.id = m.task_id
-                       WHERE c.parent_id = t.id AND c.status NOT IN %(closed)s AND m.done_on IS NULL
-                       AND m.due_on < %(today)s), '9999-12-31'))) AS month, count(*)
-           FROM tasks_task t WHERE t.parent_id IS NULL AND t.flag = 'overdue' AND t.status NOT IN %(closed)s
-           GROUP BY 1""",
+        """SELECT date_trunc('month', CASE WHEN next_due < %(today)s THEN next_due ELSE '9999-12-31' END),
+           count(*) FROM tasks_task t WHERE t.parent_id IS NULL AND t.flag = 'overdue'
+           AND t.status NOT IN %(closed)s GROUP BY 1""",
         {"today": ctx["today"], "closed": CLOSED},
     )
     cur.fetchall()
 
 
 def floor_units(cur, ctx) -> None:
-    """单位管理: each unit's assignments (the 任务数 column), the units, their aliases and liaisons."""
-    cur.execute("SELECT unit_id, count(*) FROM tasks_assignment GROUP BY unit_id")
+    """单位管理: each unit's assignments (the 任务数 column, summed from the tally), the units, their
+    aliases and liaisons."""
+    cur.execute("SELECT unit_id, sum(n) FROM tasks_assignmenttally GROUP BY unit_id")
     cur.fetchall()
     cur.execute(
         """SELECT id, name, short_name, kind, level, needs_review, is_active FROM departments_unit

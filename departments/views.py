@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
@@ -20,14 +21,14 @@ from reformtracker import dataversion
 
 
 def unit_task_counts() -> dict[int, int]:
-    """Each unit's number of assignments (its tasks: one assignment per task and unit), kept under
-    reformtracker.dataversion's number: one index-only scan over every assignment when a write has
-    moved it, none on the views in between. (Annotated on the units it was that scan twice a view:
-    once for the page, once more for the paginator's COUNT.)"""
-    assignments = Unit._meta.get_field("assignments").related_model.objects
+    """Each unit's number of assignments (its tasks: one assignment per task and unit), summed from
+    the tally the database keeps as assignments are written (tasks.tallies: a few thousand rows,
+    where counting every assignment grew with the tasks), and kept under reformtracker.dataversion's
+    number between two writes."""
+    tally = apps.get_model("tasks", "AssignmentTally").objects  # (departments does not import tasks)
 
     def count() -> dict[int, int]:
-        return dict(assignments.order_by().values_list("unit_id").annotate(n=Count("*")))
+        return {unit: n for unit, n in tally.order_by().values_list("unit_id").annotate(n=Sum("n")) if n}
 
     return dataversion.cached("unit-task-counts", settings.COUNT_CACHE_SECONDS, count)
 

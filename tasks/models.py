@@ -377,8 +377,8 @@ class TaskQuerySet(models.QuerySet):
         """next_due, final_due and lead_unit: copies of the milestones and assignments only.
 
         One UPDATE … FROM a SELECT that groups the milestones by task, folds the sub-tasks' groups
-        into their parent (a top-level task overdue through a sub-task shows the date it is overdue
-        against) and picks each task's first lead assignment: hashed once for 100,000 tasks, where a
+        into their parent (a top-level task overdue through an open sub-task shows the date it is
+        overdue against) and picks each task's first lead assignment: hashed once for 100,000 tasks, where a
         subquery per task and copy took seconds. The scope (these tasks) is pushed into each part."""
         from tasks import setbased
 
@@ -405,6 +405,9 @@ class TaskQuerySet(models.QuerySet):
             + " GROUP BY m.task_id"
         )
         least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
+        # a closed sub-task's milestones left open (done before it was imported, say) are not the
+        # parent's next deadline, as the flag's rule (flag_case) does not count them overdue
+        closed = f"('{TaskStatus.DONE.value}', '{TaskStatus.DONE_LATE.value}')"
 
         def either(fn: str, column: str) -> str:
             """fn of the task's own and its sub-tasks' value, NULL only when both are (SQLite's
@@ -418,7 +421,8 @@ class TaskQuerySet(models.QuerySet):
             f"WHERE a.role = %s{within('a.task_id', 'AND')}) y WHERE y.rn = 1"
         )
         source = (
-            f"WITH own AS ({own_sql}), kids AS (SELECT c.parent_id AS task_id, MIN(o.next_due) AS next_due, "
+            f"WITH own AS ({own_sql}), kids AS (SELECT c.parent_id AS task_id, "
+            f"MIN(CASE WHEN c.status NOT IN {closed} THEN o.next_due END) AS next_due, "
             f"MAX(o.final_due) AS final_due FROM own o JOIN {task} c ON c.id = o.task_id "
             f"WHERE c.parent_id IS NOT NULL GROUP BY c.parent_id) "
             f"SELECT t.id, {either(least, 'next_due')} AS next_due, {either(greatest, 'final_due')} AS final_due, "
@@ -514,11 +518,13 @@ class Task(models.Model):
                 fields=["plan", "flag", "pace", "status"], condition=Q(parent__isnull=True),
                 name="task_top_plan_tally_idx",
             ),
-            # the dashboard's overdue-by-month chart joins these few tasks to their open milestones
+            # the dashboard's overdue-by-month chart counts these few tasks by the month of their
+            # next_due (figures.first_overdue_due), of all plans or of some: from this index alone
             models.Index(
                 fields=["id"],
                 condition=Q(parent__isnull=True, flag=TaskFlag.OVERDUE)
                 & ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE]),
+                include=["next_due", "plan"],
                 name="task_top_open_overdue_idx",
             ),
             # 我的任务 counts a unit's open overdue / due-soon tasks (views.flagged) and sorts them for
@@ -761,24 +767,35 @@ class Assignment(models.Model):
             models.Index(fields=["as_written"], name="assignment_as_written_idx"),
             # 我的任务: a liaison's overdue and due-soon tasks, through the copy of the task's flag
             models.Index(fields=["unit", "task_flag", "task"], name="assignment_unit_flag_idx"),
-            # the dashboard's per-unit tally (tasks.figures.unit_tallies): an index-only scan read in
-            # the order of its GROUP BY (unit, role, state for 签收率, then figures.BUCKET_FIELDS in their
-            # sorted order: flag, pace, status; PostgreSQL 15 does not reorder GROUP BY keys to fit an
-            # index), over all plans or over one
-            models.Index(
-                fields=["unit", "role", "state", "task_flag", "task_pace", "task_status", "task_plan"],
-                condition=Q(task_top_level=True),
-                name="assignment_tally_idx",
-            ),
-            models.Index(
-                fields=["task_plan", "unit", "role", "state", "task_flag", "task_pace", "task_status"],
-                condition=Q(task_top_level=True),
-                name="assignment_plan_tally_idx",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.task} — {self.unit}（{self.get_role_display()}）"
+
+
+class AssignmentTally(models.Model):
+    """So many assignments (`n`, or fewer by −n) of one unit, role and state, on tasks of one plan,
+    level, status, flag and 序时进度 (tasks.tallies: rows added by triggers on every write of the
+    assignments, summed by the readers, folded nightly). Columns, not foreign keys: the rows of a unit
+    or plan since deleted add up to nothing and are folded away."""
+
+    unit_id = models.BigIntegerField("单位")
+    role = models.CharField("分工", max_length=20)
+    state = models.CharField("签收状态", max_length=20)
+    task_plan_id = models.BigIntegerField("任务所属计划", null=True)
+    task_top_level = models.BooleanField("一级任务")
+    task_status = models.CharField("任务状态", max_length=20)
+    task_flag = models.CharField("任务时限标记", max_length=20)
+    task_pace = models.CharField("任务序时进度", max_length=10)
+    n = models.IntegerField("条数")
+
+    class Meta:
+        verbose_name = "分工计数"
+        verbose_name_plural = "分工计数"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"单位 {self.unit_id} {self.role}/{self.state}：{self.n:+d}"
 
 
 class ReviewState(models.TextChoices):

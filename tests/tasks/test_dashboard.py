@@ -201,12 +201,21 @@ def test_overdue_by_month_counts_each_overdue_task_once_by_its_earliest_overdue_
     rolled_up = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE)  # late through its sub-task
     sub = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE, parent=rolled_up)
     MilestoneFactory(task=sub, due_on=dt.date(2025, 12, 10))
+    # a closed sub-task's milestone left open is not the parent's: it goes by its own, in 2026-02
+    parent = make_task(scene["plan"], unit_a, flag=TaskFlag.OVERDUE)
+    MilestoneFactory(task=parent, due_on=dt.date(2026, 2, 27))
+    done_sub = make_task(scene["plan"], unit_a, status=TaskStatus.DONE, parent=parent)
+    MilestoneFactory(task=done_sub, due_on=dt.date(2025, 9, 30))
     board = dashboard.build(as_of=AS_OF, scope=ALL_PLANS)
     bars = board.months
     assert len(bars) == 12 and bars[0].label == "2025-07" and bars[-1].label == "2026-06"
     counts = {b.label: b.count for b in bars}
     assert counts["2026-04"] == 1 and counts["2026-05"] == 1 and counts["2025-12"] == 1
-    assert board.month_total == board.total.overdue == 3
+    assert counts["2026-02"] == 1 and counts["2025-09"] == 0
+    assert board.month_total == board.total.overdue == 4
+    # … and the task list shows the parent's own date as its 最近截止
+    parent.refresh_from_db(fields=["next_due"])
+    assert parent.next_due == dt.date(2026, 2, 27)
 
 
 def test_older_overdue_items_get_a_bar_per_year_labelled_with_the_year(scene, unit_a):

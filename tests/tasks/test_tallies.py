@@ -1,0 +1,210 @@
+"""The per-unit tally (tasks.tallies) adds up, after every kind of write, to what counting the
+assignments gives; the dashboard and 单位管理 read it and not the assignments; the nightly fold keeps
+the sums and writes nothing when there is nothing to fold; missing triggers are made again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Sum
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from departments.views import unit_task_counts
+from tasks import figures, tallies
+from tasks.models import Assignment, AssignmentRole, AssignmentTally, ConfirmState, TaskFlag, TaskStatus
+from tasks.supervision.services import deadlines_scan
+from tasks.workflow import services as workflow
+from tests.factories import (
+    AssignmentFactory,
+    MilestoneFactory,
+    PlanFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+)
+from tests.tasks.world import fast_passwords  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 6, 15)
+
+
+def tally_sums() -> dict[tuple, int]:
+    rows = AssignmentTally.objects.values_list(*tallies.KEY).annotate(total=Sum("n")).order_by()
+    return {row[:-1]: row[-1] for row in rows if row[-1]}
+
+
+def counted() -> dict[tuple, int]:
+    rows = Assignment.objects.values_list(*tallies.KEY).annotate(total=Count("*")).order_by()
+    return {row[:-1]: row[-1] for row in rows}
+
+
+def assert_in_step() -> None:
+    assert tally_sums() == counted()
+
+
+@pytest.fixture
+def world():
+    plan = PlanFactory()
+    units = UnitFactory.create_batch(3)
+    tasks = TaskFactory.create_batch(3, plan=plan)
+    child = TaskFactory(plan=plan, parent=tasks[0])
+    for task in tasks:
+        AssignmentFactory(task=task, unit=units[0], role=AssignmentRole.LEAD)
+        AssignmentFactory(task=task, unit=units[1], role=AssignmentRole.RESPONSIBLE)
+    AssignmentFactory(task=child, unit=units[2])
+    MilestoneFactory(task=tasks[1], due_on=TODAY - dt.timedelta(days=3))
+    return plan, units, tasks, child
+
+
+def test_the_key_holds_every_bucket_field_the_figures_count_by():
+    """A bucket added to figures.BUCKET_FIELDS (with its copy on the assignment) must be counted
+    by the tally too, or the dashboard would fold every task into the old buckets."""
+    assert set(figures._assignment_copies().values()) <= set(tallies.KEY)
+    assert {"unit_id", "role", "state", "task_plan_id", "task_top_level"} <= set(tallies.KEY)
+    assert {f.attname for f in AssignmentTally._meta.concrete_fields} == {"id", "n", *tallies.KEY}
+
+
+def test_every_kind_of_write_keeps_the_tally_in_step(world):
+    plan, units, tasks, child = world
+    assert_in_step()
+    # a form's save through the services: confirmation, a task's status copied onto its assignments
+    user = UserFactory()
+    workflow.assignment_confirm(assignment=Assignment.objects.get(task=tasks[0], unit=units[0]), user=user)
+    assert_in_step()
+    tasks[2].status = TaskStatus.IN_PROGRESS
+    tasks[2].save()
+    assert Assignment.objects.filter(task=tasks[2], task_status=TaskStatus.IN_PROGRESS).count() == 2
+    assert_in_step()
+    # the daily scan's set-based UPDATEs (a flag copied onto 2 assignments)
+    deadlines_scan(today=TODAY)
+    assert Assignment.objects.filter(task_flag=TaskFlag.OVERDUE).count() == 2
+    assert_in_step()
+    # a queryset update, a bulk insert, a hand-made SQL statement
+    Assignment.objects.filter(unit=units[1]).update(state=ConfirmState.CONFIRMED)
+    assert_in_step()
+    extra = TaskFactory(plan=plan)
+    Assignment.objects.bulk_create([Assignment(task=extra, unit=u, role=AssignmentRole.RESPONSIBLE) for u in units])
+    assert_in_step()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE tasks_assignment SET role = %s WHERE unit_id = %s", [AssignmentRole.LEAD, units[2].pk])
+    assert_in_step()
+    # a sub-task made top-level (its assignment's level copy moves)
+    child.parent = None
+    child.save()
+    assert_in_step()
+    # merging two units moves or deletes assignments; deleting a plan deletes its tasks' assignments
+    workflow.unit_merge(source=units[1], target=units[0], user=user)
+    assert_in_step()
+    plan.delete()
+    assert Assignment.objects.count() == 0
+    assert tally_sums() == {}
+
+
+def test_the_dashboard_and_the_unit_list_count_from_the_tally_alone(world, office, client):
+    plan, units, tasks, child = world
+    with CaptureQueriesContext(connection) as captured:
+        rows = {r.unit_id: r for r in figures.unit_tallies()}
+        plans = {p.plan_id: p for p in figures.plan_tallies()}
+        counts = unit_task_counts()
+    assert not [q["sql"] for q in captured if '"tasks_assignment"' in q["sql"]]
+    # top-level tasks only in the figures (the sub-task's unit is not ranked); every assignment in 单位管理
+    assert {u: (r.assignments, r.lead, r.responsible) for u, r in rows.items()} == {
+        units[0].pk: (3, 3, 0), units[1].pk: (3, 0, 3)}
+    assert (plans[plan.pk].assignments, plans[plan.pk].confirmed) == (6, 0)
+    assert counts == {units[0].pk: 3, units[1].pk: 3, units[2].pk: 1}
+    # a unit whose assignments all went adds up to 0 in the tally: not ranked, no count
+    Assignment.objects.filter(unit=units[1]).delete()
+    assert units[1].pk not in {r.unit_id for r in figures.unit_tallies()}
+    assert units[1].pk not in unit_task_counts()
+    client.force_login(office)
+    assert client.get(reverse("dashboard:index")).status_code == 200
+
+
+def test_the_fold_keeps_the_sums_and_writes_nothing_the_second_time(world):
+    plan, units, tasks, child = world
+    for task in tasks:
+        task.status = TaskStatus.IN_PROGRESS
+        task.save()
+    Assignment.objects.filter(unit=units[2]).delete()
+    before = tally_sums()
+    rows = AssignmentTally.objects.count()
+    removed = tallies.compact()
+    assert removed > 0 and AssignmentTally.objects.count() == rows - removed
+    # one row per combination, none of 0
+    assert AssignmentTally.objects.count() == len(before) and not AssignmentTally.objects.filter(n=0).exists()
+    assert tally_sums() == before == counted()
+    kept = list(AssignmentTally.objects.order_by("pk").values_list("pk", "n"))
+    with CaptureQueriesContext(connection) as captured:
+        assert tallies.compact() == 0
+    assert not [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "DELETE", "UPDATE"))]
+    assert list(AssignmentTally.objects.order_by("pk").values_list("pk", "n")) == kept
+
+
+def test_the_daily_scan_folds_the_tally_once_it_has_committed(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_scan(today=TODAY)
+    assert AssignmentTally.objects.count() == len(counted())
+    assert_in_step()
+
+
+def test_missing_triggers_are_made_again_and_the_tally_recounted(world):
+    assert tallies.installed() == set(tallies._wanted(connection))
+    assert tallies.ensure() is False  # all there: nothing done
+    tallies.drop()
+    AssignmentFactory(task=TaskFactory(), unit=UnitFactory())  # written while no trigger counted it
+    assert tally_sums() != counted()
+    assert tallies.ensure() is True
+    assert tallies.installed() == set(tallies._wanted(connection))
+    assert_in_step()
+    AssignmentFactory(task=TaskFactory(), unit=UnitFactory())
+    assert_in_step()
+
+
+def test_sqlite_keeps_the_tally_with_its_own_triggers(tmp_path):
+    """`make run`'s database: migrate a fresh SQLite file, write through the ORM and by hand, and
+    rebuild the assignments' table as a SQLite migration does (its triggers go with it): the next
+    migrate makes them again."""
+    script = textwrap.dedent("""
+        import django
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+        call_command("migrate", verbosity=0)
+        from tests.tasks.test_tallies import counted, tally_sums
+        from tasks import tallies
+        from tasks.models import Assignment, TaskStatus
+        from tests.factories import AssignmentFactory, TaskFactory, UnitFactory
+        assert connection.vendor == "sqlite"
+        assert tallies.installed() == {*tallies.TRIGGERS.values()} - {tallies.TRIGGERS["TRUNCATE"]}
+        a = AssignmentFactory()
+        AssignmentFactory(task=a.task)
+        a.task.status = TaskStatus.IN_PROGRESS
+        a.task.save()
+        Assignment.objects.filter(pk=a.pk).update(state="confirmed")
+        AssignmentFactory(task=TaskFactory(parent=a.task)).delete()
+        assert tally_sums() == counted() and len(counted()) == 2, (tally_sums(), counted())
+        assert tallies.compact() > 0 and tally_sums() == counted()
+        with connection.cursor() as cur:  # what a table rebuild does to the triggers
+            for name in tallies.TRIGGERS.values():
+                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+        AssignmentFactory(task=a.task)
+        call_command("migrate", verbosity=0)
+        assert tally_sums() == counted() and sum(counted().values()) == 3
+        AssignmentFactory(task=a.task)
+        assert tally_sums() == counted()
+        print("ok")
+    """)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+           "DJANGO_SETTINGS_MODULE": "reformtracker.settings", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
