@@ -719,9 +719,9 @@ class Assignment(models.Model):
         verbose_name="处理人",
     )
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
-    # Copies of the task's plan, level, status, flag and 序时进度, never edited: the dashboard counts
-    # each unit's tasks from this table alone (an index-only scan of assignment_tally_idx) instead of
-    # joining 300,000 assignments to their tasks. TaskQuerySet.refresh_copies keeps them.
+    # Copies of the task's plan, level, status, flag and 序时进度, never edited: the per-unit tally
+    # (tasks.tallies) counts each unit's tasks by them without joining 300,000 assignments to their
+    # tasks. TaskQuerySet.refresh_copies keeps them.
     task_plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False,
         db_index=False, verbose_name="任务所属计划",
