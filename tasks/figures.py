@@ -64,6 +64,7 @@ from tasks.models import (
     TaskFlag,
     TaskPace,
     TaskStatus,
+    TaskTally,
     WarningLevel,
     pace_case,
 )
@@ -481,8 +482,9 @@ def plan_tallies(
     if as_of is not None and done_by is None:
         done_by = as_of
     plans = Plan.objects.order_by("-year", "title")
-    tasks = Task.objects.top_level()
-    # the stored state: from the tally kept as assignments are written (tasks.tallies)
+    # the stored state: from the tallies kept as tasks and assignments are written (tasks.tallies)
+    tasks, task_count = (TaskTally.objects.filter(top_level=True), Sum("n")) if as_of is None else (
+        Task.objects.top_level(), Count("*"))
     assignments, count = _counted_assignments(as_of)
     if plan_ids is not None:
         plan_ids = list(plan_ids)
@@ -490,10 +492,9 @@ def plan_tallies(
         assignments = assignments.filter(**{"task_plan_id__in" if as_of is None else "task__plan_id__in": plan_ids})
     fields = ("pk", "title", "year", "doc_number", "issuer")
     rows = {p["pk"]: PlanTally(plan_id=p.pop("pk"), **p) for p in plans.values(*fields)}
-    # One row per (plan, status, flag): a few dozen rows whatever the number of tasks. COUNT(*), not
-    # COUNT(id): then task_top_plan_tally_idx alone answers the stored state (index-only).
+    # One row per (plan, status, flag, pace): a few dozen rows whatever the number of tasks
     exprs = {f"b_{f}": e for f, e in fields_at(as_of, done_by=done_by).items()}
-    for row in tasks.values("plan_id", **exprs).annotate(n=Count("*")).order_by():
+    for row in tasks.values("plan_id", **exprs).annotate(n=task_count).order_by():
         if row["plan_id"] in rows:
             rows[row["plan_id"]].fold(_as_fields(row), row["n"])
     if not signing:

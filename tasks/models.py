@@ -511,13 +511,6 @@ class Task(models.Model):
             # task list filters and the dashboard group by these
             models.Index(fields=["status", "flag"], name="task_status_flag_idx"),
             models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
-            # the dashboard's per-plan tally (tasks.figures.plan_tallies) reads only this index, in the
-            # order of its GROUP BY (plan, then figures.BUCKET_FIELDS: flag, pace, status), so PostgreSQL
-            # counts each group as the index passes it instead of hashing 90,000 rows
-            models.Index(
-                fields=["plan", "flag", "pace", "status"], condition=Q(parent__isnull=True),
-                name="task_top_plan_tally_idx",
-            ),
             # the dashboard's overdue-by-month chart counts these few tasks by the month of their
             # next_due (figures.first_overdue_due), of all plans or of some: from this index alone
             models.Index(
@@ -796,6 +789,26 @@ class AssignmentTally(models.Model):
 
     def __str__(self) -> str:
         return f"单位 {self.unit_id} {self.role}/{self.state}：{self.n:+d}"
+
+
+class TaskTally(models.Model):
+    """So many tasks (`n`, or fewer by −n) of one plan, level, status, flag and 序时进度: the dashboard's
+    per-plan tally, kept like AssignmentTally (tasks.tallies)."""
+
+    plan_id = models.BigIntegerField("计划")
+    top_level = models.BooleanField("一级任务")
+    status = models.CharField("状态", max_length=20)
+    flag = models.CharField("时限标记", max_length=20)
+    pace = models.CharField("序时进度", max_length=10)
+    n = models.IntegerField("条数")
+
+    class Meta:
+        verbose_name = "任务计数"
+        verbose_name_plural = "任务计数"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"计划 {self.plan_id} {self.status}/{self.flag}/{self.pace}：{self.n:+d}"
 
 
 class ReviewState(models.TextChoices):

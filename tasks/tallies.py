@@ -1,14 +1,15 @@
-"""Each unit's assignments counted as they are written: the tally the dashboard and 单位管理 read.
+"""Counted as written: the per-unit and per-plan tallies the dashboard and 单位管理 read.
 
-The per-unit figures (the dashboard's ranking, its 签收率, 单位管理's 任务数) count assignments by
-unit, role, confirmation state and their task's plan, level, status, flag and 序时进度. Counted from
-the assignments at every view, that is a GROUP BY over every assignment — 300,000 rows and 140 ms at
-100,000 tasks, ten times more at ten times the tasks. `AssignmentTally` keeps those counts instead,
-one row per combination of KEY: the database adds a row of +n and −n for each statement that
-inserts, updates or deletes assignments (a trigger: whatever wrote them — a form, the daily scan's
-set-based UPDATE, a unit merge, a plan deleted, a hand-made SQL statement). Readers sum the rows
-per combination; `compact()` (after the daily scan) folds each combination's rows into one again.
-The reader's work is then the number of combinations (a few thousand, whatever the number of
+The dashboard's per-unit figures (ranking, 签收率) and 单位管理's 任务数 count assignments by unit,
+role, confirmation state and their task's plan, level, status, flag and 序时进度; its per-plan
+figures count top-level tasks by plan, status, flag and 序时进度. Counted at every view, those are
+GROUP BYs over every assignment and task — 300,000 rows and 140 ms at 100,000 tasks, ten times more
+at ten times the tasks. `AssignmentTally` and `TaskTally` keep the counts instead, one row per
+combination of their key (SPECS): the database adds a row of +n and −n for each statement that
+inserts, updates or deletes the source rows (a trigger: whatever wrote them — a form, the daily
+scan's set-based UPDATE, a unit merge, a plan deleted, a hand-made SQL statement). Readers sum the
+rows per combination; `compact()` (after the daily scan) folds each combination's rows into one
+again. A reader's work is then the number of combinations (a few thousand, whatever the number of
 tasks) plus the day's changes.
 
 Why rows of differences, not one counter per combination updated in place: every writer only
@@ -24,134 +25,169 @@ a migration rebuilds the table, and a tally whose triggers were missing is recou
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection as default_connection
 from django.db import transaction
 
-TABLE = "tasks_assignmenttally"
-SOURCE = "tasks_assignment"
-FUNCTION = "tasks_assignment_tally"
-TRIGGERS = {"INSERT": f"{SOURCE}_tally_insert", "UPDATE": f"{SOURCE}_tally_update",
-            "DELETE": f"{SOURCE}_tally_delete", "TRUNCATE": f"{SOURCE}_tally_truncate"}
+
+@dataclass(frozen=True)
+class Spec:
+    """A tally table kept from a source table: `key` maps each tally column to an expression over
+    a source row, written with {row} where the row's name goes (NEW., OLD., or nothing)."""
+
+    table: str
+    source: str
+    key: dict[str, str]
+
+    @property
+    def columns(self) -> str:
+        return ", ".join(self.key)
+
+    def values(self, row: str = "") -> str:
+        return ", ".join(expr.format(row=row) for expr in self.key.values())
+
+    @property
+    def function(self) -> str:
+        return f"{self.table}_add"
+
+    @property
+    def triggers(self) -> dict[str, str]:
+        return {op: f"{self.source}_tally_{op.lower()}" for op in ("INSERT", "UPDATE", "DELETE", "TRUNCATE")}
+
+
 # what an assignment is counted by: its unit, role and confirmation state, and its copies of the task's
 # plan, level and bucket fields (Assignment.task_*, kept by TaskQuerySet.refresh_copies)
 KEY = ("unit_id", "role", "state", "task_plan_id", "task_top_level", "task_status", "task_flag", "task_pace")
+ASSIGNMENTS = Spec("tasks_assignmenttally", "tasks_assignment", {c: f"{{row}}{c}" for c in KEY})
+# what a task is counted by in the plan tally: its plan, level and bucket fields
+TASKS = Spec("tasks_tasktally", "tasks_task", {
+    "plan_id": "{row}plan_id", "top_level": "({row}parent_id IS NULL)", "status": "{row}status",
+    "flag": "{row}flag", "pace": "{row}pace",
+})
+SPECS = (ASSIGNMENTS, TASKS)
+# (the names the first version of this module had: migration 0018 and the tests read them)
+TABLE, SOURCE, TRIGGERS = ASSIGNMENTS.table, ASSIGNMENTS.source, ASSIGNMENTS.triggers
 
 
-def _columns(prefix: str = "") -> str:
-    return ", ".join(f"{prefix}{c}" for c in KEY)
-
-
-def _postgresql_sql() -> list[str]:
-    cols = _columns()
-    into = f"INSERT INTO {TABLE} ({cols}, n)"
-    function = f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+def _postgresql_sql(spec: Spec) -> list[str]:
+    cols = spec.columns
+    into = f"INSERT INTO {spec.table} ({cols}, n)"
+    function = f"""CREATE OR REPLACE FUNCTION {spec.function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    {into} SELECT {cols}, COUNT(*) FROM new_rows GROUP BY {cols};
+    {into} SELECT {spec.values()}, COUNT(*) FROM new_rows GROUP BY {spec.values()};
   ELSIF TG_OP = 'DELETE' THEN
-    {into} SELECT {cols}, -COUNT(*) FROM old_rows GROUP BY {cols};
+    {into} SELECT {spec.values()}, -COUNT(*) FROM old_rows GROUP BY {spec.values()};
   ELSIF TG_OP = 'UPDATE' THEN
     {into} SELECT {cols}, SUM(d) FROM (
-      SELECT {cols}, 1 AS d FROM new_rows UNION ALL SELECT {cols}, -1 AS d FROM old_rows
-    ) changed GROUP BY {cols} HAVING SUM(d) <> 0;
+      SELECT {spec.values()}, 1 AS d FROM new_rows UNION ALL SELECT {spec.values()}, -1 AS d FROM old_rows
+    ) AS changed ({cols}, d) GROUP BY {cols} HAVING SUM(d) <> 0;
   ELSE
-    DELETE FROM {TABLE};
+    DELETE FROM {spec.table};
   END IF;
   RETURN NULL;
 END $$"""
     transitions = {"INSERT": "REFERENCING NEW TABLE AS new_rows", "DELETE": "REFERENCING OLD TABLE AS old_rows",
                    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", "TRUNCATE": ""}
     return [function, *(
-        f"CREATE TRIGGER {name} AFTER {op} ON {SOURCE} {transitions[op]} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION {FUNCTION}()"
-        for op, name in TRIGGERS.items()
+        f"CREATE TRIGGER {name} AFTER {op} ON {spec.source} {transitions[op]} FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {spec.function}()"
+        for op, name in spec.triggers.items()
     )]
 
 
-def _sqlite_sql() -> list[str]:
-    cols = _columns()
-
+def _sqlite_sql(spec: Spec) -> list[str]:
     def add(row: str, n: int) -> str:
-        return f"INSERT INTO {TABLE} ({cols}, n) VALUES ({_columns(row + '.')}, {n});"
+        return f"INSERT INTO {spec.table} ({spec.columns}, n) VALUES ({spec.values(row + '.')}, {n});"
 
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in KEY)
+    changed = " OR ".join(f"({e.format(row='OLD.')}) IS NOT ({e.format(row='NEW.')})" for e in spec.key.values())
+    names = spec.triggers
     return [
-        f"CREATE TRIGGER {TRIGGERS['INSERT']} AFTER INSERT ON {SOURCE} BEGIN {add('NEW', 1)} END",
-        f"CREATE TRIGGER {TRIGGERS['UPDATE']} AFTER UPDATE ON {SOURCE} WHEN {changed} "
+        f"CREATE TRIGGER {names['INSERT']} AFTER INSERT ON {spec.source} BEGIN {add('NEW', 1)} END",
+        f"CREATE TRIGGER {names['UPDATE']} AFTER UPDATE ON {spec.source} WHEN {changed} "
         f"BEGIN {add('OLD', -1)} {add('NEW', 1)} END",
-        f"CREATE TRIGGER {TRIGGERS['DELETE']} AFTER DELETE ON {SOURCE} BEGIN {add('OLD', -1)} END",
+        f"CREATE TRIGGER {names['DELETE']} AFTER DELETE ON {spec.source} BEGIN {add('OLD', -1)} END",
     ]
 
 
-def _wanted(connection) -> list[str]:
+def _wanted(connection, spec: Spec = ASSIGNMENTS) -> list[str]:
     """The triggers this database keeps the tally with (SQLite has no TRUNCATE)."""
     ops = ("INSERT", "UPDATE", "DELETE", "TRUNCATE") if connection.vendor == "postgresql" else ("INSERT", "UPDATE", "DELETE")
-    return [TRIGGERS[op] for op in ops]
+    return [spec.triggers[op] for op in ops]
 
 
-def installed(connection=default_connection) -> set[str]:
+def installed(connection=default_connection, spec: Spec = ASSIGNMENTS) -> set[str]:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [SOURCE])
+            cur.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [spec.source])
         else:
-            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [SOURCE])
-        return {name for (name,) in cur.fetchall()} & set(TRIGGERS.values())
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [spec.source])
+        return {name for (name,) in cur.fetchall()} & set(spec.triggers.values())
 
 
-def install(connection=default_connection) -> None:
-    """(Re)make the triggers and recount the tally from the assignments, in one transaction."""
+def install(connection=default_connection, spec: Spec = ASSIGNMENTS) -> None:
+    """(Re)make the triggers and recount the tally from its source, in one transaction."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"LOCK TABLE {SOURCE} IN SHARE ROW EXCLUSIVE MODE")  # no write between count and triggers
-        drop(connection)
-        for sql in _postgresql_sql() if connection.vendor == "postgresql" else _sqlite_sql():
+            cur.execute(f"LOCK TABLE {spec.source} IN SHARE ROW EXCLUSIVE MODE")  # no write between count and triggers
+        drop(connection, spec)
+        for sql in _postgresql_sql(spec) if connection.vendor == "postgresql" else _sqlite_sql(spec):
             cur.execute(sql)
-        recount(connection)
+        recount(connection, spec)
 
 
-def drop(connection=default_connection) -> None:
+def drop(connection=default_connection, spec: Spec = ASSIGNMENTS) -> None:
     with connection.cursor() as cur:
-        for name in TRIGGERS.values():
-            cur.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {SOURCE}" if connection.vendor == "postgresql" else ""))
+        for name in spec.triggers.values():
+            cur.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {spec.source}" if connection.vendor == "postgresql" else ""))
         if connection.vendor == "postgresql":
-            cur.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+            cur.execute(f"DROP FUNCTION IF EXISTS {spec.function}()")
 
 
-def recount(connection=default_connection) -> None:
-    """The tally counted afresh from the assignments."""
+def recount(connection=default_connection, spec: Spec = ASSIGNMENTS) -> None:
+    """The tally counted afresh from its source."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {TABLE}")
-        cur.execute(f"INSERT INTO {TABLE} ({_columns()}, n) SELECT {_columns()}, COUNT(*) FROM {SOURCE} "
-                    f"GROUP BY {_columns()}")
+        cur.execute(f"DELETE FROM {spec.table}")
+        cur.execute(f"INSERT INTO {spec.table} ({spec.columns}, n) SELECT {spec.values()}, COUNT(*) "
+                    f"FROM {spec.source} GROUP BY {spec.values()}")
 
 
-def ensure(connection=default_connection) -> bool:
-    """Make the triggers if any is missing (and recount); True if it had to. After every migrate."""
-    tables = connection.introspection.table_names()
-    if TABLE not in tables or SOURCE not in tables or installed(connection) == set(_wanted(connection)):
-        return False
-    install(connection)
-    return True
+def ensure(connection=default_connection) -> list[str]:
+    """Make the triggers of each tally that misses any (and recount it); returns the tallies it had
+    to remake. After every migrate."""
+    tables = set(connection.introspection.table_names())
+    remade = []
+    for spec in SPECS:
+        if {spec.table, spec.source} <= tables and installed(connection, spec) != set(_wanted(connection, spec)):
+            install(connection, spec)
+            remade.append(spec.table)
+    return remade
 
 
 def compact(connection=default_connection) -> int:
-    """Fold each combination's rows into one (dropping those that add up to nothing); returns the
-    rows removed. Writes nothing when every combination already has one row: a repeat of the daily
-    scan with nothing changed writes no row here either. Run in a transaction of its own (the daily
-    scan calls it after committing): it locks the tally against the triggers' appends meanwhile."""
-    cols = _columns()
+    """Fold each tally's rows of one combination into one (dropping those that add up to nothing);
+    returns the rows removed. Writes nothing when every combination already has one row: a repeat
+    of the daily scan with nothing changed writes no row here either. Run in a transaction of its
+    own (the daily scan calls it after committing): it locks each tally against the triggers'
+    appends meanwhile."""
+    return sum(_compact(connection, spec) for spec in SPECS)
+
+
+def _compact(connection, spec: Spec) -> int:
+    cols = spec.columns
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
-        cur.execute(f"SELECT 1 FROM {TABLE} GROUP BY {cols} HAVING COUNT(*) > 1 OR SUM(n) = 0 LIMIT 1")
+            cur.execute(f"LOCK TABLE {spec.table} IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute(f"SELECT 1 FROM {spec.table} GROUP BY {cols} HAVING COUNT(*) > 1 OR SUM(n) = 0 LIMIT 1")
         if cur.fetchone() is None:
             return 0
-        cur.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        cur.execute(f"SELECT COUNT(*) FROM {spec.table}")
         before = cur.fetchone()[0]
-        cur.execute(f"CREATE TEMPORARY TABLE tally_sums AS SELECT {cols}, SUM(n) AS n FROM {TABLE} "
+        cur.execute(f"CREATE TEMPORARY TABLE tally_sums AS SELECT {cols}, SUM(n) AS n FROM {spec.table} "
                     f"GROUP BY {cols} HAVING SUM(n) <> 0")
-        cur.execute(f"DELETE FROM {TABLE}")
-        cur.execute(f"INSERT INTO {TABLE} ({cols}, n) SELECT {cols}, n FROM tally_sums")
+        cur.execute(f"DELETE FROM {spec.table}")
+        cur.execute(f"INSERT INTO {spec.table} ({cols}, n) SELECT {cols}, n FROM tally_sums")
         after = cur.rowcount
         cur.execute("DROP TABLE tally_sums")
     return before - after

@@ -1,15 +1,16 @@
-"""The per-unit tally kept as assignments are written (tasks.tallies): its table, the triggers that
-add to it, its first count. The two partial indexes the dashboard's GROUP BY over every assignment
-read (assignment_tally_idx, assignment_plan_tally_idx) go: nothing reads the assignments that way
-now, and every write of an assignment no longer updates them.
+"""The per-unit and per-plan tallies kept as assignments and tasks are written (tasks.tallies): their
+tables, the triggers that add to them, their first count. The three partial indexes the
+dashboard's GROUP BYs over every assignment and every top-level task read (assignment_tally_idx, assignment_plan_tally_idx,
+task_top_plan_tally_idx) go: nothing reads those tables that way now, and a write no longer updates
+them.
 
 task_top_open_overdue_idx INCLUDEs next_due and plan: the dashboard's overdue-by-month chart counts
 the open overdue tasks by the month of their next_due (figures.first_overdue_due) from it alone.
 (next_due no longer counts a closed sub-task's milestones left open; the daily scan's refresh of
 the copies rewrites the few parents that had one.)
 
-(The triggers are made from tasks.tallies.KEY as it is today; a change of KEY needs a migration of
-its own that alters the table and calls tallies.install() again.)"""
+(The triggers are made from tasks.tallies.SPECS as they are today; a change of a key needs a
+migration of its own that alters the table and calls tallies.install() again.)"""
 
 from django.db import migrations, models
 
@@ -17,13 +18,15 @@ from django.db import migrations, models
 def install(apps, schema_editor):
     from tasks import tallies
 
-    tallies.install(schema_editor.connection)
+    for spec in tallies.SPECS:
+        tallies.install(schema_editor.connection, spec)
 
 
 def drop(apps, schema_editor):
     from tasks import tallies
 
-    tallies.drop(schema_editor.connection)
+    for spec in tallies.SPECS:
+        tallies.drop(schema_editor.connection, spec)
 
 
 class Migration(migrations.Migration):
@@ -53,6 +56,23 @@ class Migration(migrations.Migration):
                 'default_permissions': (),
             },
         ),
+        migrations.CreateModel(
+            name='TaskTally',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('plan_id', models.BigIntegerField(verbose_name='计划')),
+                ('top_level', models.BooleanField(verbose_name='一级任务')),
+                ('status', models.CharField(max_length=20, verbose_name='状态')),
+                ('flag', models.CharField(max_length=20, verbose_name='时限标记')),
+                ('pace', models.CharField(max_length=10, verbose_name='序时进度')),
+                ('n', models.IntegerField(verbose_name='条数')),
+            ],
+            options={
+                'verbose_name': '任务计数',
+                'verbose_name_plural': '任务计数',
+                'default_permissions': (),
+            },
+        ),
         migrations.RunPython(install, drop, elidable=False),
         migrations.RemoveIndex(
             model_name='assignment',
@@ -61,6 +81,10 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(
             model_name='assignment',
             name='assignment_plan_tally_idx',
+        ),
+        migrations.RemoveIndex(
+            model_name='task',
+            name='task_top_plan_tally_idx',
         ),
         migrations.RemoveIndex(
             model_name='task',

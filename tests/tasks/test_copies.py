@@ -8,10 +8,8 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 from django.urls import reverse
 
-from tasks import figures
 from tasks.dashboard import board as dashboard
 from tasks.models import Assignment, AssignmentRole, Task, TaskFlag, TaskPace, TaskStatus
 from tasks.supervision.services import deadlines_scan
@@ -252,27 +250,6 @@ def test_sorting_by_next_due_reads_the_index(office, dated):
             plan = Task.objects.order_by(*order)[:25].explain()
             cur.execute("RESET enable_seqscan")
         assert scan in plan and "Sort" not in plan
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")
-def test_the_dashboards_plan_tally_reads_only_its_index():
-    TaskFactory()
-    tally = Task.objects.top_level().values("plan_id", **{f"b_{f}": e for f, e in figures.fields_at(None).items()})
-    with connection.cursor() as cur:
-        cur.execute("SET enable_seqscan = off")
-        cur.execute("SET enable_bitmapscan = off")
-        cur.execute("SET enable_hashagg = off")
-        # nor a sort: whatever row counts tests run before left in pg_class (kept through rollbacks,
-        # or counted by an autovacuum between tests), the tally can only be read off an index whose
-        # order is the GROUP BY's
-        cur.execute("SET enable_sort = off")
-        plan = tally.annotate(n=Count("*")).order_by().explain()
-        cur.execute("RESET enable_seqscan")
-        cur.execute("RESET enable_bitmapscan")
-        cur.execute("RESET enable_hashagg")
-        cur.execute("RESET enable_sort")
-    assert "Index Only Scan using task_top_plan_tally_idx" in plan and "Sort" not in plan, plan
-    assert {i.name: i.fields for i in Task._meta.indexes}["task_top_plan_tally_idx"] == ["plan", *figures.BUCKET_FIELDS]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner")

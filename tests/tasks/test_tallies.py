@@ -13,13 +13,20 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.views import unit_task_counts
 from tasks import figures, tallies
-from tasks.models import Assignment, AssignmentRole, AssignmentTally, ConfirmState, TaskFlag, TaskStatus
+from tasks.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentTally,
+    ConfirmState,
+    TaskFlag,
+    TaskStatus,
+    TaskTally,
+)
 from tasks.supervision.services import deadlines_scan
 from tasks.workflow import services as workflow
 from tests.factories import (
@@ -37,18 +44,21 @@ ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 6, 15)
 
 
-def tally_sums() -> dict[tuple, int]:
-    rows = AssignmentTally.objects.values_list(*tallies.KEY).annotate(total=Sum("n")).order_by()
-    return {row[:-1]: row[-1] for row in rows if row[-1]}
+def tally_sums(spec: tallies.Spec = tallies.ASSIGNMENTS) -> dict[tuple, int]:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {spec.columns}, SUM(n) FROM {spec.table} GROUP BY {spec.columns} HAVING SUM(n) <> 0")
+        return {row[:-1]: row[-1] for row in cur.fetchall()}
 
 
-def counted() -> dict[tuple, int]:
-    rows = Assignment.objects.values_list(*tallies.KEY).annotate(total=Count("*")).order_by()
-    return {row[:-1]: row[-1] for row in rows}
+def counted(spec: tallies.Spec = tallies.ASSIGNMENTS) -> dict[tuple, int]:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {spec.values()}, COUNT(*) FROM {spec.source} GROUP BY {spec.values()}")
+        return {row[:-1]: row[-1] for row in cur.fetchall()}
 
 
 def assert_in_step() -> None:
-    assert tally_sums() == counted()
+    for spec in tallies.SPECS:
+        assert tally_sums(spec) == counted(spec), spec.table
 
 
 @pytest.fixture
@@ -71,6 +81,9 @@ def test_the_key_holds_every_bucket_field_the_figures_count_by():
     assert set(figures._assignment_copies().values()) <= set(tallies.KEY)
     assert {"unit_id", "role", "state", "task_plan_id", "task_top_level"} <= set(tallies.KEY)
     assert {f.attname for f in AssignmentTally._meta.concrete_fields} == {"id", "n", *tallies.KEY}
+    # the per-plan tally: the bucket fields under their own names (fields_at(None) reads them so)
+    assert set(figures.BUCKET_FIELDS) <= set(tallies.TASKS.key)
+    assert {f.attname for f in TaskTally._meta.concrete_fields} == {"id", "n", *tallies.TASKS.key}
 
 
 def test_every_kind_of_write_keeps_the_tally_in_step(world):
@@ -106,7 +119,7 @@ def test_every_kind_of_write_keeps_the_tally_in_step(world):
     assert_in_step()
     plan.delete()
     assert Assignment.objects.count() == 0
-    assert tally_sums() == {}
+    assert tally_sums() == {} and tally_sums(tallies.TASKS) == {}
 
 
 def test_the_dashboard_and_the_unit_list_count_from_the_tally_alone(world, office, client):
@@ -115,11 +128,13 @@ def test_the_dashboard_and_the_unit_list_count_from_the_tally_alone(world, offic
         rows = {r.unit_id: r for r in figures.unit_tallies()}
         plans = {p.plan_id: p for p in figures.plan_tallies()}
         counts = unit_task_counts()
-    assert not [q["sql"] for q in captured if '"tasks_assignment"' in q["sql"]]
+    assert not [q["sql"] for q in captured if '"tasks_assignment"' in q["sql"] or '"tasks_task"' in q["sql"]]
     # top-level tasks only in the figures (the sub-task's unit is not ranked); every assignment in 单位管理
     assert {u: (r.assignments, r.lead, r.responsible) for u, r in rows.items()} == {
         units[0].pk: (3, 3, 0), units[1].pk: (3, 0, 3)}
     assert (plans[plan.pk].assignments, plans[plan.pk].confirmed) == (6, 0)
+    # the plan's top-level tasks by bucket: one overdue (after the scan it would be; stored: not started)
+    assert (plans[plan.pk].total, plans[plan.pk].not_started) == (3, 3)
     assert counts == {units[0].pk: 3, units[1].pk: 3, units[2].pk: 1}
     # a unit whose assignments all went adds up to 0 in the tally: not ranked, no count
     Assignment.objects.filter(unit=units[1]).delete()
@@ -135,35 +150,43 @@ def test_the_fold_keeps_the_sums_and_writes_nothing_the_second_time(world):
         task.status = TaskStatus.IN_PROGRESS
         task.save()
     Assignment.objects.filter(unit=units[2]).delete()
-    before = tally_sums()
-    rows = AssignmentTally.objects.count()
+    before = {spec.table: tally_sums(spec) for spec in tallies.SPECS}
+    rows = AssignmentTally.objects.count() + TaskTally.objects.count()
     removed = tallies.compact()
-    assert removed > 0 and AssignmentTally.objects.count() == rows - removed
+    assert removed > 0 and AssignmentTally.objects.count() + TaskTally.objects.count() == rows - removed
     # one row per combination, none of 0
-    assert AssignmentTally.objects.count() == len(before) and not AssignmentTally.objects.filter(n=0).exists()
-    assert tally_sums() == before == counted()
-    kept = list(AssignmentTally.objects.order_by("pk").values_list("pk", "n"))
+    for model, spec in ((AssignmentTally, tallies.ASSIGNMENTS), (TaskTally, tallies.TASKS)):
+        assert model.objects.count() == len(before[spec.table]) and not model.objects.filter(n=0).exists()
+        assert tally_sums(spec) == before[spec.table] == counted(spec)
+    kept = [list(m.objects.order_by("pk").values_list("pk", "n")) for m in (AssignmentTally, TaskTally)]
     with CaptureQueriesContext(connection) as captured:
         assert tallies.compact() == 0
     assert not [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "DELETE", "UPDATE"))]
-    assert list(AssignmentTally.objects.order_by("pk").values_list("pk", "n")) == kept
+    assert [list(m.objects.order_by("pk").values_list("pk", "n")) for m in (AssignmentTally, TaskTally)] == kept
 
 
 def test_the_daily_scan_folds_the_tally_once_it_has_committed(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         deadlines_scan(today=TODAY)
     assert AssignmentTally.objects.count() == len(counted())
+    assert TaskTally.objects.count() == len(counted(tallies.TASKS))
     assert_in_step()
 
 
 def test_missing_triggers_are_made_again_and_the_tally_recounted(world):
-    assert tallies.installed() == set(tallies._wanted(connection))
-    assert tallies.ensure() is False  # all there: nothing done
+    for spec in tallies.SPECS:
+        assert tallies.installed(connection, spec) == set(tallies._wanted(connection, spec))
+    assert tallies.ensure() == []  # all there: nothing done
+    tallies.drop(connection, tallies.TASKS)
+    AssignmentFactory(task=TaskFactory(), unit=UnitFactory())  # a task no trigger counted
+    assert tally_sums(tallies.TASKS) != counted(tallies.TASKS)
+    assert tallies.ensure() == [tallies.TASKS.table]
+    assert tallies.installed(connection, tallies.TASKS) == set(tallies._wanted(connection, tallies.TASKS))
+    assert_in_step()
     tallies.drop()
-    AssignmentFactory(task=TaskFactory(), unit=UnitFactory())  # written while no trigger counted it
+    AssignmentFactory(task=TaskFactory(), unit=UnitFactory())
     assert tally_sums() != counted()
-    assert tallies.ensure() is True
-    assert tallies.installed() == set(tallies._wanted(connection))
+    assert tallies.ensure() == [tallies.ASSIGNMENTS.table]
     assert_in_step()
     AssignmentFactory(task=TaskFactory(), unit=UnitFactory())
     assert_in_step()
@@ -179,28 +202,33 @@ def test_sqlite_keeps_the_tally_with_its_own_triggers(tmp_path):
         from django.core.management import call_command
         from django.db import connection
         call_command("migrate", verbosity=0)
-        from tests.tasks.test_tallies import counted, tally_sums
+        from tests.tasks.test_tallies import assert_in_step, counted, tally_sums
         from tasks import tallies
         from tasks.models import Assignment, TaskStatus
         from tests.factories import AssignmentFactory, TaskFactory, UnitFactory
         assert connection.vendor == "sqlite"
-        assert tallies.installed() == {*tallies.TRIGGERS.values()} - {tallies.TRIGGERS["TRUNCATE"]}
+        for spec in tallies.SPECS:
+            assert tallies.installed(connection, spec) == {*spec.triggers.values()} - {spec.triggers["TRUNCATE"]}
         a = AssignmentFactory()
         AssignmentFactory(task=a.task)
         a.task.status = TaskStatus.IN_PROGRESS
         a.task.save()
         Assignment.objects.filter(pk=a.pk).update(state="confirmed")
         AssignmentFactory(task=TaskFactory(parent=a.task)).delete()
-        assert tally_sums() == counted() and len(counted()) == 2, (tally_sums(), counted())
-        assert tallies.compact() > 0 and tally_sums() == counted()
+        assert len(counted()) == 2 and len(counted(tallies.TASKS)) == 2
+        assert_in_step()
+        assert tallies.compact() > 0
+        assert_in_step()
         with connection.cursor() as cur:  # what a table rebuild does to the triggers
-            for name in tallies.TRIGGERS.values():
-                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+            for spec in tallies.SPECS:
+                for name in spec.triggers.values():
+                    cur.execute(f"DROP TRIGGER IF EXISTS {name}")
         AssignmentFactory(task=a.task)
         call_command("migrate", verbosity=0)
-        assert tally_sums() == counted() and sum(counted().values()) == 3
-        AssignmentFactory(task=a.task)
-        assert tally_sums() == counted()
+        assert sum(counted().values()) == 3
+        assert_in_step()
+        AssignmentFactory(task=TaskFactory(parent=a.task))
+        assert_in_step()
         print("ok")
     """)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
