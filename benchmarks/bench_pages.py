@@ -204,14 +204,15 @@ def floor_my_tasks(cur, ctx) -> None:
 
 
 def floor_dashboard(cur, ctx) -> None:
-    """The tallies the board counts: plans; top-level tasks by plan and bucket fields; the per-unit
-    tally kept as assignments are written (tasks.tallies) summed by unit, role, state and bucket
-    fields; unit names; open overdue tasks by the month of their next deadline (next_due)."""
+    """The tallies the board counts, from the tallies kept as tasks and assignments are written
+    (tasks.tallies): plans; top-level tasks summed by plan and bucket fields; assignments of
+    top-level tasks summed by unit, role, state and bucket fields; unit names; open overdue tasks by
+    the month of their next deadline (next_due)."""
     cur.execute("SELECT id, title, year, doc_number, issuer FROM tasks_plan ORDER BY year DESC, title")
     cur.fetchall()
     cur.execute(
-        """SELECT plan_id, status, flag, pace, count(*) FROM tasks_task WHERE parent_id IS NULL
-           GROUP BY 1, 2, 3, 4"""
+        """SELECT plan_id, status, flag, pace, sum(n) FROM tasks_tasktally WHERE top_level
+           GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0"""
     )
     cur.fetchall()
     cur.execute(
