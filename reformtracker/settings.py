@@ -291,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deadlines.tasks.requeue_stale_reports",
         "schedule": crontab(minute="*/5"),
     },
+    # the tallies' rows of the last quarter-hour's writes folded (tasks.tallies; nothing to fold:
+    # nothing written), so a big import is not summed row by row until the daily scan
+    "fold-tallies": {
+        "task": "deadlines.tasks.fold_tallies",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 REPORT_REQUEUE_MINUTES = envint("REPORT_REQUEUE_MINUTES", 30)
 

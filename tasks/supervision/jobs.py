@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from deadlines import dates, outbox
+from tasks import tallies
 
 from . import services
 from .report import FutureMonth
@@ -51,6 +52,12 @@ def scan_deadlines(self, today: str | None = None) -> dict:
         raise
     _deliver(self, day)
     return result.as_json()
+
+
+@shared_task(name="deadlines.tasks.fold_tallies", **RETRY)
+def fold_tallies() -> int:
+    """Every quarter-hour: fold the rows the tallies' triggers appended (tasks.tallies.compact)."""
+    return tallies.compact()
 
 
 @shared_task(bind=True, name="deadlines.tasks.send_reminders", **RETRY)

@@ -236,3 +236,13 @@ def test_sqlite_keeps_the_tally_with_its_own_triggers(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
+def test_the_quarter_hourly_job_folds_what_the_triggers_appended(world):
+    from tasks.supervision import jobs
+
+    rows = AssignmentTally.objects.count() + TaskTally.objects.count()
+    assert jobs.fold_tallies() > 0
+    assert AssignmentTally.objects.count() + TaskTally.objects.count() < rows
+    assert_in_step()
+    assert jobs.fold_tallies() == 0
