@@ -25,10 +25,13 @@ a migration rebuilds the table, and a tally whose triggers were missing is recou
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+from django.db import OperationalError, transaction
 from django.db import connection as default_connection
-from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -165,20 +168,36 @@ def ensure(connection=default_connection) -> list[str]:
     return remade
 
 
+# how long the fold waits for a tally's lock before leaving it to the next round: while it waits,
+# PostgreSQL queues every writer behind it, and a writer's transaction (an import) may be long
+FOLD_LOCK_TIMEOUT = "2s"
+
+
 def compact(connection=default_connection) -> int:
     """Fold each tally's rows of one combination into one (dropping those that add up to nothing);
     returns the rows removed. Writes nothing when every combination already has one row: a repeat
     of the daily scan with nothing changed writes no row here either. Run in a transaction of its
     own (the daily scan calls it after committing): it locks each tally against the triggers'
-    appends meanwhile."""
+    appends meanwhile, and leaves a tally whose lock it does not get within FOLD_LOCK_TIMEOUT (a
+    long write holds it) to the next round."""
     return sum(_compact(connection, spec) for spec in SPECS)
 
 
 def _compact(connection, spec: Spec) -> int:
+    try:
+        return _fold(connection, spec)
+    except OperationalError as exc:  # the lock not had in time (LockNotAvailable)
+        logger.info("tally %s not folded this round: %s", spec.table, exc)
+        return 0
+
+
+def _fold(connection, spec: Spec) -> int:
     cols = spec.columns
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            cur.execute(f"SET LOCAL lock_timeout = '{FOLD_LOCK_TIMEOUT}'")
             cur.execute(f"LOCK TABLE {spec.table} IN SHARE ROW EXCLUSIVE MODE")
+            cur.execute("SET LOCAL lock_timeout TO DEFAULT")
         cur.execute(f"SELECT 1 FROM {spec.table} GROUP BY {cols} HAVING COUNT(*) > 1 OR SUM(n) = 0 LIMIT 1")
         if cur.fetchone() is None:
             return 0

@@ -246,3 +246,26 @@ def test_the_quarter_hourly_job_folds_what_the_triggers_appended(world):
     assert AssignmentTally.objects.count() + TaskTally.objects.count() < rows
     assert_in_step()
     assert jobs.fold_tallies() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table locks")
+def test_the_fold_leaves_a_tally_a_long_write_holds_to_the_next_round(world, monkeypatch):
+    """A writer's open transaction (an import) holds the tally's lock: the fold gives up after its
+    lock timeout instead of queueing every other writer behind it, and folds the next round."""
+    import psycopg2
+
+    monkeypatch.setattr(tallies, "FOLD_LOCK_TIMEOUT", "100ms")
+    params = connection.get_connection_params()
+    other = psycopg2.connect(**params)
+    try:
+        with other.cursor() as cur:  # what a trigger's append takes, in a transaction left open
+            cur.execute(f"LOCK TABLE {tallies.ASSIGNMENTS.table} IN ROW EXCLUSIVE MODE")
+        assert tallies._compact(connection, tallies.ASSIGNMENTS) == 0
+        assert AssignmentTally.objects.count() > len(counted())  # nothing folded, nothing lost
+        assert_in_step()
+    finally:
+        other.rollback()
+        other.close()
+    assert tallies._compact(connection, tallies.ASSIGNMENTS) > 0
+    assert AssignmentTally.objects.count() == len(counted())
+    assert_in_step()
