@@ -13,8 +13,8 @@ class TasksConfig(AppConfig):
         from tasks import signals
 
         signals.connect()
-        # the triggers that keep the per-unit tally: made again (and the tally recounted) when a
-        # migration dropped them (SQLite drops a table's triggers whenever it rebuilds the table)
+        # the triggers that keep the tallies (tasks.tallies): made again (and the tally recounted)
+        # when a migration dropped them (SQLite drops a table's triggers whenever it rebuilds the table)
         post_migrate.connect(_ensure_tally, sender=self, dispatch_uid="tasks-tally-triggers")
         # kept pages: every write to their tables moves the cache's number after its commit
         for connection in connections.all(initialized_only=True):

@@ -459,13 +459,14 @@ def _assignment_copies() -> dict[str, str]:
 
 
 def _counted_assignments(as_of: dt.date | None):
-    """The top-level tasks' assignments to count, and how to count a group of them. The stored state
-    (as_of None): the rows of the tally kept as assignments are written (tasks.tallies), each `n`
-    assignments, with the same names as the assignments' copies. A past day: the assignments
-    themselves, through their tasks (their copies are of today)."""
+    """The top-level tasks' assignments to count, how to count a group of them, and the field that
+    names their task's plan. The stored state (as_of None): the rows of the tally kept as
+    assignments are written (tasks.tallies), each `n` assignments, with the same names as the
+    assignments' copies. A past day: the assignments themselves, through their tasks (their copies
+    are of today)."""
     if as_of is None:
-        return AssignmentTally.objects.filter(task_top_level=True), Sum("n")
-    return Assignment.objects.filter(task__parent__isnull=True), Count("*")
+        return AssignmentTally.objects.filter(task_top_level=True), Sum("n"), "task_plan_id"
+    return Assignment.objects.filter(task__parent__isnull=True), Count("*"), "task__plan_id"
 
 
 def _as_fields(row: Mapping) -> dict[str, str]:
@@ -485,11 +486,11 @@ def plan_tallies(
     # the stored state: from the tallies kept as tasks and assignments are written (tasks.tallies)
     tasks, task_count = (TaskTally.objects.filter(top_level=True), Sum("n")) if as_of is None else (
         Task.objects.top_level(), Count("*"))
-    assignments, count = _counted_assignments(as_of)
+    assignments, count, plan_field = _counted_assignments(as_of)
     if plan_ids is not None:
         plan_ids = list(plan_ids)
         plans, tasks = plans.filter(pk__in=plan_ids), tasks.filter(plan_id__in=plan_ids)
-        assignments = assignments.filter(**{"task_plan_id__in" if as_of is None else "task__plan_id__in": plan_ids})
+        assignments = assignments.filter(**{f"{plan_field}__in": plan_ids})
     fields = ("pk", "title", "year", "doc_number", "issuer")
     rows = {p["pk"]: PlanTally(plan_id=p.pop("pk"), **p) for p in plans.values(*fields)}
     # One row per (plan, status, flag, pace): a few dozen rows whatever the number of tasks
@@ -499,7 +500,6 @@ def plan_tallies(
             rows[row["plan_id"]].fold(_as_fields(row), row["n"])
     if not signing:
         return list(rows.values())
-    plan_field = "task_plan_id" if as_of is None else "task__plan_id"
     states = assignments.values(plan_field, s_at=_state_at(done_by)).annotate(n=count).order_by()
     for plan_id, state, n in states.values_list(plan_field, "s_at", "n"):
         if plan_id in rows:
@@ -515,15 +515,13 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
     `fields_at`; None: the stored state."""
     if as_of is not None and done_by is None:
         done_by = as_of
-    assignments, count = _counted_assignments(as_of)
+    assignments, count, plan_field = _counted_assignments(as_of)
     if as_of is None:
         # the tally's copies of the task's plan, level, status, flag and pace (Assignment.task_*, kept
         # by TaskQuerySet.refresh_copies): a few thousand rows, where grouping 300,000 assignments
         # read off an index took 140 ms
-        plan_field = "task_plan_id"
         exprs = fields_at(None, stored=_assignment_copies())
     else:
-        plan_field = "task__plan_id"
         exprs = fields_at(as_of, prefix="task__", done_by=done_by)
     if plan_ids is not None:
         plan_ids = list(plan_ids)

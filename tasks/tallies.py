@@ -69,8 +69,6 @@ TASKS = Spec("tasks_tasktally", "tasks_task", {
     "flag": "{row}flag", "pace": "{row}pace",
 })
 SPECS = (ASSIGNMENTS, TASKS)
-# (the names the first version of this module had: migration 0018 and the tests read them)
-TABLE, SOURCE, TRIGGERS = ASSIGNMENTS.table, ASSIGNMENTS.source, ASSIGNMENTS.triggers
 
 
 def _postgresql_sql(spec: Spec) -> list[str]:

@@ -164,8 +164,8 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     result.due_soon = counts.get(MilestoneState.DUE_SOON, 0)
     result.overdue = counts.get(MilestoneState.OVERDUE, 0)
     result.fallback_years = sorted(cal.fallback_years)
-    # the day's rows of the per-unit tally folded into one per combination, once this transaction
-    # has committed (the fold locks the tally briefly; nothing to fold: nothing written)
+    # the day's rows of the tallies folded into one per combination, once this transaction has
+    # committed (the fold locks each tally briefly; nothing to fold: nothing written)
     transaction.on_commit(tallies.compact)
     if result.fallback_years:
         logger.warning("no holiday calendar for %s: counted Monday–Friday", result.fallback_years)
