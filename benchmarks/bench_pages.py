@@ -216,7 +216,7 @@ def floor_dashboard(cur, ctx) -> None:
     )
     cur.fetchall()
     cur.execute(
-        """SELECT unit_id, role, state, task_flag, task_status, task_pace, sum(n) FROM tasks_assignmenttally
+        """SELECT unit_id, role, state, task_flag, task_pace, task_status, sum(n) FROM tasks_assignmenttally
            WHERE task_top_level GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) > 0"""
     )
     units = {r[0] for r in cur.fetchall()}

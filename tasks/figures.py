@@ -122,6 +122,20 @@ def _classify(key: tuple) -> str:
     raise AssertionError("the last bucket matches everything")
 
 
+@functools.lru_cache(maxsize=1024)
+def _fold_plan(key: tuple) -> tuple[str, bool, str | None]:
+    """What `Tally.fold` adds for a combination of bucket fields (BUCKET_FIELDS order, None as
+    empty): its bucket, whether it is 临期, and its 序时进度 key — None for a task closed or
+    overdue, which is counted by neither. Kept per combination, as `_classify`."""
+    key = tuple(v or "" for v in key)
+    bucket = _classify(key)
+    if bucket in ("done", "done_late", "overdue"):
+        return bucket, False, None
+    values = dict(zip(BUCKET_FIELDS, key, strict=True))
+    pace = values.get("pace", "")
+    return bucket, values.get("flag") == TaskFlag.DUE_SOON, pace if pace in PACE_KEYS else ""
+
+
 def _match_q(bucket: Bucket, prefix: str) -> Q:
     return Q(*[Q(**{f"{prefix}{f}__in": sorted(v)}) for f, v in bucket.match.items()])
 
@@ -193,14 +207,16 @@ class Tally:
 
     def fold(self, values: Mapping[str, str], n: int) -> None:
         """Add `n` tasks whose bucket fields have `values`."""
-        bucket = classify(values)
+        self.fold_key(tuple(values.get(f) for f in BUCKET_FIELDS), n)
+
+    def fold_key(self, key: tuple, n: int) -> None:
+        """`fold`, the values given as a tuple in BUCKET_FIELDS order (a row of a tally's query)."""
+        bucket, due_soon, pace = _fold_plan(key)
         self.counts[bucket] += n
-        if bucket in ("done", "done_late", "overdue"):
-            return
-        if values.get("flag") == TaskFlag.DUE_SOON:
-            self.due_soon += n
-        pace = values.get("pace") or ""
-        self.pace[pace if pace in self.pace else ""] += n
+        if pace is not None:
+            if due_soon:
+                self.due_soon += n
+            self.pace[pace] += n
 
     def add(self, other: Tally) -> None:
         for key, n in other.counts.items():
@@ -458,6 +474,13 @@ def _assignment_copies() -> dict[str, str]:
     return {f: f"task_{f}" if f"task_{f}" in names else f"task__{f}" for f in BUCKET_FIELDS}
 
 
+class TallySum(Sum):
+    """SUM of a tally's `n`, taken as the driver returns it (an int: the column is an integer and a
+    group is never empty), without the int() that Django's Sum calls on each of thousands of rows."""
+
+    convert_value = staticmethod(Sum._convert_value_noop)
+
+
 def _counted_assignments(as_of: dt.date | None):
     """The top-level tasks' assignments to count, how to count a group of them, and the field that
     names their task's plan. The stored state (as_of None): the rows of the tally kept as
@@ -465,12 +488,9 @@ def _counted_assignments(as_of: dt.date | None):
     assignments' copies. A past day: the assignments themselves, through their tasks (their copies
     are of today)."""
     if as_of is None:
-        return AssignmentTally.objects.filter(task_top_level=True), Sum("n"), "task_plan_id"
+        return AssignmentTally.objects.filter(task_top_level=True), TallySum("n"), "task_plan_id"
     return Assignment.objects.filter(task__parent__isnull=True), Count("*"), "task__plan_id"
 
-
-def _as_fields(row: Mapping) -> dict[str, str]:
-    return {f: row[f"b_{f}"] or "" for f in BUCKET_FIELDS}
 
 
 def plan_tallies(
@@ -484,7 +504,7 @@ def plan_tallies(
         done_by = as_of
     plans = Plan.objects.order_by("-year", "title")
     # the stored state: from the tallies kept as tasks and assignments are written (tasks.tallies)
-    tasks, task_count = (TaskTally.objects.filter(top_level=True), Sum("n")) if as_of is None else (
+    tasks, task_count = (TaskTally.objects.filter(top_level=True), TallySum("n")) if as_of is None else (
         Task.objects.top_level(), Count("*"))
     assignments, count, plan_field = _counted_assignments(as_of)
     if plan_ids is not None:
@@ -495,9 +515,10 @@ def plan_tallies(
     rows = {p["pk"]: PlanTally(plan_id=p.pop("pk"), **p) for p in plans.values(*fields)}
     # One row per (plan, status, flag, pace): a few dozen rows whatever the number of tasks
     exprs = {f"b_{f}": e for f, e in fields_at(as_of, done_by=done_by).items()}
-    for row in tasks.values("plan_id", **exprs).annotate(n=task_count).order_by():
-        if row["plan_id"] in rows:
-            rows[row["plan_id"]].fold(_as_fields(row), row["n"])
+    grouped = tasks.values("plan_id", **exprs).annotate(n=task_count).order_by()
+    for r in grouped.values_list("plan_id", *exprs, "n"):
+        if r[0] in rows:
+            rows[r[0]].fold_key(r[1:-1], r[-1])
     if not signing:
         return list(rows.values())
     states = assignments.values(plan_field, s_at=_state_at(done_by)).annotate(n=count).order_by()
@@ -527,22 +548,25 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
         plan_ids = list(plan_ids)
         assignments = assignments.filter(**{f"{plan_field}__in": plan_ids})
     # Grouped by (unit, role, state, status, flag): at most units × 2 × 3 × 4 × 3 rows.
+    bucket_exprs = {f"b_{f}": e for f, e in exprs.items()}
     groups = (
-        assignments.values("unit_id", "role", s_at=_state_at(done_by), **{f"b_{f}": e for f, e in exprs.items()})
+        assignments.values("unit_id", "role", s_at=_state_at(done_by), **bucket_exprs)
         .annotate(n=count)
         .filter(n__gt=0)  # (the tally's rows of a combination no assignment has any more add up to 0)
         .order_by()
     )
     rows: dict[int, UnitTally] = {}
-    for g in groups:
-        row = rows.get(g["unit_id"])
+    # thousands of groups: read as tuples, each folded by its combination's plan (Tally.fold_key)
+    for r in groups.values_list("unit_id", "role", "s_at", *bucket_exprs, "n"):
+        unit_id, role, state, n = r[0], r[1], r[2], r[-1]
+        row = rows.get(unit_id)
         if row is None:  # (not setdefault: that built a UnitTally for each of the thousands of groups)
-            row = rows[g["unit_id"]] = UnitTally(unit_id=g["unit_id"])
-        n = g["n"]
-        row.fold(_as_fields(g), n)
+            row = rows[unit_id] = UnitTally(unit_id=unit_id)
+        row.fold_key(r[3:-1], n)
         row.assignments += n
-        row.confirmed += n if g["s_at"] == ConfirmState.CONFIRMED else 0
-        if g["role"] == AssignmentRole.LEAD:
+        if state == ConfirmState.CONFIRMED:
+            row.confirmed += n
+        if role == AssignmentRole.LEAD:
             row.lead += n
         else:
             row.responsible += n

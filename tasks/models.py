@@ -786,6 +786,14 @@ class AssignmentTally(models.Model):
         verbose_name = "分工计数"
         verbose_name_plural = "分工计数"
         default_permissions = ()
+        indexes = [
+            # The readers' GROUP BYs in this order, `n` carried: the dashboard's unit figures (top
+            # level, by unit, role, state, flag, pace, status) and 单位管理's 任务数 (by unit) read this
+            # index only, already in group order — not every page of a table that the appends between
+            # two folds (or a big import) have spread out, hashed on six text columns.
+            models.Index(fields=["unit_id", "role", "state", "task_flag", "task_pace", "task_status",
+                                 "task_top_level"], include=["n"], name="assignment_tally_read_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"单位 {self.unit_id} {self.role}/{self.state}：{self.n:+d}"
