@@ -334,6 +334,9 @@ def child(args) -> None:
     from tasks.models import Task
 
     office, liaison, admin, unit = bench_users()
+    # a web process as gunicorn runs it: what is loaded set aside from the cyclic collector
+    import reformtracker.wsgi  # noqa: F401
+
     total = Task.objects.count()
     task = Task.objects.filter(assignments__unit=unit).order_by("-pk").values_list("pk", flat=True).first()
     ctx = {
