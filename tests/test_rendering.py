@@ -209,3 +209,81 @@ def test_format_html_marks_stay_marks():
     from tasks.workflow.tables import UNIT_MARK
 
     assert UNIT_MARK[True, "confirmed"] == format_html('<span class="{}" title="{}">{}', "fw-semibold", "已签收", "✓")
+
+
+# 我的任务's lists as templates/tasks/my_tasks.html had them inline (tasks/templatetags/my_rows.py
+# writes them now): each loop with the context it ran in
+MY_TASKS_ORIGINAL = """{% load taskui links %}
+<ul>{% for u in urgings %}
+  <li class="list-group-item"><a href="{{ u.task.get_absolute_url }}">{{ u.task.number }} {{ u.task.title }}</a> {% warning_badge u.task %}
+    <span class="small text-muted">{{ u.unit }} · 催办于 {{ u.created_at|date:"Y-m-d" }}</span>
+    {% if u.reply_by %}<span class="small{% if u.reply_by < today %} text-danger fw-bold{% endif %}">· 请于 {{ u.reply_by|date:"Y-m-d" }} 前回复{% if u.reply_by < today %}（已逾期）{% endif %}</span>{% endif %}
+    <div class="small">{{ u.message }}</div>
+  <a class="btn btn-sm btn-warning mt-1" href="{% pk_url 'tasks:urging_answer' u.pk %}">回复</a></li>
+{% endfor %}</ul>
+<ul>{% url 'tasks:mine' as mine_url %}
+{% for a in pending %}
+  <li class="list-group-item d-flex flex-wrap flex-md-nowrap align-items-center gap-2">
+    <span><a href="{{ a.task.get_absolute_url }}">{{ a.task.number }} {{ a.task.title }}</a> {% warning_badge a.task %}
+      <span class="small text-muted">· {{ a.task.plan.title|truncatechars:24 }} · {{ a.unit }}（{{ a.get_role_display }}）</span>
+      <span class="small text-nowrap">{% if a.task.next_due %}· 截止 {{ a.task.next_due|date:"Y-m-d" }}{% else %}· 无截止日期{% endif %}</span></span>
+    <span class="d-flex gap-1 flex-shrink-0 ms-auto">
+    <form method="post" action="{% pk_url 'tasks:confirm' a.pk %}">{% csrf_token %}<input type="hidden" name="next" value="{{ mine_url }}"><button class="btn btn-sm btn-outline-success">签收</button></form>
+    <a class="btn btn-sm btn-outline-danger" href="{% pk_url 'tasks:dispute' a.pk %}">提出异议</a></span>
+  </li>
+{% endfor %}</ul>
+<ul>{% for r in returned %}
+  <li class="list-group-item"><a href="{{ r.task.get_absolute_url }}#report-{{ r.pk }}">{{ r.task.title }}</a> <span class="small text-muted">{{ r.unit }} {{ r.period|date:"Y年n月" }}</span><div class="small text-danger">审核意见：{{ r.review_comment }}</div></li>
+{% endfor %}</ul>
+<ul>{% for a in disputed %}<li class="list-group-item small"><a href="{{ a.task.get_absolute_url }}">{{ a.task.title }}</a> — {{ a.dispute_reason }}</li>{% endfor %}</ul>"""
+
+MY_TASKS_OURS = """{% load my_rows %}
+<ul>{% urging_rows urgings today %}</ul>
+<ul>{% url 'tasks:mine' as mine_url %}{% pending_rows pending mine_url %}</ul>
+<ul>{% returned_rows returned %}</ul>
+<ul>{% disputed_rows disputed %}</ul>"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("csrf", ["a1b2<c3>", "NOTPROVIDED", None])
+def test_my_tasks_lists_as_the_template_drew_them(unit_a, csrf, settings):
+    from django.template import engines
+
+    from tasks.models import Assignment, ProgressReport, Urging
+    from tests.factories import PlanFactory, ProgressReportFactory, UrgingFactory
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    plan = PlanFactory(title="2026年某区全面深化改革工作要点（征求意见稿）<附件>")
+    red = TaskFactory(plan=plan, number="3", title="推进 <b>政务</b> & “一网通办”", status=TaskStatus.IN_PROGRESS,
+                      flag="overdue")
+    blue = TaskFactory(plan=plan, number="", title="无编号任务", status=TaskStatus.NOT_STARTED, flag="due_soon")
+    plain = TaskFactory(plan=plan, number="5", title="无截止日期的任务", next_due=None)
+    Task.objects.filter(pk=red.pk).update(next_due=dt.date(2026, 3, 1))
+    Task.objects.filter(pk=blue.pk).update(next_due=dt.date(2026, 12, 10))
+    for task, role in ((red, "lead"), (blue, "responsible"), (plain, "lead")):
+        AssignmentFactory(task=task, unit=unit_a, role=role, state="pending")
+    AssignmentFactory(task=plain, unit=UnitFactory(name="区<司法>局"), state="disputed", dispute_reason="不是 <本单位> 职责")
+    # an urging made at 23:30 on 2026-01-31 UTC is 2026-02-01 in Shanghai (the filter's local day)
+    late = UrgingFactory(task=red, unit=unit_a, message="请于周五前 <回复>", reply_by=dt.date(2026, 1, 5))
+    Urging.objects.filter(pk=late.pk).update(created_at=dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.UTC))
+    UrgingFactory(task=blue, unit=unit_a, reply_by=dt.date(2026, 12, 31))
+    UrgingFactory(task=plain, unit=unit_a, reply_by=None)
+    ProgressReportFactory(task=red, unit=unit_a, period=dt.date(2026, 11, 1), review_comment="数据 <不全> & 缺附件")
+    context = {
+        "today": dt.date(2026, 12, 2),
+        "urgings": list(Urging.objects.select_related("task", "unit").order_by("pk")),
+        "pending": list(Assignment.objects.filter(state="pending").select_related("task__plan", "unit").order_by("pk")),
+        "returned": list(ProgressReport.objects.select_related("task", "unit")),
+        "disputed": list(Assignment.objects.filter(state="disputed").select_related("task")),
+    }
+    if csrf is not None:
+        context["csrf_token"] = csrf
+    engine = engines["django"]
+    original = dom(engine.from_string(MY_TASKS_ORIGINAL).render(context))
+    ours = dom(engine.from_string(MY_TASKS_OURS).render(context))
+    assert ours == original
+    text = [t for kind, *t in ours if kind == "text"]
+    assert ["3 推进 <b>政务</b> & “一网通办”"] in text  # escaped once, not twice
+    assert ["区市场监管局 · 催办于 2026-02-01"] in text
+    assert ["· 请于 2026-01-05 前回复（已逾期）"] in text
+    assert sum(1 for x in ours if x[:2] == ("<", "form")) == 3
