@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.utils.html import format_html
 
 from departments.models import Unit
@@ -15,7 +16,17 @@ WIDE_ONLY = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 
 
+def with_list_columns(units):
+    """The units with their aliases and liaisons fetched as plain lists (one query each, whatever the
+    number of units), which the 别名 and 联络员 columns read: through the related managers, each row
+    built two managers per column, more than the rest of the row cost."""
+    return units.prefetch_related(Prefetch("aliases", to_attr="alias_list"),
+                                  Prefetch("liaisons", to_attr="liaison_list"))
+
+
 class UnitTable(tables.Table):
+    """The units of 单位管理: a queryset or list of `with_list_columns` units."""
+
     name = tables.Column(
         verbose_name="单位名称", linkify=("departments:edit", [tables.A("pk")]),
         attrs={"td": {"class": "unit-name"}, "th": {"class": "unit-name"}},
@@ -23,8 +34,9 @@ class UnitTable(tables.Table):
     short_name = tables.Column(verbose_name="简称", attrs=WIDE_ONLY)
     kind = tables.Column(verbose_name="类型", attrs=WIDE_ONLY)
     level = tables.Column(verbose_name="层级", attrs=WIDE_ONLY)
-    aliases = tables.Column(verbose_name="别名", empty_values=(), orderable=False, attrs=WIDE_ONLY)
-    liaisons = tables.Column(verbose_name="联络员", empty_values=(), orderable=False)
+    aliases = tables.Column(verbose_name="别名", accessor="alias_list", empty_values=(), orderable=False,
+                            attrs=WIDE_ONLY)
+    liaisons = tables.Column(verbose_name="联络员", accessor="liaison_list", empty_values=(), orderable=False)
     task_count = tables.Column(verbose_name="任务数", attrs={"td": {"class": "text-end text-nowrap"},
                                                         "th": {"class": "text-nowrap"}})
     needs_review = BooleanColumn(verbose_name="待核对", yesno="待核对,—", attrs=NOWRAP)
@@ -36,11 +48,11 @@ class UnitTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle unit-table"}
         empty_text = "没有单位"
 
-    def render_aliases(self, record):
-        return "、".join(a.name for a in record.aliases.all()) or "—"
+    def render_aliases(self, value):
+        return "、".join(a.name for a in value) or "—"
 
-    def render_liaisons(self, record):
-        return "、".join(u.get_full_name() or u.username for u in record.liaisons.all()) or "—"
+    def render_liaisons(self, value):
+        return "、".join(u.get_full_name() or u.username for u in value) or "—"
 
     def render_needs_review(self, value):
         return format_html('<span class="badge text-bg-warning">待核对</span>') if value else "—"

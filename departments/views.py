@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 from departments.forms import UnitForm, UserForm
 from departments.models import Unit
 from departments.roles import office_only, office_or_supervisor
-from departments.tables import UnitTable, UserTable
+from departments.tables import UnitTable, UserTable, with_list_columns
 from reformtracker import dataversion
 
 
@@ -49,7 +49,7 @@ def unit_list(request):
 
 
 def _unit_table(request, q: str) -> UnitTable:
-    units = Unit.objects.prefetch_related("aliases", "liaisons")
+    units = with_list_columns(Unit.objects.all())
     if q:
         units = units.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q) | Q(short_name__icontains=q)).distinct()
     if request.GET.get("review"):

@@ -19,14 +19,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
+from departments import roles
 from departments.tables import UnitTable
+from departments.tables import with_list_columns as with_unit_columns
 from reformtracker import links
 from reformtracker.tables import BooleanColumn, DateColumn, DateTimeColumn
 from reformtracker.widgets import WidgetRenderer
 from tasks.models import Task, TaskStatus
 from tasks.workflow.filters import TaskFilter
 from tasks.workflow.tables import TaskTable, with_list_columns
-from tests.factories import AssignmentFactory, TaskFactory, UnitFactory
+from tests.factories import AssignmentFactory, TaskFactory, UnitAliasFactory, UnitFactory, UserFactory
 
 ORIGINAL = "django_tables2/bootstrap5-responsive.html"
 OURS = "django_tables2/reformtracker.html"
@@ -115,11 +117,18 @@ def test_empty_table_and_callable_cell_attributes(rf_request, unit_a):
 def test_unit_table_links_and_booleans(rf_request, unit_a):
     from django.db.models import Count
 
-    table = UnitTable(unit_a.__class__.objects.annotate(task_count=Count("assignments")))
+    UnitAliasFactory(unit=unit_a, name="市场监管局")
+    UnitAliasFactory(unit=unit_a, name="区<市场>局")
+    UserFactory(username="liaison_x", role=roles.LIAISON, units=[unit_a], first_name="张敏")
+    UserFactory(username="liaison_y", role=roles.LIAISON, units=[unit_a], first_name="")
+    table = UnitTable(with_unit_columns(unit_a.__class__.objects.annotate(task_count=Count("assignments"))))
     RequestConfig(rf_request).configure(table)
     original, ours = both(table, rf_request)
     assert ours == original
     assert ("<", "a", [("href", reverse("departments:edit", args=[unit_a.pk]))]) in ours
+    text = [t for kind, *t in ours if kind == "text"]
+    assert ["区<市场>局、市场监管局"] in text or ["市场监管局、区<市场>局"] in text
+    assert ["张敏、liaison_y"] in text or ["liaison_y、张敏"] in text
 
 
 def test_date_columns_read_the_local_time():
