@@ -119,6 +119,7 @@ def test_supervisor_opens_the_dashboard_and_downloads_a_report(live_server, logi
     assert "当前计划" in page.content()  # the default scope: this year's open plans (none of the seeds')
     page.select_option("#scope-select", "all")
     page.click("button:has-text('查看')")
+    page.wait_for_load_state("networkidle")
     assert "全部计划" in page.content() and "督查" in page.content()
     shot("supervisor-dashboard")
     page.goto(f"{live_server.url}/deadlines/reports/")
