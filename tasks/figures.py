@@ -205,12 +205,9 @@ class Tally:
             return counts[name]
         raise AttributeError(name)
 
-    def fold(self, values: Mapping[str, str], n: int) -> None:
-        """Add `n` tasks whose bucket fields have `values`."""
-        self.fold_key(tuple(values.get(f) for f in BUCKET_FIELDS), n)
-
-    def fold_key(self, key: tuple, n: int) -> None:
-        """`fold`, the values given as a tuple in BUCKET_FIELDS order (a row of a tally's query)."""
+    def fold(self, key: tuple, n: int) -> None:
+        """Add `n` tasks whose bucket fields have these values, in BUCKET_FIELDS order (a row of a
+        tally's query)."""
         bucket, due_soon, pace = _fold_plan(key)
         self.counts[bucket] += n
         if pace is not None:
@@ -492,7 +489,6 @@ def _counted_assignments(as_of: dt.date | None):
     return Assignment.objects.filter(task__parent__isnull=True), Count("*"), "task__plan_id"
 
 
-
 def plan_tallies(
     *, as_of: dt.date | None = None, plan_ids: Iterable[int] | None = None, signing: bool = True,
     done_by: dt.date | None = None,
@@ -518,7 +514,7 @@ def plan_tallies(
     grouped = tasks.values("plan_id", **exprs).annotate(n=task_count).order_by()
     for r in grouped.values_list("plan_id", *exprs, "n"):
         if r[0] in rows:
-            rows[r[0]].fold_key(r[1:-1], r[-1])
+            rows[r[0]].fold(r[1:-1], r[-1])
     if not signing:
         return list(rows.values())
     states = assignments.values(plan_field, s_at=_state_at(done_by)).annotate(n=count).order_by()
@@ -556,13 +552,13 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
         .order_by()
     )
     rows: dict[int, UnitTally] = {}
-    # thousands of groups: read as tuples, each folded by its combination's plan (Tally.fold_key)
+    # thousands of groups: read as tuples, each folded by its combination's plan (Tally.fold)
     for r in groups.values_list("unit_id", "role", "s_at", *bucket_exprs, "n"):
         unit_id, role, state, n = r[0], r[1], r[2], r[-1]
         row = rows.get(unit_id)
         if row is None:  # (not setdefault: that built a UnitTally for each of the thousands of groups)
             row = rows[unit_id] = UnitTally(unit_id=unit_id)
-        row.fold_key(r[3:-1], n)
+        row.fold(r[3:-1], n)
         row.assignments += n
         if state == ConfirmState.CONFIRMED:
             row.confirmed += n
