@@ -151,8 +151,7 @@ class LabelledBracketRule(_BracketRule):
             return None  # a label ends in a colon
         return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads))
 
-    @staticmethod
-    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
+    def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         if not _LABEL_RE.match(content.strip()):
             return ()
         units: list[tuple[str, bool]] = []
@@ -186,8 +185,7 @@ class LeadPhraseBracketRule(_BracketRule):
             return None  # no clause can end in 牵头
         return self._annotation(group, ctx, (self.name, content))
 
-    @staticmethod
-    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
+    def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         clauses = _who_clauses(content)
         if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
             return ()
@@ -219,8 +217,7 @@ class TrailingListRule(_BracketRule):
             return None
         return self._annotation(group, ctx, (self.name, content))
 
-    @staticmethod
-    def _units(content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
+    def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         names = _units_in(content)
         if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
             # `(A负责,2016年9月底前)`: the units once the time clause and the role word are off
@@ -237,6 +234,10 @@ _NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that e
 _UNIT_HEAD = r"(?:省|市|区|县)[^，。,；;、\s“”（(]{1,20}?(?:厅|局|委|办|室|院|会|中心|部|处)"
 
 
+_SUBJECT_RE = re.compile(rf"^({_UNIT_HEAD}(?:（[^）]*）|\([^)]*\))?|其他\S{{2,10}}?单位)(?=负责|会同|根据|牵头)")
+_PARTNER_RE = re.compile(rf"会同({_UNIT_HEAD})(?=推进|进行|做好|开展|落实|研究|制定|明确|，|,|、|和|共同)")
+
+
 class SubjectRule:
     """001: a paragraph that starts with its unit — `省X负责…`, `省X会同省Y推进…`, `；会同省Z推进…`.
 
@@ -244,35 +245,36 @@ class SubjectRule:
     """
 
     name = "subject"
-    _subject = re.compile(rf"^({_UNIT_HEAD}(?:（[^）]*）|\([^)]*\))?|其他\S{{2,10}}?单位)(?=负责|会同|根据|牵头)")
-    _partner = re.compile(rf"会同({_UNIT_HEAD})(?=推进|进行|做好|开展|落实|研究|制定|明确|，|,|、|和|共同)")
 
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
-        m = self._subject.match(text)
+        m = _SUBJECT_RE.match(text)
         if not m:
             return []
-        units = [(m.group(1), True)] + [(p.group(1), False) for p in self._partner.finditer(text)]
+        units = [(m.group(1), True)] + [(p.group(1), False) for p in _PARTNER_RE.finditer(text)]
         return [Annotation(0, len(text), units, self.name)]
+
+
+# `(?<![由并])({_UNIT_HEAD})牵头…`, written to open with the unit's first character (consumed, the
+# character before it checked behind both), so that the engine jumps from 省/市/区/县 to the next
+_INLINE_LEAD_RE = re.compile(
+    rf"([省市区县](?<![由并].){_UNIT_HEAD[len('(?:省|市|区|县)'):]})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
 
 
 class InlineLeadRule:
     """001 S2: `省政府办公厅牵头开展…` inside a sentence (not `由X牵头`, which describes a body)."""
 
     name = "inline-lead"
-    # `(?<![由并])({_UNIT_HEAD})牵头…`, written to open with the unit's first character (consumed, the
-    # character before it checked behind both), so that the engine jumps from 省/市/区/县 to the next
-    _re = re.compile(rf"([省市区县](?<![由并].){_UNIT_HEAD[len('(?:省|市|区|县)'):]})牵头(?=开展|负责|推进|组织|实施|做好|，|,)")
 
     def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
         if "牵头" not in text:
             return []
-        return [Annotation(0, len(text), [(m.group(1), True)], self.name) for m in self._re.finditer(text)][:1]
+        return [Annotation(0, len(text), [(m.group(1), True)], self.name) for m in _INLINE_LEAD_RE.finditer(text)][:1]
 
 
 # Bracket rules may occur several times in one item (one sub-task each); first rule wins a span.
 INLINE_RULES = [LabelledBracketRule(), LeadPhraseBracketRule(), TrailingListRule()]
 # Tried only when no bracket annotation was found; at most one annotation per item.
-FALLBACK_RULES = [SubjectRule(), InlineLeadRule()]
+FALLBACK_RULES: list[SubjectRule | InlineLeadRule] = [SubjectRule(), InlineLeadRule()]
 
 
 def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
@@ -287,8 +289,8 @@ def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
                 break
     if found:
         return found
-    for rule in FALLBACK_RULES:
-        anns = rule.find(text, ctx)
+    for fallback in FALLBACK_RULES:
+        anns = fallback.find(text, ctx)
         if anns:
             return anns
     return []

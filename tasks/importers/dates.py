@@ -117,9 +117,6 @@ def _resolve(kind: str, g: re.Match, year: int) -> tuple[list[datetime.date], bo
     return None
 
 
-_UNREAD = object()
-
-
 def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
     """``memo``: a dict kept by the caller over many texts (a plan repeats its phrases): what a
     phrase read by one pattern resolves to, for a year. (The phrase and the pattern fix the groups
@@ -138,12 +135,13 @@ def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
         pos = m.end()  # (no phrase is empty)
         phrase = m.group(0)
         if memo is None:
-            resolved = _resolve(_KIND_OF[m.lastindex], m, year)
+            resolved = _resolve(_KIND_OF[m.lastindex], m, year)  # type: ignore[index]  # (every alternative of _MASTER is a group)
         else:
             key = (phrase, m.lastindex, year)
-            resolved = memo.get(key, _UNREAD)
-            if resolved is _UNREAD:
-                resolved = memo[key] = _resolve(_KIND_OF[m.lastindex], m, year)
+            if key in memo:
+                resolved = memo[key]
+            else:
+                resolved = memo[key] = _resolve(_KIND_OF[m.lastindex], m, year)  # type: ignore[index]  # (every alternative of _MASTER is a group)
         if resolved is None:
             continue
         dates, recurring = resolved

@@ -98,7 +98,7 @@ def parse_label_line(line: str) -> tuple[str, str] | None:
     m = LINE_LABEL_RE.match(line)
     if not m:
         return None
-    label = _LABEL_WORD_RE.match(m.group(1)).group(0)
+    label = _LABEL_WORD_RE.match(m.group(1)).group(0)  # type: ignore[union-attr]  # (LINE_LABEL_RE's group 1 starts with a label word)
     return label, m.group(2).strip()
 
 

@@ -150,7 +150,7 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
         for k in range(ti + 1, n):
             role = roles[k]
             if role in ("lead", "responsible"):
-                units = []
+                units: list[str] = []
                 while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")
                                                            and len(vals) <= n - k - 1):
                     units.append(vals.pop(0))
@@ -395,7 +395,7 @@ def _spaced_table(lines: list[str], i: int):
     out = [(i, tokens)]
     for line, text in rows:
         m = _ROW_START_RE.match(text)
-        out.append((line, [m.group(1)] + _fit_spaced(_split_spaced(text[m.end() :]), roles[1:])))
+        out.append((line, [m.group(1)] + _fit_spaced(_split_spaced(text[m.end() :]), roles[1:])))  # type: ignore[union-attr]  # (a row starts with its number)
     return j, out
 
 
@@ -458,8 +458,8 @@ def _glued_table(lines: list[str], i: int):
             cells[unit_cols[0]] = units.strip()
         elif unit_cols and units.strip():
             # 牵头单位 and 配合单位 run together: the first unit leads, the rest assist (the usual table)
-            first, _, rest = units.strip().partition("、")
-            cells[unit_cols[0]], cells[unit_cols[1]] = first, rest
+            lead_unit, _, rest = units.strip().partition("、")
+            cells[unit_cols[0]], cells[unit_cols[1]] = lead_unit, rest
         rows.append((line_of(s), cells))
     return j, rows
 
@@ -519,7 +519,7 @@ def split_inline_labels(line: str) -> str:
     out: list[str] = [p for p in parts[:1] if p]
     for part in parts[1:]:
         m = LINE_LABEL_RE.match(part)
-        if m and label_kind(_LABEL_WORD_RE.match(m.group(1)).group(0)) in ("lead", "other"):
+        if m and label_kind(_LABEL_WORD_RE.match(m.group(1)).group(0)) in ("lead", "other"):  # type: ignore[union-attr]
             tokens = m.group(2).split()
             keep = tokens[:1]
             for k, tok in enumerate(tokens[1:], start=1):

@@ -84,7 +84,7 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
 
     cands = [i for i, t in enumerate(pre) if t and candidate(t)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
-    idx = (plain or cands or [None])[-1]
+    idx: int | None = (plain or cands)[-1] if plain or cands else None
     if idx is not None:
         parts = [pre[idx]]
         j = idx - 1
@@ -102,7 +102,7 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             k += 1
         if k < len(pre) and _MARKER_RE.fullmatch(pre[k]):
             meta.title_markers.append(pre[k].strip())
-    elif notice := next((m for t in pre[:12] if (m := _NOTICE_OF_RE.search(t))), None):
+    elif notice := next(filter(None, map(_NOTICE_OF_RE.search, pre[:12])), None):
         meta.title = notice.group("title").strip()
         if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice.string)):
             meta.doc_number = re.sub(r"\s+", "", num.group(0))
@@ -331,8 +331,7 @@ class _ItemBuilder:
         elif len(anns) > 1:
             self._split_children(item, body, anns, hits)
         else:
-            pairs = anns[0].units if anns else ()
-            item.lead_units, item.responsible_units = _units(pairs, self.table)
+            item.lead_units, item.responsible_units = _units(anns[0].units if anns else (), self.table)
             item.deadlines, item.unresolved = _deadlines(hits, body)
         return item
 

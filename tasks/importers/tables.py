@@ -121,13 +121,13 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
         or looks_like_date(cells[roles_t.index("deadline")])
     )
     if direct_ok:
-        out: dict[str, str] = {}
+        direct: dict[str, str] = {}
         for r, c in zip(roles_t, cells, strict=False):
-            if r and c.strip() and out.get(r):
-                out[r] += "，" + c  # two unit columns of one kind (参与单位 and 责任单位)
+            if r and c.strip() and direct.get(r):
+                direct[r] += "，" + c  # two unit columns of one kind (参与单位 and 责任单位)
             elif r:
-                out[r] = c
-        return out
+                direct[r] = c
+        return direct
     out: dict[str, str] = {}
     ti = roles_t.index("target")
     tail = [r or "" for r in roles_t[ti + 1 :]]
