@@ -2,7 +2,8 @@
 
 The parser (`read_document` + `parse_plan`, bytes in, `ParsedPlan` out) against the floor: reading
 the same bytes and regex-splitting them into lines and numbered items (`一、`, `（一）`, `1.`),
-timed interleaved round by round, best of ROUNDS each. Goal (issue 15): the parser at
+timed interleaved round by round, best of ROUNDS each. The parser as the product runs it: compiled
+by mypyc (setup.py), which the first line says. Goal (issue 15): the parser at
 ≥ 10 MB/s, or within 10× the floor. Times are the process's CPU time, so that what the other
 processes of a shared machine run meanwhile does not count (both sides are single-threaded).
 
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import tasks.importers  # noqa: E402
-from tasks.importers import ImportFailure, parse_plan, read_document  # noqa: E402
+from tasks.importers import ImportFailure, compiled, parse_plan, read_document  # noqa: E402
 from tests.tasks.scoring import score_folder  # noqa: E402
 
 _CN = "一二三四五六七八九十"
@@ -157,6 +158,7 @@ def report(label: str, blobs: list[bytes], rounds: int) -> None:
 
 
 def main(megabytes: float = 5.0, rounds: int = 3) -> None:
+    print(compiled.describe(), "(`make native` compiles it in a checkout)")
     seeds = sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))
     print(f"{'seed':<28} {'chars':>7} {'items':>6} {'best ms':>8} {'mean ms':>8}")
     for path in seeds:

@@ -16,6 +16,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_sessionstart(session):
+    """A compiled parser module older than its source would be tested as it was built."""
+    from tasks.importers import compiled
+
+    if old := compiled.stale():
+        pytest.exit(f"tasks/importers: {', '.join(old)} changed after `make native`; run it again "
+                    "(or delete the .so files to test the source)", returncode=4)
+
+
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(name="区市场监管局")
