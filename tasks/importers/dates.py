@@ -157,7 +157,7 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
     hits = find_dates(cell, year)
     resolved = [h for h in hits if h.dates]
     if resolved:
-        dates = list(dict.fromkeys(d for h in resolved for d in h.dates))
+        dates = list(dict.fromkeys([d for h in resolved for d in h.dates]))
         return DateHit(cell, 0, len(cell), dates, any(h.recurring for h in resolved))
     if m := _CELL_MONTH_RE.match(cell):  # in a date column a bare month is the deadline: `9月投入使用`
         d = _safe(month_end, int(m["y"] or year), int(m["m"]))

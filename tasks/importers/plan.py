@@ -375,7 +375,7 @@ class _ItemBuilder:
         item.lead_units, item.responsible_units = _units(all_pairs, table)
         item.deadlines = _merge_deadlines([c.deadlines for c in children])
         if any_unresolved:
-            item.unresolved = list(dict.fromkeys(u for c in children for u in c.unresolved))
+            item.unresolved = list(dict.fromkeys([u for c in children for u in c.unresolved]))
 
     def table_item(self, row: TableRow, table: Table, prefix: str, source: str = "table") -> ParsedItem:
         leads = split_table_units(row.lead, self.table)

@@ -357,7 +357,7 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
             buf = ""
         if buf:
             names.append(buf)
-    return [_WS_RE.sub("", n) for n in (clean_unit(n) for n in names) if n]
+    return [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
 
 
 def resolve_all(names: Iterable[str], table: AliasTable) -> list[UnitRef]:
