@@ -269,3 +269,66 @@ def test_the_fold_leaves_a_tally_a_long_write_holds_to_the_next_round(world, mon
     assert tallies._compact(connection, tallies.ASSIGNMENTS) > 0
     assert AssignmentTally.objects.count() == len(counted())
     assert_in_step()
+
+
+def _backlog(copies: int) -> None:
+    """Every tally row appended again `copies` times, +1 and −1 in turn: the sums do not change, the
+    table grows as a big import's appends would make it."""
+    spec = tallies.ASSIGNMENTS
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {spec.table} ({spec.columns}, n) SELECT {spec.columns}, "
+                    f"CASE WHEN g %% 2 = 0 THEN 1 ELSE -1 END FROM {spec.table}, generate_series(1, %s) g", [copies])
+
+
+def _size(table: str) -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_total_relation_size(%s)", [table])
+        return cur.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM FULL")
+@pytest.mark.django_db(transaction=True)
+def test_a_fold_of_a_big_backlog_gives_the_space_back(world):
+    """Folded, 40,000 appended rows leave a few; the table and its index are rewritten to those
+    (VACUUM FULL), where they kept the backlog's size for every reader to walk."""
+    _backlog(10_000)
+    table = tallies.ASSIGNMENTS.table
+    grown = _size(table)
+    removed = tallies.compact()
+    assert removed >= tallies.SHRINK_MIN_REMOVED
+    assert AssignmentTally.objects.count() == len(counted())
+    assert_in_step()
+    assert _size(table) < grown / 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM FULL")
+def test_inside_a_transaction_the_fold_folds_and_leaves_the_rewrite(world):
+    """VACUUM cannot run in a transaction block (a caller's atomic, a test's): the fold alone."""
+    _backlog(10_000)
+    grown = _size(tallies.ASSIGNMENTS.table)
+    assert tallies.compact() >= tallies.SHRINK_MIN_REMOVED
+    assert_in_step()
+    assert _size(tallies.ASSIGNMENTS.table) >= grown
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table locks")
+@pytest.mark.django_db(transaction=True)
+def test_the_rewrite_gives_up_while_a_reader_holds_the_tally(world, monkeypatch):
+    """A long transaction reading the tally holds a lock VACUUM FULL must wait for: after its lock
+    timeout the fold goes on without the rewrite — folded, nothing lost."""
+    import psycopg2
+
+    _backlog(10_000)
+    monkeypatch.setattr(tallies, "FOLD_LOCK_TIMEOUT", "100ms")
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cur:  # a reader's transaction left open
+            cur.execute(f"SELECT COUNT(*) FROM {tallies.ASSIGNMENTS.table}")
+        grown = _size(tallies.ASSIGNMENTS.table)
+        assert tallies._compact(connection, tallies.ASSIGNMENTS) >= tallies.SHRINK_MIN_REMOVED
+        assert _size(tallies.ASSIGNMENTS.table) >= grown  # not rewritten
+        assert AssignmentTally.objects.count() == len(counted())
+        assert_in_step()
+    finally:
+        other.rollback()
+        other.close()
