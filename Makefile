@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml setup.py
 $(NATIVE): $(PARSER) $(STAMP)
 	@echo "用 mypyc 编译计划解析器（tasks/importers）..."
 	$(PY) setup.py --quiet build_ext --inplace
-	find . tasks/importers -maxdepth 1 -name '*.so' -exec touch {} +
+	find tasks/importers -maxdepth 1 -name '*.so' -exec touch {} +
 	mkdir -p build && touch $(NATIVE)
 
 native: $(NATIVE)
@@ -56,4 +56,4 @@ bench: install
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f; done
 
 clean:
-	rm -rf var staticfiles .pytest_cache build tasks/importers/*.so tasks_importers__mypyc*.so
+	rm -rf var staticfiles .pytest_cache build tasks/importers/*.so

@@ -35,8 +35,10 @@ def native_extensions() -> list:
         from mypyc.build import mypycify
     except ImportError:  # built without mypy (not from pyproject's build requirements): Python
         return []
+    # the group's shared library (the modules' code) inside the package, tasks/importers/native__mypyc:
+    # named at the top level, it was importable only where the checkout's root is on sys.path
     extensions = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *NATIVE],
-                          group_name="tasks_importers", opt_level="3")
+                          group_name="tasks.importers.native", opt_level="3")
     for extension in extensions:
         extension.optional = True  # no C compiler: a warning, and the modules run as Python
     return extensions

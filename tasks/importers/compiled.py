@@ -19,10 +19,14 @@ _SLACK_SECONDS = 2.0
 
 
 def _extensions() -> dict[str, Path]:
+    """The compiled modules by name (not the group's shared library, `native__mypyc`, which holds
+    their code: each module's own extension is rebuilt with it)."""
     found: dict[str, Path] = {}
     for suffix in EXTENSION_SUFFIXES:  # (`.cpython-311-x86_64-linux-gnu.so`, `.abi3.so`, `.so`)
         for path in HERE.glob(f"*{suffix}"):
-            found.setdefault(path.name.split(".", 1)[0], path)
+            name = path.name.split(".", 1)[0]
+            if not name.endswith("__mypyc"):
+                found.setdefault(name, path)
     return found
 
 

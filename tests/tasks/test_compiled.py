@@ -37,6 +37,7 @@ def test_a_folder_without_extensions_runs_as_python(package):
 def test_an_extension_built_after_its_source_is_current(package):
     package("plan", source_at=1_000, extension_at=1_060)
     package("dates", source_at=1_000, extension_at=1_060)
+    package("native__mypyc", source_at=None, extension_at=1_060)  # the group's library: not a module of ours
     assert compiled.compiled() == ["dates", "plan"]  # by module name, not file name
     assert compiled.stale() == []
     assert compiled.describe() == "parser: compiled by mypyc (2 modules)"
@@ -67,3 +68,18 @@ def test_what_is_compiled_here_is_what_runs():
         module = importlib.import_module(f"tasks.importers.{name}")
         assert module.__file__.endswith(tuple(EXTENSION_SUFFIXES)), module.__file__
     assert compiled.stale() == []
+
+
+def test_the_compiled_parser_imports_from_any_directory(tmp_path):
+    """A worker or a command started elsewhere than the checkout's root (sys.path without it) loads
+    the compiled modules and the group's library inside the package alike."""
+    import subprocess
+    import sys
+
+    code = ("from tasks.importers import compiled, parse_plan\n"
+            "plan = parse_plan('2024年某区工作要点\\n一、改革\\n1.推进改革。6月底前完成。（区发改局牵头）')\n"
+            "print(compiled.describe(), [u.name for u in plan.items[0].lead_units])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("['区发改局']")
+    assert ("compiled by mypyc" in result.stdout) == bool(compiled.compiled())
