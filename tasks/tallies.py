@@ -181,47 +181,53 @@ def compact(connection=default_connection) -> int:
     return sum(_compact(connection, spec) for spec in SPECS)
 
 
-# A fold that leaves far fewer rows than it found (the backlog of a plan of thousands of tasks
-# imported at once, or of the generator's bulk load: 330,000 rows folded into 44,000) leaves the
-# table and its index the size of that backlog — PostgreSQL reuses the space but never returns it,
-# and every reader walks it (34 MB, 13–160 ms, where the folded rows need 4 MB). Such a fold is
-# followed by a VACUUM FULL of the tally: the table rewritten to its rows, the indexes rebuilt.
-SHRINK_MIN_REMOVED = 10_000  # rows the fold removed …
-SHRINK_RATIO = 2  # … at least twice the rows it kept
+# A tally that held a big backlog (a plan of thousands of tasks imported at once, the generator's
+# bulk load: 330,000 rows folded into 27,000) keeps that size once folded — PostgreSQL reuses the
+# space but never returns it, and every reader walks it (34 MB and 13–160 ms at 100,000 tasks, where
+# the folded rows need 4 MB). After each fold, a tally much larger than its rows is rewritten to
+# them with VACUUM FULL (its indexes rebuilt). Asked at every fold, not only after a big one: a
+# rewrite keeps the rows an older transaction (of any database on the server) may still see, so
+# one that came too soon is done again at a later fold.
+SHRINK_MIN_BYTES = 8 * 1024 * 1024
+SHRINK_ROW_BYTES = 128  # a tally row with its share of the page, generously
+SHRINK_SLACK = 4
 
 
 def _compact(connection, spec: Spec) -> int:
     try:
-        removed, kept = _fold(connection, spec)
+        removed = _fold(connection, spec)
     except OperationalError as exc:  # the lock not had in time (LockNotAvailable)
         logger.info("tally %s not folded this round: %s", spec.table, exc)
         return 0
-    if removed >= SHRINK_MIN_REMOVED and removed >= SHRINK_RATIO * kept:
-        _shrink(connection, spec)
+    _shrink_if_bloated(connection, spec)
     return removed
 
 
-def _shrink(connection, spec: Spec) -> None:
-    """VACUUM FULL the tally (PostgreSQL, outside a transaction: after a fold run on its own, not
-    inside a test's or a caller's atomic block). It locks the tally against readers for as long as
-    it takes to copy its few thousand rows; waiting more than FOLD_LOCK_TIMEOUT for the lock (a long
-    write holds it), it gives up — the space is reused by later appends, and readers still get
-    their answer."""
+def _shrink_if_bloated(connection, spec: Spec) -> None:
+    """VACUUM FULL the tally when it takes more than SHRINK_SLACK times what its rows need (and more
+    than SHRINK_MIN_BYTES). PostgreSQL only, and outside a transaction (VACUUM cannot run in one: a
+    test's or a caller's atomic block leaves it to the next fold). It locks the tally against readers
+    for as long as copying its few thousand rows takes; waiting more than FOLD_LOCK_TIMEOUT for the
+    lock (a long transaction holds it), it gives up until the next fold — readers still get their
+    answer meanwhile."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cur:
+        cur.execute(f"SELECT pg_table_size(%s::regclass), (SELECT COUNT(*) FROM {spec.table})", [spec.table])
+        size, rows = cur.fetchone()
+        if size <= max(SHRINK_MIN_BYTES, SHRINK_SLACK * rows * SHRINK_ROW_BYTES):
+            return
         try:
             cur.execute(f"SET lock_timeout = '{FOLD_LOCK_TIMEOUT}'")
             cur.execute(f"VACUUM (FULL, ANALYZE) {spec.table}")
-            logger.info("tally %s rewritten to its folded rows", spec.table)
+            logger.info("tally %s rewritten to its %s rows (it took %s bytes)", spec.table, rows, size)
         except OperationalError as exc:
-            logger.info("tally %s not rewritten: %s", spec.table, exc)
+            logger.info("tally %s not rewritten this round: %s", spec.table, exc)
         finally:
             cur.execute("RESET lock_timeout")
 
 
-def _fold(connection, spec: Spec) -> tuple[int, int]:
-    """(rows removed, rows kept)."""
+def _fold(connection, spec: Spec) -> int:
     cols = spec.columns
     with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -230,7 +236,7 @@ def _fold(connection, spec: Spec) -> tuple[int, int]:
             cur.execute("SET LOCAL lock_timeout TO DEFAULT")
         cur.execute(f"SELECT 1 FROM {spec.table} GROUP BY {cols} HAVING COUNT(*) > 1 OR SUM(n) = 0 LIMIT 1")
         if cur.fetchone() is None:
-            return 0, 0
+            return 0
         cur.execute(f"SELECT COUNT(*) FROM {spec.table}")
         before = cur.fetchone()[0]
         cur.execute(f"CREATE TEMPORARY TABLE tally_sums AS SELECT {cols}, SUM(n) AS n FROM {spec.table} "
@@ -239,4 +245,4 @@ def _fold(connection, spec: Spec) -> tuple[int, int]:
         cur.execute(f"INSERT INTO {spec.table} ({cols}, n) SELECT {cols}, n FROM tally_sums")
         after = cur.rowcount
         cur.execute("DROP TABLE tally_sums")
-    return before - after, after
+    return before - after

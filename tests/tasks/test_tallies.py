@@ -280,35 +280,45 @@ def _backlog(copies: int) -> None:
                     f"CASE WHEN g %% 2 = 0 THEN 1 ELSE -1 END FROM {spec.table}, generate_series(1, %s) g", [copies])
 
 
-def _size(table: str) -> int:
+def _file(table: str) -> int:
+    """The table's file: VACUUM FULL writes a new one."""
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_total_relation_size(%s)", [table])
+        cur.execute("SELECT pg_relation_filenode(%s)", [table])
         return cur.fetchone()[0]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM FULL")
 @pytest.mark.django_db(transaction=True)
-def test_a_fold_of_a_big_backlog_gives_the_space_back(world):
-    """Folded, 40,000 appended rows leave a few; the table and its index are rewritten to those
-    (VACUUM FULL), where they kept the backlog's size for every reader to walk."""
-    _backlog(10_000)
+def test_a_tally_far_larger_than_its_rows_is_rewritten_after_the_fold(world):
+    """Folded, a backlog of appended rows leaves a few in a table the backlog's size: the fold is
+    followed by VACUUM FULL (a new file; how much it frees depends on the server's oldest open
+    transaction, of any database, so the test reads the rewrite, not the size)."""
+    _backlog(20_000)
     table = tallies.ASSIGNMENTS.table
-    grown = _size(table)
-    removed = tallies.compact()
-    assert removed >= tallies.SHRINK_MIN_REMOVED
+    before = _file(table)
+    assert tallies.compact() > 0
     assert AssignmentTally.objects.count() == len(counted())
     assert_in_step()
-    assert _size(table) < grown / 10
+    assert _file(table) != before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM FULL")
+@pytest.mark.django_db(transaction=True)
+def test_a_tally_of_its_rows_size_is_left_as_it_is(world):
+    table = tallies.ASSIGNMENTS.table
+    before = _file(table)
+    tallies.compact()
+    assert _file(table) == before
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM FULL")
 def test_inside_a_transaction_the_fold_folds_and_leaves_the_rewrite(world):
     """VACUUM cannot run in a transaction block (a caller's atomic, a test's): the fold alone."""
-    _backlog(10_000)
-    grown = _size(tallies.ASSIGNMENTS.table)
-    assert tallies.compact() >= tallies.SHRINK_MIN_REMOVED
+    _backlog(20_000)
+    before = _file(tallies.ASSIGNMENTS.table)
+    assert tallies.compact() > 0
     assert_in_step()
-    assert _size(tallies.ASSIGNMENTS.table) >= grown
+    assert _file(tallies.ASSIGNMENTS.table) == before
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table locks")
@@ -318,15 +328,15 @@ def test_the_rewrite_gives_up_while_a_reader_holds_the_tally(world, monkeypatch)
     timeout the fold goes on without the rewrite — folded, nothing lost."""
     import psycopg2
 
-    _backlog(10_000)
+    _backlog(20_000)
     monkeypatch.setattr(tallies, "FOLD_LOCK_TIMEOUT", "100ms")
     other = psycopg2.connect(**connection.get_connection_params())
     try:
         with other.cursor() as cur:  # a reader's transaction left open
             cur.execute(f"SELECT COUNT(*) FROM {tallies.ASSIGNMENTS.table}")
-        grown = _size(tallies.ASSIGNMENTS.table)
-        assert tallies._compact(connection, tallies.ASSIGNMENTS) >= tallies.SHRINK_MIN_REMOVED
-        assert _size(tallies.ASSIGNMENTS.table) >= grown  # not rewritten
+        before = _file(tallies.ASSIGNMENTS.table)
+        assert tallies._compact(connection, tallies.ASSIGNMENTS) > 0
+        assert _file(tallies.ASSIGNMENTS.table) == before  # not rewritten
         assert AssignmentTally.objects.count() == len(counted())
         assert_in_step()
     finally:
