@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
@@ -274,22 +274,8 @@ def page_rows(queryset, bottom: int, top: int) -> list:
     task_open_flag_idx, task_sort_keys_idx, assignment_unit_waiting_idx), and only the page's rows
     are joined."""
     ids = list(queryset.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
-    return rows_by_id(queryset, ids)
-
-
-def rows_by_id(queryset, ids: list[int]) -> list:
-    """The rows of `queryset` with these ids, in this order (with its joins and prefetches)."""
     by_id = queryset.order_by().in_bulk(ids) if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]  # (a row deleted in between is left out)
-
-
-def page_ids_and_count(queryset, bottom: int, top: int) -> tuple[list[int], int] | None:
-    """The ids of rows `bottom` to `top` and the number of all the rows, in one query (COUNT(*)
-    OVER (): the rows that pass the filter are all read to be sorted anyway, and counted on the
-    way); None when the slice is empty (past the end: the count is then asked on its own)."""
-    rows = list(queryset.prefetch_related(None).annotate(_rows=Window(Count("*")))
-                .values_list("pk", "_rows")[bottom:top])
-    return ([pk for pk, _ in rows], rows[0][1]) if rows else None
 
 
 class GroupOrderPaginator(Paginator):
@@ -337,48 +323,14 @@ class GroupOrderPaginator(Paginator):
         return sum(n for _, n in self.groups)
 
     def page(self, number):
-        early = self._ids_with_count(number) if self.grouping is None and "count" not in self.__dict__ else None
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if early is not None and early[0] == (bottom, top):
-            records = rows_by_id(self.queryset, early[1])
-        else:
-            records = self._records(bottom, top) if self.grouping else page_rows(self.queryset, bottom, top)
+        records = self._records(bottom, top) if self.grouping else page_rows(self.queryset, bottom, top)
         rows = BoundRows(records, table=self.rows.table, pinned_data=self.rows.pinned_data)
         return self._get_page(rows, number, self)
-
-    def _ids_with_count(self, number) -> tuple[tuple[int, int], list[int]] | None:
-        """Sorted in SQL, the count not kept (the first view after a write): the page asked for read
-        with the count in one query (page_ids_and_count), where the count and the page's ids took
-        two scans of the same rows. ((bottom, top) read, the ids) — or None: the count kept, the
-        page number not a number, or no row on that page."""
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            return None
-        if number < 1:
-            return None
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page + self.orphans
-        found = None
-
-        def count() -> int:
-            nonlocal found
-            found = page_ids_and_count(self.queryset, bottom, top)
-            if found is not None:
-                return found[1]
-            # nothing on the first page: there is nothing; past the end, counted on its own
-            return 0 if bottom == 0 else super(GroupOrderPaginator, self).count
-
-        self.count = _kept_count(self.queryset, "count", count)  # (kept: it was not)
-        if found is None:
-            return None
-        if top >= self.count:  # the last page, its orphans included: every row read
-            return (bottom, self.count), found[0]
-        return (bottom, bottom + self.per_page), found[0][: self.per_page]
 
     def _in_group(self, group_id):
         return self.queryset.filter(**{self.grouping.field: group_id})

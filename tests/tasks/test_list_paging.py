@@ -229,36 +229,3 @@ def test_paging_in_any_other_order_reads_ids_first_and_lists_every_task_once_in_
     assert shown == {t.pk: (t.plan.title, [a.unit.name for a in t.assignments.order_by("order")])
                      for t in Task.objects.all()}
     assert any(units for _, units in shown.values())
-
-
-def _cold_page(client, **params):
-    """The list as the first view after a write shows it (nothing kept), and the SQL it ran."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        table = client.get(LIST, params).context["table"]
-    return table, [q["sql"] for q in captured]
-
-
-@pytest.mark.parametrize(("page", "shown"), [(1, slice(0, 5)), (3, slice(10, 15)), (5, slice(20, 23)), (99, slice(20, 23))])
-def test_a_cold_page_in_another_order_reads_its_ids_and_the_count_in_one_query(client, office, plans, page, shown):
-    """Sorted in SQL with nothing kept, the page's ids come with the number of all the rows
-    (COUNT(*) OVER ()) instead of a COUNT of their own; past the end, the last page, counted apart."""
-    client.force_login(office)
-    table, sql = _cold_page(client, sort="title", per_page=5, page=page)
-    expected = list(Task.objects.order_by("title").values_list("pk", flat=True))  # titles unique
-    assert [row.record.pk for row in table.page.object_list] == expected[shown]
-    assert table.paginator.count == 23 and table.page.number == min(page, 5)
-    task_counts = [q for q in sql if 'COUNT(*) AS "__count" FROM "tasks_task"' in q]
-    windowed = [q for q in sql if "COUNT(*) OVER ()" in q]
-    assert len(windowed) == 1 and len(task_counts) == (1 if page == 99 else 0)
-
-
-def test_a_cold_empty_page_in_another_order_costs_one_query(client, office, plans):
-    client.force_login(office)
-    table, sql = _cold_page(client, sort="title", q="没有这样的任务")
-    assert table.paginator.count == 0 and list(table.page.object_list) == []
-    assert [q for q in sql if "COUNT(*) OVER ()" in q] and not [q for q in sql if 'AS "__count" FROM "tasks_task"' in q]
