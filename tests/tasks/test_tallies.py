@@ -271,13 +271,16 @@ def test_the_fold_leaves_a_tally_a_long_write_holds_to_the_next_round(world, mon
     assert_in_step()
 
 
-def _backlog(copies: int) -> None:
-    """Every tally row appended again `copies` times, +1 and −1 in turn: the sums do not change, the
-    table grows as a big import's appends would make it."""
+def _backlog(rows: int = 200_000) -> None:
+    """`rows` rows appended to the tally for one of its combinations, +1 and −1 in turn: the sums do
+    not change, the table grows as a big import's appends would make it (about 20 MB). A fixed
+    number, whatever the tally held before (a test database the suite shares keeps the rows of
+    earlier tests)."""
     spec = tallies.ASSIGNMENTS
     with connection.cursor() as cur:
         cur.execute(f"INSERT INTO {spec.table} ({spec.columns}, n) SELECT {spec.columns}, "
-                    f"CASE WHEN g %% 2 = 0 THEN 1 ELSE -1 END FROM {spec.table}, generate_series(1, %s) g", [copies])
+                    f"CASE WHEN g %% 2 = 0 THEN 1 ELSE -1 END "
+                    f"FROM (SELECT {spec.columns} FROM {spec.table} LIMIT 1) one, generate_series(1, %s) g", [rows])
 
 
 def _file(table: str) -> int:
@@ -293,7 +296,7 @@ def test_a_tally_far_larger_than_its_rows_is_rewritten_after_the_fold(world):
     """Folded, a backlog of appended rows leaves a few in a table the backlog's size: the fold is
     followed by VACUUM FULL (a new file; how much it frees depends on the server's oldest open
     transaction, of any database, so the test reads the rewrite, not the size)."""
-    _backlog(20_000)
+    _backlog()
     table = tallies.ASSIGNMENTS.table
     before = _file(table)
     assert tallies.compact() > 0
@@ -314,7 +317,7 @@ def test_a_tally_of_its_rows_size_is_left_as_it_is(world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM FULL")
 def test_inside_a_transaction_the_fold_folds_and_leaves_the_rewrite(world):
     """VACUUM cannot run in a transaction block (a caller's atomic, a test's): the fold alone."""
-    _backlog(20_000)
+    _backlog()
     before = _file(tallies.ASSIGNMENTS.table)
     assert tallies.compact() > 0
     assert_in_step()
@@ -328,7 +331,7 @@ def test_the_rewrite_gives_up_while_a_reader_holds_the_tally(world, monkeypatch)
     timeout the fold goes on without the rewrite — folded, nothing lost."""
     import psycopg2
 
-    _backlog(20_000)
+    _backlog()
     monkeypatch.setattr(tallies, "FOLD_LOCK_TIMEOUT", "100ms")
     other = psycopg2.connect(**connection.get_connection_params())
     try:
