@@ -290,8 +290,11 @@ class GroupOrderPaginator(Paginator):
     group; else at most three id slices (first group, whole groups between, last group) before the
     rows. Any other sort order is sorted in SQL, its page read ids first (page_rows)."""
 
-    def __init__(self, object_list: BoundRows, per_page, **kwargs):
+    def __init__(self, object_list: BoundRows, per_page, count: int | None = None, **kwargs):
+        """`count`: the number of rows when the page already knows it (我的任务's tally), not counted again."""
         super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property's value
         self.rows = object_list
         self.queryset = object_list.data.data  # the filtered, annotated queryset behind the table
         # The table is ordered before it is paginated; the first column decides.

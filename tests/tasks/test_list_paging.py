@@ -159,14 +159,14 @@ def test_my_tasks_lists_the_first_pending_and_counts_them_all(client, liaison_a,
     with django_assert_max_num_queries(22):
         response = client.get(MINE)
     pending = response.context["pending"]
-    assert len(pending) == rows and len(list(pending)) == min(rows, 50)
+    assert len(pending) == rows and len(list(pending)) == min(rows, 20)
     assert all(a.state == ConfirmState.PENDING and a.unit == unit_a for a in pending)
     page = response.content.decode()
     assert f"待签收（{rows}）" in page
-    assert ("下面列出前 50 项" in page) == (rows > 50)
+    assert ("下面列出前 20 项" in page) == (rows > 20)
     link = f"{LIST}?unit={unit_a.pk}&amp;confirm=pending"
-    assert (link in page) == (rows > 50)
-    if rows > 50:  # the link lists every one of them
+    assert (link in page) == (rows > 20)
+    if rows > 20:  # the link lists every one of them
         listed_all = client.get(LIST, {"unit": unit_a.pk, "confirm": "pending"}).context["table"]
         assert listed_all.paginator.count == rows
 
