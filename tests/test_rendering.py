@@ -92,6 +92,31 @@ def test_task_table_rows_as_django_tables2_draws_them(rf_request, unit_a, unit_b
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["warning", "plan", "-units"])
+def test_task_table_pages_read_their_units_as_the_prefetch_did(rf_request, unit_a, unit_b, sort):
+    """The task list and 我的任务 page through GroupOrderPaginator, which reads a page's 牵头/责任单位
+    as values (tables.list_units) instead of the prefetched assignments: the same cells, in the same
+    order, for the same rows, in every kind of order the paginator reads."""
+    from tasks.workflow.tables import GroupOrderPaginator
+
+    for i in range(7):
+        task = TaskFactory(title=f"第{i}项", status=TaskStatus.IN_PROGRESS, flag="overdue" if i % 2 else "")
+        units = [(unit_a, "lead", "confirmed"), (unit_b, "responsible", "disputed")][: i % 3]
+        for order, (unit, role, state) in enumerate(reversed(units) if i % 2 else units):
+            AssignmentFactory(task=task, unit=unit, role=role, state=state, order=order,
+                              dispute_reason="不是本单位" if state == "disputed" else "")
+    drawn = {}
+    for paginator in (None, GroupOrderPaginator):
+        table = TaskTable(with_list_columns(Task.objects.all()), order_by=(sort,))
+        RequestConfig(rf_request, paginate={"per_page": 5, **({"paginator_class": paginator} if paginator else {})}
+                      ).configure(table)
+        drawn[paginator] = [[row.get_cell("title"), row.get_cell("units")] for row in table.page.object_list]
+        assert (paginator is None) == all(not hasattr(row.record, "listed_units") for row in table.page.object_list)
+    assert drawn[GroupOrderPaginator] == drawn[None]
+    assert any("、" in str(units) for _, units in drawn[None])  # a task of two units among them
+
+
+@pytest.mark.django_db
 def test_empty_table_and_callable_cell_attributes(rf_request, unit_a):
     class Table(tables.Table):
         name = tables.Column(attrs={"td": {"data-len": lambda value: len(value), "class": "n"}})

@@ -50,6 +50,31 @@ def with_list_columns(queryset):
     )
 
 
+def _without_units_prefetch(queryset):
+    """`queryset` without with_list_columns' prefetch of the assignments, and whether it had it."""
+    lookups = queryset._prefetch_related_lookups
+    kept = [lookup for lookup in lookups if getattr(lookup, "prefetch_to", lookup) != "assignments"]
+    if len(kept) == len(lookups):
+        return queryset, False
+    return queryset.prefetch_related(None).prefetch_related(*kept), True
+
+
+def list_units(tasks: list) -> None:
+    """The 牵头/责任单位 column of a page of tasks, (role, state, unit name) in the document's order,
+    as `task.listed_units`: one query of values. Prefetched, a page's assignments and their units were
+    two model instances each, built through the prefetch machinery: at 20 rows, 7 ms of the 12 ms it
+    took to read the page (GroupOrderPaginator reads them this way; TaskTable.render_units reads
+    either)."""
+    by_task: dict[int, list[tuple[str, str, str]]] = {task.pk: [] for task in tasks}
+    if by_task:
+        rows = (Assignment.objects.filter(task_id__in=list(by_task)).order_by("task_id", "order", "pk")
+                .values_list("task_id", "role", "state", "unit__name"))
+        for task_id, role, state, name in rows:
+            by_task[task_id].append((role, state, name))
+    for task in tasks:
+        task.listed_units = by_task[task.pk]
+
+
 def urgency_rank() -> Case:
     """The task list's default order, as SQL (a twin of Task.warning_level): 红 overdue 4, 黄 progress
     report missing 3, 蓝 due soon 2, 绿 open without a warning 1, done 0 — read from the stored flags,
@@ -183,8 +208,10 @@ class TaskTable(tables.Table):
         return warning_badge(record)
 
     def render_units(self, record):
-        spans = [f"{UNIT_MARK[a.role == AssignmentRole.LEAD, a.state]}{escape(a.unit.name)}</span>"
-                 for a in record.assignments.all()]
+        units = getattr(record, "listed_units", None)  # (list_units)
+        if units is None:
+            units = [(a.role, a.state, a.unit.name) for a in record.assignments.all()]
+        spans = [f"{UNIT_MARK[role == AssignmentRole.LEAD, state]}{escape(name)}</span>" for role, state, name in units]
         if not spans:
             return mark_safe('<span class="text-muted">未分配</span>')
         return mark_safe("、".join(spans))  # noqa: S308 — the marks are format_html, the names escaped
@@ -296,7 +323,8 @@ class GroupOrderPaginator(Paginator):
         if count is not None:
             self.__dict__["count"] = count  # the cached_property's value
         self.rows = object_list
-        self.queryset = object_list.data.data  # the filtered, annotated queryset behind the table
+        # the filtered, annotated queryset behind the table; the page's units read by list_units
+        self.queryset, self.lists_units = _without_units_prefetch(object_list.data.data)
         # The table is ordered before it is paginated; the first column decides.
         order = tuple(object_list.table.order_by or ())
         self.grouping = GROUP_ORDERS.get(order[0].bare) if len(order) == 1 else None
@@ -332,6 +360,8 @@ class GroupOrderPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         records = self._records(bottom, top) if self.grouping else page_rows(self.queryset, bottom, top)
+        if self.lists_units:
+            list_units(records)
         rows = BoundRows(records, table=self.rows.table, pinned_data=self.rows.pinned_data)
         return self._get_page(rows, number, self)
 
