@@ -61,6 +61,7 @@ from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Milestone, Recurrence, UnresolvedPhrase
 from departments.models import Unit
+from reformtracker.readahead import read_ahead
 from reformtracker.xlsx import ZipLimitError, unquote
 from tasks.excel.streaming import (
     add_sheet,
@@ -287,7 +288,8 @@ def write_breakdown(
     write_row(ws, line, [*HEADERS, KEY_HEADER], [header] * len(HEADERS) + [None])
     formats = _body_formats(wb)
     height = row_height_of([c.width for c in COLUMNS])  # report.row_height's figure, faster
-    for row in export_rows(tasks):
+    # the rows read by a thread while this one writes those already read (reformtracker.readahead)
+    for row in read_ahead(lambda: export_rows(tasks), using=tasks.db):
         line += 1
         ws.set_row_pixels(line, row_pixels(height(row.values)))
         write_row(ws, line, [*row.values, row.key], formats.get(row.flag, formats[""]))
