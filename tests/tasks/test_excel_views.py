@@ -62,6 +62,29 @@ def test_liaison_downloads_only_their_units_tasks(client, liaison_a, two_units_t
     assert rows[0][4] == "区市场监管局" and rows[0][6] == "12月底" and rows[0][8] == "已完成"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_download_outside_a_transaction_streams_its_cursors(client, supervisor, unit_a):
+    """As a request runs (autocommit): the export's cursors are declared inside a transaction of its
+    own, so PostgreSQL makes their rows as they are fetched (WITH HOLD made each whole result first),
+    read by a thread on the request's connection; every row and unit is there, in order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = PlanFactory(title="2020年工作要点", year=2020)
+    for i in range(25):
+        task = TaskFactory(plan=plan, number=str(i + 1), order=i, title=f"第{i + 1}项任务")
+        AssignmentFactory(task=task, unit=unit_a, role=AssignmentRole.LEAD)
+    client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as captured:
+        rows = _rows(client.get(reverse("excel:task_list")))
+    assert [r[2] for r in rows] == [f"第{i + 1}项任务" for i in range(25)]
+    assert {r[4] for r in rows} == {"区市场监管局"}
+    declared = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("DECLARE")]
+    if connection.vendor == "postgresql":
+        assert len(declared) == 4 and not any("WITH HOLD" in sql for sql in declared), declared
+    assert connection.get_autocommit()
+
+
 def test_download_uses_the_task_list_filter(client, supervisor, two_units_tasks, unit_b):
     client.force_login(supervisor)
     assert [r[2] for r in _rows(client.get(reverse("excel:task_list")))] == ["市场监管的任务", "税务的任务"]
