@@ -206,8 +206,9 @@ def floor_my_tasks(cur, ctx) -> None:
 def floor_dashboard(cur, ctx) -> None:
     """The tallies the board counts, from the tallies kept as tasks and assignments are written
     (tasks.tallies): plans; top-level tasks summed by plan and bucket fields; assignments of
-    top-level tasks summed by unit, role, state and bucket fields; unit names; open overdue tasks by
-    the month of their next deadline (next_due)."""
+    top-level tasks summed by unit and bucket fields, with the confirmed and the lead ones (as the
+    page sums them since 2026-12-03: before, it grouped by role and state too, and so did this);
+    unit names; open overdue tasks by the month of their next deadline (next_due)."""
     cur.execute("SELECT id, title, year, doc_number, issuer FROM tasks_plan ORDER BY year DESC, title")
     cur.fetchall()
     cur.execute(
@@ -216,8 +217,9 @@ def floor_dashboard(cur, ctx) -> None:
     )
     cur.fetchall()
     cur.execute(
-        """SELECT unit_id, role, state, task_flag, task_pace, task_status, sum(n) FROM tasks_assignmenttally
-           WHERE task_top_level GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) > 0"""
+        """SELECT unit_id, task_flag, task_pace, task_status, sum(n), sum(n) FILTER (WHERE state = 'confirmed'),
+           sum(n) FILTER (WHERE role = 'lead') FROM tasks_assignmenttally
+           WHERE task_top_level GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0"""
     )
     units = {r[0] for r in cur.fetchall()}
     cur.execute("SELECT id, name, kind, level FROM departments_unit WHERE id = ANY(%s)", [list(units)])

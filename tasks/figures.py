@@ -543,29 +543,33 @@ def unit_tallies(*, as_of: dt.date | None = None, plan_ids: Iterable[int] | None
     if plan_ids is not None:
         plan_ids = list(plan_ids)
         assignments = assignments.filter(**{f"{plan_field}__in": plan_ids})
-    # Grouped by (unit, role, state, status, flag): at most units × 2 × 3 × 4 × 3 rows.
+    # Grouped by (unit, status, flag, pace), the confirmed and the lead ones summed within the group
+    # (FILTER): a fifth of the groups that role and state in the key made (840 rows, not 4,300, on
+    # the dashboard at 100,000 tasks), each folded in Python.
     bucket_exprs = {f"b_{f}": e for f, e in exprs.items()}
+    weight = F("n") if as_of is None else Value(1)  # a tally row counts n assignments; an assignment one
+    total = TallySum if as_of is None else Sum
     groups = (
-        assignments.values("unit_id", "role", s_at=_state_at(done_by), **bucket_exprs)
-        .annotate(n=count)
+        assignments.annotate(s_at=_state_at(done_by))
+        .values("unit_id", **bucket_exprs)
+        # (n last: an annotation named n hides the tally's column n from the sums after it)
+        .annotate(confirmed=total(weight, filter=Q(s_at=ConfirmState.CONFIRMED), default=0),
+                  lead=total(weight, filter=Q(role=AssignmentRole.LEAD), default=0), n=count)
         .filter(n__gt=0)  # (the tally's rows of a combination no assignment has any more add up to 0)
         .order_by()
     )
     rows: dict[int, UnitTally] = {}
-    # thousands of groups: read as tuples, each folded by its combination's plan (Tally.fold)
-    for r in groups.values_list("unit_id", "role", "s_at", *bucket_exprs, "n"):
-        unit_id, role, state, n = r[0], r[1], r[2], r[-1]
+    # hundreds of groups: read as tuples, each folded by its combination's plan (Tally.fold)
+    for r in groups.values_list("unit_id", *bucket_exprs, "n", "confirmed", "lead"):
+        unit_id, n, confirmed, lead = r[0], r[-3], r[-2], r[-1]
         row = rows.get(unit_id)
-        if row is None:  # (not setdefault: that built a UnitTally for each of the thousands of groups)
+        if row is None:  # (not setdefault: that built a UnitTally for each of the groups)
             row = rows[unit_id] = UnitTally(unit_id=unit_id)
-        row.fold(r[3:-1], n)
+        row.fold(r[1:-3], n)
         row.assignments += n
-        if state == ConfirmState.CONFIRMED:
-            row.confirmed += n
-        if role == AssignmentRole.LEAD:
-            row.lead += n
-        else:
-            row.responsible += n
+        row.confirmed += confirmed
+        row.lead += lead
+        row.responsible += n - lead
     for pk, name, kind, unit_level in Unit.objects.filter(pk__in=rows).values_list("pk", "name", "kind", "level"):
         row = rows[pk]
         row.name, row.kind, row.level = name, kind, unit_level
