@@ -34,6 +34,11 @@ from tasks.models import (
 NOT_SHOWN = ("text", "target", "reopen_reason")
 
 
+# the prefetch of a task's assignments that with_list_columns sets up and GroupOrderPaginator drops
+# for list_units
+UNITS_PREFETCH = "assignments"
+
+
 def with_list_columns(queryset):
     """What the task table shows, fetched in a fixed number of queries whatever the page size.
 
@@ -44,7 +49,7 @@ def with_list_columns(queryset):
         queryset.select_related("plan", "section", "lead_unit")
         .defer(*NOT_SHOWN)
         .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("order"))
+            Prefetch(UNITS_PREFETCH, queryset=Assignment.objects.select_related("unit").order_by("order"))
         )
         .annotate(warning_rank=urgency_rank())
     )
@@ -53,7 +58,7 @@ def with_list_columns(queryset):
 def _without_units_prefetch(queryset):
     """`queryset` without with_list_columns' prefetch of the assignments, and whether it had it."""
     lookups = queryset._prefetch_related_lookups
-    kept = [lookup for lookup in lookups if getattr(lookup, "prefetch_to", lookup) != "assignments"]
+    kept = [lookup for lookup in lookups if getattr(lookup, "prefetch_to", lookup) != UNITS_PREFETCH]
     if len(kept) == len(lookups):
         return queryset, False
     return queryset.prefetch_related(None).prefetch_related(*kept), True

@@ -322,7 +322,7 @@ def _my_sections(request, units: list[Unit]) -> dict:
         pending_rows.exclude(open_flagged).exclude(task_id__in=urged)
         .select_related("task__plan").only(*PENDING_FIELDS)
         .order_by(Coalesce("task__next_due", Value(dt.date.max)), "task__plan", "task__order", "pk"),
-        PENDING_SHOWN, counts and counts.pending,
+        PENDING_SHOWN, None if counts is None else counts.pending,
     )
     by_id = {unit.pk: unit for unit in units}
     for assignment in pending:  # one of the liaison's units, already read
@@ -331,7 +331,7 @@ def _my_sections(request, units: list[Unit]) -> dict:
         Assignment.objects.filter(unit__in=units, state=ConfirmState.DISPUTED)
         .select_related("task").only(*DISPUTED_FIELDS)
         .order_by("task__plan", "task__order", "order", "pk"),
-        DISPUTED_SHOWN, counts and counts.disputed,
+        DISPUTED_SHOWN, None if counts is None else counts.disputed,
     )
     tables = {}
     for flag, prefix in ((TaskFlag.OVERDUE, "o-"), (TaskFlag.DUE_SOON, "s-")):
