@@ -234,9 +234,10 @@ def floor_dashboard(cur, ctx) -> None:
 
 
 def floor_units(cur, ctx) -> None:
-    """单位管理: each unit's assignments (the 任务数 column, summed from the tally), the units, their
+    """单位管理: each unit's assignments (the 任务数 column, summed from the per-unit tally the page
+    reads since 2026-12-03: before, from the assignment tally, as this did), the units, their
     aliases and liaisons."""
-    cur.execute("SELECT unit_id, sum(n) FROM tasks_assignmenttally GROUP BY unit_id")
+    cur.execute("SELECT unit_id, sum(n) FROM tasks_unittally GROUP BY unit_id")
     cur.fetchall()
     cur.execute(
         """SELECT id, name, short_name, kind, level, needs_review, is_active FROM departments_unit

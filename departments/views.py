@@ -22,10 +22,10 @@ from reformtracker import dataversion
 
 def unit_task_counts() -> dict[int, int]:
     """Each unit's number of assignments (its tasks: one assignment per task and unit), summed from
-    the tally the database keeps as assignments are written (tasks.tallies: a few thousand rows,
-    where counting every assignment grew with the tasks), and kept under reformtracker.dataversion's
-    number between two writes."""
-    tally = apps.get_model("tasks", "AssignmentTally").objects  # (departments does not import tasks)
+    the per-unit tally the database keeps as assignments are written (tasks.tallies.UNITS: a row per
+    unit and the changes since the last fold, where counting every assignment grew with the tasks),
+    and kept under reformtracker.dataversion's number between two writes."""
+    tally = apps.get_model("tasks", "UnitTally").objects  # (departments does not import tasks)
 
     def count() -> dict[int, int]:
         return {unit: n for unit, n in tally.order_by().values_list("unit_id").annotate(n=Sum("n")) if n}
@@ -49,7 +49,7 @@ def unit_list(request):
 
 
 def _unit_table(request, q: str) -> UnitTable:
-    units = with_list_columns(Unit.objects.all())
+    units = Unit.objects.all()
     if q:
         units = units.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q) | Q(short_name__icontains=q)).distinct()
     if request.GET.get("review"):
@@ -57,7 +57,7 @@ def _unit_table(request, q: str) -> UnitTable:
     # units are few (a few hundred at most, whatever the number of tasks): the list is sorted and
     # paged in Python, so 任务数 sorts like any other column
     counts = unit_task_counts()
-    units = list(units)
+    units = with_list_columns(units)
     for unit in units:
         unit.task_count = counts.get(unit.pk, 0)
     table = UnitTable(units)

@@ -9,8 +9,9 @@ the open overdue tasks by the month of their next_due (figures.first_overdue_due
 (next_due no longer counts a closed sub-task's milestones left open; the daily scan's refresh of
 the copies rewrites the few parents that had one.)
 
-(The triggers are made from tasks.tallies.SPECS as they are today; a change of a key needs a
-migration of its own that alters the table and calls tallies.install() again.)"""
+(The triggers of these two tallies are made from tasks.tallies' specs as they are today; a change of a
+key needs a migration of its own that alters the table and calls tallies.install() again. The per-unit
+tally came later, with its own migration: 0022.)"""
 
 from django.db import migrations, models
 
@@ -18,14 +19,14 @@ from django.db import migrations, models
 def install(apps, schema_editor):
     from tasks import tallies
 
-    for spec in tallies.SPECS:
+    for spec in (tallies.ASSIGNMENTS, tallies.TASKS):
         tallies.install(schema_editor.connection, spec)
 
 
 def drop(apps, schema_editor):
     from tasks import tallies
 
-    for spec in tallies.SPECS:
+    for spec in (tallies.ASSIGNMENTS, tallies.TASKS):
         tallies.drop(schema_editor.connection, spec)
 
 

@@ -26,6 +26,7 @@ from tasks.models import (
     TaskFlag,
     TaskStatus,
     TaskTally,
+    UnitTally,
 )
 from tasks.supervision.services import deadlines_scan
 from tasks.workflow import services as workflow
@@ -122,6 +123,39 @@ def test_every_kind_of_write_keeps_the_tally_in_step(world):
     assert tally_sums() == {} and tally_sums(tallies.TASKS) == {}
 
 
+def test_the_unit_tally_is_written_only_when_an_assignment_changes_unit(world):
+    """The per-unit tally's UPDATE trigger fires for an UPDATE that sets the unit and changes it (a
+    unit merge), not for the daily scan's and the services' updates of the other columns — which
+    rewrite every assignment of a task, up to all 300,000 on the scan's first run."""
+    plan, units, tasks, child = world
+    rows = UnitTally.objects.count()
+    calls = _trigger_calls(tallies.UNITS)
+    deadlines_scan(today=TODAY)
+    Assignment.objects.update(state=ConfirmState.CONFIRMED)
+    for assignment in Assignment.objects.all():
+        assignment.save()  # every column set, the unit among them, unchanged
+    assert Assignment.objects.filter(task_flag=TaskFlag.OVERDUE).exists()
+    assert UnitTally.objects.count() == rows
+    assert _trigger_calls(tallies.UNITS) == calls  # not fired at all (a statement trigger would add 0)
+    assert tally_sums(tallies.UNITS) == {(units[0].pk,): 3, (units[1].pk,): 3, (units[2].pk,): 1}
+    Assignment.objects.filter(unit=units[2]).update(unit=units[1])
+    assert UnitTally.objects.count() == rows + 2  # the moved row's −1 and +1
+    assert tally_sums(tallies.UNITS) == {(units[0].pk,): 3, (units[1].pk,): 4} == counted(tallies.UNITS)
+    assert _trigger_calls(tallies.UNITS) in (None, calls + 1)  # the one row moved
+
+
+def _trigger_calls(spec: tallies.Spec) -> int | None:
+    """How often the tally's trigger function ran in this transaction (PostgreSQL, with the calls of
+    PL functions counted for this session); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SET track_functions = 'pl'")
+        cur.execute("SELECT COALESCE(SUM(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = %s",
+                    [spec.function])
+        return cur.fetchone()[0]
+
+
 def test_the_dashboard_and_the_unit_list_count_from_the_tally_alone(world, office, client):
     plan, units, tasks, child = world
     with CaptureQueriesContext(connection) as captured:
@@ -151,18 +185,20 @@ def test_the_fold_keeps_the_sums_and_writes_nothing_the_second_time(world):
         task.save()
     Assignment.objects.filter(unit=units[2]).delete()
     before = {spec.table: tally_sums(spec) for spec in tallies.SPECS}
-    rows = AssignmentTally.objects.count() + TaskTally.objects.count()
+    models = {AssignmentTally: tallies.ASSIGNMENTS, TaskTally: tallies.TASKS, UnitTally: tallies.UNITS}
+    rows = sum(model.objects.count() for model in models)
     removed = tallies.compact()
-    assert removed > 0 and AssignmentTally.objects.count() + TaskTally.objects.count() == rows - removed
+    assert removed > 0 and sum(model.objects.count() for model in models) == rows - removed
     # one row per combination, none of 0
-    for model, spec in ((AssignmentTally, tallies.ASSIGNMENTS), (TaskTally, tallies.TASKS)):
+    for model, spec in models.items():
         assert model.objects.count() == len(before[spec.table]) and not model.objects.filter(n=0).exists()
         assert tally_sums(spec) == before[spec.table] == counted(spec)
-    kept = [list(m.objects.order_by("pk").values_list("pk", "n")) for m in (AssignmentTally, TaskTally)]
+    assert UnitTally.objects.count() == 2  # one row per unit left with assignments
+    kept = [list(m.objects.order_by("pk").values_list("pk", "n")) for m in models]
     with CaptureQueriesContext(connection) as captured:
         assert tallies.compact() == 0
     assert not [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "DELETE", "UPDATE"))]
-    assert [list(m.objects.order_by("pk").values_list("pk", "n")) for m in (AssignmentTally, TaskTally)] == kept
+    assert [list(m.objects.order_by("pk").values_list("pk", "n")) for m in models] == kept
 
 
 def test_the_daily_scan_folds_the_tally_once_it_has_committed(world, django_capture_on_commit_callbacks):
@@ -241,9 +277,9 @@ def test_sqlite_keeps_the_tally_with_its_own_triggers(tmp_path):
 def test_the_quarter_hourly_job_folds_what_the_triggers_appended(world):
     from tasks.supervision import jobs
 
-    rows = AssignmentTally.objects.count() + TaskTally.objects.count()
+    rows = AssignmentTally.objects.count() + TaskTally.objects.count() + UnitTally.objects.count()
     assert jobs.fold_tallies() > 0
-    assert AssignmentTally.objects.count() + TaskTally.objects.count() < rows
+    assert AssignmentTally.objects.count() + TaskTally.objects.count() + UnitTally.objects.count() < rows
     assert_in_step()
     assert jobs.fold_tallies() == 0
 
