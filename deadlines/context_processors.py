@@ -14,6 +14,9 @@ def notifications(request):
     cached = getattr(request, "_notifications_context", None)
     if cached is None:
         unread = Notification.objects.filter(user=user).unread()
-        cached = {"notifications_unread": unread.count(), "notifications_recent": list(unread[:RECENT])}
+        recent = list(unread[:RECENT])
+        # fewer than a full list: that is all of them, no COUNT needed (the usual case, on every page)
+        count = len(recent) if len(recent) < RECENT else unread.count()
+        cached = {"notifications_unread": count, "notifications_recent": recent}
         request._notifications_context = cached
     return cached

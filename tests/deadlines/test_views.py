@@ -21,6 +21,23 @@ def test_header_badge_shows_unread_count_and_latest(client, liaison_a, liaison_b
     assert "督办提醒：1项逾期提醒" in page and "别人的提醒" not in page
 
 
+@pytest.mark.parametrize("unread", [0, 4, 5, 6, 12])
+def test_header_badge_counts_every_unread_one_around_the_listed_five(client, liaison_a, unread):
+    """The badge's count comes from the listed five when there are fewer (no COUNT), and is counted
+    when the list is full: 5 and 6 and 12 unread read 5, 6, 12, not 5."""
+    from deadlines.context_processors import RECENT
+
+    for i in range(unread):
+        Notification.objects.create(user=liaison_a, title=f"提醒{i}")
+    Notification.objects.create(user=liaison_a, title="已读的", read_at="2026-09-30T08:00:00+08:00")
+    client.force_login(liaison_a)
+    response = client.get(reverse("deadlines:notifications"))
+    assert response.context["notifications_unread"] == unread
+    assert len(response.context["notifications_recent"]) == min(unread, RECENT) and RECENT == 5
+    page = response.content.decode()
+    assert (f'data-testid="unread-count">{unread}<' in page) == bool(unread)
+
+
 def test_liaison_marks_a_notification_read(client, liaison_a):
     note = Notification.objects.create(user=liaison_a, title="提醒", url="/tasks/1/")
     client.force_login(liaison_a)
