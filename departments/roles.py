@@ -29,6 +29,18 @@ def _groups(user) -> set[str]:
     return cached
 
 
+def unit_ids(user) -> list[int]:
+    """The ids of the units a liaison speaks for, looked up once per request (kept on the user
+    object, as its role names are): the task page asked three times."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_unit_ids", None)
+    if cached is None:
+        cached = list(user.units.order_by("pk").values_list("pk", flat=True))
+        user._unit_ids = cached
+    return cached
+
+
 def is_office(user) -> bool:
     return user.is_authenticated and (user.is_superuser or OFFICE in _groups(user))
 

@@ -94,7 +94,7 @@ def kept_fragments(request, *scope, units: list[Unit] | None = None) -> dict:
     if not roles.is_liaison(user):
         unit_ids = []
     elif units is None:
-        unit_ids = sorted(Unit.objects.of_user(user).values_list("pk", flat=True))
+        unit_ids = roles.unit_ids(user)
     else:
         unit_ids = sorted(unit.pk for unit in units)
     return {"kept_seconds": seconds,
@@ -365,7 +365,7 @@ def task_detail(request, pk):
     task = visible_task(request, pk)
     user = request.user
     liaison = roles.is_liaison(user)
-    my_unit_ids = list(Unit.objects.of_user(user).values_list("pk", flat=True)) if liaison else []
+    my_unit_ids = roles.unit_ids(user) if liaison else []
     reports = (
         ProgressReport.objects.visible_to(user)
         .filter(task=task)
