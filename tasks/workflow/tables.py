@@ -12,6 +12,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
+from django.db.models.sql.where import WhereNode
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
@@ -306,8 +307,21 @@ def page_rows(queryset, bottom: int, top: int) -> list:
     task_open_flag_idx, task_sort_keys_idx, assignment_unit_waiting_idx), and only the page's rows
     are joined."""
     ids = list(queryset.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
-    by_id = queryset.order_by().in_bulk(ids) if ids else {}
+    by_id = by_ids(queryset).in_bulk(ids) if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]  # (a row deleted in between is left out)
+
+
+def by_ids(queryset):
+    """`queryset` (its columns, joins, annotations and prefetches) to read rows whose ids it just
+    gave: without its filters when they are on the row's own columns and subqueries (no join of
+    theirs), so the rows are read by their primary keys alone. Kept, the filters were evaluated for
+    the page's 20 ids too — 我的任务's `id IN (the unit's overdue assignments)` hashed all 1,800 of
+    them again for 20 rows (3 ms a table at 100,000 tasks). A row that changed in between is shown
+    as it is now rather than left out."""
+    rows = queryset.order_by()
+    if len(rows.query.alias_map) == 1 and not rows.query.distinct and not rows.query.combinator:
+        rows.query.where = WhereNode()
+    return rows
 
 
 class GroupOrderPaginator(Paginator):
@@ -393,8 +407,8 @@ class GroupOrderPaginator(Paginator):
                     ids += self._whole_groups(whole, within_keys)
                 continue
             ids += self._in_group(group_id).order_by(*within).values_list("pk", flat=True)[lo:hi]
-        by_id = {task.pk: task for task in self.queryset.order_by().filter(pk__in=ids)}
-        return [by_id[pk] for pk in ids]
+        by_id = by_ids(self.queryset).in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def _whole_groups(self, whole: list, within_keys: tuple[str, ...]) -> list[int]:
         field = self.grouping.field

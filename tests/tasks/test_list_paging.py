@@ -229,3 +229,34 @@ def test_paging_in_any_other_order_reads_ids_first_and_lists_every_task_once_in_
     assert shown == {t.pk: (t.plan.title, [a.unit.name for a in t.assignments.order_by("order")])
                      for t in Task.objects.all()}
     assert any(units for _, units in shown.values())
+
+
+def test_a_pages_rows_are_read_by_their_ids_alone_when_the_filters_join_nothing(plans, unit_a):
+    """tables.by_ids: a page's rows, whose ids the filtered query just gave, are read by primary key
+    without the filters when those are on the task's own columns or subqueries (我的任务's overdue
+    table: `id IN (the unit's overdue assignments)` was evaluated again for the page's 20 ids), with
+    the table's joins, annotations and prefetches kept. Filters through a join stay: dropped, the join
+    would stay and repeat a task once per assignment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tasks.models import Assignment
+    from tasks.workflow.tables import by_ids, page_rows, with_list_columns
+
+    own = with_list_columns(Task.objects.filter(
+        flag=TaskFlag.OVERDUE, pk__in=Assignment.objects.filter(unit=unit_a).values("task_id")))
+    wanted = list(own.order_by("pk").values_list("pk", flat=True))
+    assert len(wanted) == 6
+    with CaptureQueriesContext(connection) as captured:
+        rows = page_rows(own.order_by("pk"), 1, 3)
+    assert [t.pk for t in rows] == wanted[1:3]
+    by_pk = next(q["sql"] for q in captured if "warning_rank" in q["sql"])  # the rows, not the ids
+    assert by_pk.split(" WHERE ", 1)[1].strip() == f'"tasks_task"."id" IN ({wanted[1]}, {wanted[2]})'
+    assert all(t.plan.title and hasattr(t, "warning_rank") for t in rows)
+    # any id given is read, whatever the filters said: the ids come from the filtered query
+    other = Task.objects.filter(assignments__unit=unit_a).exclude(pk__in=wanted).values_list("pk", flat=True)[0]
+    assert other in by_ids(own).in_bulk([other])
+    # a filter through a join is kept
+    joined = Task.objects.filter(assignments__unit=unit_a, flag=TaskFlag.OVERDUE)
+    assert set(by_ids(joined).in_bulk([*wanted, other])) == set(wanted)
+    assert set(by_ids(joined.distinct()).in_bulk([*wanted, other])) == set(wanted)
