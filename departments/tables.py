@@ -23,13 +23,14 @@ def with_list_columns(units) -> list[Unit]:
     show them: read as values, one query each whatever the number of units — through the related
     managers each row built two managers per column, and a prefetch built a model instance per alias
     and per liaison account, more than the rest of the row cost."""
+    # the units' ids as a subquery where they are a queryset (the whole list: no IN of every id)
+    ids = units.order_by().values("pk") if hasattr(units, "values") else [unit.pk for unit in units]
     units = list(units)
     aliases: dict[int, list[str]] = defaultdict(list)
     liaisons: dict[int, list[str]] = defaultdict(list)
-    ids = [unit.pk for unit in units]
-    for unit_id, name in UnitAlias.objects.filter(unit_id__in=ids).order_by("name").values_list("unit_id", "name"):
+    for unit_id, name in UnitAlias.objects.filter(unit__in=ids).order_by("name").values_list("unit_id", "name"):
         aliases[unit_id].append(name)
-    through = Unit.liaisons.through.objects.filter(unit_id__in=ids).order_by("pk")
+    through = Unit.liaisons.through.objects.filter(unit__in=ids).order_by("pk")
     for unit_id, first, last, username in through.values_list(
             "unit_id", "user__first_name", "user__last_name", "user__username"):
         liaisons[unit_id].append(f"{first} {last}".strip() or username)  # as User.get_full_name()
