@@ -18,13 +18,12 @@ NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 
 
 def with_list_columns(units) -> list[Unit]:
-    """The units (a queryset or list), each with its aliases' names (`alias_list`, by name) and its
+    """The units of a queryset, each with its aliases' names (`alias_list`, by name) and its
     liaisons' names (`liaison_list`: 姓名, or the username without one) as the 别名 and 联络员 columns
     show them: read as values, one query each whatever the number of units — through the related
     managers each row built two managers per column, and a prefetch built a model instance per alias
     and per liaison account, more than the rest of the row cost."""
-    # the units' ids as a subquery where they are a queryset (the whole list: no IN of every id)
-    ids = units.order_by().values("pk") if hasattr(units, "values") else [unit.pk for unit in units]
+    ids = units.order_by().values("pk")  # a subquery (the whole list: no IN of every id)
     units = list(units)
     aliases: dict[int, list[str]] = defaultdict(list)
     liaisons: dict[int, list[str]] = defaultdict(list)

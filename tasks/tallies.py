@@ -5,12 +5,12 @@ role, confirmation state and their task's plan, level, status, flag and 序时�
 figures count top-level tasks by plan, status, flag and 序时进度. Counted at every view, those are
 GROUP BYs over every assignment and task — 300,000 rows and 140 ms at 100,000 tasks, ten times more
 at ten times the tasks. `AssignmentTally` and `TaskTally` keep the counts instead (and `UnitTally`
-单位管理's assignments per unit alone, UNITS), one row per combination of their key (SPECS): the database adds a row of +n and −n for each statement that
-inserts, updates or deletes the source rows (a trigger: whatever wrote them — a form, the daily
-scan's set-based UPDATE, a unit merge, a plan deleted, a hand-made SQL statement). Readers sum the
-rows per combination; `compact()` (after the daily scan) folds each combination's rows into one
-again. A reader's work is then the number of combinations (a few thousand, whatever the number of
-tasks) plus the day's changes.
+单位管理's assignments per unit alone, UNITS), one row per combination of their key (SPECS): the
+database adds a row of +n and −n for each statement that inserts, updates or deletes the source
+rows (a trigger: whatever wrote them — a form, the daily scan's set-based UPDATE, a unit merge, a
+plan deleted, a hand-made SQL statement). Readers sum the rows per combination; `compact()` (after
+the daily scan) folds each combination's rows into one again. A reader's work is then the number of
+combinations (a few thousand, whatever the number of tasks) plus the day's changes.
 
 Why rows of differences, not one counter per combination updated in place: every writer only
 appends, so two liaisons confirming at once never wait on the same counter row or deadlock over
