@@ -149,14 +149,20 @@ def floor_task_list(cur, ctx) -> None:
 
 
 def _my_flagged(cur, units: list[int], flag: str) -> None:
-    where = """t.id IN (SELECT task_id FROM tasks_assignment WHERE unit_id = ANY(%s) AND task_flag = %s)
-               AND t.flag = %s AND t.status NOT IN %s"""
+    """The first 20 flagged tasks' ids in the page's order (the urgency, the same for all of them,
+    then the next deadline), then their rows, as the page reads them (selecting every column at
+    once in the plan's order, as this did before, PostgreSQL scanned every task: 10–30 ms against
+    the page's 2 + 1)."""
     cur.execute(
-        f"""SELECT {TASK_COLUMNS} FROM tasks_task t {TASK_JOINS} WHERE {where}
-            ORDER BY t.plan_id, t."order", t.id LIMIT 20""",
+        """SELECT t.id FROM tasks_task t
+           WHERE t.id IN (SELECT task_id FROM tasks_assignment WHERE unit_id = ANY(%s) AND task_flag = %s)
+           AND t.flag = %s AND t.status NOT IN %s ORDER BY t.next_due NULLS LAST, t.id LIMIT 20""",
         [units, flag, flag, CLOSED],
     )
-    _units_of(cur, [r[0] for r in cur.fetchall()])
+    ids = [r[0] for r in cur.fetchall()]
+    cur.execute(f"SELECT {TASK_COLUMNS} FROM tasks_task t {TASK_JOINS} WHERE t.id = ANY(%s)", [ids])
+    cur.fetchall()
+    _units_of(cur, ids)
 
 
 def floor_my_tasks(cur, ctx) -> None:
@@ -180,22 +186,34 @@ def floor_my_tasks(cur, ctx) -> None:
     cur.fetchall()
     _my_flagged(cur, units, "overdue")
     _my_flagged(cur, units, "due_soon")
+    # pending and disputed as the page reads them: the first 20 ids in order, then their rows (one
+    # query selecting every column planned a parallel scan of every task: 26 ms against 4 + 1)
     listed = """a.unit_id = ANY(%s) AND a.state = 'pending'
                 AND NOT (a.task_flag IN ('overdue', 'due_soon') AND a.task_status NOT IN %s)"""
     cur.execute(
-        f"""SELECT a.id, a.role, t.id, t.number, t.title, t.flag, t.status, t.next_due, p.title, un.name
-            FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id JOIN tasks_plan p ON p.id = t.plan_id
-            JOIN departments_unit un ON un.id = a.unit_id WHERE {listed}
+        f"""SELECT a.id FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
+            JOIN tasks_plan p ON p.id = t.plan_id WHERE {listed}
             ORDER BY COALESCE(t.next_due, '9999-12-31'), p.year DESC, p.title, t."order", a.id LIMIT 20""",
         [units, CLOSED],
     )
+    cur.execute(
+        """SELECT a.id, a.role, t.id, t.number, t.title, t.flag, t.status, t.next_due, p.title, un.name
+           FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id JOIN tasks_plan p ON p.id = t.plan_id
+           JOIN departments_unit un ON un.id = a.unit_id WHERE a.id = ANY(%s)""",
+        [[r[0] for r in cur.fetchall()]],
+    )
     cur.fetchall()
     cur.execute(
-        """SELECT a.id, a.dispute_reason, t.id, t.title FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
+        """SELECT a.id FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
            JOIN tasks_plan p ON p.id = t.plan_id
            WHERE a.unit_id = ANY(%s) AND a.state = 'disputed' ORDER BY p.year DESC, p.title, t."order", a."order", a.id
            LIMIT 20""",
         [units],
+    )
+    cur.execute(
+        """SELECT a.id, a.dispute_reason, t.id, t.title FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
+           WHERE a.id = ANY(%s)""",
+        [[r[0] for r in cur.fetchall()]],
     )
     cur.fetchall()
     cur.execute(
