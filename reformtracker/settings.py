@@ -277,6 +277,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deadlines.tasks.scan_deadlines",
         "schedule": crontab(hour=7, minute=30),
     },
+    # the copies every write keeps, checked against what they copy (tasks.flags.copies_repair):
+    # rows written around the ORM are repaired before the morning's scan
+    "repair-copies-nightly": {
+        "task": "deadlines.tasks.repair_copies",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "build-monthly-report": {
         "task": "deadlines.tasks.build_monthly_report",
         "schedule": crontab(hour=8, minute=0, day_of_month=1),

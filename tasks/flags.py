@@ -81,9 +81,12 @@ def flags_refresh(
     # the flags and the scan's reminders below select milestones by state: let the planner count
     # the states just written instead of yesterday's
     setbased.analyze_after(Milestone, done.milestones)
-    # the dates copied from the milestones first: 序时进度 reads Task.final_due. Anything else stale
-    # means someone wrote around the ORM (hand-made SQL, a restore) and is repaired here too
-    done.copies = task_rows.refresh_list_keys(only_stale=True)
+    # the dates copied from the milestones first: 序时进度 reads Task.final_due. They read no date:
+    # every write keeps them (tasks.signals, and here for the tasks a write touched), so the run over
+    # every task (the daily scan) leaves them alone; what was written around the ORM (hand-made
+    # SQL, a restore) is repaired by copies_repair, the nightly job
+    if tasks is not None:
+        done.copies = task_rows.refresh_list_keys(only_stale=True)
     # the three task flags in one UPDATE, so a task whose flag and pace both change is one row written;
     # 时限 reads the milestone states just stored
     wanted = task_rows.annotate(
@@ -97,6 +100,17 @@ def flags_refresh(
     # the flags just changed set-based (no signals): the assignments' copies follow
     done.copies += task_rows.refresh_assignment_copies(only_stale=True)
     return done
+
+
+@transaction.atomic
+def copies_repair() -> int:
+    """Every task's copies recomputed (Task.next_due, final_due and lead_unit; the assignments' copy
+    of their task's plan, level, status, flag and pace), rewriting only the rows that differ: none,
+    unless something wrote around the ORM (hand-made SQL, a partial restore). Every write keeps
+    them and the daily scan keeps the assignments' copy of the flags it changes; this is the check
+    behind both, run nightly (job repair_copies) and by `manage.py repair_copies`. Returns the rows
+    rewritten."""
+    return Task.objects.order_by().refresh_copies(only_stale=True)
 
 
 class RefreshesFlags:

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from deadlines import dates, outbox
-from tasks import tallies
+from tasks import flags, tallies
 
 from . import services
 from .report import FutureMonth
@@ -52,6 +52,17 @@ def scan_deadlines(self, today: str | None = None) -> dict:
         raise
     _deliver(self, day)
     return result.as_json()
+
+
+@shared_task(name="deadlines.tasks.repair_copies", **RETRY)
+def repair_copies() -> int:
+    """Nightly: every task's copies checked and the stale ones rewritten (tasks.flags.copies_repair);
+    a warning when there were any, since every write through the application keeps them."""
+    repaired = flags.copies_repair()
+    if repaired:
+        logger.warning("job repair_copies: %d rows' copies were stale (written around the application?) "
+                       "and were rewritten", repaired)
+    return repaired
 
 
 @shared_task(name="deadlines.tasks.fold_tallies", **RETRY)

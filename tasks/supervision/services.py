@@ -165,8 +165,10 @@ def deadlines_scan(*, today: dt.date, cal: dates.WorkCalendar | None = None) -> 
     result.overdue = counts.get(MilestoneState.OVERDUE, 0)
     result.fallback_years = sorted(cal.fallback_years)
     # the day's rows of the tallies folded into one per combination, once this transaction has
-    # committed (the fold locks each tally briefly; nothing to fold: nothing written)
-    transaction.on_commit(tallies.compact)
+    # committed (the fold locks each tally briefly). A scan that wrote no task and no assignment
+    # appended no tally row: the quarter-hourly fold_tallies job folds what others wrote
+    if result.tasks_changed or result.copies_refreshed:
+        transaction.on_commit(tallies.compact)
     if result.fallback_years:
         logger.warning("no holiday calendar for %s: counted Monday–Friday", result.fallback_years)
     logger.info(

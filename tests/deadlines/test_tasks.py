@@ -119,7 +119,7 @@ def test_the_beat_schedule_names_jobs_the_worker_registers(settings):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {"deadlines.tasks.scan_deadlines", "deadlines.tasks.send_reminders",
                          "deadlines.tasks.build_monthly_report", "deadlines.tasks.requeue_stale_reports",
-                         "deadlines.tasks.fold_tallies"}
+                         "deadlines.tasks.fold_tallies", "deadlines.tasks.repair_copies"}
     assert scheduled <= set(app.tasks)
     assert jobs.scan_deadlines.name == "deadlines.tasks.scan_deadlines"
 

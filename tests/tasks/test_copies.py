@@ -5,13 +5,18 @@ assignment's copy of its task's plan, level, status, flag and 序时进度 (the 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from tasks.dashboard import board as dashboard
 from tasks.models import Assignment, AssignmentRole, Task, TaskFlag, TaskPace, TaskStatus
+from tasks.supervision import jobs
 from tasks.supervision.services import deadlines_scan
 from tasks.workflow import services as workflow
 from tasks.workflow.tables import with_list_columns
@@ -114,12 +119,37 @@ def test_refresh_only_stale_repairs_rows_written_around_the_orm(unit_a, unit_b):
     assert Task.objects.refresh_copies(only_stale=True) == 0
 
 
-def test_the_daily_scan_repairs_stale_keys(unit_a):
+def test_the_nightly_job_repairs_stale_keys_which_the_daily_scan_leaves_alone(unit_a, caplog):
+    """next_due, final_due and the lead read no date: the scan (a new day) has nothing to change in
+    them; a row written around the application is put right by the nightly repair_copies, with a
+    warning in the worker's log."""
     task = TaskFactory()
     MilestoneFactory(task=task, due_on=D(2021, 6, 30))
     Task.objects.filter(pk=task.pk).update(next_due=D(2030, 1, 1))
-    assert deadlines_scan(today=D(2021, 1, 4)).copies_refreshed == 1
+    assert deadlines_scan(today=D(2021, 1, 4)).copies_refreshed == 0
+    assert keys(task)[0] == D(2030, 1, 1)
+    with caplog.at_level(logging.WARNING, logger="tasks.supervision.jobs"):
+        assert jobs.repair_copies.apply().get() == 1
     assert keys(task)[0] == D(2021, 6, 30)
+    assert "1 rows' copies were stale" in caplog.text
+    assert jobs.repair_copies.apply().get() == 0
+
+
+def test_the_repair_runs_every_night_before_the_scan_and_by_hand(unit_a):
+    entries = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    repair, scan = entries["deadlines.tasks.repair_copies"], entries["deadlines.tasks.scan_deadlines"]
+    assert (repair.day_of_week, repair.day_of_month) == (set(range(7)), set(range(1, 32)))  # every night
+    assert (min(repair.hour), min(repair.minute)) < (min(scan.hour), min(scan.minute))
+    task = TaskFactory()
+    AssignmentFactory(task=task, unit=unit_a, role=AssignmentRole.LEAD)
+    Task.objects.filter(pk=task.pk).update(lead_unit=None)
+    out = io.StringIO()
+    call_command("repair_copies", stdout=out)
+    assert "1 行不一致，已改写" in out.getvalue()
+    assert keys(task)[1] == unit_a.pk
+    out = io.StringIO()
+    call_command("repair_copies", stdout=out)
+    assert "全部一致" in out.getvalue()
 
 
 def copies(assignment) -> tuple:

@@ -209,6 +209,19 @@ def test_the_daily_scan_folds_the_tally_once_it_has_committed(world, django_capt
     assert_in_step()
 
 
+def test_a_scan_that_wrote_nothing_leaves_the_fold_to_its_job(world, django_capture_on_commit_callbacks):
+    """A repeat of the day's scan changes no task and no assignment: no tally row appended, no fold
+    (reading the whole tally to find nothing); others' rows are folded by fold_tallies."""
+    deadlines_scan(today=TODAY)
+    with django_capture_on_commit_callbacks() as callbacks:
+        repeat = deadlines_scan(today=TODAY)
+    assert (repeat.changed, repeat.tasks_changed, repeat.copies_refreshed) == (0, 0, 0)
+    assert tallies.compact not in callbacks
+    with django_capture_on_commit_callbacks() as callbacks:
+        deadlines_scan(today=TODAY + dt.timedelta(days=400))  # a year on: flags change
+    assert tallies.compact in callbacks
+
+
 def test_missing_triggers_are_made_again_and_the_tally_recounted(world):
     for spec in tallies.SPECS:
         assert tallies.installed(connection, spec) == set(tallies._wanted(connection, spec))
