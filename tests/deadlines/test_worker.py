@@ -21,7 +21,7 @@ from django.db import connection
 
 from deadlines.models import Milestone, MilestoneState, Notification, OutboundMessage, Reminder
 from reformtracker.celery import app
-from tasks.models import TaskFlag
+from tasks.models import Task, TaskFlag
 from tasks.supervision import jobs
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -120,3 +120,14 @@ def test_scan_sent_through_redis_updates_the_database_and_reminds_once(
     _wait_for(lambda: worker["log"].read_text(errors="replace").count("succeeded") >= 2, worker)
     assert Notification.objects.filter(user=liaison_a).count() == 1
     assert OutboundMessage.objects.count() == 1
+
+
+def test_the_nightly_repair_through_redis_rewrites_a_stale_copy_and_says_so(worker, make_milestone, unit_a):
+    late = make_milestone(D(2026, 9, 29), unit_a)
+    Task.objects.filter(pk=late.task_id).update(next_due=D(2030, 1, 1))  # written around the application
+
+    _send(worker, jobs.repair_copies)
+    _wait_for(lambda: Task.objects.get(pk=late.task_id).next_due == D(2026, 9, 29), worker)
+    _wait_for(lambda: "succeeded" in worker["log"].read_text(errors="replace"), worker)
+    log = worker["log"].read_text(errors="replace")
+    assert "deadlines.tasks.repair_copies" in log and "1 rows' copies were stale" in log
