@@ -55,6 +55,7 @@ from deadlines.models import Milestone, task_open_on
 from departments.models import Unit, UnitKind, UnitLevel
 from tasks.importers.units import is_collective
 from tasks.models import (
+    CLOSED,
     Assignment,
     AssignmentRole,
     AssignmentTally,
@@ -68,9 +69,6 @@ from tasks.models import (
     WarningLevel,
     pace_case,
 )
-
-CLOSED = (TaskStatus.DONE, TaskStatus.DONE_LATE)
-
 
 # --- status buckets -----------------------------------------------------------------------------
 

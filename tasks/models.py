@@ -105,6 +105,11 @@ class TaskStatus(models.TextChoices):
     DONE_LATE = "done_late", "逾期完成"
 
 
+# a closed task's statuses (办结: on time or late); deadlines.models.CLOSED_STATUSES holds the same
+# values (that module is imported by this one), tests/tasks/test_models.py keeps the two equal
+CLOSED = (TaskStatus.DONE, TaskStatus.DONE_LATE)
+
+
 class TaskFlag(models.TextChoices):
     NONE = "", "正常"
     DUE_SOON = "due_soon", "临期"
@@ -314,10 +319,10 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def open(self) -> TaskQuerySet:
-        return self.exclude(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+        return self.exclude(status__in=CLOSED)
 
     def closed(self) -> TaskQuerySet:
-        return self.filter(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+        return self.filter(status__in=CLOSED)
 
     # --- the task rule, set-based: twins of Task.flag_on / progress_missing_on / pace_on ------------
 
@@ -553,7 +558,7 @@ class Task(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (TaskStatus.DONE, TaskStatus.DONE_LATE)
+        return self.status in CLOSED
 
     @property
     def warning_level(self) -> str:

@@ -31,7 +31,6 @@ from tasks.models import AssignmentRole, Task, TaskFlag
 
 __all__ = ["Dashboard", "MonthBar", "PlanRow", "Tally", "UnitRow", "build", "build_cached", "rank"]
 
-CLOSED = list(figures.CLOSED)
 MONTHS_SHOWN = 12
 
 

@@ -52,13 +52,13 @@ from reformtracker.links import pk_urls
 from tasks import figures, setbased, tallies
 from tasks.flags import flags_refresh
 from tasks.models import (
+    CLOSED,
     Assignment,
     AssignmentRole,
     Plan,
     ProgressReport,
     ReviewState,
     Task,
-    TaskStatus,
     duty_starts_before,
 )
 from tasks.supervision.bulletin import bulletin_refresh
@@ -66,7 +66,6 @@ from tasks.supervision.report import report_context, write_supervision_report
 
 logger = logging.getLogger(__name__)
 
-CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 # any constant: serialises concurrent scans on PostgreSQL (SQLite's IMMEDIATE transactions already do)
 SCAN_LOCK_ID = 5_202_611
 

@@ -33,6 +33,7 @@ from reformtracker import dataversion
 from tasks.evidence_files import download_name
 from tasks.figures import TallySum
 from tasks.models import (
+    CLOSED,
     Assignment,
     AssignmentTally,
     ConfirmState,
@@ -41,7 +42,6 @@ from tasks.models import (
     ReviewState,
     Task,
     TaskFlag,
-    TaskStatus,
     Urging,
 )
 from tasks.workflow import services as workflow
@@ -65,8 +65,6 @@ from tasks.workflow.forms import (
 )
 from tasks.workflow.history import task_history
 from tasks.workflow.tables import GroupOrderPaginator, TaskTable, page_rows, with_list_columns
-
-CLOSED = [TaskStatus.DONE, TaskStatus.DONE_LATE]
 
 # --- access rules ------------------------------------------------------------
 

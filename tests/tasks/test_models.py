@@ -96,3 +96,12 @@ def test_task_changes_are_kept_in_history():
     task.title = "新标题"
     task.save()
     assert [h.title for h in task.history.order_by("history_date")] == ["原标题", "新标题"]
+
+
+def test_closed_is_one_set_of_statuses_in_both_apps():
+    """deadlines cannot import tasks (the layers), so it writes the values; they must stay the same."""
+    from deadlines.models import CLOSED_STATUSES
+    from tasks.models import CLOSED, TaskStatus
+
+    assert set(CLOSED) == set(CLOSED_STATUSES) == {TaskStatus.DONE, TaskStatus.DONE_LATE}
+    assert [TaskFactory.build(status=s).is_closed for s in TaskStatus] == [s in CLOSED_STATUSES for s in TaskStatus]
