@@ -29,9 +29,21 @@ _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 # Part of an official title, after its kind word: 实施方案（试行）, 工作要点（修订）, 办法（2020年版）
 _TITLE_SUFFIX_RE = re.compile(r"\s*[（(](?:修订|试行|暂行|修订版|\d{4}年(?:修订)?版)[）)]$")
 _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
-# a covering notice's own title names the plan: 关于印发《X》的通知 (also after its 文号 on one line)
-_NOTICE_OF_RE = re.compile(r"关于印发[《〈<]?(?P<title>[^《》〈〉<>]{4,80}?)[》〉>]?的通知")
+# a covering notice's own title names the plan: 关于印发《X》的通知 (also after its 文号 on one line);
+# X may quote another document: 关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知
+_NOTICE_OF_RE = re.compile(r"关于印发[《〈<]?(?P<title>(?:[^《》〈〉<>]|《[^《》]*》){4,80}?)[》〉>]?的通知")
 _DOCNUM_IN_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
+# a notice's title names who issued it: 厦门市人民政府办公厅关于印发…的通知, 滁州市人民政府关于…的通知
+_ISSUER_OF_RE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,20}?(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办))关于")
+# a government site's record above the text: 发文日期 2023-01-03 · 发布机构: 下陆区政府办公室 · 文 号 蔡政办〔2023〕1号
+_LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：]?\s*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
+# (normalised text has no space between two Chinese characters: the name ends where the next label begins)
+_LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[:：]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
+                              r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
+_LABEL_DOCNUM_RE = re.compile(r"文\s*号\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
+# a web page's section tag before the title (【市政府重点工作及责任分解】…), a 文号 after it (…意见(池政〔2017〕101号))
+_TAG_PREFIX_RE = re.compile(r"^【[^【】]{1,30}】(?=.)")
+_DOCNUM_SUFFIX_RE = re.compile(r"\s*[（(]\s*(?P<num>" + _DOCNUM_IN_RE.pattern + r")\s*[）)]$")
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
 # up to the last clause boundary before a date phrase (greedy: the engine backs off from the phrase)
@@ -59,6 +71,13 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             meta.issued_on, date_idx = d, i
         if meta.issuer is None and t.endswith("文件") and len(t) <= 40 and not _SENTENCE_PUNCT.search(t):
             meta.issuer = t[: -len("文件")]
+    for t in pre[:30]:  # a government site's record of the document, when it has one
+        if meta.issued_on is None and (m := _LABEL_DATE_RE.search(t)):
+            meta.issued_on = _label_date(m)
+        if meta.issuer is None and (m := _LABEL_ISSUER_RE.search(t)):
+            meta.issuer = m.group("issuer")
+        if meta.doc_number is None and (m := _LABEL_DOCNUM_RE.search(t)):
+            meta.doc_number = re.sub(r"\s+", "", m.group("num"))
     if meta.issued_on is None:  # a notice signed at its end: the date (and signature) under the text
         tail = [t for t in lines[-12:] if t.strip()]
         for k in range(len(tail) - 1, -1, -1):
@@ -79,8 +98,10 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
         if "稿" in t or "草案" in t:  # (a marker says one of these)
             t = _MARKER_RE.sub("", t)
         t = t.strip()
+        if t.endswith(("）", ")")):
+            t = _TITLE_SUFFIX_RE.sub("", _DOCNUM_SUFFIX_RE.sub("", t))
         return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
-            _TITLE_END_RE.search(_TITLE_SUFFIX_RE.sub("", t) if t.endswith(("）", ")")) else t))
+            _TITLE_END_RE.search(t))
 
     cands = [i for i, t in enumerate(pre) if t and candidate(t)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
@@ -89,14 +110,17 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
         parts = [pre[idx]]
         j = idx - 1
         # a title split over adjacent lines (000): short, unpunctuated lines directly above
+        # (not a whole title of its own: a page that repeats the notice's title above its split copy;
+        # nothing above a title that begins with its issuer, X关于…: a web page's menu, say)
         while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
-                and j != date_idx and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]):
+                and j != date_idx and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
+                and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]):
             parts.insert(0, pre[j])
             j -= 1
         title = "".join(parts)
         for m in _MARKER_RE.finditer(title):
             meta.title_markers.append(m.group(0).strip())
-        meta.title = _MARKER_RE.sub("", title).strip()
+        meta.title = _notice_title(meta, _MARKER_RE.sub("", title).strip())
         k = idx + 1
         while k < len(pre) and not pre[k].strip():
             k += 1
@@ -106,6 +130,8 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
         meta.title = notice.group("title").strip()
         if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice.string)):
             meta.doc_number = re.sub(r"\s+", "", num.group(0))
+        if meta.issuer is None and (by := _ISSUER_OF_RE.match(_TAG_PREFIX_RE.sub("", notice.string))):
+            meta.issuer = by.group("issuer")
     else:
         warnings.append("未识别出文件标题，请手工填写。")
     for marker in meta.title_markers:
@@ -113,6 +139,29 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     if meta.issuer is None:
         warnings.append("未识别出发文单位。")
     return meta, warnings
+
+
+def _label_date(m: re.Match[str]) -> datetime.date | None:
+    try:
+        return datetime.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+
+
+def _notice_title(meta: PlanMeta, title: str) -> str:
+    """The title line as the plan's title: without a web page's section tag before it or its 文号
+    after it (kept as the 文号 when none was found); a covering notice's title (…关于印发X的通知)
+    gives the plan's, X; a notice's issuer (X关于…) is the issuer when none was found."""
+    title = _TAG_PREFIX_RE.sub("", title)
+    if suffix := _DOCNUM_SUFFIX_RE.search(title):
+        if meta.doc_number is None:
+            meta.doc_number = re.sub(r"\s+", "", suffix.group("num"))
+        title = title[: suffix.start()]
+    if meta.issuer is None and (by := _ISSUER_OF_RE.match(title)):
+        meta.issuer = by.group("issuer")
+    if title.endswith("通知") and (notice := _NOTICE_OF_RE.search(title)):
+        title = notice.group("title").strip()
+    return title
 
 
 def _explicit_years(raw_items: list[RawItem]) -> list[int]:

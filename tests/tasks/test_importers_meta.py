@@ -42,3 +42,40 @@ def test_a_covering_notice_names_the_plan_when_no_title_line_does(head):
     assert plan.meta.title == "北京市2016年政务公开工作要点"
     assert plan.meta.doc_number == "京政办发〔2016〕26号"
     assert plan.meta.year == 2016
+
+
+def test_a_notice_title_without_book_marks_names_the_plan_and_its_issuer():
+    plan = parse_plan("某某市人民政府办公厅关于印发某某市优化营商环境若干措施的通知\n某府办〔2019〕10号\n" + BODY)
+    assert (plan.meta.title, plan.meta.issuer, plan.meta.doc_number) == (
+        "某某市优化营商环境若干措施", "某某市人民政府办公厅", "某府办〔2019〕10号")
+    assert "未识别出发文单位。" not in plan.warnings
+
+
+def test_a_plan_title_may_quote_another_document():
+    plan = parse_plan("区人民政府办公室关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知\n" + BODY)
+    assert plan.meta.title == "2023年区《政府工作报告》确定的主要目标任务责任分解方案"
+    assert plan.meta.issuer == "区人民政府办公室"
+
+
+def test_a_page_repeating_the_notice_title_above_its_split_copy_gives_it_once():
+    head = ("区人民政府办公室 关于印发2020年区政府重点工作责任分解的通知\n区人民政府办公室\n"
+            "关于印发2020年区政府重点工作责任分解的\n通 知\n各部门:\n现印发给你们,请认真抓好落实。\n2020年6月28日\n")
+    plan = parse_plan(head + BODY)
+    assert plan.meta.title == "2020年区政府重点工作责任分解"
+    assert plan.meta.issued_on.isoformat() == "2020-06-28"
+
+
+def test_a_government_sites_record_gives_date_issuer_and_number():
+    head = ("某区关于开展专项行动的工作方案\n2023-01-05 10:00 区人民政府办公室\n"
+            "索 引 号 MB1534522/2023-05475 发文日期 2023-01-03\n发布机构 某区人民政府办公室 文    号 某政办〔2023〕1号\n")
+    plan = parse_plan(head + BODY)
+    assert (plan.meta.issued_on.isoformat(), plan.meta.issuer, plan.meta.doc_number) == (
+        "2023-01-03", "某区人民政府办公室", "某政办〔2023〕1号")
+
+
+def test_a_section_tag_menu_and_number_around_the_title_are_not_part_of_it():
+    plan = parse_plan("政务微信\n政务微博\n×\n某市人民政府关于创优营商环境的实施意见(某政〔2017〕101号)\n" + BODY)
+    assert (plan.meta.title, plan.meta.issuer, plan.meta.doc_number) == (
+        "某市人民政府关于创优营商环境的实施意见", "某市人民政府", "某政〔2017〕101号")
+    plan = parse_plan("【重点工作】某市人民政府关于2020年市政府重点工作及责任分解的通知\n" + BODY)
+    assert (plan.meta.title, plan.meta.issuer) == ("某市人民政府关于2020年市政府重点工作及责任分解的通知", "某市人民政府")
