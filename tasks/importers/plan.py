@@ -24,10 +24,11 @@ _SENTENCE_END_RE = re.compile(r"[。；;\n]")
 _PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
 
 _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
-                           r"进度表|情况表|一览表)$")
+                           r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工)$")
+# part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
+# 办法（2020年版）, 进度表(截至10月31日)
+_TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
-# Part of an official title, after its kind word: 实施方案（试行）, 工作要点（修订）, 办法（2020年版）
-_TITLE_SUFFIX_RE = re.compile(r"\s*[（(](?:修订|试行|暂行|修订版|\d{4}年(?:修订)?版)[）)]$")
 _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 # a covering notice's own title names the plan: 关于印发《X》的通知 (also after its 文号 on one line);
 # X may quote another document: 关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知
@@ -42,6 +43,7 @@ _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[:�
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
 _LABEL_DOCNUM_RE = re.compile(r"文\s*号\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
 # a web page's section tag before the title (【市政府重点工作及责任分解】…), a 文号 after it (…意见(池政〔2017〕101号))
+_ATTACHMENT_RE = re.compile(r"^附件\s*\d*\s*[:：]?$")  # the line 附件 (2) above an attachment's title
 _TAG_PREFIX_RE = re.compile(r"^【[^【】]{1,30}】(?=.)")
 _DOCNUM_SUFFIX_RE = re.compile(r"\s*[（(]\s*(?P<num>" + _DOCNUM_IN_RE.pattern + r")\s*[）)]$")
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
@@ -99,9 +101,10 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             t = _MARKER_RE.sub("", t)
         t = t.strip()
         if t.endswith(("）", ")")):
-            t = _TITLE_SUFFIX_RE.sub("", _DOCNUM_SUFFIX_RE.sub("", t))
-        return bool(t) and len(t) <= 80 and "《" not in t and not _SENTENCE_PUNCT.search(t) and bool(
-            _TITLE_END_RE.search(t))
+            t = _TITLE_QUALIFIER_RE.sub("", _DOCNUM_SUFFIX_RE.sub("", t))
+        # a title may quote another document (2024年《政府工作报告》重点工作目标任务分解表), not begin with one
+        return bool(t) and len(t) <= 80 and not t.startswith("《") and t.count("《") == t.count("》") \
+            and not _SENTENCE_PUNCT.search(t) and bool(_TITLE_END_RE.search(t))
 
     cands = [i for i, t in enumerate(pre) if t and candidate(t)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
@@ -114,7 +117,8 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
         # nothing above a title that begins with its issuer, X关于…: a web page's menu, say)
         while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
                 and j != date_idx and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
-                and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]):
+                and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]) \
+                and not _ATTACHMENT_RE.match(pre[j]):
             parts.insert(0, pre[j])
             j -= 1
         title = "".join(parts)

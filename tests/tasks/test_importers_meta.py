@@ -79,3 +79,16 @@ def test_a_section_tag_menu_and_number_around_the_title_are_not_part_of_it():
         "某市人民政府关于创优营商环境的实施意见", "某市人民政府", "某政〔2017〕101号")
     plan = parse_plan("【重点工作】某市人民政府关于2020年市政府重点工作及责任分解的通知\n" + BODY)
     assert (plan.meta.title, plan.meta.issuer) == ("某市人民政府关于2020年市政府重点工作及责任分解的通知", "某市人民政府")
+
+
+@pytest.mark.parametrize("title", ["2020年政府工作报告主要工作责任分解", "2022年度民生实事项目进度表(截至10月31日)",
+                                   "2024年《政府工作报告》重点工作目标任务分解表"])
+def test_titles_of_task_breakdowns_and_tables_are_read(title):
+    plan = parse_plan(f"附件\n{title}\n" + BODY)
+    assert plan.meta.title == title
+    assert "未识别出文件标题，请手工填写。" not in plan.warnings
+
+
+def test_a_quoted_document_alone_is_not_a_title():
+    plan = parse_plan("《2020年区政府重点工作责任分解》\n" + BODY)
+    assert plan.meta.title == ""
