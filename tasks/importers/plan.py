@@ -42,9 +42,10 @@ _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：]?\s*(?P<y>\d
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[:：]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
 _LABEL_DOCNUM_RE = re.compile(r"文\s*号\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
-# a web page's section tag before the title (【市政府重点工作及责任分解】…), a 文号 after it (…意见(池政〔2017〕101号))
 _ATTACHMENT_RE = re.compile(r"^附件\s*\d*\s*[:：]?$")  # the line 附件 (2) above an attachment's title
-_TAG_PREFIX_RE = re.compile(r"^【[^【】]{1,30}】(?=.)")
+# a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
+# after it (…意见(池政〔2017〕101号))
+_TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】|标题(?=\S{6}))(?=.)")
 _DOCNUM_SUFFIX_RE = re.compile(r"\s*[（(]\s*(?P<num>" + _DOCNUM_IN_RE.pattern + r")\s*[）)]$")
 _SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _CLAUSE_BOUNDARY = "。；;！？\n【】)）〕]"
@@ -107,6 +108,9 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             and not _SENTENCE_PUNCT.search(t) and bool(_TITLE_END_RE.search(t))
 
     cands = [i for i, t in enumerate(pre) if t and candidate(t)]
+    # a title printed again over several lines (a page's heading, then the document's own): its last
+    # line (…责任分解方案的通知) ends a whole copy above, which is the title
+    cands = [i for i in cands if not any(k < i and len(pre[k]) > len(pre[i]) and pre[k].endswith(pre[i]) for k in cands)]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
     idx: int | None = (plain or cands)[-1] if plain or cands else None
     if idx is not None:

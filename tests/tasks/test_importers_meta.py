@@ -92,3 +92,12 @@ def test_titles_of_task_breakdowns_and_tables_are_read(title):
 def test_a_quoted_document_alone_is_not_a_title():
     plan = parse_plan("《2020年区政府重点工作责任分解》\n" + BODY)
     assert plan.meta.title == ""
+
+
+def test_a_sites_record_and_a_title_printed_again_over_three_lines():
+    head = ("文 号 某政办〔2025〕1号 信息分类: 综合政务\n发布机构 某区人民政府办公室 有 效 性 有效\n"
+            "标 题 区人民政府办公室关于印发2025年区《政府工作报告》确定的主要目标任务责任分解方案的通知\n\n"
+            "区人民政府办公室关于印发2025\n\n区《政府工作报告》确定的主要目标任务\n\n责任分解方案的通知\n\n")
+    plan = parse_plan(head + BODY)
+    assert (plan.meta.title, plan.meta.issuer, plan.meta.doc_number) == (
+        "2025年区《政府工作报告》确定的主要目标任务责任分解方案", "某区人民政府办公室", "某政办〔2025〕1号")
