@@ -46,6 +46,11 @@ LABEL_RE = LINE_START_LABEL_RE
 _SUBJECT_START_RE = re.compile(r"^(?:省|市|区|县|其他)[^，。,；\s]{1,20}?(?:负责|会同|根据)")
 _DATE_LINE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _ANY_PUNCT_RE = re.compile(r"[。，,；;：:！？、]")
+# lines that end a paragraph of their own, whatever their length: a document's title (a web page
+# prints it with no blank line kept before the next), and the line a covering notice opens with,
+# its addressees (各街道办事处、乡人民政府，区人民政府各部门：)
+_DOC_TITLE_RE = re.compile(r"(?:的通知|工作要点|实施方案|实施意见|行动方案|行动计划|分解方案|分工方案)$")
+_ADDRESSEE_LINE_RE = re.compile(r"^各[^。！？]{2,150}[:：]$")
 ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?")
 
 
@@ -145,6 +150,8 @@ def _continues(prev: str, nxt: str) -> bool:
     if HEADING_RE.match(nxt) or LABEL_RE.match(prev) or LABEL_RE.match(nxt):
         return False
     if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt) or _DATE_LINE_RE.match(nxt):
+        return False
+    if nxt[-1] in ":：" and _ADDRESSEE_LINE_RE.match(nxt) or _DOC_TITLE_RE.search(prev) and not _ANY_PUNCT_RE.search(prev):
         return False
     if prev[-1] in "）)】〕]" and len(nxt) <= 25 and not _ANY_PUNCT_RE.search(nxt):
         return False  # a closed annotation, then a signature line: `…（市X局牵头）` / `某市人民政府办公室`

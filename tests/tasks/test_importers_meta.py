@@ -101,3 +101,28 @@ def test_a_sites_record_and_a_title_printed_again_over_three_lines():
     plan = parse_plan(head + BODY)
     assert (plan.meta.title, plan.meta.issuer, plan.meta.doc_number) == (
         "2025年区《政府工作报告》确定的主要目标任务责任分解方案", "某区人民政府办公室", "某政办〔2025〕1号")
+
+
+def test_a_web_pages_covering_notice_after_its_titles_is_not_read_as_tasks():
+    """A page prints the notice's title three ways, then the notice: a whole title and the addressee
+    line are paragraphs of their own (not joined to the lines around them as a wrapped sentence), so
+    the covering notice is found: its 一、二、 requests and the plan's title line under its signature
+    are not tasks."""
+    text = (
+        "标     题 区人民政府办公室关于印发2025年区《政府工作报告》确定的主要目标任务责任分解方案的通知\n\n"
+        "区人民政府办公室关于印发2025年区《政府工作报告》确定的主要目标任务责任分解方案的通知\n\n"
+        "字号 :  | \n发布时间:2025-01-06 10:00 |  来源:某区人民政府办公室\n\n"
+        "区人民政府办公室关于印发2025\n\n区《政府工作报告》确定的主要目标任务\n\n责任分解方案的通知\n\n"
+        "各街道办事处、乡人民政府,区人民政府各部门,各有关单位:\n\n"
+        "《2025年区〈政府工作报告〉确定的主要目标任务责任分解方案》已经区人民政府同意,现印发给你们。\n\n"
+        "一、加强组织领导。各责任单位要高度重视,认真落实单位“一把手”负总责的要求。\n\n"
+        "二、按时报告情况。各责任事项牵头单位(责任单位)于2025年1月20日前书面报区政府督查室(填写附件1)。\n\n"
+        "某区人民政府办公室\n\n2025年1月3日\n\n"
+        "2025年区《政府工作报告》确定的主要目标任务责任分解方案\n\n"
+        "一、主要预期目标\n\n(一)地区生产总值增长6%左右\n\n责任单位:区发展和改革局\n\n"
+        "(二)一般公共预算收入增长3%\n\n责任单位:区财政局\n"
+    )
+    plan = parse_plan(text)
+    assert [(it.number, it.title) for it in plan.walk()] == [("一", "地区生产总值增长6%左右"), ("二", "一般公共预算收入增长3%")]
+    assert plan.meta.title == "2025年区《政府工作报告》确定的主要目标任务责任分解方案"
+    assert not any("重复出现" in w for w in plan.warnings)
