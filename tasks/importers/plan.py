@@ -16,7 +16,7 @@ from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
-from .text import normalise, paragraphs
+from .text import Para, normalise, paragraphs
 from .units import AliasTable, split_table_units, split_units
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
@@ -147,6 +147,24 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     if meta.issuer is None:
         warnings.append("未识别出发文单位。")
     return meta, warnings
+
+
+def _signed_notice(meta: PlanMeta, warnings: list[str], notice: list[Para]) -> None:
+    """A covering notice ends with its date, its issuer signed above it: read there when the head
+    of the text did not give them (a notice whose own 一、二、 requests put them below the first
+    chapter line, where `_extract_meta` does not look), and the signature's full name preferred."""
+    if not notice or (date := parse_issue_date(notice[-1].text)) is None:
+        return
+    if meta.issued_on is None:
+        meta.issued_on = date
+    above = notice[-2].text if len(notice) > 1 else ""
+    if not above or len(above) > 40 or _SENTENCE_PUNCT.search(above):
+        return
+    # the signature's full name over the short one a title or a site's record gave (区人民政府办公室)
+    if meta.issuer is None or len(above) > len(meta.issuer) and above.endswith(meta.issuer):
+        meta.issuer = above
+        if "未识别出发文单位。" in warnings:
+            warnings.remove("未识别出发文单位。")
 
 
 def _label_date(m: re.Match[str]) -> datetime.date | None:
@@ -551,6 +569,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     # what is not a table row, one line each (a title glued before a table shares its printed line)
     text_lines = [x for line in lines for x in (line.split("\n") if "\t" in line else (line,)) if "\t" not in x]
     meta, warnings = _extract_meta(text_lines)
+    _signed_notice(meta, warnings, outline.notice)
     warnings += outline.warnings
     raw_items = select_items(outline)
     first_item_line = min([r.line for r in raw_items] + [p.line for p in outline.appendix if p.is_table_row]

@@ -107,7 +107,7 @@ def test_a_web_pages_covering_notice_after_its_titles_is_not_read_as_tasks():
     """A page prints the notice's title three ways, then the notice: a whole title and the addressee
     line are paragraphs of their own (not joined to the lines around them as a wrapped sentence), so
     the covering notice is found: its 一、二、 requests and the plan's title line under its signature
-    are not tasks."""
+    are not tasks, and its date and signature are the plan's."""
     text = (
         "标     题 区人民政府办公室关于印发2025年区《政府工作报告》确定的主要目标任务责任分解方案的通知\n\n"
         "区人民政府办公室关于印发2025年区《政府工作报告》确定的主要目标任务责任分解方案的通知\n\n"
@@ -126,3 +126,5 @@ def test_a_web_pages_covering_notice_after_its_titles_is_not_read_as_tasks():
     assert [(it.number, it.title) for it in plan.walk()] == [("一", "地区生产总值增长6%左右"), ("二", "一般公共预算收入增长3%")]
     assert plan.meta.title == "2025年区《政府工作报告》确定的主要目标任务责任分解方案"
     assert not any("重复出现" in w for w in plan.warnings)
+    # the notice's date and signature (the full name over the title's 区人民政府办公室), below its 一、二、
+    assert (plan.meta.issued_on.isoformat(), plan.meta.issuer) == ("2025-01-03", "某区人民政府办公室")
