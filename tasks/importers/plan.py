@@ -27,6 +27,7 @@ _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意�
                            r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工)$")
 # part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
 # 办法（2020年版）, 进度表(截至10月31日)
+_QUALIFIER_LINE_RE = re.compile(r"^\s*[（(][^（）()。，,；;]{1,20}[）)]\s*$")
 _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
@@ -134,6 +135,8 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             k += 1
         if k < len(pre) and _MARKER_RE.fullmatch(pre[k]):
             meta.title_markers.append(pre[k].strip())
+        elif k < len(pre) and _QUALIFIER_LINE_RE.match(pre[k]) and "此件" not in pre[k]:
+            meta.title += pre[k].strip()  # its years on a line of their own: …三年行动计划 / (2018—2020年)
     elif notice := next(filter(None, map(_NOTICE_OF_RE.search, pre[:12])), None):
         meta.title = notice.group("title").strip()
         if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice.string)):

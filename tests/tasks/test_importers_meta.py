@@ -128,3 +128,10 @@ def test_a_web_pages_covering_notice_after_its_titles_is_not_read_as_tasks():
     assert not any("重复出现" in w for w in plan.warnings)
     # the notice's date and signature (the full name over the title's 区人民政府办公室), below its 一、二、
     assert (plan.meta.issued_on.isoformat(), plan.meta.issuer) == ("2025-01-03", "某区人民政府办公室")
+
+
+def test_a_title_keeps_its_years_printed_on_a_line_of_their_own():
+    plan = parse_plan("某区全力打响服务品牌\n加快建设国际城区三年行动计划\n(2018—2020年)\n" + BODY)
+    assert plan.meta.title == "某区全力打响服务品牌加快建设国际城区三年行动计划(2018—2020年)"
+    plan = parse_plan("某区营商环境工作要点\n（此件公开发布）\n" + BODY)
+    assert plan.meta.title == "某区营商环境工作要点"
