@@ -33,10 +33,12 @@ _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 # a covering notice's own title names the plan: 关于印发《X》的通知 (also after its 文号 on one line);
 # X may quote another document: 关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知
-_NOTICE_OF_RE = re.compile(r"关于印发[《〈<]?(?P<title>(?:[^《》〈〉<>]|《[^《》]*》){4,80}?)[》〉>]?的通知")
+_NOTICE_OF_RE = re.compile(r"(?:关于)?印发[《〈<]?(?P<title>(?:[^《》〈〉<>]|《[^《》]*》){4,80}?)[》〉>]?的通知")
 _DOCNUM_IN_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号")
-# a notice's title names who issued it: 厦门市人民政府办公厅关于印发…的通知, 滁州市人民政府关于…的通知
-_ISSUER_OF_RE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,20}?(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办))关于")
+# a notice's title names who issued it: 厦门市人民政府办公厅关于印发…的通知, 滁州市人民政府关于…的通知,
+# 中共某区委办公室 某区人民政府办公室印发《…》的通知 (two issuers, one after the other once normalised)
+_ISSUER_OF_RE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,30}?(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办))(?:关于|印发)")
+_QUOTED_TAG_RE = re.compile(r"^“[^“”]{1,12}”")  # a site's label in quotes before a notice: “党政混合信息公开”
 # a government site's record above the text: 发文日期 2023-01-03 · 发布机构: 下陆区政府办公室 · 文 号 蔡政办〔2023〕1号
 _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：]?\s*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
 # (normalised text has no space between two Chinese characters: the name ends where the next label begins)
@@ -141,10 +143,11 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
         meta.title = notice.group("title").strip()
         if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice.string)):
             meta.doc_number = re.sub(r"\s+", "", num.group(0))
-        if meta.issuer is None and (by := _ISSUER_OF_RE.match(_TAG_PREFIX_RE.sub("", notice.string))):
-            meta.issuer = by.group("issuer")
     else:
         warnings.append("未识别出文件标题，请手工填写。")
+    if meta.issuer is None:  # a notice's title above the plan's names its issuer
+        meta.issuer = next((_issuers(by.group("issuer")) for t in pre[:12] if t.endswith("通知") and (
+            by := _ISSUER_OF_RE.match(_QUOTED_TAG_RE.sub("", _TAG_PREFIX_RE.sub("", t))))), None)
     for marker in meta.title_markers:
         warnings.append(f"标题标注“{marker}”：这是草稿，标注已从标题中去掉。")
     if meta.issuer is None:
@@ -187,10 +190,15 @@ def _notice_title(meta: PlanMeta, title: str) -> str:
             meta.doc_number = re.sub(r"\s+", "", suffix.group("num"))
         title = title[: suffix.start()]
     if meta.issuer is None and (by := _ISSUER_OF_RE.match(title)):
-        meta.issuer = by.group("issuer")
+        meta.issuer = _issuers(by.group("issuer"))
     if title.endswith("通知") and (notice := _NOTICE_OF_RE.search(title)):
         title = notice.group("title").strip()
     return title
+
+
+def _issuers(names: str) -> str:
+    """Issuers named one after the other (中共某区委办公室某区人民政府办公室), separated by 、."""
+    return re.sub(r"(办公室|办公厅)(?=.)", r"\1、", names)
 
 
 def _explicit_years(raw_items: list[RawItem]) -> list[int]:

@@ -135,3 +135,15 @@ def test_a_title_keeps_its_years_printed_on_a_line_of_their_own():
     assert plan.meta.title == "某区全力打响服务品牌加快建设国际城区三年行动计划(2018—2020年)"
     plan = parse_plan("某区营商环境工作要点\n（此件公开发布）\n" + BODY)
     assert plan.meta.title == "某区营商环境工作要点"
+
+
+@pytest.mark.parametrize(("head", "issuer"), [
+    ("中共某区委办公室 某区人民政府办公室印发《某区改革攻坚三年行动计划》的通知", "中共某区委办公室、某区人民政府办公室"),
+    ("“党政混合信息公开” 中共某区委办公室 某区人民政府办公室印发《某区改革攻坚三年行动计划》的通知",
+     "中共某区委办公室、某区人民政府办公室"),
+    ("中共杭州市萧山区委全面深化改革委员会办公室关于印发《某区改革攻坚三年行动计划》的通知",
+     "中共杭州市萧山区委全面深化改革委员会办公室"),
+])
+def test_a_notice_of_party_and_government_offices_names_them(head, issuer):
+    plan = parse_plan(f"{head}\n某区改革攻坚三年行动计划\n" + BODY)
+    assert (plan.meta.title, plan.meta.issuer) == ("某区改革攻坚三年行动计划", issuer)
