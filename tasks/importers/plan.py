@@ -44,7 +44,7 @@ _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：]?\s*(?P<y>\d
 # (normalised text has no space between two Chinese characters: the name ends where the next label begins)
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[:：]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
-_LABEL_DOCNUM_RE = re.compile(r"文\s*号\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
+_LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号)\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
 _ATTACHMENT_RE = re.compile(r"^附件\s*\d*\s*[:：]?$")  # the line 附件 (2) above an attachment's title
 # a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
 # after it (…意见(池政〔2017〕101号))
@@ -77,7 +77,10 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             meta.issued_on, date_idx = d, i
         if meta.issuer is None and t.endswith("文件") and len(t) <= 40 and not _SENTENCE_PUNCT.search(t):
             meta.issuer = t[: -len("文件")]
-    for t in pre[:30]:  # a government site's record of the document, when it has one
+    record = [t for t in pre[:40] if t.strip()]
+    for i, t in enumerate(record):  # a government site's record of the document, when it has one
+        if t.endswith((":", "：")) and len(t) <= 12 and i + 1 < len(record):
+            t += record[i + 1]  # its value on the next line: `• 发文字号:` / `镇政发〔2024〕7号`
         if meta.issued_on is None and (m := _LABEL_DATE_RE.search(t)):
             meta.issued_on = _label_date(m)
         if meta.issuer is None and (m := _LABEL_ISSUER_RE.search(t)):

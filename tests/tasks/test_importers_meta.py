@@ -147,3 +147,10 @@ def test_a_title_keeps_its_years_printed_on_a_line_of_their_own():
 def test_a_notice_of_party_and_government_offices_names_them(head, issuer):
     plan = parse_plan(f"{head}\n某区改革攻坚三年行动计划\n" + BODY)
     assert (plan.meta.title, plan.meta.issuer) == ("某区改革攻坚三年行动计划", issuer)
+
+
+def test_a_sites_record_with_each_value_under_its_label():
+    head = ("某县2024年优化营商环境工作要点\n  • 索引号:\n\n    6107280000/2024-001005\n  • 发文字号:\n\n    某政发〔2024〕7号\n"
+            "  • 发文日期:\n\n    2024年04月06日 16:40\n  • 发布日期:\n\n    2024年04月07日 16:34\n")
+    plan = parse_plan(head + BODY)
+    assert (plan.meta.doc_number, plan.meta.issued_on.isoformat()) == ("某政发〔2024〕7号", "2024-04-06")
