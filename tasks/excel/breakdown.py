@@ -80,6 +80,7 @@ from tasks.importers.dates import find_dates, parse_date_cell
 from tasks.importers.limits import check_xlsx
 from tasks.importers.units import AliasTable, guess_kind, split_table_units
 from tasks.models import (
+    CLOSED,
     Assignment,
     AssignmentRole,
     AssignmentSource,
@@ -134,7 +135,6 @@ MAX_ERRORS_SHOWN = 200
 _TASK_FIELDS = ("id", "plan_id", "order", "number", "category", "indicator", "target", "title", "text", "status", "flag",
                 "latest_progress")
 _STATUS_LABELS = dict(TaskStatus.choices)
-_CLOSED = {TaskStatus.DONE.value, TaskStatus.DONE_LATE.value}
 _CLOSED_LABELS = {TaskStatus.DONE.label, TaskStatus.DONE_LATE.label}
 
 
@@ -213,7 +213,7 @@ def _export_rows(tasks: QuerySet[Task], rows: QuerySet, chunk: int) -> Iterator[
                 progress or "",
                 _STATUS_LABELS.get(status, status),
             ],
-            "" if status in _CLOSED else flag,
+            "" if status in CLOSED else flag,
             task_key(plan_id, task_id),
         )
 
@@ -1198,7 +1198,7 @@ def _create_rows(plan, rows, diff: BreakdownDiff, unit_map, created, user, today
                 title=rows[i].title or "（无标题）", text=_with_note(rows[i]), category=rows[i].category[:100],
                 indicator=rows[i].indicator[:200], target=rows[i].target, status=rows[i].status,
                 parent_id=task_of.get(rows[i].parent) if rows[i].parent is not None else None,
-                percent=100 if rows[i].status in (TaskStatus.DONE, TaskStatus.DONE_LATE) else 0,
+                percent=100 if rows[i].status in CLOSED else 0,
             )
             for i in ready
         ]

@@ -14,6 +14,7 @@ from departments.forms import UnitPicker
 from departments.models import Unit
 from tasks import figures
 from tasks.models import (
+    CLOSED,
     Assignment,
     AssignmentRole,
     ConfirmState,
@@ -256,7 +257,7 @@ class TaskFilter(django_filters.FilterSet):
 
     def filter_warning(self, queryset, name, value):
         # mirrors Task.warning_level: red overdue > yellow report missing > blue due soon
-        open_q = ~Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+        open_q = ~Q(status__in=CLOSED)
         if value == WarningLevel.RED:
             return queryset.filter(open_q, flag=TaskFlag.OVERDUE)
         if value == WarningLevel.YELLOW:

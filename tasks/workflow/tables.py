@@ -21,13 +21,13 @@ from departments.models import Unit
 from reformtracker import dataversion
 from reformtracker.tables import DateColumn, DateTimeColumn
 from tasks.models import (
+    CLOSED,
     Assignment,
     AssignmentRole,
     ConfirmState,
     Plan,
     TaskFlag,
     TaskPace,
-    TaskStatus,
     WarningLevel,
 )
 
@@ -88,7 +88,7 @@ def urgency_rank() -> Case:
     CASE DESC, next_due NULLS LAST, id: a page of the default order is an index scan + LIMIT, not a
     sort of every task. Change the CASE and that index together (tests/tasks/test_copies.py checks)."""
     return Case(
-        When(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE], then=Value(0)),
+        When(status__in=CLOSED, then=Value(0)),
         When(flag=TaskFlag.OVERDUE, then=Value(4)),
         When(progress_missing=True, then=Value(3)),
         When(flag=TaskFlag.DUE_SOON, then=Value(2)),
