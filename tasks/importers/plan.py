@@ -16,7 +16,7 @@ from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
-from .text import Para, normalise, paragraphs
+from .text import ATTACHMENT_RE, Para, normalise, paragraphs
 from .units import AliasTable, split_table_units, split_units
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
@@ -27,7 +27,6 @@ _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意�
                            r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工)$")
 # part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
 # 办法（2020年版）, 进度表(截至10月31日)
-_QUALIFIER_LINE_RE = re.compile(r"^\s*[（(][^（）()。，,；;]{1,20}[）)]\s*$")
 _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 _DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
@@ -45,7 +44,6 @@ _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：]?\s*(?P<y>\d
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[:：]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
 _LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号)\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
-_ATTACHMENT_RE = re.compile(r"^附件\s*\d*\s*[:：]?$")  # the line 附件 (2) above an attachment's title
 # a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
 # after it (…意见(池政〔2017〕101号))
 _TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】|标题(?=\S{6}))(?=.)")
@@ -62,7 +60,9 @@ _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap y
 
 # ---------------------------------------------------------------- metadata
 
-def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
+def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[str]]:
+    """The plan's title, issuer, 文号 and issue date from the text's head (and `notice`, the
+    covering notice's paragraphs the outline found), with a warning for what was not found."""
     meta = PlanMeta()
     warnings: list[str] = []
     end = next((i for i, t in enumerate(lines) if t and t[0] in _CHAPTER_FIRST and CHAPTER_RE.match(t)), len(lines))
@@ -93,14 +93,14 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             if d := parse_issue_date(tail[k]):
                 meta.issued_on = d
                 above = tail[k - 1] if k else ""
-                if meta.issuer is None and above and len(above) <= 40 and not _SENTENCE_PUNCT.search(above):
+                if meta.issuer is None and _signature(above):
                     meta.issuer = above
                 break
     if meta.issuer is None and date_idx is not None:
         j = date_idx - 1
         while j >= 0 and not pre[j].strip():
             j -= 1
-        if j >= 0 and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) and not _TITLE_END_RE.search(pre[j]):
+        if j >= 0 and _signature(pre[j]) and not _TITLE_END_RE.search(pre[j]):
             meta.issuer = pre[j]
 
     def candidate(t: str) -> bool:
@@ -128,7 +128,7 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
         while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
                 and j != date_idx and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
                 and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]) \
-                and not _ATTACHMENT_RE.match(pre[j]):
+                and not ATTACHMENT_RE.fullmatch(pre[j]):  # the line 附件 (2) above an attachment's title
             parts.insert(0, pre[j])
             j -= 1
         title = "".join(parts)
@@ -140,17 +140,18 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
             k += 1
         if k < len(pre) and _MARKER_RE.fullmatch(pre[k]):
             meta.title_markers.append(pre[k].strip())
-        elif k < len(pre) and _QUALIFIER_LINE_RE.match(pre[k]) and "此件" not in pre[k]:
+        elif k < len(pre) and _TITLE_QUALIFIER_RE.fullmatch(pre[k].strip()) and "此件" not in pre[k]:
             meta.title += pre[k].strip()  # its years on a line of their own: …三年行动计划 / (2018—2020年)
-    elif notice := next(filter(None, map(_NOTICE_OF_RE.search, pre[:12])), None):
-        meta.title = notice.group("title").strip()
-        if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice.string)):
+    elif notice_of := next(filter(None, map(_NOTICE_OF_RE.search, pre[:12])), None):
+        meta.title = notice_of.group("title").strip()
+        if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice_of.string)):
             meta.doc_number = re.sub(r"\s+", "", num.group(0))
     else:
         warnings.append("未识别出文件标题，请手工填写。")
     if meta.issuer is None:  # a notice's title above the plan's names its issuer
         meta.issuer = next((_issuers(by.group("issuer")) for t in pre[:12] if t.endswith("通知") and (
             by := _ISSUER_OF_RE.match(_QUOTED_TAG_RE.sub("", _TAG_PREFIX_RE.sub("", t))))), None)
+    _signed_notice(meta, notice)
     for marker in meta.title_markers:
         warnings.append(f"标题标注“{marker}”：这是草稿，标注已从标题中去掉。")
     if meta.issuer is None:
@@ -158,7 +159,12 @@ def _extract_meta(lines: list[str]) -> tuple[PlanMeta, list[str]]:
     return meta, warnings
 
 
-def _signed_notice(meta: PlanMeta, warnings: list[str], notice: list[Para]) -> None:
+def _signature(t: str) -> bool:
+    """A line that may name who signed: short, with no sentence punctuation."""
+    return bool(t) and len(t) <= 40 and not _SENTENCE_PUNCT.search(t)
+
+
+def _signed_notice(meta: PlanMeta, notice: list[Para]) -> None:
     """A covering notice ends with its date, its issuer signed above it: read there when the head
     of the text did not give them (a notice whose own 一、二、 requests put them below the first
     chapter line, where `_extract_meta` does not look), and the signature's full name preferred."""
@@ -167,13 +173,9 @@ def _signed_notice(meta: PlanMeta, warnings: list[str], notice: list[Para]) -> N
     if meta.issued_on is None:
         meta.issued_on = date
     above = notice[-2].text if len(notice) > 1 else ""
-    if not above or len(above) > 40 or _SENTENCE_PUNCT.search(above):
-        return
     # the signature's full name over the short one a title or a site's record gave (区人民政府办公室)
-    if meta.issuer is None or len(above) > len(meta.issuer) and above.endswith(meta.issuer):
+    if _signature(above) and (meta.issuer is None or len(above) > len(meta.issuer) and above.endswith(meta.issuer)):
         meta.issuer = above
-        if "未识别出发文单位。" in warnings:
-            warnings.remove("未识别出发文单位。")
 
 
 def _label_date(m: re.Match[str]) -> datetime.date | None:
@@ -582,8 +584,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     outline = build_outline(paras)
     # what is not a table row, one line each (a title glued before a table shares its printed line)
     text_lines = [x for line in lines for x in (line.split("\n") if "\t" in line else (line,)) if "\t" not in x]
-    meta, warnings = _extract_meta(text_lines)
-    _signed_notice(meta, warnings, outline.notice)
+    meta, warnings = _extract_meta(text_lines, outline.notice)
     warnings += outline.warnings
     raw_items = select_items(outline)
     first_item_line = min([r.line for r in raw_items] + [p.line for p in outline.appendix if p.is_table_row]
