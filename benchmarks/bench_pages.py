@@ -13,6 +13,12 @@ index-only scans read no heap), then for every page, interleaved run by run:
 - its floor: the same rows, read by hand with a cursor from the same indexes, counts included;
 - the Django admin changelist of the same model (a superuser), the page a developer gets for free.
 
+Beside them, once per round, a thin page of the application: 通知 of a user with none (the base
+template, its header and menu, the session, the user and a few tiny queries). The cheapest page of
+the run (that one or a warm page, which reads a kept fragment) is what any page of this application
+costs at least, whatever its own rows; where twice a page's floor is below it, no page Django draws
+here can meet the floor goal, and the page's line says so.
+
 Prints per page the median ms of each, the page's queries, page/floor and page/admin with their
 goals (≤ 2, ≤ 0.5), then each page's 100k/10k ratio (goal: flat, ≤ 1.5 for a tenfold growth).
 Pages that keep counts in the cache (COUNT_CACHE_SECONDS, DASHBOARD_CACHE_SECONDS; production
@@ -395,6 +401,9 @@ def child(args) -> None:
         timers.append((label, t))
     times = {label: {k: [] for k in ("page", "floor", "admin", "cpu")} for label, _ in timers}
     sizes = {}
+    thinnest = page_timer(office, reverse("deadlines:notifications"), False)
+    thinnest()
+    thinnest_ms: list[float] = []
     # cold pages first, then warm ones (a cold request empties the cache a warm one reads); within
     # each phase interleaved: every page, its floor and its admin once per round
     for phase in (True, False):
@@ -408,6 +417,7 @@ def child(args) -> None:
                     if kind == "page":
                         sizes[label] = size
                         times[label]["cpu"].append(cpu)
+            thinnest_ms.append(thinnest()[0])
         if phase:
             for label, t in timers:  # fill the cache for the warm phase
                 if not colds[label]:
@@ -419,6 +429,8 @@ def child(args) -> None:
             t["page"]()  # a cold page's count just emptied the cache: count a warm one warm
         results.append({"label": label, **med, "queries": count_queries(t["page"]), "kb": sizes[label] / 1024})
     load = os.getloadavg()[0]
+    thin, thin_label = min([(statistics.median(thinnest_ms), "通知 (none)")]
+                           + [(r["page"], r["label"]) for r in results])
     print(f"\n== {total} tasks in {args.db_url.rsplit('/', 1)[-1]} (VACUUM ANALYZE {vacuum:.1f} s); liaison of "
           f"{unit.name}; median of {args.runs} interleaved runs; load average {load:.1f} on {os.cpu_count()} CPUs")
     print(f"{'page':<16} {'page ms':>8} {'(Python CPU)':>12} {'floor ms':>9} {'admin ms':>9} {'queries':>7} {'KB':>6}  ratios")
@@ -427,7 +439,11 @@ def child(args) -> None:
               f"{r['kb']:>6.0f}  ratio to floor {r['page'] / r['floor']:.2f} goal ≤ {GOAL_FLOOR:g} "
               f"{'ok' if r['page'] / r['floor'] <= GOAL_FLOOR else 'MISSED'}; "
               f"ratio to admin {r['page'] / r['admin']:.2f} goal ≤ {GOAL_ADMIN:g} "
-              f"{'ok' if r['page'] / r['admin'] <= GOAL_ADMIN else 'MISSED'}")
+              f"{'ok' if r['page'] / r['admin'] <= GOAL_ADMIN else 'MISSED'}"
+              + (f" (2× floor = {GOAL_FLOOR * r['floor']:.1f} ms: below the cheapest page)"
+                 if GOAL_FLOOR * r["floor"] < thin else ""))
+    print(f"the cheapest page of this run: {thin_label} {thin:.1f} ms (通知 of a user with none: "
+          f"{statistics.median(thinnest_ms):.1f} ms, {count_queries(thinnest)} queries)")
     print("JSON " + json.dumps({"tasks": total, "results": results}), flush=True)
 
 
