@@ -23,7 +23,7 @@ from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_
 _SENTENCE_END_RE = re.compile(r"[。；;\n]")
 _PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
 
-_TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
+_TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|规划|措施|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
                            r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工)$")
 # part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
 # 办法（2020年版）, 进度表(截至10月31日)
@@ -39,9 +39,9 @@ _DOCNUM_IN_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］
 _ISSUER_OF_RE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,30}?(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办))(?:关于|印发)")
 _QUOTED_TAG_RE = re.compile(r"^“[^“”]{1,12}”")  # a site's label in quotes before a notice: “党政混合信息公开”
 # a government site's record above the text: 发文日期 2023-01-03 · 发布机构: 下陆区政府办公室 · 文 号 蔡政办〔2023〕1号
-_LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：]?\s*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
+_LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：|]?\s*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
 # (normalised text has no space between two Chinese characters: the name ends where the next label begins)
-_LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发文机关|发文单位)\s*[:：]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
+_LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[:：|]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
 _LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号)\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
 # a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
@@ -135,6 +135,12 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
         for m in _MARKER_RE.finditer(title):
             meta.title_markers.append(m.group(0).strip())
         meta.title = _notice_title(meta, _MARKER_RE.sub("", title).strip())
+        # only the end of the plan's title that the covering notice names whole: its title printed
+        # over two lines with a blank line between (…进一步落实 / 优化营商环境政策的若干措施)
+        if named := _notice_named(pre[:12]):
+            bare = meta.title.replace("的", "")
+            if len(bare) < len(named.replace("的", "")) and named.replace("的", "").endswith(bare):
+                meta.title = named
         k = idx + 1
         while k < len(pre) and not pre[k].strip():
             k += 1
@@ -142,7 +148,7 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
             meta.title_markers.append(pre[k].strip())
         elif k < len(pre) and _TITLE_QUALIFIER_RE.fullmatch(pre[k].strip()) and "此件" not in pre[k]:
             meta.title += pre[k].strip()  # its years on a line of their own: …三年行动计划 / (2018—2020年)
-    elif notice_of := next(filter(None, map(_NOTICE_OF_RE.search, pre[:12])), None):
+    elif notice_of := _notice_of(pre[:12]):
         meta.title = notice_of.group("title").strip()
         if meta.doc_number is None and (num := _DOCNUM_IN_RE.search(notice_of.string)):
             meta.doc_number = re.sub(r"\s+", "", num.group(0))
@@ -157,6 +163,17 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
     if meta.issuer is None:
         warnings.append("未识别出发文单位。")
     return meta, warnings
+
+
+def _notice_of(lines: list[str]) -> re.Match[str] | None:
+    """A covering notice's title among `lines` (…关于印发X的通知, its 文号 after it); not a sentence
+    that cites one (认真落实《…关于印发X的通知》(某政办发〔2022〕52号)要求，…)."""
+    return next((m for t in lines if not _SENTENCE_PUNCT.search(t) and (m := _NOTICE_OF_RE.search(t))), None)
+
+
+def _notice_named(lines: list[str]) -> str | None:
+    m = _notice_of(lines)
+    return m.group("title").strip() if m else None
 
 
 def _signature(t: str) -> bool:

@@ -154,3 +154,41 @@ def test_a_sites_record_with_each_value_under_its_label():
             "  • 发文日期:\n\n    2024年04月06日 16:40\n  • 发布日期:\n\n    2024年04月07日 16:34\n")
     plan = parse_plan(head + BODY)
     assert (plan.meta.doc_number, plan.meta.issued_on.isoformat()) == ("某政发〔2024〕7号", "2024-04-06")
+
+
+def test_a_document_cited_in_the_preamble_gives_neither_title_nor_number_nor_year():
+    """A notice with no 文号 of its own cites another's in its first paragraph: the plan's year is
+    its own date's, not the cited 文号's (which would have put 6月底前 a year early)."""
+    plan = parse_plan(
+        "各乡镇人民政府,县直各单位:\n《以控制成本为核心优化营商环境的具体措施》已经县政府同意,现印发给你们。\n"
+        "2023年6月30日\n以控制成本为核心优化营商环境的具体措施\n"
+        "为认真落实《省政府办公厅关于印发以控制成本为核心优化营商环境若干措施的通知》(鄂政办发〔2022〕52号)"
+        "要求,特制定如下具体措施。\n一、降低制度性交易成本\n"
+        "(一)深化政务服务标准化建设。6月底前公布实施清单。(牵头单位:县行政审批局,责任单位:县直各有关单位)\n"
+    )
+    assert plan.meta.title == "以控制成本为核心优化营商环境的具体措施"
+    assert plan.meta.doc_number is None
+    assert plan.meta.year == 2023
+    assert [d.date.isoformat() for d in next(plan.walk()).deadlines] == ["2023-06-30"]
+
+
+def test_a_title_split_by_a_blank_line_is_the_notices_whole_title():
+    plan = parse_plan(
+        "厦门市人民政府办公厅关于印发聚焦企业关切进一步落实优化营商环境政策若干措施的通知\n\n厦府办〔2019〕10号\n\n"
+        "各区人民政府,市直各单位:\n\n现印发给你们,请认真组织实施。\n\n厦门市人民政府办公厅\n\n"
+        "厦门市聚焦企业关切进一步落实\n\n优化营商环境政策的若干措施\n\n为全面贯彻落实,现提出若干具体措施。\n\n"
+        "一、营造公平竞争市场环境\n\n(一)推进PPP项目建设。\n\n责任单位:市发改委\n"
+    )
+    assert plan.meta.title == "聚焦企业关切进一步落实优化营商环境政策若干措施"
+
+
+def test_a_sites_record_printed_as_a_pipe_table_gives_the_date_and_issuer():
+    plan = parse_plan(
+        "索引号 | 000330185/2022-83945 | 公开方式 | 主动公开 |\n发布单位 | 区政府 | 发文日期 | 2022-07-14 |\n"
+        "序号 | 实事项目 | 工作举措及实施计划 | 责任单位 | 配合单位 |\n"
+        "1 | 新建公办幼儿园7所。 | 8月底前主体完工。 | 区教育局 | 区住建局 |\n"
+    )
+    assert plan.meta.issued_on.isoformat() == "2022-07-14"
+    assert plan.meta.issuer == "区政府"
+    assert plan.meta.year == 2022
+    assert [d.date.isoformat() for d in next(plan.walk()).deadlines] == ["2022-08-31"]
