@@ -316,12 +316,25 @@ def _split_units(text: str) -> tuple[str, ...]:
     """
     text = _drop_notes(text).split("。")[0]
     protected, kept = _protect(text)
-    out = []
+    out: list[str] = []
     for part in _split_outside_brackets(protected):
         name = clean_unit(_restore(part, kept))
-        if name:
-            out.append("".join(name.split()))
+        if not name or _DEADLINE_PART_RE.match(name):
+            continue  # the deadline written last in the list: (责任单位:A、B,6月底完成)
+        name = "".join(name.split())
+        if name in _BARE_NOUNS and out:
+            out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位
+        else:
+            out.append(name)
     return tuple(out)
+
+
+# a part of a unit list that is its deadline, not a unit: 6月底完成, 2020年9月底前, 年底前完成, 长期坚持
+_DEADLINE_PART_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}年)?(?:\d{1,2}月|[上下]半年|年[底内中末]|全年|[一二三四1-4]季度|长期|持续)"
+    r"[^、，,；;]{0,8}$")
+# a bare noun after 、 shares the words before it (市直有关部门、单位; 各相关部门、单位): never a unit alone
+_BARE_NOUNS = frozenset({"单位", "部门", "机构", "企业"})
 
 
 def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:

@@ -1,5 +1,7 @@
 """Unit splitting, the alias table and kind/level guesses."""
 
+import pytest
+
 from tasks.importers.units import AliasTable, guess_kind, guess_level, split_table_units, split_units
 
 TABLE = AliasTable()
@@ -79,3 +81,20 @@ def test_kind_and_level_guesses():
     assert [guess_level(n) for n in ("省编办", "市建委", "区数管局", "县审管办", "益农镇人民政府", "钱江海关")] == [
         "province", "city", "district", "county", "town", None,
     ]
+
+
+@pytest.mark.parametrize(
+    "written, units",
+    [
+        # the deadline written last inside the unit bracket is a date, not a unit
+        ("州司法局、州委编办,各县市人民政府,6月底完成", ["州司法局", "州委编办", "各县市人民政府"]),
+        ("州税务局,2020年9月底前", ["州税务局"]),
+        ("区发改局、区财政局，年底前完成", ["区发改局", "区财政局"]),
+        ("区发改局，长期坚持", ["区发改局"]),
+        # a bare noun after 、 shares the words before it: one group, never 单位 alone
+        ("市直有关部门、单位,各区市政府、开发区管委", ["市直有关部门、单位", "各区市政府", "开发区管委"]),
+        ("各相关部门、单位", ["各相关部门、单位"]),
+    ],
+)
+def test_a_unit_list_leaves_out_its_deadline_and_keeps_a_shared_prefix(written, units):
+    assert split_units(written) == units
