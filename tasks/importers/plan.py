@@ -176,6 +176,25 @@ def _notice_named(lines: list[str]) -> str | None:
     return m.group("title").strip() if m else None
 
 
+_UNIT_LINE_RE = re.compile(r"^[（(〔【\[][^（(〔【\[]{0,6}单位\s*[:：].*[）)〕】\]]$")
+
+
+def _share_closing_annotation(items: list[ParsedItem]) -> None:
+    """A unit annotation on a line of its own after a run of measures that name no unit
+    (1.完善应急预案体系 / (1)… (2)… (3)… (4)… / (责任单位:A、B、C)) is the run's: its units go
+    to each measure of the same heading before it that has none, not to the last alone."""
+    for k, item in enumerate(items):
+        last = item.text.rsplit("\n", 1)[-1].strip()
+        if k == 0 or not item.responsible_units or last[:1] not in "（(〔【[" or not _UNIT_LINE_RE.match(last):
+            continue
+        j = k - 1
+        while j >= 0 and items[j].section == item.section and items[j].source == item.source \
+                and not items[j].responsible_units and not items[j].children:
+            j -= 1
+        for before in items[j + 1 : k]:
+            before.lead_units, before.responsible_units = list(item.lead_units), list(item.responsible_units)
+
+
 def _signature(t: str) -> bool:
     """A line that may name who signed: short, with no sentence punctuation."""
     return bool(t) and len(t) <= 40 and not _SENTENCE_PUNCT.search(t)
@@ -626,6 +645,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         ctx.first_unit_leads = rule_line is not None and (
             r.line >= rule_line or any(_states_first_leads(t) for t in r.text_lines))
         items += builder.text_items(r)
+    _share_closing_annotation(items)
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
     warnings += table_warnings

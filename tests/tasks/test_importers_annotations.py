@@ -178,3 +178,20 @@ def test_strip_annotations_leaves_the_task_text_a_reader_wants(text, clean):
     from tasks.importers.labels import strip_annotations
 
     assert strip_annotations(text) == clean
+
+
+def test_a_unit_line_after_a_run_of_measures_is_the_whole_runs():
+    plan = parse_plan(
+        "2017年应急体系建设任务分解\n一、“一案三制”建设\n1.完善应急预案体系\n"
+        "(1)加强应急预案管理,规范应急预案编制。\n(2)推进应急预案“精编化”。\n(3)加强应急预案演练。\n"
+        "(责任单位:市直各有关单位、各县(市、区)人民政府)\n"
+        "2.健全应急管理体制\n(1)完善应急管理机构。(责任单位:市应急局)\n(2)加强基层应急能力建设。\n"
+    )
+    units = {item.title: [u.as_written for u in item.responsible_units] for item in plan.walk()}
+    shared = ["市直各有关单位", "各县(市、区)人民政府"]
+    assert units["加强应急预案管理,规范应急预案编制"] == shared
+    assert units["推进应急预案“精编化”"] == shared
+    assert units["加强应急预案演练"] == shared
+    # a unit annotation at the end of its own sentence stays its own item's
+    assert units["完善应急管理机构"] == ["市应急局"]
+    assert units["加强基层应急能力建设"] == []
