@@ -126,7 +126,7 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
         # (not a whole title of its own: a page that repeats the notice's title above its split copy;
         # nothing above a title that begins with its issuer, X关于…: a web page's menu, say)
         while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
-                and j != date_idx and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
+                and not parse_issue_date(pre[j]) and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
                 and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]) \
                 and not ATTACHMENT_RE.fullmatch(pre[j]):  # the line 附件 (2) above an attachment's title
             parts.insert(0, pre[j])

@@ -192,3 +192,13 @@ def test_a_sites_record_printed_as_a_pipe_table_gives_the_date_and_issuer():
     assert plan.meta.issuer == "区政府"
     assert plan.meta.year == 2022
     assert [d.date.isoformat() for d in next(plan.walk()).deadlines] == ["2022-08-31"]
+
+
+def test_an_issue_date_printed_twice_is_not_glued_to_the_title():
+    plan = parse_plan(
+        "各县(市、区)人民政府,市直各有关单位:\n现将责任分解印发给你们,请认真组织实施。\n运城市人民政府办公厅\n"
+        "2017年4月13日\n2017年4月13日\n运城市突发事件应急体系建设规划责任分解\n"
+        "一、“一案三制”建设\n1.完善应急预案体系。(责任单位:市应急局)\n"
+    )
+    assert plan.meta.title == "运城市突发事件应急体系建设规划责任分解"
+    assert plan.meta.issued_on.isoformat() == "2017-04-13"
