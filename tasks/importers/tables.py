@@ -116,6 +116,8 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
         roles_t = _strip_trailing([r or "" for r in roles])
     if len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
+    elif len(cells) < len(roles_t) and _sentence_in_unit_column(cells, roles_t):
+        cells = list(cells) + [""] * (len(roles_t) - len(cells))  # a row cut short: its cells are the first ones
     direct_ok = len(cells) == len(roles_t) and (
         "deadline" not in roles_t or not cells[roles_t.index("deadline")].strip()
         or looks_like_date(cells[roles_t.index("deadline")])
@@ -147,6 +149,13 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     for role, val in zip(pre_roles[len(pre_roles) - len(pre_vals):], pre_vals, strict=False):
         out[role] = val
     return out
+
+
+def _sentence_in_unit_column(cells: list[str], roles_t: list[str]) -> bool:
+    """Whether the row, read from the right (cells merged on its left), would put a sentence (…。)
+    in a unit column: then it is a row cut short at its end (a page cut off mid-row), not merged."""
+    offset = len(roles_t) - len(cells)
+    return any(roles_t[i + offset] in ("lead", "responsible") and "。" in c for i, c in enumerate(cells))
 
 
 def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[str]]:

@@ -29,3 +29,18 @@ def test_generic_table_columns_and_wrapped_row():
     assert names(second.responsible_units) == ["区发改局", "区财政局", "各镇街"]
     assert [(d.date.isoformat(), d.phrase, d.what) for d in second.deadlines] == [("2021-12-15", "2021年12月15日前", "丙")]
     assert plan.meta.year == 2021
+
+
+def test_a_pipe_row_cut_short_keeps_its_cells_in_their_columns():
+    """A page cut off mid-row: the row's cells are its first columns, not its last (which put the
+    task's text in the unit column and proposed its clauses as new units)."""
+    plan = parse_plan(
+        "临安区2022年民生实事项目责任分工\n序号 | 实事项目 | 工作举措及实施计划 | 责任单位 | 配合单位 |\n"
+        "1 | 新建成公办幼儿园7所。 | 8月底前主体完工。 | 区教育局 | 区住建局 |\n"
+        "2 | 实施农村公路大中修100公里,新增公交线路3条。 | 1.农村公路大中修:7月底前开工;11月底前建成。 |\n"
+    )
+    first, cut = list(plan.walk())
+    assert [u.as_written for u in first.responsible_units] == ["区教育局", "区住建局"]
+    assert cut.title == "实施农村公路大中修100公里,新增公交线路3条"
+    assert cut.responsible_units == []
+    assert [d.date.isoformat() for d in cut.deadlines] == ["2022-07-31", "2022-11-30"]
