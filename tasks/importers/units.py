@@ -334,7 +334,7 @@ _DEADLINE_PART_RE = re.compile(
     r"^(?:(?:19|20)\d{2}年)?(?:\d{1,2}月|[上下]半年|年[底内中末]|全年|[一二三四1-4]季度|长期|持续)"
     r"[^、，,；;]{0,8}$")
 # a bare noun after 、 shares the words before it (市直有关部门、单位; 各相关部门、单位): never a unit alone
-_BARE_NOUNS = frozenset({"单位", "部门", "机构", "企业"})
+_BARE_NOUNS = frozenset({"单位", "部门", "机构"})
 
 
 def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
