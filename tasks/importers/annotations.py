@@ -94,6 +94,11 @@ def _group_list(text: str) -> list[tuple[int, int, str, str]]:
             closed = marks[c][0]
             groups.append((i, closed + 1, text[i], text[i + 1 : closed]))
             a = c + 1
+        elif _LABEL_RE.match(text, i + 1):
+            # a unit bracket never closed (a paste cut off in it: `〔牵头单位:A;配合单位:B,各县(区)人民`)
+            # runs to the end of the text
+            groups.append((i, len(text), text[i], text[i + 1 :]))
+            break
         else:
             a += 1
     return groups

@@ -195,3 +195,15 @@ def test_a_unit_line_after_a_run_of_measures_is_the_whole_runs():
     # a unit annotation at the end of its own sentence stays its own item's
     assert units["完善应急管理机构"] == ["市应急局"]
     assert units["加强基层应急能力建设"] == []
+
+
+def test_a_unit_bracket_never_closed_runs_to_the_end_of_the_text():
+    plan = parse_plan(
+        "河池市2024年优化营商环境工作要点\n一、提升市场准入便利度\n"
+        "1.深化商事制度改革。年底前实现企业开办全程网办。〔牵头单位:市市场监管局、市发展改革委;"
+        "配合单位:市公安局、市税务局"
+    )
+    (item,) = plan.walk()
+    assert [u.as_written for u in item.lead_units] == ["市市场监管局", "市发展改革委"]
+    assert [u.as_written for u in item.responsible_units] == ["市市场监管局", "市发展改革委", "市公安局", "市税务局"]
+    assert [d.date.isoformat() for d in item.deadlines] == ["2024-12-31"]
