@@ -16,7 +16,7 @@ from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
-from .text import ATTACHMENT_RE, Para, normalise, paragraphs
+from .text import ATTACHMENT_RE, Para, normalise, paragraphs, to_simplified
 from .units import AliasTable, split_table_units, split_units
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
@@ -613,6 +613,9 @@ def parse_plan(
 
 
 def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str, str] | None) -> ParsedPlan:
+    simplified = to_simplified(text)
+    if simplified is not None:
+        text = simplified
     lines = normalise(text)
     if heading := _interpretation_heading(lines):
         raise ImportFailure(f"这是一篇政策解读（“{heading}”）：它介绍方案，但不含方案的任务。请导入方案正文或任务分解表。")
@@ -621,6 +624,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     # what is not a table row, one line each (a title glued before a table shares its printed line)
     text_lines = [x for line in lines for x in (line.split("\n") if "\t" in line else (line,)) if "\t" not in x]
     meta, warnings = _extract_meta(text_lines, outline.notice)
+    if simplified is not None:
+        warnings.insert(0, "原文为繁体字：已转换为简体字识别，任务、单位名称和文号按简体字记录，请核对。")
     warnings += outline.warnings
     raw_items = select_items(outline)
     first_item_line = min([r.line for r in raw_items] + [p.line for p in outline.appendix if p.is_table_row]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import ImportFailure
 from .labels import LINE_START_LABEL_RE
@@ -75,6 +76,38 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise ImportFailure("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的文本文件后再导入。") from exc
+
+
+# A mainland plan copied by a mirror site in traditional characters (牽頭單位, 責任單位, 州政發〔2020〕5號):
+# its labels, unit names and 文号 are read once it is in simplified characters, which OpenCC's
+# t2s (characters and phrases) gives. Whether a text is traditional is told by its head: where
+# converting the first `_PROBE_CHARS` characters changes at least `_TRADITIONAL_MIN` of them and
+# one in 50 of their CJK characters (a traditional text changes one in four or five; a simplified
+# one, quoting a 臺灣 name, a handful at most), the whole text is converted.
+_PROBE_CHARS = 4000
+_TRADITIONAL_MIN = 3
+_CJK_CHAR_RE = re.compile("[\u4e00-\u9fff]")
+# characters of traditional script only, common in any plan: a head with none of them is not
+# converted (nor is OpenCC loaded)
+_TRADITIONAL_HINT_RE = re.compile("[們個來這為與單責頭區縣發會國務實關時經業進設機門導項點開對動現體標應據構協場農產環號劃計義價網數財稅電見車長間級處員]")
+_t2s: list[Any] = []  # OpenCC's converter, made at the first traditional text (it loads its dictionaries)
+
+
+def to_simplified(text: str) -> str | None:
+    """``text`` in simplified characters when it is printed in traditional ones, else None."""
+    probe = text[:_PROBE_CHARS]
+    if not _TRADITIONAL_HINT_RE.search(probe):
+        return None
+    if not _t2s:
+        import opencc
+
+        _t2s.append(opencc.OpenCC("t2s"))
+    converter = _t2s[0]
+    converted = converter.convert(probe)
+    changed = sum(1 for a, b in zip(probe, converted, strict=False) if a != b) if converted != probe else 0  # (t2s keeps the length but for a rare phrase)
+    if changed < _TRADITIONAL_MIN or changed * 50 < len(_CJK_CHAR_RE.findall(probe)):
+        return None
+    return converted if len(text) <= _PROBE_CHARS else converter.convert(text)
 
 
 def _light_clean(line: str, debris: re.Pattern = _DEBRIS_RE) -> str:

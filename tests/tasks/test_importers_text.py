@@ -1,7 +1,7 @@
 """Normalisation and the structure of plans."""
 
 from tasks.importers import parse_plan
-from tasks.importers.text import clean_line, normalise, paragraphs
+from tasks.importers.text import clean_line, normalise, paragraphs, to_simplified
 
 
 def test_bookmark_debris_and_markdown_removed():
@@ -48,3 +48,44 @@ def test_generic_headings_and_skipped_sections():
     ]
     assert [i.lead_units[0].name for i in plan.items] == ["县发改局", "县财政局", "县住建局"]
     assert plan.items[0].lead_units[0].level == "county"
+
+
+# A mirror site's copy of a mainland plan in traditional characters
+TRADITIONAL = """湘西自治州人民政府
+州政發〔2020〕5號
+湘西自治州2020年深化“放管服”改革優化營商環境工作計劃
+一、進一步提升政務服務效能
+1.加大簡政放權力度。承接好省下放行政許可事項。(牽頭單位:州行政審批服務局;責任單位:州司法局、各縣市人民政府,6月底完成)
+2.推動政務服務導則落實。加快縣市、鄉鎮政務中心實體平臺建設。(責任單位:州政務服務中心,9月底前完成)
+"""
+
+
+def test_a_plan_in_traditional_characters_is_read_in_simplified_ones():
+    plan = parse_plan(TRADITIONAL)
+    first, second = plan.items
+    assert [u.name for u in first.lead_units] == ["州行政审批服务局"]
+    assert [u.name for u in first.responsible_units] == ["州行政审批服务局", "州司法局", "各县市人民政府"]
+    assert first.title == "加大简政放权力度"
+    assert [d.date.isoformat() for d in first.deadlines] == ["2020-06-30"]
+    assert [u.name for u in second.responsible_units] == ["州政务服务中心"]
+    assert plan.meta.doc_number == "州政发〔2020〕5号"
+    assert plan.meta.title == "湘西自治州2020年深化“放管服”改革优化营商环境工作计划"
+    assert plan.warnings[0].startswith("原文为繁体字：已转换为简体字识别")
+
+
+def test_a_simplified_plan_is_not_converted():
+    assert to_simplified("一、深化改革\n1.推进政务服务。(牵头单位:区行政审批局;责任单位:区司法局)") is None
+    # a simplified plan that quotes a traditional name or two is left as written
+    text = "一、深化两岸交流\n1.办好“臺灣周”活动，著力推进合作。(责任单位:区台办)" + "推进政务服务改革。" * 40
+    assert to_simplified(text) is None
+    assert "臺灣" in parse_plan(text).items[0].text
+    assert not any("繁体字" in w for w in parse_plan(text).warnings)
+
+
+def test_every_simplified_document_here_is_left_as_it_is():
+    from tests.tasks.test_parser_golden import FOLDERS
+
+    docs = [p for folder in FOLDERS.values() for p in sorted(folder.glob("*.txt"))]
+    assert len(docs) > 30
+    converted = [p.name for p in docs if to_simplified(p.read_text(encoding="utf-8")) is not None]
+    assert converted == ["09_xiangxi-traditional-2020.txt"]
