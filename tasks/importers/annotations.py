@@ -223,6 +223,12 @@ class TrailingListRule(_BracketRule):
         return self._annotation(group, ctx, (self.name, content))
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
+        if (note := _AS_LEAD_RE.match(content.strip())) is not None:
+            # `(区发改局为牵头单位)`: its units lead; `(*为牵头单位)` says what a star means, names none
+            leads = _units_in(note.group(1))
+            if leads and all(looks_like_unit(u, ctx.table) for u in leads):
+                return tuple((u, True) for u in leads)
+            return ()
         names = _units_in(content)
         if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
             # `(A负责,2016年9月底前)`: the units once the time clause and the role word are off
@@ -233,7 +239,8 @@ class TrailingListRule(_BracketRule):
         return tuple([(names[0], True)] + [(u, False) for u in names[1:]])
 
 
-_NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
+_NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")
+_AS_LEAD_RE = re.compile(r"^([^，,；;。]*?)(?:为|是)牵头(?:单位)?$")  # a note: `区发改局为牵头单位`  # what may not follow a list that ends the text
 
 
 _UNIT_HEAD = r"(?:省|市|区|县)[^，。,；;、\s“”（(]{1,20}?(?:厅|局|委|办|室|院|会|中心|部|处)"

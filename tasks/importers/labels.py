@@ -112,6 +112,10 @@ _NOTE_SPLIT_RE = re.compile(r"[、,，和及]")
 _MARKER_RE = re.compile(r"[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]")
 
 
+# a plan's statement that a star marks the lead units: 带*的为牵头单位, *为牵头单位, 标*号者为牵头单位
+STAR_LEADS_RE = re.compile(r"[*＊]\s*号?\s*(?:的|者)?\s*(?:单位)?\s*(?:为|是|系)\s*牵头")
+
+
 def note_leads(text: str) -> set[str]:
     """Unit names a note designates as leads: `（区发改局为牵头单位）`, `区审管办（牵头）`."""
     out: set[str] = set()

@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .labels import FIRST_LEADS_RE, label_kind, note_leads, parse_label_line
+from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, note_leads, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
 from .text import ATTACHMENT_RE, Para, normalise, paragraphs, to_simplified
-from .units import AliasTable, split_table_units, split_units
+from .units import AliasTable, split_table_units, split_units, star_marked
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
 _SENTENCE_END_RE = re.compile(r"[。；;\n]")
@@ -387,6 +387,7 @@ class _ItemBuilder:
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
         self._date_cells: dict[str, DateHit] = {}  # what `parse_date_cell` read in a cell (never changed)
         self._phrases: dict = {}  # `find_dates`' memo
+        self.star_leads = False  # the plan says a star marks its lead units (STAR_LEADS_RE)
 
     def text_items(self, raw: RawItem) -> list[ParsedItem]:
         """The item of a numbered paragraph — or, when the paragraph is only a heading over
@@ -430,7 +431,7 @@ class _ItemBuilder:
                 hits = find_dates(value, self.year, self._phrases)
                 label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
-                named = note_leads(value)
+                named = note_leads(value) | star_marked(value) if self.star_leads else note_leads(value)
                 label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
@@ -518,6 +519,8 @@ class _ItemBuilder:
             f"{prefix}{row.number}", row.line, category=category, indicator=indicator, target=row.target,
         )
         marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
+        if self.star_leads:
+            marked |= star_marked(row.responsible)  # `*市发展改革委、市生态环境局`, where the plan says so
         pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
         if pairs and not leads and not marked and self.ctx.first_unit_leads:
             pairs[0] = (pairs[0][0], True)
@@ -644,6 +647,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     rule_line = next((no for no, t in enumerate(lines, start=1) if "为牵头" in t and _states_first_leads(t)), None)
     ctx = RuleContext(table)
     builder = _ItemBuilder(table, ctx, meta.year, warnings)
+    builder.star_leads = any("牵头" in t and STAR_LEADS_RE.search(t) is not None for t in lines)
     items = []
     for r in raw_items:
         # a stated lead rule applies to the item that states it and to every later one

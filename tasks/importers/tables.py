@@ -116,7 +116,7 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
         roles_t = _strip_trailing([r or "" for r in roles])
     if len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
-    elif len(cells) < len(roles_t) and _sentence_in_unit_column(cells, roles_t):
+    elif len(cells) < len(roles_t) and (_sentence_in_unit_column(cells, roles_t) or _numbered_without_task(cells, roles_t)):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # a row cut short: its cells are the first ones
     direct_ok = len(cells) == len(roles_t) and (
         "deadline" not in roles_t or not cells[roles_t.index("deadline")].strip()
@@ -149,6 +149,15 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     for role, val in zip(pre_roles[len(pre_roles) - len(pre_vals):], pre_vals, strict=False):
         out[role] = val
     return out
+
+
+def _numbered_without_task(cells: list[str], roles_t: list[str]) -> bool:
+    """Whether the row has its own 序号 but, read from the right, nothing in its 任务 column (its
+    task text in a unit column): a row cut short at its end (`16 | 深化杭嘉、甬嘉…,推动设立湾`, a page
+    cut off mid-row). A row merged on its left has lost its 类别 or 指标 cell, not its number."""
+    if roles_t[0] != "number" or not cells[0].strip().isdigit() or "target" not in roles_t:
+        return False
+    return len(cells) - 1 < len(roles_t) - roles_t.index("target")
 
 
 def _sentence_in_unit_column(cells: list[str], roles_t: list[str]) -> bool:

@@ -295,7 +295,7 @@ _ROLE_TAIL_LAST = frozenset("责能工实合进与助")
 
 
 def clean_unit(part: str) -> str:
-    part = part.strip().strip("。.；;，,、 ")
+    part = part.strip().strip("。.；;，,、 *＊")  # (a star marks a lead: star_marked)
     if part[-1:] in _ROLE_TAIL_LAST:
         part = _ROLE_TAIL_RE.sub("", part).strip()
     if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for
@@ -371,6 +371,23 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
         if buf:
             names.append(buf)
     return [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
+
+
+def star_marked(cell: str) -> set[str]:
+    """The units of a list written with a star (`*市发展改革委、市生态环境局`, `区政府办公室*、区财政局`),
+    named as `split_units` and `split_table_units` give them: the leads, where the plan says that a
+    star marks its lead units (`STAR_LEADS_RE`)."""
+    if "*" not in cell and "＊" not in cell:
+        return set()
+    protected, kept = _protect(_drop_notes(cell))
+    out = set()
+    for part in _split_outside_brackets(protected):
+        for piece in part.split():
+            if "*" in piece or "＊" in piece:
+                name = "".join(clean_unit(_restore(piece, kept)).split())
+                if name:
+                    out.add(name)
+    return out
 
 
 def resolve_all(names: Iterable[str], table: AliasTable) -> list[UnitRef]:

@@ -207,3 +207,12 @@ def test_a_unit_bracket_never_closed_runs_to_the_end_of_the_text():
     assert [u.as_written for u in item.lead_units] == ["市市场监管局", "市发展改革委"]
     assert [u.as_written for u in item.responsible_units] == ["市市场监管局", "市发展改革委", "市公安局", "市税务局"]
     assert [d.date.isoformat() for d in item.deadlines] == ["2024-12-31"]
+
+
+def test_a_note_naming_the_lead_after_a_sentence_gives_the_lead_not_a_unit_named_so():
+    """`（区发改局为牵头单位）` was read as one unit named 区发改局为牵头单位; `（*为牵头单位）`, which
+    says what a star means, as a unit named 为牵头单位."""
+    ctx = RuleContext(AliasTable())
+    assert [a.units for a in find_annotations("推进政务服务。（区发改局、区财政局为牵头单位）", ctx)] == [
+        (("区发改局", True), ("区财政局", True))]
+    assert find_annotations("推进政务服务。\n（*为牵头单位）", ctx) == []

@@ -31,6 +31,41 @@ def test_generic_table_columns_and_wrapped_row():
     assert plan.meta.year == 2021
 
 
+JIAXING = (
+    "2022年政府工作报告重点工作责任分解\n序号 | 主 要 工 作 任 务 | 责任单位 |\n"
+    "1 | 地区生产总值突破1万亿元。 | 市发展改革委 |\n"
+    "2 | 人才资源总量超过150万人。 | *市委组织部(市委人才办)、 市人力社保局 |\n"
+    "3 | 单位GDP能耗、碳排放强度持续下降。 | 市生态环境局、市发展改革委＊ |\n"
+    "4 | 深化杭嘉、甬嘉、苏嘉、嘉湖一体化发展,推动设立湾\n"
+)
+
+
+def test_a_numbered_row_cut_short_without_a_sentence_keeps_its_text_in_the_task_column():
+    """The last row of a page cut off mid-row, its text with commas but no 。: read from the right
+    it gave no title and five new units (深化杭嘉, 甬嘉 … 推动设立湾)."""
+    cut = list(parse_plan(JIAXING).walk())[-1]
+    assert cut.number == "4"
+    assert cut.title == "深化杭嘉、甬嘉、苏嘉、嘉湖一体化发展,推动设立湾"
+    assert cut.responsible_units == []
+
+
+def test_a_star_before_or_after_a_unit_is_not_part_of_its_name():
+    items = list(parse_plan(JIAXING).walk())
+    assert [u.as_written for u in items[1].responsible_units] == ["市委组织部(市委人才办)", "市人力社保局"]
+    assert [u.as_written for u in items[2].responsible_units] == ["市生态环境局", "市发展改革委"]
+    assert all(it.lead_units == [] for it in items)  # nothing says what the star means
+
+
+def test_a_star_marks_the_lead_units_where_the_plan_says_so():
+    items = list(parse_plan(JIAXING + "注：带*的为牵头单位。\n").walk())
+    assert [u.as_written for u in items[1].lead_units] == ["市委组织部(市委人才办)"]
+    assert [u.as_written for u in items[2].lead_units] == ["市发展改革委"]
+    assert [u.as_written for u in items[2].responsible_units] == ["市生态环境局", "市发展改革委"]
+    text = parse_plan("2023年工作要点\n一、深化改革\n1.推进政务服务。\n责任单位：区财政局、*区发改局\n"
+                      "（*为牵头单位）\n")
+    assert [u.as_written for u in text.items[0].lead_units] == ["区发改局"]
+
+
 def test_a_pipe_row_cut_short_keeps_its_cells_in_their_columns():
     """A page cut off mid-row: the row's cells are its first columns, not its last (which put the
     task's text in the unit column and proposed its clauses as new units)."""
