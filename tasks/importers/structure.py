@@ -20,6 +20,9 @@ SKIP_WORDS = (
     "总体要求", "指导思想", "工作目标", "主要目标", "目标任务", "基本原则", "实施范围", "适用范围", "配套措施",
     "保障措施", "工作保障", "工作要求", "组织领导", "组织保障", "附件", "工作机制",
 )
+# a heading that names a goal, a significance or an approach, whatever its qualifier (改革目标, 总体目标,
+# 建设目标, 目标要求, 重要意义, 基本思路, 工作思路): prose about the plan, not its tasks
+_SKIP_TITLE_RE = re.compile(r"^[^，,；;、]{0,4}(?:目标|意义|思路)(?:和?要求|任务)?[:：]?$")
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
 SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
 NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
@@ -54,13 +57,21 @@ class Node:
     @property
     def skipped(self) -> bool:
         """A 工作目标/保障措施 … node, unless its numbered items name their units (`责任单位：`)."""
-        return any(w in self.title for w in SKIP_WORDS) and not self._annotated()
+        if any(w in self.title for w in SKIP_WORDS):
+            return not self._annotated()
+        # a goal named so may still be the plan's task (一、主要预期目标 / (一)地区生产总值增长6% / 责任单位:…)
+        return _SKIP_TITLE_RE.match(self.title) is not None and not self._names_units()
 
     def _annotated(self) -> bool:
         numbered = [c for c in self.children if c.level == 3] + [
             g for c in self.children if c.level == 2 for g in c.children if g.level == 3]
         return any(UNIT_LABEL_RE.search(p.text) for n in numbered for p in n.body) or any(
             UNIT_LABEL_RE.search(n.first) for n in numbered)
+
+    def _names_units(self) -> bool:
+        """Whether any heading or paragraph under the node names a unit by label."""
+        return any(UNIT_LABEL_RE.search(p.text) for p in self.body) or any(
+            UNIT_LABEL_RE.search(c.first) or c._names_units() for c in self.children)
 
     def label(self) -> str:
         return self.heading if self.level < 3 else self.title

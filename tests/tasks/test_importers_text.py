@@ -1,5 +1,7 @@
 """Normalisation and the structure of plans."""
 
+import pytest
+
 from tasks.importers import parse_plan
 from tasks.importers.text import clean_line, normalise, paragraphs, to_simplified
 
@@ -89,3 +91,17 @@ def test_every_simplified_document_here_is_left_as_it_is():
     assert len(docs) > 30
     converted = [p.name for p in docs if to_simplified(p.read_text(encoding="utf-8")) is not None]
     assert converted == ["09_xiangxi-traditional-2020.txt"]
+
+
+@pytest.mark.parametrize("heading", ["改革目标", "总体目标", "建设目标", "发展目标", "目标要求", "重要意义", "基本思路", "工作思路"])
+def test_a_chapter_naming_a_goal_or_an_approach_is_no_task(heading):
+    """Only 工作目标 and 主要目标 were skipped: the paragraph under 二、改革目标 (its dates the plan's
+    goals) became a task with four deadlines."""
+    plan = parse_plan(f"2019年工作方案\n一、{heading}\n到2019年6月底前完成试点，年底前全面推开。\n二、主要任务\n"
+                      "1.推进政务服务。(牵头单位:市政务局)\n2.推进数据共享。(牵头单位:市大数据局)\n")
+    assert [it.title for it in plan.items] == ["推进政务服务", "推进数据共享"]
+
+
+def test_a_goal_chapter_whose_numbered_items_name_units_is_read():
+    plan = parse_plan("2019年工作方案\n一、发展目标\n1.推进政务服务。(牵头单位:市政务局)\n")
+    assert [it.title for it in plan.items] == ["推进政务服务"]
