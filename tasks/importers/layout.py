@@ -260,15 +260,34 @@ def _cell_table(lines: list[str], i: int):
     n = len(lines)
     header: list[str] = []
     j = i
+    # short lines no column is named by, between two header cells or before the first row: one
+    # header cell wrapped over two paragraphs (区本级 / 任务数), a column of its own
+    wrapped, wrapped_at = "", j
     while j < n:
         t = lines[j].strip()
         if not t:
             j += 1
             continue
-        if cell_role(t) is None or _INT_RE.match(t):
+        if _INT_RE.match(t):
             break
+        if cell_role(t) is None:
+            if not header or len(t) > 8 or len(wrapped) + len(t) > 12 or _PROSE_RE.search(t):
+                break
+            if not wrapped:
+                wrapped_at = j
+            wrapped += t
+            j += 1
+            continue
+        if wrapped:
+            header.append(wrapped)
+            wrapped = ""
         header.append(t)
         j += 1
+    if wrapped:
+        if j < n and _INT_RE.match(lines[j].strip()):
+            header.append(wrapped)  # the last header cell
+        else:
+            j = wrapped_at  # not a header cell: the header ended before it
     if len(header) < 3 or not header_roles(header):
         return None
     stream: list[tuple[int, str]] = []

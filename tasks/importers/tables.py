@@ -56,9 +56,14 @@ def cell_role(cell: str) -> str | None:
     return _short_cell_role(c)
 
 
+# a column of figures, named by what it counts or sums (任务数, 区本级任务数, 项目个数, 投资金额): no role,
+# though its name holds a header word (任务)
+_FIGURE_HEADER_RE = re.compile(r"(?:数|数量|个数|金额|总额|额度)$")
+
+
 @lru_cache(maxsize=16384)
 def _short_cell_role(c: str) -> str | None:
-    if not _ANY_HEADER_WORD_RE.search(c):
+    if not _ANY_HEADER_WORD_RE.search(c) or _FIGURE_HEADER_RE.search(c):
         return None
     role = _EXACT_ROLE.get(c)  # the first role that has the cell as a word
     if role is None:  # the first role with a word in the cell

@@ -384,3 +384,18 @@ def test_glued_rows_with_a_date_column_and_units_run_together():
         ("2", "推进乙改革", ["区审管办"], ["区审管办", "区数管局"], ["2022-12-31"]),
         ("3", "推进丙改革", ["区司法局"], ["区司法局"], ["2022-09-30"]),
     ]
+
+
+def test_one_cell_per_paragraph_with_a_header_cell_wrapped_and_a_column_of_figures():
+    """A 龙湾 page: the header cell 区本级任务数 printed over two paragraphs, and a column of figures
+    (5%, 9亿元) named by what it counts. The table was not found (区本级 names no column): its 40
+    cells became tasks with no units; found, the figures were read as the tasks (任务数 has 任务)."""
+    plan = parse_plan(
+        "2023年区政府工作报告重点工作责任分解\n\n序号\n\n重点工作\n\n区本级\n\n任务数\n\n责任单位\n\n"
+        "1\n\n地区生产总值增长6.5%。\n\n\n区发改局\n\n"
+        "2\n\n固定资产投资增长10.0%左右。\n\n5%\n\n区发改局\n\n"
+        "3\n\n精准承接中央五大政策,力争兑现惠企资金20亿元。\n\n9亿元\n\n区政府办公室、区财政局\n"
+    )
+    assert [(it.number, it.title) for it in plan.items] == [
+        ("1", "地区生产总值增长6.5%"), ("2", "固定资产投资增长10.0%左右"), ("3", "精准承接中央五大政策,力争兑现惠企资金20亿元")]
+    assert [names(it.responsible_units) for it in plan.items] == [["区发改局"], ["区发改局"], ["区政府办公室", "区财政局"]]
