@@ -195,6 +195,25 @@ def _share_closing_annotation(items: list[ParsedItem]) -> None:
             before.lead_units, before.responsible_units = list(item.lead_units), list(item.responsible_units)
 
 
+def _heading_units(items: list[ParsedItem], ctx: RuleContext) -> None:
+    """A heading that names the units of its part (`(一)构建法治环境保障体系(总牵头单位:县委依法治县委员会办公室)`)
+    gives them to each item under it that names none (it was flagged 未标注); the nearest such
+    heading, where several do."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for item in items:
+        if item.responsible_units or item.children or not item.section:
+            continue
+        if item.section not in found:
+            pairs: list[tuple[str, bool]] = []
+            for heading in reversed(item.section.split(" / ")):
+                if heading[-1:] in "）)〕】]" and (anns := find_annotations(heading, ctx)):
+                    pairs = [p for a in anns for p in a.units]
+                    break
+            found[item.section] = pairs
+        if found[item.section]:
+            item.lead_units, item.responsible_units = _units(found[item.section], ctx.table)
+
+
 def _signature(t: str) -> bool:
     """A line that may name who signed: short, with no sentence punctuation."""
     return bool(t) and len(t) <= 40 and not _SENTENCE_PUNCT.search(t)
@@ -655,6 +674,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
             r.line >= rule_line or any(_states_first_leads(t) for t in r.text_lines))
         items += builder.text_items(r)
     _share_closing_annotation(items)
+    _heading_units(items, ctx)
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)
     warnings += table_warnings

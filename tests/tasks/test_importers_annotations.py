@@ -216,3 +216,18 @@ def test_a_note_naming_the_lead_after_a_sentence_gives_the_lead_not_a_unit_named
     assert [a.units for a in find_annotations("推进政务服务。（区发改局、区财政局为牵头单位）", ctx)] == [
         (("区发改局", True), ("区财政局", True))]
     assert find_annotations("推进政务服务。\n（*为牵头单位）", ctx) == []
+
+
+def test_a_heading_naming_its_units_gives_them_to_its_items_that_name_none():
+    plan = parse_plan(
+        "木兰县优化营商环境工作方案\n二、任务分工\n"
+        "(一)构建法治环境保障体系(总牵头单位:县委依法治县委员会办公室)\n"
+        "1.各级领导干部要切实增强法治、规则、契约意识。\n"
+        "2.深化行政复议体制改革。(牵头单位:县司法局)\n"
+        "(二)优化政务服务\n3.推进一网通办。\n"
+    )
+    first, second, third = plan.items
+    assert names(first.lead_units) == names(first.responsible_units) == ["县委依法治县委员会办公室"]
+    assert names(second.responsible_units) == ["县司法局"]  # its own
+    assert third.responsible_units == []  # its heading names none
+    assert any("未标注责任单位" in w and "3" in w for w in plan.warnings)
