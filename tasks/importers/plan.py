@@ -29,7 +29,12 @@ _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意�
 # 办法（2020年版）, 进度表(截至10月31日)
 _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
-_DOCNUM_RE = re.compile(r"^\S{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
+_DOCNUM_RE = re.compile(r"^[^\s:：]{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
+# what a web page puts in front of the document's own lines: a list's bullet (• 文号:…), its
+# breadcrumb (首页 > 政务公开 > …, 首页-政务公开-政策文件), a title in book marks on a line of its own
+_BULLET_RE = re.compile(r"^[•·●▪■◆◇○]\s*")
+_CRUMB_RE = re.compile(r"(?:[>＞»›][^>＞»›]*){2,}$|^(?:您现在的位置|当前位置)?[:：]?\s*首页\s*[-—>＞»›/]")
+_BOOK_TITLE_LINE_RE = re.compile(r"《([^《》]{4,80})》")
 # a covering notice's own title names the plan: 关于印发《X》的通知 (also after its 文号 on one line);
 # X may quote another document: 关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知
 _NOTICE_OF_RE = re.compile(r"(?:关于)?印发[《〈<]?(?P<title>(?:[^《》〈〉<>]|《[^《》]*》){4,80}?)[》〉>]?的通知")
@@ -60,13 +65,27 @@ _SENTINEL_YEAR = 1904  # stands for "unknown" while the items are read (a leap y
 
 # ---------------------------------------------------------------- metadata
 
+def _head_line(t: str) -> str:
+    """A line of the text's head without a web page's bullet; a breadcrumb as a blank line; a title
+    printed in book marks alone on its line (a reposting site's) as the title."""
+    if not t:
+        return t
+    if t[0] in "•·●▪■◆◇○":
+        t = _BULLET_RE.sub("", t)
+    if ("首页" in t or ">" in t or "＞" in t or "»" in t) and _CRUMB_RE.search(t):
+        return ""
+    if t[0] == "《" and t[-1] == "》" and (m := _BOOK_TITLE_LINE_RE.fullmatch(t)) and _TITLE_END_RE.search(m.group(1)):
+        return m.group(1)
+    return t
+
+
 def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[str]]:
     """The plan's title, issuer, 文号 and issue date from the text's head (and `notice`, the
     covering notice's paragraphs the outline found), with a warning for what was not found."""
     meta = PlanMeta()
     warnings: list[str] = []
     end = next((i for i, t in enumerate(lines) if t and t[0] in _CHAPTER_FIRST and CHAPTER_RE.match(t)), len(lines))
-    pre = lines[:end]
+    pre = [_head_line(t) for t in lines[:end]]
     date_idx = None
     for i, t in enumerate(pre):
         if not t:
@@ -127,10 +146,16 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
         # nothing above a title that begins with its issuer, X关于…: a web page's menu, say)
         while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
                 and not parse_issue_date(pre[j]) and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
-                and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]) \
+                and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]) and "此件" not in pre[j] \
                 and not ATTACHMENT_RE.fullmatch(pre[j]):  # the line 附件 (2) above an attachment's title
             parts.insert(0, pre[j])
             j -= 1
+        # a notice's title printed over two lines with a blank line between (X关于印发2021年 / / Y的通知)
+        if j >= 1 and not pre[j].strip() and "关于" not in parts[0] and parts[0].endswith("通知"):
+            above = pre[j - 1] if pre[j - 1].strip() else ""
+            if above and "关于" in above and len(above) <= 40 and not _SENTENCE_PUNCT.search(above) \
+                    and not candidate(above):
+                parts.insert(0, above)
         title = "".join(parts)
         for m in _MARKER_RE.finditer(title):
             meta.title_markers.append(m.group(0).strip())

@@ -89,9 +89,15 @@ def test_titles_of_task_breakdowns_and_tables_are_read(title):
     assert "未识别出文件标题，请手工填写。" not in plan.warnings
 
 
-def test_a_quoted_document_alone_is_not_a_title():
+def test_a_title_in_book_marks_on_a_line_of_its_own_is_the_title_unless_the_plan_prints_its_own():
+    """A reposting site prints the title so (《关于…的具体实施细则》); a line under it with the plain
+    title is still the title."""
     plan = parse_plan("《2020年区政府重点工作责任分解》\n" + BODY)
-    assert plan.meta.title == ""
+    assert plan.meta.title == "2020年区政府重点工作责任分解"
+    plan = parse_plan("《2020年区政府重点工作责任分解》\n某区2020年政府工作报告重点工作责任分解\n" + BODY)
+    assert plan.meta.title == "某区2020年政府工作报告重点工作责任分解"
+    plan = parse_plan("根据《某市优化营商环境实施方案》要求\n" + BODY)
+    assert plan.meta.title == ""  # a document cited in a sentence
 
 
 def test_a_sites_record_and_a_title_printed_again_over_three_lines():
@@ -202,3 +208,26 @@ def test_an_issue_date_printed_twice_is_not_glued_to_the_title():
     )
     assert plan.meta.title == "运城市突发事件应急体系建设规划责任分解"
     assert plan.meta.issued_on.isoformat() == "2017-04-13"
+
+
+def test_a_web_pages_bullets_breadcrumbs_and_publication_note_stay_out_of_the_metadata():
+    """A site's record as a bulleted list (• 文号:新密政办〔2021〕6号) gave the 文号 with its bullet and
+    label and the title with its bullet; a breadcrumb (> 资源库栏目 > … > 重点工作) was glued into the
+    title, another (首页-政务公开-政策文件) taken as the issuer; (此件公开发布) glued before the title."""
+    plan = parse_plan("  • 文号:新密政办〔2021〕6号\n  • 新密市人民政府办公室 关于认真做好我市2021年重点工作任务落实的通知\n"
+                      + BODY)
+    assert (plan.meta.doc_number, plan.meta.title) == (
+        "新密政办〔2021〕6号", "新密市人民政府办公室关于认真做好我市2021年重点工作任务落实的通知")
+    plan = parse_plan("您现在的位置:首页\n > 资源库栏目 > 基本信息公开 > 重点工作 > 重点工作\n"
+                      "2023年区政府工作报告重点工作责任分解\n" + BODY)
+    assert plan.meta.title == "2023年区政府工作报告重点工作责任分解"
+    plan = parse_plan("首页-政务公开-助企纾困 木兰在行动-政策文件\n木兰县优化营商环境工作方案\n" + BODY)
+    assert plan.meta.issuer is None
+    plan = parse_plan("河池市人民政府办公室\n2024年3月5日\n(此件公开发布)\n河池市2024年优化营商环境工作要点\n" + BODY)
+    assert (plan.meta.title, plan.meta.issuer) == ("河池市2024年优化营商环境工作要点", "河池市人民政府办公室")
+
+
+def test_a_notice_title_printed_over_two_lines_with_a_blank_line_between():
+    plan = parse_plan("繁昌区人民政府关于印发2021年\n\n区政府重点工作任务的通知\n\n各乡镇人民政府:\n"
+                      "现将《2021年区政府重点工作任务》印发给你们。\n" + BODY)
+    assert (plan.meta.title, plan.meta.issuer) == ("2021年区政府重点工作任务", "繁昌区人民政府")
