@@ -27,6 +27,7 @@ _LABEL_RE = UNIT_LABEL_RE
 # `[；;]|[,，]\s*(?=(?:LABELS)\s*[:：])`, opening with one class (the engine jumps from mark to mark)
 _CLAUSE_SPLIT_RE = re.compile(
     rf"[；;,，](?:(?<=[；;])|(?<=[,，])\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]))")
+_PERSON_FIRST_RE = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:领导|责任人|负责人|联系人)\s*[:：]")
 _OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
 
 
@@ -157,7 +158,9 @@ class LabelledBracketRule(_BracketRule):
         return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads))
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
-        if not _LABEL_RE.match(content.strip()):
+        content = content.strip()
+        # a person named first (牵头区领导:刘胜、夏东;牵头单位:区发展改革局): the unit clauses after it
+        if not _LABEL_RE.match(content) and not (_PERSON_FIRST_RE.match(content) and _LABEL_RE.search(content)):
             return ()
         units: list[tuple[str, bool]] = []
         has_lead_label = False
@@ -176,7 +179,7 @@ class LabelledBracketRule(_BracketRule):
         return tuple(units)
 
 
-_LEAD_TAIL_RE = re.compile(r"牵头(?:单位|负责|实施|落实|推进|办理)?$")
+_LEAD_TAIL_RE = re.compile(r"(?:分别)?牵头(?:单位|负责|实施|落实|推进|办理)?$")
 
 
 class LeadPhraseBracketRule(_BracketRule):

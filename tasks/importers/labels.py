@@ -20,7 +20,8 @@ OTHER_LABELS = (
     "协办单位", "参与单位", "参与部门", "协同单位", "协同部门", "协作单位", "责任主体", "实施单位", "落实单位",
 )
 PERSON_LABELS = (
-    "牵头负责领导", "牵头领导", "责任领导", "分管领导", "分管县领导", "分管区领导", "分管市领导", "联系领导",
+    "牵头负责领导", "牵头领导", "牵头区领导", "牵头县领导", "牵头市领导", "责任领导", "分管领导", "分管县领导",
+    "分管区领导", "分管市领导", "联系领导",
     "包保领导", "项目责任人", "责任人", "联系人", "负责人",
 )
 PROGRESS_LABELS = ("实际完成情况", "完成情况", "进展情况", "工作进展", "推进情况", "进度情况", "当前进度")
@@ -109,6 +110,8 @@ NOTE_LEAD_RE = re.compile(r"[（(]([^（）()]{2,30}?)(?:为|是|作为)牵头(?
 # `区审管办（牵头）、区数管局`: the marker right after a unit
 MARKED_LEAD_RE = re.compile(r"([^、，,；;\s（()）:：]{2,30})\s*[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]")
 _NOTE_SPLIT_RE = re.compile(r"[、,，和及]")
+# several units each leading their part: `责任单位:市人力社保局、市农业农村局分别牵头`
+_SEVERAL_LEAD_RE = re.compile(r"([^：:；;（()）。]{2,60}?)分别牵头")
 _MARKER_RE = re.compile(r"[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]")
 
 
@@ -121,6 +124,9 @@ def note_leads(text: str) -> set[str]:
     out: set[str] = set()
     if "牵头" in text:
         for m in NOTE_LEAD_RE.finditer(text):
+            out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
+    if "分别牵头" in text:
+        for m in _SEVERAL_LEAD_RE.finditer(text):
             out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
     if _MARKER_RE.search(text):  # the marker first: the name before it is costly to look for everywhere
         out.update(m.group(1) for m in MARKED_LEAD_RE.finditer(text))

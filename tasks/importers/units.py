@@ -285,13 +285,15 @@ def _split_outside_brackets(text: str) -> list[str]:
 
 
 _ROLE_TAIL_RE = re.compile(
-    r"(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|配合|推进)?|分别负责|共同负责|牵头负责|负责|配合|参与|协助)$"
+    r"(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|配合|推进)?|分别负责|共同负责|牵头负责|分别牵头|负责|配合|参与|协助)$"
 )
 
 
 # the last character of every `_ROLE_TAIL_RE` word (职责/负责 责, 职能 能, 分工 工, 落实 实, 配合 合,
 # 推进 进, 参与 与, 协助 助): a part that ends otherwise has no role tail
-_ROLE_TAIL_LAST = frozenset("责能工实合进与助")
+_ROLE_TAIL_LAST = frozenset("责能工实合进与助头")
+# a level's prefix alone, what a list cut off at the end of a page leaves (责任单位:市): no unit
+_BARE_LEVELS = frozenset({"省", "市", "区", "县", "镇", "乡", "州", "盟", "旗"})
 
 
 def clean_unit(part: str) -> str:
@@ -300,7 +302,8 @@ def clean_unit(part: str) -> str:
         part = _ROLE_TAIL_RE.sub("", part).strip()
     if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for
         part = _STRIP_RE.sub("", part)
-    return part.strip()
+    part = part.strip()
+    return "" if part in _BARE_LEVELS else part
 
 
 def split_units(text: str) -> list[str]:

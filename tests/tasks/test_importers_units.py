@@ -2,7 +2,9 @@
 
 import pytest
 
+from tasks.importers import parse_plan
 from tasks.importers.units import AliasTable, guess_kind, guess_level, split_table_units, split_units
+from tests.tasks.importer_helpers import names
 
 TABLE = AliasTable()
 
@@ -98,3 +100,26 @@ def test_kind_and_level_guesses():
 )
 def test_a_unit_list_leaves_out_its_deadline_and_keeps_a_shared_prefix(written, units):
     assert split_units(written) == units
+
+
+def test_units_that_each_lead_their_part_are_all_leads():
+    """`分别牵头`, a 浙江 责任分解's wording: 市农业农村局分别牵头 was proposed as a new unit."""
+    for annotation in ("\n责任单位:市人力社保局、市农业农村局分别牵头\n", "(市人力社保局、市农业农村局分别牵头,市财政局配合)\n"):
+        item = parse_plan("2023年工作要点\n一、改革\n1.推进就业。" + annotation).items[0]
+        assert names(item.lead_units) == ["市人力社保局", "市农业农村局"]
+        assert names(item.responsible_units)[:2] == ["市人力社保局", "市农业农村局"]
+
+
+def test_a_person_named_first_in_the_bracket_leaves_its_units_read():
+    """`(牵头区领导:刘胜、夏东;牵头单位:区发展改革局;…)` was no unit bracket at all (it opens with no unit label)."""
+    item = parse_plan("2022年工作要点\n一、改革\n1.形成一批重大制度创新。"
+                      "(牵头区领导:刘胜、夏东;牵头单位:区发展改革局;责任单位:区司法局)\n").items[0]
+    assert names(item.lead_units) == ["区发展改革局"]
+    assert names(item.responsible_units) == ["区发展改革局", "区司法局"]
+
+
+def test_a_level_prefix_alone_is_no_unit():
+    """A list cut off at the end of a page (`责任单位:市`): 市 was proposed as a new unit and a lead."""
+    assert split_units("市发改委、市") == ["市发改委"]
+    item = parse_plan("2023年工作要点\n一、改革\n1.推进某事。\n责任单位:市\n").items[0]
+    assert item.responsible_units == []
