@@ -64,6 +64,7 @@ def tabulate(lines: list[str]) -> list[str]:
             continue
         line = lines[i]
         found = None
+        start = i
         if "\t" not in line and line.strip():
             s = line.strip()
             if "|" in s:
@@ -71,11 +72,15 @@ def tabulate(lines: list[str]) -> list[str]:
             elif "序号" in s:
                 found = _spaced_table(lines, i) or _glued_table(lines, i)
             if found is None and len(s) <= 12 and cell_role(s) == "number":
-                found = _cell_table(lines, i)
+                # a 分类 header cell before 序号 (分类 / 序号 / 事项 / …): the header starts there
+                above = next((k for k in range(i - 1, max(read_to, i - 4) - 1, -1) if lines[k].strip()), None)
+                if above is not None and len(lines[above].strip()) <= 12 and cell_role(lines[above]) == "category":
+                    start = above
+                found = _cell_table(lines, start)
         if not found:
             continue
         end, rows = found
-        for k in range(i, end):
+        for k in range(start, end):
             out[k] = ""
         for idx, cells in rows:
             row = "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells)
@@ -260,8 +265,9 @@ def _cell_table(lines: list[str], i: int):
     n = len(lines)
     header: list[str] = []
     j = i
-    # short lines no column is named by, between two header cells or before the first row: one
-    # header cell wrapped over two paragraphs (区本级 / 任务数), a column of its own
+    # short lines no column is named by, between two header cells: one header cell wrapped over two
+    # paragraphs (区本级 / 任务数), a column of its own (after the last one, such a line is a row's
+    # cell: a group's 分类 printed before its first number)
     wrapped, wrapped_at = "", j
     while j < n:
         t = lines[j].strip()
@@ -284,12 +290,11 @@ def _cell_table(lines: list[str], i: int):
         header.append(t)
         j += 1
     if wrapped:
-        if j < n and _INT_RE.match(lines[j].strip()):
-            header.append(wrapped)  # the last header cell
-        else:
-            j = wrapped_at  # not a header cell: the header ended before it
-    if len(header) < 3 or not header_roles(header):
+        j = wrapped_at  # not a header cell: the header ended before it
+    if len(header) < 3 or not (roles := header_roles(header)):
         return None
+    # 分类 / 序号 / 事项 / …: a group's 分类 cell printed before the number of its first row
+    category_first = roles[0] == "category" and roles[1] == "number"
     stream: list[tuple[int, str]] = []
     width = len(header)
     last_row_cells = 0
@@ -299,7 +304,7 @@ def _cell_table(lines: list[str], i: int):
         if t:
             if _INT_RE.match(t) and (not stream or last_row_cells >= 1):
                 last_row_cells = 0
-            elif not stream:
+            elif not stream and not category_first:
                 break  # no row after the header
             else:
                 last_row_cells += 1
@@ -317,10 +322,33 @@ def _cell_table(lines: list[str], i: int):
         if len(cells) > 2 * width:
             end = stream[len(stream) - len(cells) + width][0]
             del cells[width:]
+    if category_first:
+        header, stream_rows = _number_first(header, stream, stream_rows)
     grid = _grid(header, stream, stream_rows)
     if not grid:
         return None
     return end, [(i, header)] + grid[1:]
+
+
+def _number_first(header: list[str], stream: list[tuple[int, str]],
+                  rows: list[tuple[int, list[str]]]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A table whose 分类 column comes before its 序号 (分类 / 序号 / 事项 / 责任单位 / 牵头单位), read as if
+    序号 came first: each group's 分类 cell, printed before the number of its first row (after the
+    last cell of the row before), goes to the row it opens; the rows of the group leave it empty."""
+    width = len(header) - 1  # the cells of a row after its number
+    first = rows[0][0] if rows else None
+    category = next((t for line, t in stream if line < first), "") if first is not None else ""
+    out: list[tuple[int, list[str]]] = []
+    for k, (line, cells) in enumerate(rows):
+        values = cells[1:]
+        following = ""
+        last = values[-1].strip() if values else ""
+        if k + 1 < len(rows) and len(values) > width - 1 and len(last) <= 20 and not _PROSE_RE.search(last) \
+                and not _is_units(last) and cell_role(last) is None:
+            following = values.pop()  # the next group's 分类
+        out.append((line, [cells[0]] + ([category] if category else []) + values))
+        category = following
+    return [header[1], header[0], *header[2:]], out
 
 
 def _split_spaced(row: str) -> list[str]:

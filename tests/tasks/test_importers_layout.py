@@ -399,3 +399,20 @@ def test_one_cell_per_paragraph_with_a_header_cell_wrapped_and_a_column_of_figur
     assert [(it.number, it.title) for it in plan.items] == [
         ("1", "地区生产总值增长6.5%"), ("2", "固定资产投资增长10.0%左右"), ("3", "精准承接中央五大政策,力争兑现惠企资金20亿元")]
     assert [names(it.responsible_units) for it in plan.items] == [["区发改局"], ["区发改局"], ["区政府办公室", "区财政局"]]
+
+
+def test_one_cell_per_paragraph_with_the_category_column_before_the_number():
+    """A 莲都 page: 分类 / 序号 / 事项 / 责任单位 / 牵头单位, each group's 分类 printed once, before the number
+    of its first row. The table was not found (its header began at 序号, the 分类 cell a row's): each
+    row's 责任单位 became its title and the next group's 分类 a lead unit."""
+    plan = parse_plan("\n\n".join([
+        "2023年莲都区政府工作报告重点工作责任分解", "分类", "序号", "事项", "责任单位", "牵头单位",
+        "发展目标", "1", "地区生产总值增长6.5%以上。", "区农业农村局、区经商局", "区发改局",
+        "2", "区本级固定资产投资增长25%。", "区发改局", "区发改局",
+        "激发市场活力", "3", "深化政务服务“一网通办”。", "区行政服务中心、区深改服务中心", "区行政服务中心",
+    ]))
+    assert [(it.number, it.section, it.title) for it in plan.items] == [
+        ("1", "发展目标", "地区生产总值增长6.5%以上"), ("2", "发展目标", "区本级固定资产投资增长25%"),
+        ("3", "激发市场活力", "深化政务服务“一网通办”")]
+    assert [names(it.lead_units) for it in plan.items] == [["区发改局"], ["区发改局"], ["区行政服务中心"]]
+    assert names(plan.items[0].responsible_units) == ["区发改局", "区农业农村局", "区经商局"]
