@@ -316,12 +316,14 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         "issue_date": lambda: meta.issued_on.year if meta.issued_on else None,
         "notice": lambda: head("notice"),
         "page": lambda: head("page"),
+        "preamble": lambda: head("preamble"),
         "inferred": lambda: max(past) + 1 if (past := past_years("\n".join(lines))) else None,
         "mentioned": lambda: mentioned_year([t for r in raw_items for t in r.text_lines]),
     }
     words = {
         "doc_number": "按文号", "heading": "按文首标题行", "dates": "按文中最早的时间节点",
         "issue_date": "按发文日期", "notice": "按文首引用的文号", "page": "按文首（网页）的日期",
+        "preamble": "按文首说明中的年度",
         "inferred": "按文中提到的往年（如“X年已达标”）推断",
         "mentioned": "按任务中最常写到的年份",
     }

@@ -8,6 +8,7 @@ Sources, first found wins (`YEAR_SOURCES`):
   issue_date  the issue date under the covering notice
   notice      a 文号 named in the head (`(昆政发〔2016〕13号)`, the plan's or the one it implements)
   page        a date of the head: `2019年1月16日`, the page's `发布日期:2018-07-09`
+  preamble    a year the head's prose gives the plan (`…研究制定2022年工作要点`, `制定2023年重点工作任务清单`)
   inferred    a year the text calls past (`对2020年已达标的…` → 2021)
   mentioned   the year the items write most often (`2021年是…`, `到2021年…`)
 Without any of them the year is unknown: `YearNeeded` when some date depends on it
@@ -21,7 +22,8 @@ import re
 from .errors import ImportFailure
 
 YEAR_SOURCES = (
-    "override", "title", "doc_number", "heading", "dates", "issue_date", "notice", "page", "inferred", "mentioned",
+    "override", "title", "doc_number", "heading", "dates", "issue_date", "notice", "page", "preamble", "inferred",
+    "mentioned",
 )
 
 _YEAR_IN_TEXT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
@@ -30,6 +32,9 @@ _FULL_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*
 _PAGE_DATE_RE = re.compile(r"(?:发布|发文|印发|成文|更新)(?:日期|时间)\s*[:：|]?\s*((?:19|20)\d{2})[-/.年]\d{1,2}")
 _PAST_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:已|以前|之前|底已|末已)")
 _SENTENCE_RE = re.compile(r"[。，,；;：:！？]")
+# a year given to a plan of the kinds imported here, in prose: 研究制定2022年工作要点, 2023年重点工作任务清单如下
+_PLAN_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年度?[^。；;，,《》]{0,20}?(?:工作要点|实施方案|工作方案|行动方案|工作计划|"
+                           r"行动计划|重点工作|任务清单|责任分解|任务分解|民生实事)")
 
 
 class YearNeeded(ImportFailure):  # noqa: N818 — an ImportFailure the caller may answer with a year
@@ -50,6 +55,12 @@ def head_years(head: list[str]) -> dict[str, int]:
         notice_years += [int(y) for y in _DOCNUM_YEAR_RE.findall(t)]
         if "page" not in found and (m := _FULL_DATE_RE.search(t) or _PAGE_DATE_RE.search(t)):
             found["page"] = int(m.group(1))
+        if "preamble" not in found and "年" in t:
+            for m in _PLAN_YEAR_RE.finditer(t):
+                before = t[: m.start()]
+                if before.count("《") <= before.count("》"):  # not a document cited by its title (根据《2021年…》)
+                    found["preamble"] = int(m.group(1))
+                    break
     if notice_years:
         found["notice"] = max(notice_years)
     return found

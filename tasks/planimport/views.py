@@ -27,6 +27,7 @@ YEAR_REASONS = {  # why the preview shows this year (tasks.importers.years)
     "issue_date": "标题中没有年份，按发文日期。请核对。",
     "notice": "标题中没有年份，按文首引用的文号。请核对。",
     "page": "标题中没有年份，按网页上的发布日期。请核对。",
+    "preamble": "标题中没有年份，按文首说明中写明的计划年度。请核对。",
     "inferred": "标题中没有年份，按文中提到的往年推断。请核对。",
     "mentioned": "标题中没有年份，按任务中最常写到的年份。请核对。",
     "today": "文中没有年份，暂按今年（文中没有需要年份换算的时间）。",

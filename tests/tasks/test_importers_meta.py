@@ -231,3 +231,14 @@ def test_a_notice_title_printed_over_two_lines_with_a_blank_line_between():
     plan = parse_plan("繁昌区人民政府关于印发2021年\n\n区政府重点工作任务的通知\n\n各乡镇人民政府:\n"
                       "现将《2021年区政府重点工作任务》印发给你们。\n" + BODY)
     assert (plan.meta.title, plan.meta.issuer) == ("2021年区政府重点工作任务", "繁昌区人民政府")
+
+
+def test_the_year_the_preamble_gives_the_plan_when_nothing_else_does():
+    """A 罗湖 区委深改委 page pasted without its title: `…研究制定2022年工作要点` was the only year, and
+    the plan was dated today's year (2026)."""
+    plan = parse_plan("按照中央和省委、市委全面深化改革部署,区委全面深化改革委员会研究制定2022年工作要点,"
+                      "持续推动全面深化改革工作走在前列。\n" + BODY)
+    assert (plan.meta.year, plan.meta.year_source) == (2022, "preamble")
+    assert any("按文首说明中的年度取 2022 年" in w for w in plan.warnings)
+    # a plan of another year cited in the preamble gives no year (根据《2021年全省…工作要点》: 《》 cut it)
+    assert parse_plan("根据《2021年全省深化改革工作要点》要求,结合实际。\n" + BODY).meta.year_source != "preamble"
