@@ -24,10 +24,11 @@ _FAMILY = {"【": "【", "（": "(", "(": "(", "〔": "〔", "[": "[", "［": "[
 _CLOSE_FAMILY = {"】": "【", "）": "(", ")": "(", "〕": "〔", "]": "[", "］": "["}
 
 _LABEL_RE = UNIT_LABEL_RE
+# a bracket that names a person first: 牵头区领导:刘胜、夏东;牵头单位:区发展改革局
+_PERSON_FIRST_RE = re.compile(r"[\u4e00-\u9fff]{0,6}(?:领导|责任人|负责人|联系人)\s*[:：]")
 # `[；;]|[,，]\s*(?=(?:LABELS)\s*[:：])`, opening with one class (the engine jumps from mark to mark)
 _CLAUSE_SPLIT_RE = re.compile(
     rf"[；;,，](?:(?<=[；;])|(?<=[,，])\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]))")
-_PERSON_FIRST_RE = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:领导|责任人|负责人|联系人)\s*[:：]")
 _OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
 
 
@@ -95,7 +96,7 @@ def _group_list(text: str) -> list[tuple[int, int, str, str]]:
             closed = marks[c][0]
             groups.append((i, closed + 1, text[i], text[i + 1 : closed]))
             a = c + 1
-        elif _LABEL_RE.match(text, i + 1):
+        elif _LABEL_RE.match(text, i + 1) or (_PERSON_FIRST_RE.match(text, i + 1) and _LABEL_RE.search(text, i + 1)):
             # a unit bracket never closed (a paste cut off in it: `〔牵头单位:A;配合单位:B,各县(区)人民`)
             # runs to the end of the text
             groups.append((i, len(text), text[i], text[i + 1 :]))

@@ -123,3 +123,9 @@ def test_a_level_prefix_alone_is_no_unit():
     assert split_units("市发改委、市") == ["市发改委"]
     item = parse_plan("2023年工作要点\n一、改革\n1.推进某事。\n责任单位:市\n").items[0]
     assert item.responsible_units == []
+
+
+def test_a_bracket_naming_a_person_first_and_cut_off_by_the_page_is_read_to_the_end():
+    item = parse_plan("2022年工作要点\n一、改革\n1.形成一批重大制度创新。"
+                      "(牵头区领导:刘胜、夏东;牵头单位:区发展改革局;").items[0]
+    assert names(item.lead_units) == names(item.responsible_units) == ["区发展改革局"]
