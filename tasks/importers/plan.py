@@ -220,6 +220,19 @@ def _share_closing_annotation(items: list[ParsedItem]) -> None:
             before.lead_units, before.responsible_units = list(item.lead_units), list(item.responsible_units)
 
 
+def _as_printed(items: list[ParsedItem], printed: str, simplified: str) -> None:
+    """Each unit of a plan read in simplified characters (`to_simplified`) written as the plan prints
+    it (州行政審批服務局; its name, the canonical one, stays simplified): found at the same place of
+    the printed text, which the conversion kept character for character."""
+    if len(printed) != len(simplified):
+        return
+    for item in _all_items(items):
+        for unit in item.responsible_units + item.lead_units:  # (a lead is most often its list's own UnitRef)
+            at = simplified.find(unit.as_written)
+            if at >= 0:
+                unit.as_written = printed[at : at + len(unit.as_written)]
+
+
 def _heading_units(items: list[ParsedItem], ctx: RuleContext) -> None:
     """A heading that names the units of its part (`(一)构建法治环境保障体系(总牵头单位:县委依法治县委员会办公室)`)
     gives them to each item under it that names none (it was flagged 未标注); the nearest such
@@ -663,6 +676,7 @@ def parse_plan(
 
 def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str, str] | None) -> ParsedPlan:
     simplified = to_simplified(text)
+    printed = text
     if simplified is not None:
         text = simplified
     lines = normalise(text)
@@ -726,6 +740,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         meta.year, meta.year_source = datetime.date.today().year, "today"
         warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可用 --year 指定。")
 
+    if simplified is not None:
+        _as_printed(items, printed, simplified)
     unknown: dict[str, None] = {}
     for it in _all_items(items):
         for u in it.responsible_units:

@@ -67,6 +67,8 @@ def test_a_plan_in_traditional_characters_is_read_in_simplified_ones():
     first, second = plan.items
     assert [u.name for u in first.lead_units] == ["州行政审批服务局"]
     assert [u.name for u in first.responsible_units] == ["州行政审批服务局", "州司法局", "各县市人民政府"]
+    # as written, the plan's own characters
+    assert [u.as_written for u in first.responsible_units] == ["州行政審批服務局", "州司法局", "各縣市人民政府"]
     assert first.title == "加大简政放权力度"
     assert [d.date.isoformat() for d in first.deadlines] == ["2020-06-30"]
     assert [u.name for u in second.responsible_units] == ["州政务服务中心"]
