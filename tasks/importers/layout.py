@@ -59,7 +59,7 @@ def tabulate(lines: list[str]) -> list[str]:
     read_to = 0  # the lines before it are read (a table ends there)
     # A table starts on a line with a pipe, a 序号, or a number header cell (序号/编号/序, spaces
     # allowed in it): only those lines are looked at.
-    for i in [k for k, line in enumerate(lines) if "|" in line or "序" in line or "编" in line]:
+    for i in [k for k, line in enumerate(lines) if "|" in line or "序" in line or "编" in line or _maybe_first_header(line)]:
         if i < read_to:
             continue
         line = lines[i]
@@ -71,6 +71,8 @@ def tabulate(lines: list[str]) -> list[str]:
                 found = _pipe_table(lines, i)
             elif "序号" in s:
                 found = _spaced_table(lines, i) or _glued_table(lines, i)
+            if found is None and len(s) <= 12 and cell_role(s) in ("person", "target"):
+                found = _numbered_task_table(lines, i)
             if found is None and len(s) <= 12 and cell_role(s) == "number":
                 # a 分类 header cell before 序号 (分类 / 序号 / 事项 / …): the header starts there
                 above = next((k for k in range(i - 1, max(read_to, i - 4) - 1, -1) if lines[k].strip()), None)
@@ -349,6 +351,88 @@ def _number_first(header: list[str], stream: list[tuple[int, str]],
         out.append((line, [cells[0]] + ([category] if category else []) + values))
         category = following
     return [header[1], header[0], *header[2:]], out
+
+
+def _maybe_first_header(line: str) -> bool:
+    """Whether the line may open the header of a `_numbered_task_table` (牵头领导, 重点工作 …)."""
+    s = line.strip()
+    return 2 <= len(s) <= 8 and ("领导" in s or "任务" in s or "工作" in s) and cell_role(s) in ("person", "target")
+
+
+_NUMBERED_CELL_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
+
+
+def _numbered_task_table(lines: list[str], i: int):
+    """One cell per paragraph with no 序号 column, each row's number printed in its task cell — a
+    浙江 责任分工 table: 牵头领导 / 重点工作 / 牵头单位 / 配合单位 / 备注, then 周阳市长 / 1.始终做到忠诚于党。… /
+    市府办 / 各单位 / 2.… / 市府办 / 市司法局 / 各单位. A person column's cell (merged over its group) stands
+    before the first row of the group; the unit cells after a task, one per paragraph, fill the unit
+    columns in order (the first the lead's when 牵头单位 comes first), the others go together to the last.
+    Rows are returned with a 序号 column put first."""
+    n = len(lines)
+    header: list[str] = []
+    j = i
+    while j < n:
+        t = lines[j].strip()
+        if not t:
+            j += 1
+            continue
+        if len(t) > 12 or cell_role(t) is None:
+            break
+        header.append(t)
+        j += 1
+    roles = header_roles(header) if len(header) >= 3 else None
+    if not roles or "number" in roles or "target" not in roles:
+        return None
+    ti = roles.index("target")
+    unit_cols = [k for k in range(ti + 1, len(roles)) if roles[k] in ("lead", "responsible")]
+    if not unit_cols:
+        return None
+    rows: list[list] = []  # [line, number, cells before the task, task, cells after it]
+    before: list[str] = []
+    expected = None
+    k = end = j
+    while k < n:
+        t = lines[k].strip()
+        k += 1
+        if not t:
+            continue
+        m = _NUMBERED_CELL_RE.match(t)
+        if m and (expected is None or int(m.group(1)) == expected):
+            rows.append([k - 1, m.group(1), before, m.group(2), []])
+            before, expected = [], int(m.group(1)) + 1
+        elif _HEADING_RE.match(t) or _FOOTER_RE.match(t) or (not rows and len(before) >= ti):
+            break
+        elif rows:
+            rows[-1][4].append(t)
+        else:
+            before.append(t)
+        end = k
+    if len(rows) < 2:
+        return None
+    out = [(i, ["序号", *header])]
+    for r, (line, number, pre, task, after) in enumerate(rows):
+        # the next group's person cell, printed after this row's last cell
+        if r + 1 < len(rows) and ti > 0 and after and _fits("person", after[-1]) and not _is_units(after[-1]):
+            rows[r + 1][2] = [after.pop()] + rows[r + 1][2]
+        while after and not _is_units(after[0]) and (_PROSE_RE.search(task[-1:]) is None or len(after[0]) > 12):
+            task += after.pop(0)  # the task cell wrapped over several paragraphs
+        units = []
+        while after and _is_units(after[0]):
+            units.append(after.pop(0))
+        cells = [""] * len(roles)
+        cells[ti] = task
+        for k2, value in zip(range(ti - 1, -1, -1), reversed(pre), strict=False):
+            cells[k2] = value
+        if len(unit_cols) == 1 or len(units) <= 1:
+            cells[unit_cols[0]] = "、".join(units)
+        else:
+            cells[unit_cols[0]] = units[0]
+            cells[unit_cols[-1]] = "、".join(units[1:])
+        if after and len(roles) > unit_cols[-1] + 1:
+            cells[unit_cols[-1] + 1] = " ".join(after)  # 备注
+        out.append((line, [number, *cells]))
+    return end, out
 
 
 def _split_spaced(row: str) -> list[str]:

@@ -416,3 +416,20 @@ def test_one_cell_per_paragraph_with_the_category_column_before_the_number():
         ("3", "激发市场活力", "深化政务服务“一网通办”")]
     assert [names(it.lead_units) for it in plan.items] == [["区发改局"], ["区发改局"], ["区行政服务中心"]]
     assert names(plan.items[0].responsible_units) == ["区发改局", "区农业农村局", "区经商局"]
+
+
+def test_one_cell_per_paragraph_with_no_number_column_and_the_number_in_the_task_cell():
+    """A 玉环 责任分工抓落实方案: 牵头领导 / 重点工作 / 牵头单位 / 配合单位 / 备注, the leader's cell printed once
+    before the first row of its group, one unit per paragraph. The tasks were read by their numbers,
+    but none of their units (and the leaders' names stood between them as text)."""
+    plan = parse_plan("\n\n".join([
+        "2021年市政府重点工作责任分工抓落实方案", "牵头领导", "重点工作", "牵头单位", "配合单位", "备注",
+        "周阳市长", "1.始终做到忠诚于党。学懂弄通做实习近平新时代中国特色社会主义思想。", "市府办", "各单位",
+        "2.始终坚持依法行政。坚持“开门做决策、人民做决定”。", "市府办", "市司法局", "市审计局", "各单位",
+        "王副市长", "3.做强数字经济。推进数字化改革。", "市经信局", "市发改局",
+    ]))
+    assert [(it.number, it.title) for it in plan.items] == [
+        ("1", "始终做到忠诚于党"), ("2", "始终坚持依法行政"), ("3", "做强数字经济")]
+    assert [names(it.lead_units) for it in plan.items] == [["市府办"], ["市府办"], ["市经信局"]]
+    assert [names(it.responsible_units) for it in plan.items] == [
+        ["市府办", "各单位"], ["市府办", "市司法局", "市审计局", "各单位"], ["市经信局", "市发改局"]]
