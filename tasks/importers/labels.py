@@ -41,7 +41,7 @@ LINE_START_LABEL_RE = re.compile(rf"^(?:{_alt(_ALL)})\s*[:：]")
 INLINE_LABEL_RE = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _ALL}))}])(?:(?<=\s)|(?<=[。；;]))({_alt(_ALL)})\s*[:：]")
 # the same labels, found by the character before them (a scan that jumps from space to 。): a match
 # is that character, the label starts right after it
-INLINE_LABEL_AFTER_RE = re.compile(rf"[\s。；;](?=(?:{_alt(_ALL)})\s*[:：])")
+INLINE_LABEL_AFTER_RE = re.compile(rf"[\s。；;,，](?=(?:{_alt(_ALL)})\s*[:：])")
 _ALL_WORDS = frozenset(_ALL)
 _LABEL_LAST = frozenset(w[-1] for w in _ALL)
 _ALL_LENGTHS = sorted({len(w) for w in _ALL})
@@ -49,7 +49,7 @@ _ALL_LENGTHS = sorted({len(w) for w in _ALL})
 
 def may_have_inline_label(line: str) -> bool:
     """False when `INLINE_LABEL_AFTER_RE` cannot match: no colon has a label word before it (spaces
-    between allowed) that follows a space or 。；;. Looked at from the colons (a line has few), not
+    between allowed) that follows a space, 。；; or a comma (牵头单位:A,配合单位:B). Looked at from the colons (a line has few), not
     by the pattern's scan of every character (a long line with a colon seldom has an inline label)."""
     for colon in ":：":
         c = line.find(colon)
@@ -61,7 +61,7 @@ def may_have_inline_label(line: str) -> bool:
                 for n in _ALL_LENGTHS:
                     if k > n and line[k - n : k] in _ALL_WORDS:
                         ch = line[k - n - 1]
-                        if ch in "。；;" or ch.isspace():
+                        if ch in "。；;,，" or ch.isspace():
                             return True
             c = line.find(colon, c + 1)
     return False

@@ -297,7 +297,7 @@ _BARE_LEVELS = frozenset({"省", "市", "区", "县", "镇", "乡", "州", "盟"
 
 
 def clean_unit(part: str) -> str:
-    part = part.strip().strip("。.；;，,、 *＊")  # (a star marks a lead: star_marked)
+    part = part.strip().strip("。.；;，,、 *＊▲△★☆")  # (a star or a triangle flags a unit: star_marked)
     if part[-1:] in _ROLE_TAIL_LAST:
         part = _ROLE_TAIL_RE.sub("", part).strip()
     if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for

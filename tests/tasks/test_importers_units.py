@@ -129,3 +129,15 @@ def test_a_bracket_naming_a_person_first_and_cut_off_by_the_page_is_read_to_the_
     item = parse_plan("2022年工作要点\n一、改革\n1.形成一批重大制度创新。"
                       "(牵头区领导:刘胜、夏东;牵头单位:区发展改革局;").items[0]
     assert names(item.lead_units) == names(item.responsible_units) == ["区发展改革局"]
+
+
+def test_labels_joined_by_a_comma_on_one_line_and_a_flag_glued_to_a_unit():
+    """慈溪: `牵头领导:市长、副市长,责任单位:…` read no unit (a person label first), `牵头单位:市发改局,配合单位:…`
+    gave a lead named 配合单位:市经信局; 乐清: `市跑改办▲` kept its flag."""
+    plan = parse_plan("2021年目标任务责任分解\n一、目标\n(一)地区生产总值增长7%\n"
+                      "牵头领导:市长、副市长,责任单位:市发改局、市统计局、各镇(街道)。\n(二)一般公共预算收入增长6.5%\n"
+                      "牵头单位:市发改局,配合单位:市经信局\n(三)推进改革。(牵头单位:市跑改办▲、市审管办;责任单位:市级涉批单位)\n")
+    first, second, third = plan.items
+    assert (names(first.lead_units), names(first.responsible_units)) == ([], ["市发改局", "市统计局", "各镇(街道)"])
+    assert (names(second.lead_units), names(second.responsible_units)) == (["市发改局"], ["市发改局", "市经信局"])
+    assert names(third.lead_units) == ["市跑改办", "市审管办"]
