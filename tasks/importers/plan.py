@@ -581,6 +581,9 @@ class _ItemBuilder:
         if self.star_leads:
             marked |= star_marked(row.responsible)  # `*市发展改革委、市生态环境局`, where the plan says so
         pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
+        if not pairs and "lead" not in table.roles and "responsible" not in table.roles:
+            # no unit column (a progress report's table): the units the task's text names, (牵头单位:…)
+            pairs = [p for a in find_annotations(text, self.ctx) for p in a.units]
         if pairs and not leads and not marked and self.ctx.first_unit_leads:
             pairs[0] = (pairs[0][0], True)
         item.lead_units, item.responsible_units = _units(pairs, self.table)

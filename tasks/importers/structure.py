@@ -25,7 +25,7 @@ SKIP_WORDS = (
 _SKIP_TITLE_RE = re.compile(r"^[^，,；;、]{0,4}(?:目标|意义|思路)(?:和?要求|任务)?[:：]?$")
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
 SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
-NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、。](?!\d)\s*(.*)$")
 PAREN_NUMBERED_RE = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
 _CN = "一二三四五六七八九十"
 
@@ -105,7 +105,7 @@ class Outline:
         return before + after
 
 
-_TASKLIKE_NUMBER_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[①-⑳])\s*\S")
+_TASKLIKE_NUMBER_RE = re.compile(r"^(?:\d{1,3}\s*[.．、。]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[①-⑳])\s*\S")
 _TASKLIKE_UNIT_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]{2,60}牵头[^（）()〔〕【】\[\]]{0,60}[）)〕】\]]")
 
 

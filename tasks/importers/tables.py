@@ -61,11 +61,17 @@ def cell_role(cell: str) -> str | None:
 _FIGURE_HEADER_RE = re.compile(r"(?:数|数量|个数|金额|总额|额度)$")
 
 
+_UNIT_AND_PERSON_RE = re.compile(r"(?:牵头|责任|配合|主办|协办)(?:单位|部门)(?:及|和|与|、)")
+
+
 @lru_cache(maxsize=16384)
 def _short_cell_role(c: str) -> str | None:
     if not _ANY_HEADER_WORD_RE.search(c) or _FIGURE_HEADER_RE.search(c):
         return None
     role = _EXACT_ROLE.get(c)  # the first role that has the cell as a word
+    if role is None and _UNIT_AND_PERSON_RE.match(c):
+        # a unit column that names its contact too (牵头单位及主要负责人): the unit's, not a person's
+        role = next((r for r, words_re in _ROLE_WORD_RES if r in ("lead", "responsible") and words_re.match(c)), None)
     if role is None:  # the first role with a word in the cell
         role = next((r for r, words_re in _ROLE_WORD_RES if words_re.search(c)), None)
     return role
@@ -78,6 +84,9 @@ def header_roles(cells: list[str]) -> list[str | None] | None:
     if "target" not in roles and "indicator" in roles:  # 项目名称 alone: the task itself
         roles[len(roles) - 1 - roles[::-1].index("indicator")] = "target"
     found = {r for r in roles if r}
+    # a progress report's table (序号 / 工作内容 / 半年度完成情况): the units are in the task's own text
+    if {"number", "target", "progress"} <= found and not ({"lead", "responsible"} & found) and len(found) == 3:
+        return roles
     if "target" in found and ({"lead", "responsible", "deadline"} & found) and len(found) >= 3:
         if roles.count("target") > 1:  # 主要任务 + 细化措施, 工作内容 + 目标任务: the first names the task
             roles[roles.index("target")] = "task"
@@ -119,7 +128,11 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     the roles with "" for None and the trailing ones dropped (computed here if not given)."""
     if roles_t is None:
         roles_t = _strip_trailing([r or "" for r in roles])
-    if len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
+    missing = len(roles_t) - len(cells)
+    if 0 < missing and "number" in roles_t and roles_t.index("number") == missing and cells[0].strip().isdigit():
+        # its number where the 序号 column is once the merged 大类 cells before it are put back
+        cells = [""] * missing + list(cells)
+    elif len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
     elif len(cells) < len(roles_t) and (_sentence_in_unit_column(cells, roles_t) or _numbered_without_task(cells, roles_t)):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # a row cut short: its cells are the first ones

@@ -373,7 +373,12 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
             buf = ""
         if buf:
             names.append(buf)
-    return [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
+    out = [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
+    # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人): no unit
+    return [n for k, n in enumerate(out) if not (k and _PERSON_NAME_RE.fullmatch(n) and not looks_like_unit(n, table))]
+
+
+_PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,3}")
 
 
 def star_marked(cell: str) -> set[str]:

@@ -79,3 +79,40 @@ def test_a_pipe_row_cut_short_keeps_its_cells_in_their_columns():
     assert cut.title == "实施农村公路大中修100公里,新增公交线路3条"
     assert cut.responsible_units == []
     assert [d.date.isoformat() for d in cut.deadlines] == ["2022-07-31", "2022-11-30"]
+
+
+def test_a_pipe_table_with_its_category_merged_and_a_unit_column_that_names_its_head():
+    """A 肇庆 民生实事 progress table: 大类 printed on the first row only, 牵头单位及 主要负责人 (a unit
+    column, not a person's: it names its head after the unit). It failed (no unit column); read
+    so, the later rows put their leader in the title and their progress text in the unit column."""
+    plan = parse_plan(
+        "大类 | 序号 | 工作任务 | 分管 市领导 | 牵头单位及 主要负责人 | 落实进展情况 |\n"
+        "一、继续提高底线民生保障水平 | 1 | 将城镇低保补差水平提高到每人每月609元。 | 陈宣群 | 市民政局 伍泽国 | 已完成。 |\n"
+        "2 | 特困供养人员基本生活标准不低于当地最低生活保障标准的1.6倍。 | 陈宣群 | 市民政局 伍泽国 | 已完成。 从2020年1月1日起,已提高标准,端州区提高到20100元/人年。 |\n",
+        year=2020,
+    )
+    assert [(it.number, it.title) for it in plan.items] == [
+        ("1", "将城镇低保补差水平提高到每人每月609元"), ("2", "特困供养人员基本生活标准不低于当地最低生活保障标准的1.6倍")]
+    assert [names(it.lead_units) for it in plan.items] == [["市民政局"], ["市民政局"]]
+    assert [names(it.responsible_units) for it in plan.items] == [["市民政局"], ["市民政局"]]
+
+
+def test_a_progress_tables_tasks_name_their_units_in_their_own_text():
+    """A 舟山 half-year report: 序号 / 工作内容 / 半年度完成情况, the lead in the task's cell. No table
+    was found and the import failed (未识别出任何工作任务)."""
+    plan = parse_plan("\n\n".join([
+        "2021年度市政府工作报告重点工作任务半年度完成情况", "序号", "工作内容", "半年度完成情况",
+        "1", "慎终如始抓好疫情防控,确保冷链物防闭环管控。(牵头单位:市疫情防控办)", "①组织开展基层医疗机构网格化排查。",
+        "2", "深化政府数字化转型,建成投用“舟山大脑”。[牵头单位:市府办(市大数据局)]", "①6月底前完成平台建设。",
+    ]))
+    assert [(it.number, names(it.lead_units)) for it in plan.items] == [
+        ("1", ["市疫情防控办"]), ("2", ["市府办(市大数据局)"])]
+    assert all(it.deadlines == [] for it in plan.items)  # the progress column dates nothing
+
+
+def test_numbers_followed_by_a_chinese_full_stop():
+    """成都: `1。推动轨道交通加速成网…。(牵头单位:市住建局)` gave nameless parents titled 1 and 7."""
+    plan = parse_plan("成都市2021年民生实事工作目标\n一、交通\n1。推动轨道交通加速成网。(牵头单位:市住建局)\n"
+                      "2。打通中心城区“断头路”20条。(牵头单位:市住建局、市交通运输局)\n")
+    assert [(it.number, it.title, names(it.lead_units)) for it in plan.items] == [
+        ("1", "推动轨道交通加速成网", ["市住建局"]), ("2", "打通中心城区“断头路”20条", ["市住建局", "市交通运输局"])]
