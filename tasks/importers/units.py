@@ -184,6 +184,9 @@ class AliasTable:
         self._resolved: dict[str, tuple] = {}  # as written → what `resolve` answers (a plan repeats its units)
         self._lists: dict[tuple, tuple] = {}  # see `unit_lists`
         self._cells: dict[str, tuple[str, ...]] = {}  # see `split_table_units`
+        # the key and the kind/level of every default name, worked out once per process (looked up
+        # here once per plan: the check that the lists are unchanged hashes them all)
+        self._known = _default_names()
         if use_defaults:
             self._map.update(_default_map())
         for written, canonical in (aliases or {}).items():
@@ -198,7 +201,7 @@ class AliasTable:
         found = self._resolved.get(as_written)
         if found is None:
             written = "".join(as_written.split())  # (what `\s` matches: `str.split`'s whitespace)
-            known = _default_names()  # the key and the kind/level of a default name, worked out once
+            known = self._known
             k = known[0].get(written)
             canonical = self._map.get(key(written) if k is None else k)
             name = canonical or written
