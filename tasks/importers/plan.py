@@ -24,7 +24,7 @@ _SENTENCE_END_RE = re.compile(r"[。；;\n]")
 _PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
 
 _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|规划|措施|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
-                           r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工)$")
+                           r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工|完成情况|进展情况)$")
 # part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
 # 办法（2020年版）, 进度表(截至10月31日)
 _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
@@ -32,6 +32,8 @@ _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 _DOCNUM_RE = re.compile(r"^[^\s:：]{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 # what a web page puts in front of the document's own lines: a list's bullet (• 文号:…), its
 # breadcrumb (首页 > 政务公开 > …, 首页-政务公开-政策文件), a title in book marks on a line of its own
+# a line of a site's record of the document (索引号 …, 发布机构 …, 生成日期 … 公开方式 主动公开): never part of a title
+_SITE_RECORD_RE = re.compile(r"索引号|发布机构|生成日期|成文日期|公开方式|组配分类|主题分类|信息来源|发文字号|发布日期")
 _BULLET_RE = re.compile(r"^[•·●▪■◆◇○]\s*")
 _CRUMB_RE = re.compile(r"(?:[>＞»›][^>＞»›]*){2,}$|^(?:您现在的位置|当前位置)?[:：]?\s*首页\s*[-—>＞»›/]")
 _BOOK_TITLE_LINE_RE = re.compile(r"《([^《》]{4,80})》")
@@ -147,6 +149,7 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
         while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
                 and not parse_issue_date(pre[j]) and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
                 and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]) and "此件" not in pre[j] \
+                and not _SITE_RECORD_RE.search(pre[j]) \
                 and not ATTACHMENT_RE.fullmatch(pre[j]):  # the line 附件 (2) above an attachment's title
             parts.insert(0, pre[j])
             j -= 1

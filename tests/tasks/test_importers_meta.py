@@ -242,3 +242,11 @@ def test_the_year_the_preamble_gives_the_plan_when_nothing_else_does():
     assert any("按文首说明中的年度取 2022 年" in w for w in plan.warnings)
     # a plan of another year cited in the preamble gives no year (根据《2021年全省…工作要点》: 《》 cut it)
     assert parse_plan("根据《2021年全省深化改革工作要点》要求,结合实际。\n" + BODY).meta.year_source != "preamble"
+
+
+def test_a_progress_reports_title_under_a_sites_record_is_the_title_alone():
+    """舟山: the record's lines above the title (索引号 …, 生成日期 … 公开方式 主动公开) were glued to it, and
+    a title ending in 完成情况 was no title at all."""
+    plan = parse_plan("索引号 001008009005001/2021-187464\n组配分类 市政府工作报告 发布机构 市政府办公室\n"
+                      "生成日期 2021-07-21 公开方式 主动公开\n2021年度市政府工作报告重点工作任务半年度完成情况\n" + BODY)
+    assert (plan.meta.title, plan.meta.year_source) == ("2021年度市政府工作报告重点工作任务半年度完成情况", "title")
