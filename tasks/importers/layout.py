@@ -250,12 +250,21 @@ def _pipe_table(lines: list[str], i: int):
         piece = t.rstrip("|").strip()
         buf = f"{buf} {piece}" if buf else piece  # a wrapped cell: its pieces joined (spaces squeezed later)
         if t.endswith("|"):
-            stream.append((buf_line, buf.strip()))
+            if buf.strip():  # (a line of bare pipes opens a row or a caption: no cell)
+                stream.append((buf_line, buf.strip()))
             buf, buf_line = "", None
         j += 1
+    # a caption cell before the header (洋县2024年十大民生实事项目清单 |): the header opens at 序号
+    first = next((k for k, (_, c) in enumerate(stream[:4]) if cell_role(c) == "number"), 0)
+    del stream[:first]
     header = []
     while stream and cell_role(stream[0][1]) and len(header) < 12:
         header.append(stream.pop(0)[1])
+    # header cells no column is named by (建设地点, 年度投资金额(万元)) before the first row's number
+    if header and header_roles(header) is None or stream and header and not _INT_RE.match(stream[0][1]):
+        while stream and not _INT_RE.match(stream[0][1]) and len(header) < 12 and len(stream[0][1]) <= 16 \
+                and not _PROSE_RE.search(stream[0][1]):
+            header.append(stream.pop(0)[1])
     grid = _grid(header, stream)
     if not grid:
         return None

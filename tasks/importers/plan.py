@@ -347,7 +347,7 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         if year_found := candidates[source]():
             meta.year, meta.year_source = year_found, source
             if source != "title":
-                warnings.append(f"标题中没有年份：{words[source]}取 {meta.year} 年为计划年份，可用 --year 指定。")
+                warnings.append(f"标题中没有年份：{words[source]}取 {meta.year} 年为计划年份，可另行指定计划年度（网页导入时修改“计划年度”，命令行用 --year）。")
             return
     meta.year, meta.year_source = 0, "unknown"
 
@@ -744,7 +744,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
                 + "”等时间需要年份才能换算成日期。请指定计划年度（命令行用 --year，网页导入时填写“计划年度”）。"
             )
         meta.year, meta.year_source = datetime.date.today().year, "today"
-        warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可用 --year 指定。")
+        warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可另行指定计划年度（网页导入时修改“计划年度”，命令行用 --year）。")
 
     if simplified is not None:
         _as_printed(items, printed, simplified)

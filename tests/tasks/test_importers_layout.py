@@ -433,3 +433,18 @@ def test_one_cell_per_paragraph_with_no_number_column_and_the_number_in_the_task
     assert [names(it.lead_units) for it in plan.items] == [["市府办"], ["市府办"], ["市经信局"]]
     assert [names(it.responsible_units) for it in plan.items] == [
         ["市府办", "各单位"], ["市府办", "市司法局", "市审计局", "各单位"], ["市经信局", "市发改局"]]
+
+
+def test_pipe_cells_one_per_line_with_bare_pipe_lines_a_caption_and_unnamed_columns():
+    """洋县: each cell on its own line ending in `|`, a line with only `|` opening each row, a caption
+    cell and a line of pipes before 序号, columns no role names (建设地点, 年度投资金额(万元)). No task
+    was found (未识别出任何工作任务)."""
+    cells = ["附件:", "|", "洋县2024年十大民生实事项目清单 |", "||||||", "|", "序号 |", "项目名称 |", "建设地点 |",
+             "建设时间 |", "2024年建设内容 |", "年度投资金额 (万元) |", "责任单位 |",
+             "|", "1 |", "洋县中小学幼儿园基础设施提升改造项目 |", "相关镇 (街道) |", "2024 |",
+             "对马畅中小等学校运动场地进行改造。 |", "300 |", "教体局 |",
+             "|", "2 |", "城北小学门前道路建设项目 |", "纸坊街道 |", "2024 |", "建成唐塔北路延伸段道路。 |", "300 |",
+             "住建局 |"]
+    plan = parse_plan("洋县人民政府关于印发洋县2024年十大民生实事项目的通知\n" + "\n".join(cells) + "\n")
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("1", ["教体局"]), ("2", ["住建局"])]
+    assert plan.items[0].indicator == "洋县中小学幼儿园基础设施提升改造项目"
