@@ -46,7 +46,7 @@ _DOCNUM_IN_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］
 _ISSUER_OF_RE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,30}?(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办))(?:关于|印发)")
 _QUOTED_TAG_RE = re.compile(r"^“[^“”]{1,12}”")  # a site's label in quotes before a notice: “党政混合信息公开”
 # a government site's record above the text: 发文日期 2023-01-03 · 发布机构: 下陆区政府办公室 · 文 号 蔡政办〔2023〕1号
-_LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)\s*[:：|]?\s*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
+_LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)[\s:：|]*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
 # (normalised text has no space between two Chinese characters: the name ends where the next label begins)
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[:：|]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")

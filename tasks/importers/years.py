@@ -29,7 +29,7 @@ YEAR_SOURCES = (
 _YEAR_IN_TEXT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _DOCNUM_YEAR_RE = re.compile(r"[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]\s*\d+\s*号")
 _FULL_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_PAGE_DATE_RE = re.compile(r"(?:发布|发文|印发|成文|更新)(?:日期|时间)\s*[:：|]?\s*((?:19|20)\d{2})[-/.年]\d{1,2}")
+_PAGE_DATE_RE = re.compile(r"(?:发布|发文|印发|成文|更新)(?:日期|时间)[\s:：|]{0,4}((?:19|20)\d{2})[-/.年]\d{1,2}")
 _PAST_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:已|以前|之前|底已|末已)")
 _SENTENCE_RE = re.compile(r"[。，,；;：:！？]")
 # a year given to a plan of the kinds imported here, in prose: 研究制定2022年工作要点, 2023年重点工作任务清单如下

@@ -250,3 +250,9 @@ def test_a_progress_reports_title_under_a_sites_record_is_the_title_alone():
     plan = parse_plan("索引号 001008009005001/2021-187464\n组配分类 市政府工作报告 发布机构 市政府办公室\n"
                       "生成日期 2021-07-21 公开方式 主动公开\n2021年度市政府工作报告重点工作任务半年度完成情况\n" + BODY)
     assert (plan.meta.title, plan.meta.year_source) == ("2021年度市政府工作报告重点工作任务半年度完成情况", "title")
+
+
+def test_a_sites_record_in_a_pipe_table_with_colons_gives_the_issue_date():
+    """招远: `成文日期: | 2022-10-08 |` (a colon and a pipe between label and value) was not read."""
+    plan = parse_plan("索引号: | 113706850042672474/2022-04772 | 成文日期: | 2022-10-08 |\n招远市民生事项推进情况\n" + BODY)
+    assert (plan.meta.issued_on.isoformat(), plan.meta.year) == ("2022-10-08", 2022)
