@@ -260,11 +260,19 @@ def _pipe_table(lines: list[str], i: int):
     header = []
     while stream and cell_role(stream[0][1]) and len(header) < 12:
         header.append(stream.pop(0)[1])
-    # header cells no column is named by (建设地点, 年度投资金额(万元)) before the first row's number
-    if header and header_roles(header) is None or stream and header and not _INT_RE.match(stream[0][1]):
-        while stream and not _INT_RE.match(stream[0][1]) and len(header) < 12 and len(stream[0][1]) <= 16 \
-                and not _PROSE_RE.search(stream[0][1]):
-            header.append(stream.pop(0)[1])
+    # header cells no column is named by (建设地点, 年度投资金额(万元)), when more header cells follow them up
+    # to the first row's number
+    if header and stream and not _INT_RE.match(stream[0][1]):
+        k = 0
+        while k < len(stream) and not _INT_RE.match(stream[k][1]) and len(header) + k < 12 \
+                and len(stream[k][1]) <= 16 and not _PROSE_RE.search(stream[k][1]):
+            k += 1
+        more = [c for _, c in stream[:k]]
+        if k < len(stream) and _INT_RE.match(stream[k][1]) and header_roles(header + more):
+            header += more
+            del stream[:k]
+    if not header or cell_role(header[0]) != "number":
+        return None  # rows one cell a line start at their numbers: the header opens with 序号
     grid = _grid(header, stream)
     if not grid:
         return None

@@ -448,3 +448,16 @@ def test_pipe_cells_one_per_line_with_bare_pipe_lines_a_caption_and_unnamed_colu
     plan = parse_plan("洋县人民政府关于印发洋县2024年十大民生实事项目的通知\n" + "\n".join(cells) + "\n")
     assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("1", ["教体局"]), ("2", ["住建局"])]
     assert plan.items[0].indicator == "洋县中小学幼儿园基础设施提升改造项目"
+
+
+def test_cells_each_followed_by_a_line_of_pipes_with_numbered_task_cells_stay_numbered_items():
+    """吴江: each cell then a line `|`, the tasks numbered in their cells (1.… 2.…). Read as one table
+    it became one row holding every task; its numbered items are read as before (their units are not:
+    left as it was)."""
+    cells = ["序号", "项目", "重点工作目标任务", "牵头领导", "责任单位", "一、2024年全区经济社会发展主要预期目标", "||||",
+             "1", "主要预期目标", "1.地区生产总值增长5%以上。", "钱 宇", "★区发改委、统计局",
+             "2.一般公共预算收入同口径增长6%以上。", "★区财政局、税务局", "|||",
+             "3.规上工业总产值增长5%左右。", "", "★区工信局、统计局"]
+    text = "区政府2024年重点工作目标任务分解落实方案\n" + "\n".join(f"{c}\n|" for c in cells) + "\n"
+    plan = parse_plan(text)
+    assert [it.number for it in plan.walk()][-3:] == ["1", "2", "3"]
