@@ -243,8 +243,8 @@ class TrailingListRule(_BracketRule):
         return tuple([(names[0], True)] + [(u, False) for u in names[1:]])
 
 
-_NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")
-_AS_LEAD_RE = re.compile(r"^([^，,；;。]*?)(?:为|是)牵头(?:单位)?$")  # a note: `区发改局为牵头单位`  # what may not follow a list that ends the text
+_NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
+_AS_LEAD_RE = re.compile(r"^([^，,；;。]*?)(?:为|是)牵头(?:单位)?$")  # a note: `区发改局为牵头单位`
 
 
 _UNIT_HEAD = r"(?:省|市|区|县)[^，。,；;、\s“”（(]{1,20}?(?:厅|局|委|办|室|院|会|中心|部|处)"

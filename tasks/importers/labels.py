@@ -123,11 +123,11 @@ def note_leads(text: str) -> set[str]:
     """Unit names a note designates as leads: `（区发改局为牵头单位）`, `区审管办（牵头）`."""
     out: set[str] = set()
     if "牵头" in text:
-        for m in NOTE_LEAD_RE.finditer(text):
-            out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
-    if "分别牵头" in text:
-        for m in _SEVERAL_LEAD_RE.finditer(text):
-            out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
+        # `（A、B为牵头单位）`, and `A、B分别牵头`
+        notes = (NOTE_LEAD_RE, _SEVERAL_LEAD_RE) if "分别牵头" in text else (NOTE_LEAD_RE,)
+        for pattern in notes:
+            for m in pattern.finditer(text):
+                out.update(x.strip() for x in _NOTE_SPLIT_RE.split(m.group(1)) if x.strip())
     if _MARKER_RE.search(text):  # the marker first: the name before it is costly to look for everywhere
         out.update(m.group(1) for m in MARKED_LEAD_RE.finditer(text))
     return out

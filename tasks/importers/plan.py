@@ -30,11 +30,12 @@ _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意�
 _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 _DOCNUM_RE = re.compile(r"^[^\s:：]{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
-# what a web page puts in front of the document's own lines: a list's bullet (• 文号:…), its
-# breadcrumb (首页 > 政务公开 > …, 首页-政务公开-政策文件), a title in book marks on a line of its own
 # a line of a site's record of the document (索引号 …, 发布机构 …, 生成日期 … 公开方式 主动公开): never part of a title
 _SITE_RECORD_RE = re.compile(r"索引号|发布机构|生成日期|成文日期|公开方式|组配分类|主题分类|信息来源|发文字号|发布日期")
-_BULLET_RE = re.compile(r"^[•·●▪■◆◇○]\s*")
+# what a web page puts in front of the document's own lines: a list's bullet (• 文号:…), its
+# breadcrumb (首页 > 政务公开 > …, 首页-政务公开-政策文件), a title in book marks on a line of its own
+_BULLETS = "•·●▪■◆◇○"
+_BULLET_RE = re.compile(rf"^[{_BULLETS}]\s*")
 _CRUMB_RE = re.compile(r"(?:[>＞»›][^>＞»›]*){2,}$|^(?:您现在的位置|当前位置)?[:：]?\s*首页\s*[-—>＞»›/]")
 _BOOK_TITLE_LINE_RE = re.compile(r"《([^《》]{4,80})》")
 # a covering notice's own title names the plan: 关于印发《X》的通知 (also after its 文号 on one line);
@@ -72,7 +73,7 @@ def _head_line(t: str) -> str:
     printed in book marks alone on its line (a reposting site's) as the title."""
     if not t:
         return t
-    if t[0] in "•·●▪■◆◇○":
+    if t[0] in _BULLETS:
         t = _BULLET_RE.sub("", t)
     if ("首页" in t or ">" in t or "＞" in t or "»" in t) and _CRUMB_RE.search(t):
         return ""
@@ -445,11 +446,11 @@ _NO_HIT = DateHit("", 0, 0)  # a date cell `parse_date_cell` reads as nothing (k
 
 
 class _ItemBuilder:
-    def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str]):
+    def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str], star_leads: bool = False):
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
         self._date_cells: dict[str, DateHit] = {}  # what `parse_date_cell` read in a cell (never changed)
         self._phrases: dict = {}  # `find_dates`' memo
-        self.star_leads = False  # the plan says a star marks its lead units (STAR_LEADS_RE)
+        self.star_leads = star_leads  # the plan says a star marks its lead units (STAR_LEADS_RE)
 
     def text_items(self, raw: RawItem) -> list[ParsedItem]:
         """The item of a numbered paragraph — or, when the paragraph is only a heading over
@@ -712,8 +713,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     table = AliasTable(aliases)
     rule_line = next((no for no, t in enumerate(lines, start=1) if "为牵头" in t and _states_first_leads(t)), None)
     ctx = RuleContext(table)
-    builder = _ItemBuilder(table, ctx, meta.year, warnings)
-    builder.star_leads = any("牵头" in t and STAR_LEADS_RE.search(t) is not None for t in lines)
+    star_leads = any(("*" in t or "＊" in t) and STAR_LEADS_RE.search(t) is not None for t in lines)
+    builder = _ItemBuilder(table, ctx, meta.year, warnings, star_leads)
     items = []
     for r in raw_items:
         # a stated lead rule applies to the item that states it and to every later one

@@ -59,8 +59,7 @@ def cell_role(cell: str) -> str | None:
 # a column of figures, named by what it counts or sums (任务数, 区本级任务数, 项目个数, 投资金额): no role,
 # though its name holds a header word (任务)
 _FIGURE_HEADER_RE = re.compile(r"(?:数|数量|个数|金额|总额|额度)$")
-
-
+# a unit column that names its head too: 牵头单位及主要负责人
 _UNIT_AND_PERSON_RE = re.compile(r"(?:牵头|责任|配合|主办|协办)(?:单位|部门)(?:及|和|与|、)")
 
 

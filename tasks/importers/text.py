@@ -90,7 +90,7 @@ _CJK_CHAR_RE = re.compile("[\u4e00-\u9fff]")
 # characters of traditional script only, common in any plan: a head with none of them is not
 # converted (nor is OpenCC loaded)
 _TRADITIONAL_HINT_RE = re.compile("[們個來這為與單責頭區縣發會國務實關時經業進設機門導項點開對動現體標應據構協場農產環號劃計義價網數財稅電見車長間級處員]")
-_t2s: list[Any] = []  # OpenCC's converter, made at the first traditional text (it loads its dictionaries)
+_t2s: list[Any] = []  # OpenCC's converter, made at the first head with a traditional-only character (it loads its dictionaries)
 
 
 def to_simplified(text: str) -> str | None:
@@ -104,7 +104,8 @@ def to_simplified(text: str) -> str | None:
         _t2s.append(opencc.OpenCC("t2s"))
     converter = _t2s[0]
     converted = converter.convert(probe)
-    changed = sum(1 for a, b in zip(probe, converted, strict=False) if a != b) if converted != probe else 0  # (t2s keeps the length but for a rare phrase)
+    # (t2s keeps the length, but for a rare phrase: the characters compared where they stand)
+    changed = sum(1 for a, b in zip(probe, converted, strict=False) if a != b) if converted != probe else 0
     if changed < _TRADITIONAL_MIN or changed * 50 < len(_CJK_CHAR_RE.findall(probe)):
         return None
     return converted if len(text) <= _PROBE_CHARS else converter.convert(text)

@@ -293,7 +293,7 @@ _ROLE_TAIL_RE = re.compile(
 
 
 # the last character of every `_ROLE_TAIL_RE` word (职责/负责 责, 职能 能, 分工 工, 落实 实, 配合 合,
-# 推进 进, 参与 与, 协助 助): a part that ends otherwise has no role tail
+# 推进 进, 参与 与, 协助 助, 分别牵头 头): a part that ends otherwise has no role tail
 _ROLE_TAIL_LAST = frozenset("责能工实合进与助头")
 # a level's prefix alone, what a list cut off at the end of a page leaves (责任单位:市): no unit
 _BARE_LEVELS = frozenset({"省", "市", "区", "县", "镇", "乡", "州", "盟", "旗"})
