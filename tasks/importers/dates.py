@@ -58,6 +58,15 @@ _PHRASE_START = re.compile("|".join(
        "年[底末内]", "全年", "长期"]))
 
 
+# What follows a date that starts a period rather than ends one: `自2024年1月1日起施行`,
+# `2023年7月开始`, `2022年6月以来`, `6月以后` — no deadline (`3月底前起草` is: 起草 drafts)
+_START_AFTER_RE = re.compile(r"起(?!草)|开始|以来|以后|之后")
+_START_AFTER = frozenset("起开以之")
+# A plan's own term (`有效期至2025年12月31日`, `有效期为2023年1月1日至2025年12月31日`) is no task's deadline:
+# the clause before the date names 有效期
+_CLAUSE_END_RE = re.compile(r"[，。；,;：:\n]")
+
+
 @dataclass
 class DateHit:
     phrase: str
@@ -133,6 +142,10 @@ def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
             pos = p + 1
             continue
         pos = m.end()  # (no phrase is empty)
+        if pos < len(text) and text[pos] in _START_AFTER and _START_AFTER_RE.match(text, pos):
+            continue  # a start, not a deadline
+        if p and text[p - 1] in "至到为止" and _in_term(text, p):
+            continue
         phrase = m.group(0)
         if memo is None:
             resolved = _resolve(_KIND_OF[m.lastindex], m, year)  # type: ignore[index]  # (every alternative of _MASTER is a group)
@@ -147,6 +160,15 @@ def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
         dates, recurring = resolved
         hits.append(DateHit(phrase, p, pos, dates if memo is None else list(dates), recurring))
     return hits
+
+
+def _in_term(text: str, p: int) -> bool:
+    """Whether the clause that ends at ``p`` speaks of the plan's 有效期."""
+    before = text[max(0, p - 40) : p]
+    cut = 0
+    for m in _CLAUSE_END_RE.finditer(before):
+        cut = m.end()
+    return "有效期" in before[cut:]
 
 
 def parse_date_cell(cell: str, year: int) -> DateHit | None:
@@ -166,7 +188,7 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
     return DateHit(cell, 0, len(cell), [], False)
 
 
-_CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号])")
+_CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号起])")
 
 
 @lru_cache(maxsize=16384)  # a table repeats its date cells

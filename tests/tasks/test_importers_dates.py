@@ -71,3 +71,35 @@ def test_service_targets_are_not_deadlines(text):
 def test_issue_date_line():
     assert parse_issue_date("2019年4月22日").isoformat() == "2019-04-22"
     assert parse_issue_date("请于2019年4月22日前反馈") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["自2024年1月1日起施行", "从2023年7月起全面推行", "2023年7月开始试点", "2022年6月以来累计办理", "10月1日以后新申报的项目",
+     "3月15日之后受理"],
+)
+def test_the_start_of_a_period_is_no_deadline(text):
+    assert find_dates(text, 2023) == []
+
+
+def test_a_period_from_a_start_to_an_end_gives_the_end():
+    assert resolved("自2024年1月1日起至2024年6月30日开展专项整治", 2024) == [("2024年6月30日", ["2024-06-30"])]
+    assert resolved("3月底前起草实施细则", 2024) == [("3月底前", ["2024-03-31"])]  # 起草 drafts: no start
+
+
+def test_a_date_cell_that_starts_a_period_is_left_to_a_person():
+    hit = parse_date_cell("2023年3月起", 2023)
+    assert hit.dates == [] and hit.phrase == "2023年3月起"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["本方案自印发之日起施行，有效期至2025年12月31日。", "有效期为2023年1月1日至2025年12月31日",
+     "本办法有效期自2024年3月1日起至2026年2月28日止"],
+)
+def test_a_plans_term_is_no_deadline(text):
+    assert find_dates(text, 2023) == []
+
+
+def test_a_deadline_after_a_term_in_another_clause_is_read():
+    assert resolved("有效期3年，6月底前完成首批评估", 2023) == [("6月底前", ["2023-06-30"])]
