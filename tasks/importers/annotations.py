@@ -224,7 +224,7 @@ class TrailingListRule(_BracketRule):
         at_end = _NOT_TAIL_RE.search(text, end) is None
         if not (k >= 0 and (text[k] in "。；;！" or at_end)):
             return None
-        return self._annotation(group, ctx, (self.name, content))
+        return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads))
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         if (note := _AS_LEAD_RE.match(content.strip())) is not None:
@@ -240,9 +240,13 @@ class TrailingListRule(_BracketRule):
             names = [u for c in who for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))] if len(who) == 1 else []
             if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
                 return ()
+        if _SHARED_ROLE_RE.search(content) and not ctx.first_unit_leads:
+            return tuple((u, False) for u in names)  # `(A、B等按职责分工负责)`: all alike, none leads
         return tuple([(names[0], True)] + [(u, False) for u in names[1:]])
 
 
+# a list that closes by saying each does its part, with no lead named (a State Council 分工 style)
+_SHARED_ROLE_RE = re.compile(r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分别|共同)(?:负责|落实|推进)\s*$")
 _NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
 _AS_LEAD_RE = re.compile(r"^([^，,；;。]*?)(?:为|是)牵头(?:单位)?$")  # a note: `区发改局为牵头单位`
 

@@ -624,7 +624,9 @@ def _item_warnings(items: list[ParsedItem], warnings: list[str]) -> None:
 
 
 def _item_label(it: ParsedItem) -> str:
-    return f"“{it.section} {it.number}”" if it.number else f"“{it.title[:20]}”"
+    if it.number and it.section:
+        return f"“{it.section} {it.number}”"
+    return f"“{it.number}、{it.title[:20]}”" if it.number else f"“{it.title[:20]}”"  # (a chapter that is a task)
 
 
 def no_lead_warning(it: ParsedItem) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .labels import UNIT_LABEL_RE
 from .text import ATTACHMENT_RE, Para
+from .units import looks_like_unit, split_units
 
 SKIP_WORDS = (
     "总体要求", "指导思想", "工作目标", "主要目标", "目标任务", "基本原则", "实施范围", "适用范围", "配套措施",
@@ -234,7 +235,26 @@ def _closing(paras: list[Para], k: int) -> bool:
 
 def _annotated_heading(text: str) -> bool:
     return bool((CHAPTER_RE.match(text) or SECTION_RE.match(text) or NUMBERED_RE.match(text))
-                and (UNIT_LABEL_RE.search(text) or _TASKLIKE_UNIT_RE.search(text)))
+                and (UNIT_LABEL_RE.search(text) or _TASKLIKE_UNIT_RE.search(text) or _closes_with_units(text)))
+
+
+# a bracket closing a paragraph after its sentence (one level of brackets inside: 省数据局(省营商局))
+_CLOSING_BRACKET_RE = re.compile(
+    r"[。；;！]\s*[（(〔【\[](?P<content>(?:[^（）()〔〕【】\[\]]|[（(][^（）()]{0,20}[）)]){2,300})[）)〕】\]][\s。；;]*$")
+_ROLE_WORD_RE = re.compile(r"负责|配合|参与|协助|落实$")
+
+
+def _closes_with_units(text: str) -> bool:
+    """`一、对…进行监测和督导。(省发展改革委、省财政厅等按职责分工负责)`, `二、…。〔省水利厅、省数据局(省营商局)〕`:
+    a paragraph that closes with its units, named with a role (负责, 配合) or a list of unit names."""
+    m = _CLOSING_BRACKET_RE.search(text)
+    if m is None:
+        return False
+    content = m.group("content")
+    if _ROLE_WORD_RE.search(content):
+        return True
+    names = split_units(content)
+    return bool(names) and all(looks_like_unit(n) for n in names)
 
 
 def _check_numbering(chapters: list[Node], warnings: list[str]) -> None:

@@ -77,7 +77,11 @@ _COLLECTIVE_RE = re.compile(
 _SPLIT_RE = re.compile(r"[、,，;；/]")
 _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "county"), ("镇", "town"),
            ("乡", "town"), ("街道", "town"))
-_STRIP_RE = re.compile(r"^(?:由|和|及|与)|(?:等(?:部门|单位)?|等)$")
+# 等 and what follows it closing a list (`A等相关部门`, `A等有关单位`): the others are no unit of their own
+_STRIP_RE = re.compile(r"^(?:由|和|及|与)|等(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$")
+# two units joined by 及 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`): split
+# where every side ends like a unit (a protected collective, `各区、县(市)政府及管委会`, is stashed)
+_AND_RE = re.compile(r"以及|及")
 _STRIP_HEADS = ("由", "和", "及", "与")
 
 
@@ -102,7 +106,7 @@ def looks_like_unit(name: str, table: AliasTable | None = None) -> bool:
         return False
     if table is not None and table.knows(name):
         return True
-    return is_collective(name) or key(name).endswith(UNIT_SUFFIXES)
+    return is_collective(name) or _ends_like_unit(name)
 
 
 @lru_cache(maxsize=65536)
@@ -323,16 +327,45 @@ def _split_units(text: str) -> tuple[str, ...]:
     text = _drop_notes(text).split("。")[0]
     protected, kept = _protect(text)
     out: list[str] = []
-    for part in _split_outside_brackets(protected):
-        name = clean_unit(_restore(part, kept))
-        if not name or _DEADLINE_PART_RE.match(name):
-            continue  # the deadline written last in the list: (责任单位:A、B,6月底完成)
-        name = "".join(name.split())
-        if name in _BARE_NOUNS and out:
-            out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位
-        else:
-            out.append(name)
+    for whole in _split_outside_brackets(protected):
+        for part in _split_and(whole, kept) if "及" in whole else (whole,):
+            name = clean_unit(_restore(part, kept))
+            if not name or _DEADLINE_PART_RE.match(name):
+                continue  # the deadline written last in the list: (责任单位:A、B,6月底完成)
+            name = "".join(name.split())
+            if name in _BARE_NOUNS and out:
+                out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位
+            else:
+                out.append(name)
     return tuple(out)
+
+
+_TRAILING_BRACKET_RE = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def _ends_like_unit(name: str) -> bool:
+    k = _TRAILING_BRACKET_RE.sub("", key(name))  # 省数据局(省营商局): its alias after it
+    return len(k) >= 2 and (k.endswith(UNIT_SUFFIXES) or bool(_COLLECTIVE_RE.search(k)))
+
+
+def _split_and(part: str, kept: list[str]) -> list[str]:
+    """``part`` split at each 及/以及 outside brackets where every side, cleaned, ends like a unit."""
+    pieces, depth, start, i = [], 0, 0, 0
+    while i < len(part):
+        ch = part[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (m := _AND_RE.match(part, i)) is not None:
+            pieces.append(part[start:i])
+            start = i = m.end()
+            continue
+        i += 1
+    pieces.append(part[start:])
+    if len(pieces) > 1 and all(_ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces):
+        return pieces
+    return [part]
 
 
 # a part of a unit list that is its deadline, not a unit: 6月底完成, 2020年9月底前, 年底前完成, 长期坚持

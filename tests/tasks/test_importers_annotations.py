@@ -231,3 +231,39 @@ def test_a_heading_naming_its_units_gives_them_to_its_items_that_name_none():
     assert names(second.responsible_units) == ["县司法局"]  # its own
     assert third.responsible_units == []  # its heading names none
     assert any("未标注责任单位" in w and "3" in w for w in plan.warnings)
+
+
+def test_a_list_that_shares_the_work_by_duty_names_no_lead():
+    assert units("推进某项改革。(省发展改革委、省财政厅等按职责分工负责)", TrailingListRule()) == [
+        [("省发展改革委", False), ("省财政厅", False)]]
+    ctx = RuleContext(AliasTable(), first_unit_leads=True)  # unless the plan says the first one leads
+    (ann,) = TrailingListRule().find("推进某项改革。(省发展改革委、省财政厅等按职责分工负责)", ctx)
+    assert ann.units[0] == ("省发展改革委", True)
+
+
+@pytest.mark.parametrize("opener,closer", [("(", ")"), ("〔", "〕"), ("（", "）")])
+def test_a_unit_with_its_other_name_in_brackets_keeps_the_list(opener, closer):
+    got = units(f"加快推进重大项目建设。{opener}省委军民融合办、省水利厅、省数据局(省营商局){closer}")
+    assert got == [[("省委军民融合办", True), ("省水利厅", False), ("省数据局(省营商局)", False)]]
+    got = units("加快推进项目建设。(省数据局(省营商局)、省水利厅牵头,省财政厅配合)")
+    assert got == [[("省数据局(省营商局)", True), ("省水利厅", True), ("省财政厅", False)]]
+
+
+def test_chapters_that_close_with_their_units_are_the_tasks():
+    """A 政府工作报告 分工方案 numbers its tasks 一、二、 with nothing under them."""
+    plan = parse_plan("\n".join([
+        "2025年省《政府工作报告》重点工作分工方案",
+        "一、对经济社会发展预期目标完成情况进行监测和督导。(省发展改革委、省财政厅等按职责分工负责)",
+        "二、深入实施15项重大工程。〔省委军民融合办、省水利厅、省数据局(省营商局)〕",
+        "三、加快建设现代化产业体系。(省工业和信息化厅负责)",
+        "四、坚持稳中求进工作总基调。",  # no units: a heading, not a task
+        "(一)深化国资国企改革。(省国资委牵头,省财政厅配合)",
+    ]))
+    got = [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items]
+    assert got == [
+        ("一", [], ["省发展改革委", "省财政厅"]),
+        ("二", ["省委军民融合办"], ["省委军民融合办", "省水利厅", "省数据局(省营商局)"]),
+        ("三", ["省工业和信息化厅"], ["省工业和信息化厅"]),
+        ("一", ["省国资委"], ["省国资委", "省财政厅"]),
+    ]
+    assert "“一、对经济社会发展预期目标完成情况进行监测和”未标注牵头单位。" in plan.warnings

@@ -2,6 +2,8 @@
 
 Each test is a small made-up plan in one shape (the corpus has the real ones)."""
 
+import pytest
+
 from tasks.importers import parse_plan
 from tasks.importers.layout import fit_cells, tabulate
 from tests.tasks.importer_helpers import names
@@ -146,6 +148,20 @@ def test_a_lead_rule_applies_only_from_where_it_is_stated():
     a, b, c = parse_plan(text).items
     assert names(a.lead_units) == [] and names(b.lead_units) == ["市发改委"] and names(c.lead_units) == ["市商务局"]
     assert names(b.responsible_units) == ["市发改委", "市财政局"]  # the note is not a unit
+
+
+@pytest.mark.parametrize("note", ["首位单位为牵头单位,下同", "排名第一的为牵头单位,下同", "排在首位的为牵头单位,下同",
+                                  "列第一位的为牵头或汇总单位,下同"])
+def test_the_lead_rule_in_its_other_wordings(note):
+    text = "\n".join([
+        "2022年某县重点工作责任分解",
+        "一、县长牵头重点工作",
+        "1.全县生产总值增长7.5%左右。", f"责任单位:县发改局({note})、县财政局",
+        "2.落实过紧日子要求。", "责任单位:县财政局、县审计局",
+    ])
+    one, two = parse_plan(text).items
+    assert names(one.lead_units) == ["县发改局"] and names(one.responsible_units) == ["县发改局", "县财政局"]
+    assert names(two.lead_units) == ["县财政局"]
 
 
 def test_bracket_shapes_and_stripped_role_words():

@@ -141,3 +141,19 @@ def test_labels_joined_by_a_comma_on_one_line_and_a_flag_glued_to_a_unit():
     assert (names(first.lead_units), names(first.responsible_units)) == ([], ["市发改局", "市统计局", "各镇(街道)"])
     assert (names(second.lead_units), names(second.responsible_units)) == (["市发改局"], ["市发改局", "市经信局"])
     assert names(third.lead_units) == ["市跑改办", "市审管办"]
+
+
+@pytest.mark.parametrize(
+    ("written", "units"),
+    [
+        ("市级各有关部门及各县市区政府按职责分工负责", ["市级各有关部门", "各县市区政府"]),
+        ("州司法局、州委编办及州直相关单位", ["州司法局", "州委编办", "州直相关单位"]),
+        ("省数据局(省营商局)以及省财政厅", ["省数据局(省营商局)", "省财政厅"]),
+        ("各区、县(市)政府及管委会", ["各区、县(市)政府及管委会"]),  # a collective stays whole
+        ("区发改局及时上报", ["区发改局及时上报"]),  # 及时: what follows is no unit
+        ("省财政厅、河南银保监局等相关部门", ["省财政厅", "河南银保监局"]),
+        ("省财政厅等有关单位", ["省财政厅"]),
+    ],
+)
+def test_units_joined_by_ji_and_a_closing_deng(written, units):
+    assert split_units(written) == units
