@@ -638,6 +638,40 @@ def _next_row_start(data: str, pos: int, expected: int):
         k = e
 
 
+# A paragraph's start after a space inside one long printed line: a page whose paragraphs were joined
+# by spaces (a copy site, a mobile page, a notice run together with its plan) prints the whole plan
+# on a line or two — `…收入倍差进一步缩小。 责任单位:县发改局 2.落实… 二、王常务副县长牵头重点工作 1.坚持…`
+_JOINED_START_RE = re.compile(
+    r"[ \u3000]+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}[.．、](?![\d.．、])"
+    r"|附\s*件\s*\d{0,2}[:：]?)\S)")
+# within such a line, the 文号, the signature's date and the publishing note stand alone:
+# `…的通知 豫政〔2023〕5号 现将…`, `办公室 2022年4月18日 (此件公开发布) 政府…`
+_JOINED_ALONE_RE = re.compile(r"(?<=[ \u3000])(?:[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号"
+                              r"|\d{4}年\d{1,2}月\d{1,2}日|[（(]此件[^（）()\s]{0,8}[）)])(?=[ \u3000]|$)")
+_JOINED_MIN = 150  # a line shorter than this is one paragraph, whatever its spaces
+
+
+def split_joined(line: str) -> str:
+    """A long line of paragraphs joined by spaces → the paragraphs, joined by ``\\n`` (the physical
+    line is kept, as `split_inline_labels` keeps it). Only where two or more paragraphs start after
+    a space: a paragraph with one numbered aside is left alone; inline sub-items (`(1)…(2)…`) are no
+    paragraph starts."""
+    if len(line) < _JOINED_MIN or "\t" in line:
+        return line
+    cuts = [m.start() for m in _JOINED_START_RE.finditer(line)]
+    if len(cuts) < 2:
+        return line
+    for m in _JOINED_ALONE_RE.finditer(line):
+        cuts += [m.start(), m.end()]
+    cuts.sort()
+    parts, at = [], 0
+    for c in cuts:
+        parts.append(line[at:c].strip())
+        at = c
+    parts.append(line[at:].strip())
+    return "\n".join(p for p in parts if p)
+
+
 def split_inline_labels(line: str) -> str:
     """`1.X。 牵头领导:甲 责任单位:A、B 配合单位:C 鄞州 海曙 …` → one line per label, joined by ``\\n``.
 

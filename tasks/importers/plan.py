@@ -13,7 +13,7 @@ from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, p
 from .errors import ImportFailure
 from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, note_leads, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
-from .structure import CHAPTER_RE, RawItem, build_outline, select_items
+from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
 from .text import ATTACHMENT_RE, Para, normalise, paragraphs, to_simplified
@@ -694,7 +694,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     paras = paragraphs(lines)
     outline = build_outline(paras)
     # what is not a table row, one line each (a title glued before a table shares its printed line)
-    text_lines = [x for line in lines for x in (line.split("\n") if "\t" in line else (line,)) if "\t" not in x]
+    # (and paragraphs joined on one printed line by spaces, `layout.split_joined`: one line each)
+    text_lines = [x for line in lines for x in (line.split("\n") if "\n" in line else (line,)) if "\t" not in x]
     meta, warnings = _extract_meta(text_lines, outline.notice)
     if simplified is not None:
         warnings.insert(0, "原文为繁体字：已转换为简体字识别，任务、单位名称和文号按简体字记录，请核对。")
@@ -705,6 +706,12 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     head = lines[: first_item_line - 1]
     if first_item_line <= len(lines) and "\t" in lines[first_item_line - 1]:
         head = head + [x for x in lines[first_item_line - 1].split("\n") if "\t" not in x]
+    elif first_item_line <= len(lines) and "\n" in lines[first_item_line - 1]:
+        # the plan's head joined with its first items on one printed line: the lines before its first chapter
+        for x in lines[first_item_line - 1].split("\n"):
+            if CHAPTER_RE.match(x) or NUMBERED_START_RE.match(x):
+                break
+            head.append(x)
     _decide_year(meta, year, raw_items, head, lines, warnings)
     year_unknown = meta.year_source == "unknown"
     if year_unknown:

@@ -27,6 +27,8 @@ _SKIP_TITLE_RE = re.compile(r"^[^，,；;、]{0,4}(?:目标|意义|思路)(?:和
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
 SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
 NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、。](?!\d)\s*(.*)$")
+# a section's or a numbered item's start (what follows a plan's head)
+NUMBERED_START_RE = re.compile(r"[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*[.．、。](?!\d)")
 PAREN_NUMBERED_RE = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
 _CN = "一二三四五六七八九十"
 

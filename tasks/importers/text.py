@@ -155,11 +155,28 @@ def squeeze_cjk_spaces(text: str) -> str:
     return (_CJK_SPACE_ONLY_RE.sub("", text) if " " in text else text).strip()
 
 
+# a `?` that stands for a no-break space lost in a GBK round trip (a mirror page): at a line's or a
+# cell's end, or after a space (`序号? | 重点工作? |`, `沈 ?昱`)
+_LOST_SPACE_RE = re.compile(r"\?(?=[ \t|]|$)|(?<=[ \t])\?", re.MULTILINE)
+
+
+def _spaces_lost_as_question_marks(text: str) -> str:
+    """``text`` with its `?` made spaces where nearly every one stands where a space would (three or
+    more, and four in five of them there): a question in a plan is asked with `？`."""
+    total = text.count("?")
+    if total < 3:
+        return text
+    lost = len(_LOST_SPACE_RE.findall(text))
+    return text.replace("?", " ") if lost * 5 >= total * 4 else text
+
+
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
-    from .layout import split_inline_labels, tabulate  # layout reads tables.py, which reads this module
+    from .layout import split_inline_labels, split_joined, tabulate  # layout reads tables.py, which reads this module
 
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    if "?" in text:
+        text = _spaces_lost_as_question_marks(text)
     text = _light_clean_text(text)
     # Cleaned again line by line only if the rewriting of tables (which moves and glues text, and
     # adds only tabs, newlines, spaces and 、) could have made something for `_light_clean` to do:
@@ -167,7 +184,11 @@ def normalise(text: str) -> list[str]:
     again = "[" in text or "*" in text or "_" in text
     out = []
     for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
-        if ":" in line or "：" in line:
+        if len(line) >= 150 and (" " in line or "\u3000" in line) and "\n" not in line:
+            line = split_joined(line)  # paragraphs joined by spaces: one line each
+            if "\n" in line and (":" in line or "：" in line):
+                line = "\n".join(split_inline_labels(part) for part in line.split("\n"))
+        if "\n" not in line and (":" in line or "：" in line):
             line = split_inline_labels(line)
         if again or "\n" in line or " " in line or "\t" in line:
             line = clean_line(line, again)

@@ -5,7 +5,7 @@ Each test is a small made-up plan in one shape (the corpus has the real ones).""
 import pytest
 
 from tasks.importers import parse_plan
-from tasks.importers.layout import fit_cells, tabulate
+from tasks.importers.layout import fit_cells, split_joined, tabulate
 from tests.tasks.importer_helpers import names
 
 
@@ -477,3 +477,34 @@ def test_cells_each_followed_by_a_line_of_pipes_with_numbered_task_cells_stay_nu
     text = "区政府2024年重点工作目标任务分解落实方案\n" + "\n".join(f"{c}\n|" for c in cells) + "\n"
     plan = parse_plan(text)
     assert [it.number for it in plan.walk()][-3:] == ["1", "2", "3"]
+
+
+def test_a_plan_whose_paragraphs_were_joined_by_spaces_on_one_line():
+    """A copy site or a mobile page runs the notice and the whole plan together, paragraphs joined by
+    a space: its items, their unit lines, its 文号 and its date each start a line again."""
+    text = " ".join([
+        "某县人民政府办公室 关于印发2022年重点工作责任分解的通知 某政办发〔2022〕16号",
+        "各镇人民政府,县政府各部门: 现将《重点工作责任分解》印发给你们,请认真贯彻执行。",
+        "某县人民政府办公室 2022年4月18日 (此件公开发布) 2022年重点工作责任分解",
+        "一、县长牵头重点工作 1.全县生产总值增长7.5%左右;城乡居民收入与经济增长基本同步。",
+        "责任单位:县发改局(首位单位为牵头单位,下同)、县财政局、县税务局",
+        "2.落实党政机关过紧日子的要求,严控“三公”经费,9月底前完成预算调整。 责任单位:县财政局",
+        "二、常务副县长牵头重点工作 1.坚持县政府常务会议集体学法,发挥法律顾问作用。 责任单位:县司法局、县政府办",
+    ])
+    plan = parse_plan(text)
+    got = [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items]
+    assert got == [
+        ("1", ["县发改局"], ["县发改局", "县财政局", "县税务局"]),
+        ("2", ["县财政局"], ["县财政局"]),
+        ("1", ["县司法局"], ["县司法局", "县政府办"]),
+    ]
+    assert [d.date.isoformat() for d in plan.items[1].deadlines] == ["2022-09-30"]
+    assert plan.meta.doc_number == "某政办发〔2022〕16号" and plan.meta.year == 2022
+    assert plan.meta.issued_on.isoformat() == "2022-04-18"
+
+
+def test_a_long_paragraph_with_one_number_after_a_space_stays_whole():
+    line = "推进政务服务改革，" * 20 + " 2.5倍于去年的办件量由窗口承担，" + "持续优化流程。" * 5
+    assert split_joined(line) == line
+    short = "一、总体要求 1.推进改革 2.优化服务"
+    assert split_joined(short) == short  # a short line is one paragraph, whatever its spaces

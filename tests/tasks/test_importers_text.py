@@ -4,6 +4,7 @@ import pytest
 
 from tasks.importers import parse_plan
 from tasks.importers.text import clean_line, normalise, paragraphs, to_simplified
+from tests.tasks.importer_helpers import names
 
 
 def test_bookmark_debris_and_markdown_removed():
@@ -107,3 +108,23 @@ def test_a_chapter_naming_a_goal_or_an_approach_is_no_task(heading):
 def test_a_goal_chapter_whose_numbered_items_name_units_is_read():
     plan = parse_plan("2019年工作方案\n一、发展目标\n1.推进政务服务。(牵头单位:市政务局)\n")
     assert [it.title for it in plan.items] == ["推进政务服务"]
+
+
+def test_question_marks_that_stand_for_lost_spaces_are_spaces_again():
+    """A mirror page's GBK round trip turned each no-break space into `?`: after every cell, at every
+    line's end, inside a name spaced out (`沈 ?昱`)."""
+    text = "\n".join([
+        "2018年《政府工作报告》工作任务分解表?",
+        "序号? | 重 点 工 作 任 务? | 牵头领导? | 牵头单位? |",
+        "1? | 深化与浙江大学的合作,扎实推进创新载体建设。? | 祝振伟? 陈夏林? | 未来科技城(海创园)? |",
+        "2? | 加强装备制造优势主导产业培育,力争实际利用外资3亿美元。? | 沈 ?昱? | 余杭经济技术开发区? |",
+    ])
+    plan = parse_plan(text)
+    assert [(it.number, names(it.lead_units)) for it in plan.items] == [
+        ("1", ["未来科技城(海创园)"]), ("2", ["余杭经济技术开发区"])]
+    assert "?" not in plan.items[0].title
+
+
+def test_real_question_marks_are_kept():
+    lines = normalise("2020年某区工作要点\n一、如何推进?\n1.推进改革。(区发改局牵头)")
+    assert "一、如何推进?" in lines
