@@ -180,6 +180,9 @@ class LabelledBracketRule(_BracketRule):
         return tuple(units)
 
 
+# a clause naming leaders by their posts, not units: 分管副省长、协管副秘书长负责 / 市政府分管领导牵头
+_LEADER_POST = r"(?:分管|协管|联系)?[\u4e00-\u9fff]{0,6}?(?:省长|市长|县长|区长|州长|旗长|秘书长|书记|常委|领导|主席)"
+_LEADERS_RE = re.compile(rf"^{_LEADER_POST}(?:[、,，和及]{_LEADER_POST})*(?:负责|牵头|主抓|挂帅|督导)?$")
 _LEAD_TAIL_RE = re.compile(r"(?:分别)?牵头(?:单位|负责|实施|落实|推进|办理)?$")
 
 
@@ -196,6 +199,8 @@ class LeadPhraseBracketRule(_BracketRule):
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         clauses = _who_clauses(content)
+        while clauses and _LEADERS_RE.match(clauses[0]):
+            clauses = clauses[1:]  # `(分管副省长、协管副秘书长负责,省发展改革委牵头,…)`: the leaders are persons
         if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):
             return ()
         leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))

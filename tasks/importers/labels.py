@@ -67,9 +67,10 @@ def may_have_inline_label(line: str) -> bool:
     return False
 
 # "列第一个单位的均为牵头单位" (000), "第一责任单位为牵头单位,下同", "列第一位者为牵头或汇总单位,下同",
-# "首位单位为牵头单位", "排名第一的为牵头单位", "排在首位的为牵头单位": the first unit of every later list leads.
+# "首位单位为牵头单位", "排名第一的为牵头单位", "排在首位的为牵头单位", "列第一位的为工作牵头单位":
+# the first unit of every later list leads.
 FIRST_LEADS_RE = re.compile(
-    r"(?:(?:列|排)(?:在|名)?)?(?:第一|首位)(?:个|位|家)?(?:的|者)?(?:责任)?(?:单位|部门)?(?:者|的)?(?:均|都)?为牵头"
+    r"(?:(?:列|排)(?:在|名)?)?(?:第一|首位)(?:个|位|家)?(?:的|者)?(?:责任)?(?:单位|部门)?(?:者|的)?(?:均|都)?为(?:工作)?牵头"
 )
 # A bracketed note inside a unit list that states a rule, not a unit: `(第一责任单位为牵头单位,下同)`.
 NOTE_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]*(?:牵头|下同|汇总)[^（）()〔〕【】\[\]]*[）)〕】\]]")

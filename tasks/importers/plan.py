@@ -608,7 +608,7 @@ class _ItemBuilder:
 
 
 def _states_first_leads(line: str) -> bool:
-    return "为牵头" in line and FIRST_LEADS_RE.search(line) is not None  # every statement says 为牵头
+    return "牵头" in line and FIRST_LEADS_RE.search(line) is not None  # every statement says 牵头
 
 
 def _item_warnings(items: list[ParsedItem], warnings: list[str]) -> None:
@@ -720,7 +720,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
     table = AliasTable(aliases)
-    rule_line = next((no for no, t in enumerate(lines, start=1) if "为牵头" in t and _states_first_leads(t)), None)
+    rule_line = next((no for no, t in enumerate(lines, start=1) if "牵头" in t and _states_first_leads(t)), None)
     ctx = RuleContext(table)
     star_leads = any(("*" in t or "＊" in t) and STAR_LEADS_RE.search(t) is not None for t in lines)
     builder = _ItemBuilder(table, ctx, meta.year, warnings, star_leads)

@@ -276,6 +276,9 @@ def _para_text(node: Node) -> list[str]:
     return [node.first] + [p.text for p in node.body]
 
 
+_NOTE_MAX = 5  # a paragraph this short under a chapter is a note on it (总负责。), not a task
+
+
 def select_items(outline: Outline) -> list[RawItem]:
     items: list[RawItem] = []
     for ch in outline.chapters:
@@ -302,6 +305,8 @@ def select_items(outline: Outline) -> list[RawItem]:
             items.append(RawItem(ch.number, "", _para_text(ch), ch.line, f"{chap_ref}"))
         elif not ch.children:
             for i, p in enumerate(ch.body, start=1):
+                if len(p.text.rstrip("。.；;")) <= _NOTE_MAX:
+                    continue  # `一、某区长牵头重点工作` / `总负责。`: a note on the heading, no task
                 items.append(RawItem("", chap_label, [p.text], p.line, f"{chap_ref}.R{i}"))
     items.sort(key=lambda it: it.line)
     return items

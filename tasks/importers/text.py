@@ -124,6 +124,27 @@ def _light_clean(line: str, debris: re.Pattern = _DEBRIS_RE) -> str:
     return line
 
 
+_ANGLE_RE = re.compile(r"[《〈〉》\n]")
+
+
+def _angle_brackets(text: str) -> str:
+    """`各区人民政府〈含开发区、风景区〉` → `各区人民政府（含开发区、风景区）`: angle brackets outside a 《title》
+    are parentheses (inside one, `《关于印发〈某某要点〉的通知》`, they mark the title within)."""
+    out = list(text)
+    titles = 0
+    for m in _ANGLE_RE.finditer(text):
+        ch = m.group()
+        if ch == "\n":
+            titles = 0  # (a title left open at a line's end closes there)
+        elif ch == "《":
+            titles += 1
+        elif ch == "》":
+            titles = max(0, titles - 1)
+        elif not titles:
+            out[m.start()] = "（" if ch == "〈" else "）"
+    return "".join(out)
+
+
 def _light_clean_text(text: str) -> str:
     """`_light_clean` of every line of ``text`` at once (each step is local to a line; the debris
     pattern is the one anchored per line)."""
@@ -172,11 +193,17 @@ def _spaces_lost_as_question_marks(text: str) -> str:
 
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
-    from .layout import split_inline_labels, split_joined, tabulate  # layout reads tables.py, which reads this module
+    from .layout import (  # layout reads tables.py, which reads this module
+        split_inline_labels,
+        split_joined,
+        tabulate,
+    )
 
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     if "?" in text:
         text = _spaces_lost_as_question_marks(text)
+    if "〈" in text:
+        text = _angle_brackets(text)
     text = _light_clean_text(text)
     # Cleaned again line by line only if the rewriting of tables (which moves and glues text, and
     # adds only tabs, newlines, spaces and 、) could have made something for `_light_clean` to do:

@@ -267,3 +267,13 @@ def test_chapters_that_close_with_their_units_are_the_tasks():
         ("一", ["省国资委"], ["省国资委", "省财政厅"]),
     ]
     assert "“一、对经济社会发展预期目标完成情况进行监测和”未标注牵头单位。" in plan.warnings
+
+
+def test_leaders_named_by_their_posts_first_in_a_bracket_are_no_units():
+    got = units("确保万元GDP能耗下降2.5%。(分管副省长、协管副秘书长负责,省发展改革委牵头,省工业和信息化厅、省统计局等按职责分工负责)")
+    assert got == [[("省发展改革委", True), ("省工业和信息化厅", False), ("省统计局", False)]]
+
+
+def test_a_bracket_in_angle_brackets_is_one_collective():
+    plan = one_item_plan("地区生产总值增长7.5%。(牵头单位:市发改委;责任单位:各区人民政府〈含开发区、风景区〉、市统计局)")
+    assert names(plan.items[0].responsible_units) == ["市发改委", "各区人民政府（含开发区、风景区）", "市统计局"]

@@ -151,7 +151,7 @@ def test_a_lead_rule_applies_only_from_where_it_is_stated():
 
 
 @pytest.mark.parametrize("note", ["首位单位为牵头单位,下同", "排名第一的为牵头单位,下同", "排在首位的为牵头单位,下同",
-                                  "列第一位的为牵头或汇总单位,下同"])
+                                  "列第一位的为牵头或汇总单位,下同", "列第一位的为工作牵头单位或汇总单位,下同"])
 def test_the_lead_rule_in_its_other_wordings(note):
     text = "\n".join([
         "2022年某县重点工作责任分解",
@@ -508,3 +508,31 @@ def test_a_long_paragraph_with_one_number_after_a_space_stays_whole():
     assert split_joined(line) == line
     short = "一、总体要求 1.推进改革 2.优化服务"
     assert split_joined(short) == short  # a short line is one paragraph, whatever its spaces
+
+
+def test_a_leaders_chapter_with_only_a_note_under_it_has_no_task():
+    text = "\n".join([
+        "2023年区政府工作报告重点工作责任分解",
+        "一、某某区长牵头重点工作", "", "总负责。", "",
+        "二、某某常务副区长牵头重点工作", "",
+        "序号", "重点工作", "责任单位",
+        "1", "地区生产总值增长6.5%。", "区发改局",
+        "2", "一般公共预算收入增长与经济增长基本同步。", "区财政局",
+    ])
+    plan = parse_plan(text)
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("1", ["区发改局"]), ("2", ["区财政局"])]
+
+
+def test_a_table_of_the_years_expected_targets():
+    """Every 政府工作报告 breakdown opens with its 预期目标 table."""
+    text = "\n".join([
+        "2022年区政府工作报告经济社会发展预期目标任务分解表",
+        "序号", "2022年预期目标", "责任单位",
+        "1", "地区生产总值增长5.5%左右", "区发展改革委",
+        "2", "固定资产投资增长6%左右", "区发展改革委",
+        "3", "社会消费品零售总额增长8%左右", "区商务委",
+    ])
+    plan = parse_plan(text)
+    assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("地区生产总值增长5.5%左右", ["区发展改革委"]), ("固定资产投资增长6%左右", ["区发展改革委"]),
+        ("社会消费品零售总额增长8%左右", ["区商务委"])]
