@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .labels import FIRST_LEADS_RE, LEAD_LABELS, OTHER_LABELS, UNIT_LABEL_RE, note_leads, parse_label_line
+from .labels import FIRST_LEADS_RE, LEAD_LABELS, NOTE_RE, OTHER_LABELS, UNIT_LABEL_RE, note_leads, parse_label_line
 from .units import AliasTable, looks_like_unit, split_units
 
 _CLAUSE_RE = re.compile(r"[，,；;]")
@@ -296,10 +296,55 @@ class InlineLeadRule:
         return [Annotation(0, len(text), [(m.group(1), True)], self.name) for m in _INLINE_LEAD_RE.finditer(text)][:1]
 
 
+# `部门分工:省发展改革委牵头,各地、各部门配合。`, `由某副市长负责,市建设局牵头,市发改委配合,按照要求…`: the lead
+# phrase of `LeadPhraseBracketRule` written in the sentence, no bracket around it
+_PROSE_LEAD_RE = re.compile(
+    r"(?<![^。；;:：,，\s])(?P<lead>[^。；;:：,，()（）\s]{2,60}?牵头(?:负责)?)[,，]\s*"
+    r"(?P<rest>[^。；;:：()（）]{2,120}?(?:配合|负责|参与|协助|落实))(?=[。；;,，\s]|$)")
+
+
+_LEAD_THEN_OTHERS_RE = re.compile(r"牵头(?:负责)?[,，]")
+_LEAD_PHRASE = LeadPhraseBracketRule()
+
+
+def label_lead_phrase(value: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
+    """A unit label's value that is itself a lead phrase — `责任单位:省政府办公厅、省财政厅牵头,省商务厅、
+    省文化广电和旅游厅` — read as `LeadPhraseBracketRule` reads a bracket (its rule notes off); () if not one."""
+    if "牵头" not in value:
+        return ()
+    value = NOTE_RE.sub("", value) if "(" in value or "（" in value else value
+    if _LEAD_THEN_OTHERS_RE.search(value) is None:
+        return ()
+    key = ("label-lead-phrase", value)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _LEAD_PHRASE._units(value.strip().rstrip("。"), ctx)
+    return found
+
+
+class ProseLeadRule:
+    """A lead phrase and its partners in the sentence (`A牵头,B、C配合`), where no bracket names units:
+    the units of every such phrase of the paragraph, read as `LeadPhraseBracketRule` reads a bracket."""
+
+    name = "prose-lead"
+
+    def find(self, text: str, ctx: RuleContext) -> list[Annotation]:
+        if "牵头" not in text:
+            return []
+        units: list[tuple[str, bool]] = []
+        for m in _PROSE_LEAD_RE.finditer(text):
+            content = f"{m.group('lead')},{m.group('rest')}"
+            found = ctx.memo.get((self.name, content))
+            if found is None:
+                found = ctx.memo[(self.name, content)] = _LEAD_PHRASE._units(content, ctx)
+            units += [u for u in found if u not in units]
+        return [Annotation(0, len(text), units, self.name)] if units else []
+
+
 # Bracket rules may occur several times in one item (one sub-task each); first rule wins a span.
 INLINE_RULES = [LabelledBracketRule(), LeadPhraseBracketRule(), TrailingListRule()]
 # Tried only when no bracket annotation was found; at most one annotation per item.
-FALLBACK_RULES: list[SubjectRule | InlineLeadRule] = [SubjectRule(), InlineLeadRule()]
+FALLBACK_RULES: list[SubjectRule | ProseLeadRule | InlineLeadRule] = [SubjectRule(), ProseLeadRule(), InlineLeadRule()]
 
 
 def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:

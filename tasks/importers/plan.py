@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .annotations import Annotation, RuleContext, find_annotations
+from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
 from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, note_leads, parse_label_line
@@ -494,6 +494,9 @@ class _ItemBuilder:
                 hits = find_dates(value, self.year, self._phrases)
                 label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
+                if phrase := label_lead_phrase(value, self.ctx):  # 责任单位:A、B牵头,C、D
+                    label_units += phrase
+                    continue
                 named = note_leads(value) | star_marked(value) if self.star_leads else note_leads(value)
                 label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date

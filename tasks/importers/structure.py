@@ -66,10 +66,15 @@ class Node:
         return _SKIP_TITLE_RE.match(self.title) is not None and not self._names_units()
 
     def _annotated(self) -> bool:
+        """Whether the node's items name their units: by label, or by a lead bracket (`(一)总体要求:…
+        (分管副省长负责,省发展改革委牵头,…)`, a 分工意见 assigning its 总体要求 like any task)."""
         numbered = [c for c in self.children if c.level == 3] + [
             g for c in self.children if c.level == 2 for g in c.children if g.level == 3]
-        return any(UNIT_LABEL_RE.search(p.text) for n in numbered for p in n.body) or any(
-            UNIT_LABEL_RE.search(n.first) for n in numbered)
+        if any(UNIT_LABEL_RE.search(p.text) for n in numbered for p in n.body) or any(
+                UNIT_LABEL_RE.search(n.first) for n in numbered):
+            return True
+        nodes = [self, *self.children, *numbered]
+        return any(_TASKLIKE_UNIT_RE.search(t) for n in nodes for t in [n.first, *(p.text for p in n.body)])
 
     def _names_units(self) -> bool:
         """Whether any heading or paragraph under the node names a unit by label."""

@@ -277,3 +277,25 @@ def test_leaders_named_by_their_posts_first_in_a_bracket_are_no_units():
 def test_a_bracket_in_angle_brackets_is_one_collective():
     plan = one_item_plan("地区生产总值增长7.5%。(牵头单位:市发改委;责任单位:各区人民政府〈含开发区、风景区〉、市统计局)")
     assert names(plan.items[0].responsible_units) == ["市发改委", "各区人民政府（含开发区、风景区）", "市统计局"]
+
+
+@pytest.mark.parametrize(
+    ("body", "leads", "units_"),
+    [
+        ("地区生产总值增长6%以上。\n部门分工:省发展改革委牵头,各地、各部门配合。", ["省发展改革委"],
+         ["省发展改革委", "各地", "各部门"]),
+        ("兰州城市轨道交通项目。由某副市长负责,市建设局牵头,市发改委配合,按照要求抓紧推进。", ["市建设局"],
+         ["市建设局", "市发改委"]),
+    ],
+)
+def test_a_lead_phrase_written_in_the_sentence_names_the_partners_too(body, leads, units_):
+    (item,) = one_item_plan(body).items
+    assert names(item.lead_units) == leads and names(item.responsible_units) == units_
+
+
+def test_a_unit_label_whose_value_is_a_lead_phrase():
+    plan = one_item_plan("严控一般性支出。\n责任单位:省政府办公厅、省财政厅牵头,省商务厅、省文化广电和旅游厅"
+                         "(除标注为“牵头”单位外,列第一位的为牵头或汇总单位,下同)")
+    (item,) = plan.items
+    assert names(item.lead_units) == ["省政府办公厅", "省财政厅"]
+    assert names(item.responsible_units) == ["省政府办公厅", "省财政厅", "省商务厅", "省文化广电和旅游厅"]
