@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .labels import FIRST_LEADS_RE, LEAD_LABELS, NOTE_RE, OTHER_LABELS, UNIT_LABEL_RE, note_leads, parse_label_line
+from .labels import (
+    FIRST_LEADS_RE,
+    LEAD_LABELS,
+    NOTE_RE,
+    OTHER_LABELS,
+    UNIT_LABEL_RE,
+    note_leads,
+    parse_label_line,
+)
 from .units import AliasTable, looks_like_unit, split_units
 
 _CLAUSE_RE = re.compile(r"[，,；;]")
