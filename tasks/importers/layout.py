@@ -67,8 +67,8 @@ def tabulate(lines: list[str]) -> list[str]:
         start = i
         if "\t" not in line and line.strip():
             s = line.strip()
-            if "|" in s:
-                found = _pipe_table(lines, i)
+            if "|" in s or _bare_pipe_next(lines, i):
+                found = _pipe_table(lines, i)  # (`序号` / `|` / `重点工作任务` / `|`: each cell's pipe on a line below it)
             elif "序号" in s:
                 found = _spaced_table(lines, i) or _glued_table(lines, i)
             if found is None and len(s) <= 12 and cell_role(s) in ("person", "target"):
@@ -179,15 +179,33 @@ def _fits_strictly(role: str | None, cell: str) -> bool:
     return not _PROSE_RE.search(cell) or len(cell) < 30
 
 
+def _bare_pipe_next(lines: list[str], i: int) -> bool:
+    """Whether the next line that is not blank, after line ``i``, is a pipe alone."""
+    for k in range(i + 1, min(len(lines), i + 3)):
+        t = lines[k].strip()
+        if t:
+            return t == "|"
+    return False
+
+
+# a group's heading printed as a row of its own between two rows: `(一)刘忻市长牵头重点工作`, `二、…`
+_GROUP_ROW_RE = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)\S")
+
+
 def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
-    """(line, cell) after the header → rows, each starting at the next consecutive number."""
+    """(line, cell) after the header → rows, each starting at the next consecutive number. A group
+    heading right before a row's number (`(一)刘忻市长牵头重点工作` / `1`) is no cell of the row above."""
     rows: list[tuple[int, list[str]]] = []
     expected = None
-    for line, cell in cells:
+    n = len(cells)
+    for k, (line, cell) in enumerate(cells):
         c = cell.strip()
         if _INT_RE.match(c) and (expected is None or int(c) == expected):
             rows.append((line, [c]))
             expected = int(c) + 1
+            continue
+        if rows and k + 1 < n and expected is not None and cells[k + 1][1].strip() == str(expected) \
+                and _GROUP_ROW_RE.match(c):
             continue
         if rows:
             rows[-1][1].append(cell)
@@ -258,14 +276,15 @@ def _pipe_table(lines: list[str], i: int):
     first = next((k for k, (_, c) in enumerate(stream[:4]) if cell_role(c) == "number"), 0)
     del stream[:first]
     header = []
-    while stream and cell_role(stream[0][1]) and len(header) < 12:
+    while stream and cell_role(stream[0][1]) and len(header) < 12 and not _GROUP_ROW_RE.match(stream[0][1]):
         header.append(stream.pop(0)[1])
     # header cells no column is named by (建设地点, 年度投资金额(万元)), when more header cells follow them up
     # to the first row's number
     if header and stream and not _INT_RE.match(stream[0][1]):
         k = 0
         while k < len(stream) and not _INT_RE.match(stream[k][1]) and len(header) + k < 12 \
-                and len(stream[k][1]) <= 16 and not _PROSE_RE.search(stream[k][1]):
+                and len(stream[k][1]) <= 16 and not _PROSE_RE.search(stream[k][1]) \
+                and not _GROUP_ROW_RE.match(stream[k][1]):
             k += 1
         more = [c for _, c in stream[:k]]
         if k < len(stream) and _INT_RE.match(stream[k][1]) and header_roles(header + more):

@@ -536,3 +536,21 @@ def test_a_table_of_the_years_expected_targets():
     assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
         ("地区生产总值增长5.5%左右", ["区发展改革委"]), ("固定资产投资增长6%左右", ["区发展改革委"]),
         ("社会消费品零售总额增长8%左右", ["区商务委"])]
+
+
+def test_cells_each_followed_by_a_lone_pipe_with_group_headings_between_rows():
+    """A copy of a 杭州 责任分解: every cell on its line, a `|` alone on the line after it, and each
+    leader's group heading a row of its own. Read as text: two items, no unit."""
+    cells = ["序号", "重点工作任务", "责任单位", "(一)某某市长牵头重点工作",
+             "1", "抓好中央巡视反馈意见整改落实。", "市政府各直属单位",
+             "2", "扛起全面从严治党主体责任。", "市政府各直属单位",
+             "(二)某某常务副市长牵头重点工作",
+             "3", "加快建设城西科创大走廊。", "城西科创产业集聚区管委会,市科技局、市发改委",
+             "4", "推进人才创新创业服务综合体建设。", "市发改委、市人力社保局、团市委配合落实"]
+    plan = parse_plan("2021年杭州市政府工作报告重点工作责任分解\n" + "\n|\n".join(cells) + "\n|\n")
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("1", "抓好中央巡视反馈意见整改落实", ["市政府各直属单位"]),
+        ("2", "扛起全面从严治党主体责任", ["市政府各直属单位"]),
+        ("3", "加快建设城西科创大走廊", ["城西科创产业集聚区管委会", "市科技局", "市发改委"]),
+        ("4", "推进人才创新创业服务综合体建设", ["市发改委", "市人力社保局", "团市委"]),
+    ]
