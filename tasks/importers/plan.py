@@ -587,7 +587,10 @@ class _ItemBuilder:
         marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
         if self.star_leads:
             marked |= star_marked(row.responsible)  # `*市发展改革委、市生态环境局`, where the plan says so
-        pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
+        if "牵头" in row.responsible and (phrase := label_lead_phrase(row.responsible, self.ctx)):
+            pairs = [(u, True) for u in leads] + [p for p in phrase if p[0] not in leads]  # A牵头,B按职责分工负责
+        else:
+            pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
         if not pairs and "lead" not in table.roles and "responsible" not in table.roles:
             # no unit column (a progress report's table): the units the task's text names, (牵头单位:…)
             pairs = [p for a in find_annotations(text, self.ctx) for p in a.units]

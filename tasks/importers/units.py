@@ -411,11 +411,19 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
         if buf:
             names.append(buf)
     out = [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
-    # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人): no unit
-    return [n for k, n in enumerate(out) if not (k and _PERSON_NAME_RE.fullmatch(n) and not looks_like_unit(n, table))]
+    # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人), or alone in it where a
+    # merged unit cell left the row one cell short and the 分管领导's name slid into the unit column: no unit
+    return [n for k, n in enumerate(out) if not (
+        _PERSON_NAME_RE.fullmatch(n) and (k or n[0] in _SURNAMES) and not looks_like_unit(n, table))]
 
 
 _PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,3}")
+# the commonest surnames: a two- or three-character name that starts with one and does not end like a
+# unit, alone in a unit cell, is a person's
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤芮祝陈"
+)
 
 
 def star_marked(cell: str) -> set[str]:

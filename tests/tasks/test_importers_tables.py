@@ -116,3 +116,17 @@ def test_numbers_followed_by_a_chinese_full_stop():
                       "2。打通中心城区“断头路”20条。(牵头单位:市住建局、市交通运输局)\n")
     assert [(it.number, it.title, names(it.lead_units)) for it in plan.items] == [
         ("1", "推动轨道交通加速成网", ["市住建局"]), ("2", "打通中心城区“断头路”20条", ["市住建局", "市交通运输局"])]
+
+
+def test_a_unit_cell_that_is_a_lead_phrase_and_a_leaders_name_slid_into_the_unit_column():
+    text = "\n".join([
+        "2025年县食品安全重点工作任务清单",
+        "序号 | 重点任务 | 责任单位 | 完成时限",
+        "1 | 深入开展农药残留专项整治。 | 县市场监管局牵头,各有关部门按照职责分工负责 | 2025年11月底前",
+        "2 | 组建教共体70对以上。 | 王小强 | 2025年11月底前",
+        "3 | 创建乡村小而优示范学校5所以上。 | 团市委、仲裁办 | 2025年11月底前",
+    ])
+    one, two, three = parse_plan(text).items
+    assert names(one.lead_units) == ["县市场监管局"] and names(one.responsible_units) == ["县市场监管局", "各有关部门"]
+    assert two.responsible_units == []  # a person, not a unit
+    assert names(three.responsible_units) == ["团市委", "仲裁办"]
