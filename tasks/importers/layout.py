@@ -126,8 +126,11 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
     if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
         out = [""] * n
         vals = list(values)
+        unit_from = next((k for k in range(ti + 1, n) if roles[k] in ("lead", "responsible")), n)
         for k in range(n - 1, ti, -1):
             if vals and len(vals) > 1 and _fits(roles[k], vals[-1]):
+                if k > unit_from and roles[k] not in ("lead", "responsible") and _is_units(vals[-1]):
+                    continue  # a unit list is kept for the unit columns before (a progress cell left out)
                 out[k] = vals.pop()
         if vals:
             out[ti] = vals.pop()

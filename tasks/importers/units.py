@@ -413,7 +413,8 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
     out = [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
     # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人), or alone in it where a
     # merged unit cell left the row one cell short and the 分管领导's name slid into the unit column: no unit
-    return [n for k, n in enumerate(out) if not (
+    # (and a number, a row cut off by the page: its 建设时间 `2024` in the unit column)
+    return [n for k, n in enumerate(out) if not n.isdigit() and not (
         _PERSON_NAME_RE.fullmatch(n) and (k or n[0] in _SURNAMES) and not looks_like_unit(n, table))]
 
 

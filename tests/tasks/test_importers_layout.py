@@ -554,3 +554,13 @@ def test_cells_each_followed_by_a_lone_pipe_with_group_headings_between_rows():
         ("3", "加快建设城西科创大走廊", ["城西科创产业集聚区管委会", "市科技局", "市发改委"]),
         ("4", "推进人才创新创业服务综合体建设", ["市发改委", "市人力社保局", "团市委"]),
     ]
+
+
+def test_a_row_short_of_cells_keeps_its_unit_list_in_the_unit_column():
+    """A 推进情况 table whose row left its 全年目标任务 and 说明 cells empty: the cells are fitted from the
+    right, and a unit list there is kept for the unit column, not taken by a progress column."""
+    roles = ["target", "target", "person", "lead", "responsible", "progress", "progress", None, "remark"]
+    values = ["优化提升50条背街后巷交通组织。", "徐国江", "城管局", "市政局、相关街道", "已进场施工,完成30%。",
+              "已进场施工,完成60%。", "是"]
+    out = fit_cells(values, roles)
+    assert out[3:5] == ["城管局", "市政局、相关街道"] and out[0] == "优化提升50条背街后巷交通组织。"

@@ -130,3 +130,5 @@ def test_a_unit_cell_that_is_a_lead_phrase_and_a_leaders_name_slid_into_the_unit
     assert names(one.lead_units) == ["县市场监管局"] and names(one.responsible_units) == ["县市场监管局", "各有关部门"]
     assert two.responsible_units == []  # a person, not a unit
     assert names(three.responsible_units) == ["团市委", "仲裁办"]
+    from tasks.importers.units import split_table_units
+    assert split_table_units("2024") == []  # a row cut short: its year in the unit column
