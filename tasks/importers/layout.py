@@ -100,10 +100,22 @@ def _is_units(cell: str) -> bool:
     return bool(parts) and not _PROSE_RE.search(cell) and all(looks_like_unit(p) for p in parts)
 
 
+@lru_cache(maxsize=16384)
+def _is_places(cell: str) -> bool:
+    """A list of units some of which are places named bare (`黄埔区、南沙区政府`: the districts' governments):
+    short parts, no sentence, each a unit or a place (区, 县, 市, 镇, 乡, 街道)."""
+    parts = [clean_unit(p) for p in _UNIT_SEP_RE.split(_PAREN_RE.sub("", cell)) if p]
+    return bool(parts) and not _PROSE_RE.search(cell) and all(
+        len(p) <= 15 and (looks_like_unit(p) or p.endswith(_PLACE_ENDS)) for p in parts)
+
+
+_PLACE_ENDS = ("区", "县", "市", "镇", "乡", "街道")
+
+
 def _fits(role: str | None, cell: str) -> bool:
     c = cell.strip()
     if role in ("lead", "responsible"):
-        return _is_units(c)
+        return _is_units(c) or _is_places(c)
     if role == "deadline":
         return looks_like_date_cell(c)
     if role == "person":
@@ -129,7 +141,7 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
         unit_from = next((k for k in range(ti + 1, n) if roles[k] in ("lead", "responsible")), n)
         for k in range(n - 1, ti, -1):
             if vals and len(vals) > 1 and _fits(roles[k], vals[-1]):
-                if k > unit_from and roles[k] not in ("lead", "responsible") and _is_units(vals[-1]):
+                if k > unit_from and roles[k] not in ("lead", "responsible") and _fits("lead", vals[-1]):
                     continue  # a unit list is kept for the unit columns before (a progress cell left out)
                 out[k] = vals.pop()
         if vals:
@@ -207,12 +219,33 @@ def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]
             rows.append((line, [c]))
             expected = int(c) + 1
             continue
-        if rows and k + 1 < n and expected is not None and cells[k + 1][1].strip() == str(expected) \
-                and _GROUP_ROW_RE.match(c):
+        if rows and expected is not None and _group_row_at(cells, k, str(expected)):
             continue
         if rows:
             rows[-1][1].append(cell)
     return rows
+
+
+_GROUP_NUMBER_RE = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)$")
+
+
+def _group_row_at(cells: list[tuple[int, str]], k: int, expected: str) -> bool:
+    """Whether cell ``k`` belongs to a group's heading row printed between two rows, before the row
+    numbered ``expected``: `(一)刘忻市长牵头重点工作` / `1`; `(一)` / `加强战略科技力量建设。` / `1`; and the
+    chapter's own row above such a group (`强化科技创新支撑能力。` / `(一)` / `加强…` / `1`)."""
+    def at(j: int) -> str:
+        return cells[j][1].strip() if j < len(cells) else ""
+
+    c = at(k)
+    if _GROUP_ROW_RE.match(c):
+        return at(k + 1) == expected
+    if _GROUP_NUMBER_RE.match(c):
+        return at(k + 2) == expected
+    if k and _GROUP_NUMBER_RE.match(at(k - 1)) and at(k + 1) == expected:
+        return True  # the group's title, after its bare number
+    # (a chapter's row is a sentence: a row's last cell before a group, a unit list, is none)
+    return len(c) <= 30 and c.endswith("。") and (_GROUP_NUMBER_RE.match(at(k + 1)) is not None and at(k + 3) == expected
+                             or _GROUP_ROW_RE.match(at(k + 1)) is not None and at(k + 2) == expected)
 
 
 def _grid(header: list[str], stream: list[tuple[int, str]],
@@ -346,6 +379,9 @@ def _cell_table(lines: list[str], i: int):
             if _INT_RE.match(t) and (not stream or last_row_cells >= 1):
                 last_row_cells = 0
             elif not stream and not category_first:
+                if _groups_before_first_row(lines, k):
+                    k += 1
+                    continue  # a chapter's and a group's heading rows before the first row
                 break  # no row after the header
             else:
                 last_row_cells += 1
@@ -369,6 +405,22 @@ def _cell_table(lines: list[str], i: int):
     if not grid:
         return None
     return end, [(i, header)] + grid[1:]
+
+
+def _groups_before_first_row(lines: list[str], k: int) -> bool:
+    """Whether line ``k``, after a header and before any row, is one of at most four short heading
+    lines (`强化科技创新支撑能力。` / `(一)` / `加强战略科技力量建设。`) that a row numbered 1 follows."""
+    seen = 0
+    for j in range(k, min(len(lines), k + 40)):  # (blank lines between them: a paragraph each)
+        t = lines[j].strip()
+        if not t:
+            continue
+        if t == "1":
+            return seen > 0
+        seen += 1
+        if seen > 4 or len(t) > 30:
+            return False
+    return False
 
 
 def _number_first(header: list[str], stream: list[tuple[int, str]],

@@ -418,7 +418,8 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
         _PERSON_NAME_RE.fullmatch(n) and (k or n[0] in _SURNAMES) and not looks_like_unit(n, table))]
 
 
-_PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,3}")
+# two or three characters, not a place named bare (黄埔区, 沁县, 龙港市: a district's, county's, city's government)
+_PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,2}[\u4e00-\u9fff](?<![区县市镇乡])")
 # the commonest surnames: a two- or three-character name that starts with one and does not end like a
 # unit, alone in a unit cell, is a person's
 _SURNAMES = frozenset(

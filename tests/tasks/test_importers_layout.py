@@ -564,3 +564,23 @@ def test_a_row_short_of_cells_keeps_its_unit_list_in_the_unit_column():
               "已进场施工,完成60%。", "是"]
     out = fit_cells(values, roles)
     assert out[3:5] == ["城管局", "市政局、相关街道"] and out[0] == "优化提升50条背街后巷交通组织。"
+
+
+def test_one_cell_per_paragraph_with_a_chapters_and_a_groups_rows_before_the_first_row():
+    """A 广州 责任分工: 序号 / 重点工作 / 市政府 / 分管领导 / 牵头单位 / 配合单位 / 备注, then the chapter's row
+    (`强化科技创新支撑能力。`) and its group's ((一) / 加强…) before row 1; 配合单位 names districts bare."""
+    plan = parse_plan("\n\n".join([
+        "2021年市政府工作报告部署工作责任分工",
+        "序号", "重点工作", "市政府", "分管领导", "牵头单位", "配合单位", "备注",
+        "强化科技创新支撑能力。", "(一)", "加强战略科技力量建设。",
+        "1", "加快建设科技创新轴。", "王 东", "市科技局", "黄埔区、南沙区政府",
+        "2", "全力做好国家实验室筹建保障服务工作。", "王 东", "市科技局", "市财政局,荔湾区、黄埔区政府",
+        "(二)", "提升产业链现代化水平。",
+        "3", "加快建设大湾区国家技术创新中心。", "王 东", "市科技局", "市发展改革委",
+    ]))
+    got = [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items]
+    assert got == [
+        ("1", ["市科技局"], ["市科技局", "黄埔区", "南沙区政府"]),
+        ("2", ["市科技局"], ["市科技局", "市财政局", "荔湾区", "黄埔区政府"]),
+        ("3", ["市科技局"], ["市科技局", "市发展改革委"]),
+    ]
