@@ -212,7 +212,6 @@ def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]
     heading right before a row's number (`(一)刘忻市长牵头重点工作` / `1`) is no cell of the row above."""
     rows: list[tuple[int, list[str]]] = []
     expected = None
-    n = len(cells)
     for k, (line, cell) in enumerate(cells):
         c = cell.strip()
         if _INT_RE.match(c) and (expected is None or int(c) == expected):
