@@ -196,7 +196,11 @@ _CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号�
 @lru_cache(maxsize=16384)  # a table repeats its date cells
 def looks_like_date_cell(cell: str) -> bool:
     cell = _WS_RE.sub("", cell)
-    return bool(cell) and len(cell) <= 20 and bool(_MASTER.search(cell))
+    # (a 时限 cell that names no time but how long: 持续推进, 常态化开展 — a person settles it)
+    return bool(cell) and len(cell) <= 20 and (bool(_MASTER.search(cell)) or cell.startswith(_ONGOING))
+
+
+_ONGOING = ("持续", "常态化", "长效")
 
 
 _ISSUE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")

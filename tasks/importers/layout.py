@@ -318,16 +318,24 @@ def _pipe_table(lines: list[str], i: int):
     if header and stream and not _INT_RE.match(stream[0][1]):
         k = 0
         while k < len(stream) and not _INT_RE.match(stream[k][1]) and len(header) + k < 12 \
-                and len(stream[k][1]) <= 16 and not _PROSE_RE.search(stream[k][1]) \
+                and len(stream[k][1]) <= 12 and not _PROSE_RE.search(stream[k][1]) \
                 and not _GROUP_ROW_RE.match(stream[k][1]):
             k += 1
         more = [c for _, c in stream[:k]]
         if k < len(stream) and _INT_RE.match(stream[k][1]) and header_roles(header + more):
             header += more
             del stream[:k]
+    stream_rows = None
+    if header and cell_role(header[0]) != "number" and len(stream) > 1 and len(header) >= 3:
+        # a number column the header does not name: 工作任务 / 具体要求 / 责任科室 / 时限要求 over rows
+        # 强化…公开 / 1 / 对…清理 / 办公室 / 年底前, the first column a group's (merged) cell before the number
+        if stream[0][1] == "1":
+            header = ["序号", *header]
+        elif stream[1][1] == "1":
+            header, stream_rows = _number_first(["分类", "序号", *header[1:]], stream, _rows_from_stream(stream))
     if not header or cell_role(header[0]) != "number":
         return None  # rows one cell a line start at their numbers: the header opens with 序号
-    grid = _grid(header, stream)
+    grid = _grid(header, stream, stream_rows)
     if not grid:
         return None
     return j, [(i, header)] + grid[1:]
@@ -438,7 +446,8 @@ def _number_first(header: list[str], stream: list[tuple[int, str]],
         if k + 1 < len(rows) and len(values) > width - 1 and len(last) <= 20 and not _PROSE_RE.search(last) \
                 and not _is_units(last) and cell_role(last) is None:
             following = values.pop()  # the next group's 分类
-        out.append((line, [cells[0]] + ([category] if category else []) + values))
+        # (a row of the group but its first, every other cell there: its 分类 left blank)
+        out.append((line, [cells[0]] + ([category] if category or len(values) == width - 1 else []) + values))
         category = following
     return [header[1], header[0], *header[2:]], out
 
@@ -491,6 +500,8 @@ def _numbered_task_table(lines: list[str], i: int):
         if m and (expected is None or int(m.group(1)) == expected):
             rows.append([k - 1, m.group(1), before, m.group(2), []])
             before, expected = [], int(m.group(1)) + 1
+        elif not rows and not before and _HEADING_RE.match(t) and not _FOOTER_RE.match(t):
+            continue  # a chapter's heading row before the first row: 一、主要预期指标
         elif _HEADING_RE.match(t) or _FOOTER_RE.match(t) or (not rows and len(before) >= ti):
             break
         elif rows:
@@ -507,10 +518,16 @@ def _numbered_task_table(lines: list[str], i: int):
             rows[r + 1][2] = [after.pop()] + rows[r + 1][2]
         while after and not _is_units(after[0]) and (_PROSE_RE.search(task[-1:]) is None or len(after[0]) > 12):
             task += after.pop(0)  # the task cell wrapped over several paragraphs
+        cells = [""] * len(roles)
+        # a person column between the task and the units (目标任务 / 责任领导 / 责任单位): its names, one a paragraph
+        for k2 in range(ti + 1, unit_cols[0]):
+            names = []
+            while roles[k2] == "person" and after and _fits("person", after[0]) and len(after) > 1:
+                names.append(after.pop(0))
+            cells[k2] = " ".join(names)
         units = []
         while after and _is_units(after[0]):
             units.append(after.pop(0))
-        cells = [""] * len(roles)
         cells[ti] = task
         for k2, value in zip(range(ti - 1, -1, -1), reversed(pre), strict=False):
             cells[k2] = value

@@ -17,7 +17,7 @@ from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, se
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
 from .text import ATTACHMENT_RE, Para, normalise, paragraphs, to_simplified
-from .units import AliasTable, split_table_units, split_units, star_marked
+from .units import AliasTable, looks_like_unit, split_table_units, split_units, star_marked
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
 _SENTENCE_END_RE = re.compile(r"[。；;\n]")
@@ -237,6 +237,11 @@ def _as_printed(items: list[ParsedItem], printed: str, simplified: str) -> None:
                 unit.as_written = printed[at : at + len(unit.as_written)]
 
 
+_UNIT_LEADS_HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])?\s*(?P<units>[^，,。；;:：]{2,60}?)"
+    r"(?:牵头|负责)(?:的)?(?:重点)?(?:工作|任务|事项|项目)(?:[（(]\s*\d+\s*项\s*[）)])?$")
+
+
 def _heading_units(items: list[ParsedItem], ctx: RuleContext) -> None:
     """A heading that names the units of its part (`(一)构建法治环境保障体系(总牵头单位:县委依法治县委员会办公室)`)
     gives them to each item under it that names none (it was flagged 未标注); the nearest such
@@ -251,6 +256,12 @@ def _heading_units(items: list[ParsedItem], ctx: RuleContext) -> None:
                 if heading[-1:] in "）)〕】]" and (anns := find_annotations(heading, ctx)):
                     pairs = [p for a in anns for p in a.units]
                     break
+                if (m := _UNIT_LEADS_HEADING_RE.match(heading)) is not None:
+                    # `一、县示范区管委会牵头工作(8项)`: a part grouped by its lead unit (a leader's name is no unit)
+                    named = split_units(m.group("units"))
+                    if named and all(looks_like_unit(u, ctx.table) for u in named):
+                        pairs = [(u, True) for u in named]
+                        break
             found[item.section] = pairs
         if found[item.section]:
             item.lead_units, item.responsible_units = _units(found[item.section], ctx.table)

@@ -64,6 +64,7 @@ UNIT_SUFFIXES = (
     "政府", "局", "办", "委", "院", "室", "会", "队", "行", "司", "团", "府", "班", "厅", "部", "处", "所",
     "站", "关", "馆", "社", "组", "庭", "署", "镇", "街道", "乡",
     "示范区", "高新区", "新区", "园区", "功能区", "联", "协", "工作部", "分局", "支队", "大队",
+    "科室", "处室", "股室", "科", "股",  # a department's offices (政策法规科, 各科室)
 )
 
 # Collectives that contain a separator and must never be split.
@@ -78,7 +79,8 @@ _SPLIT_RE = re.compile(r"[、,，;；/]")
 _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "county"), ("镇", "town"),
            ("乡", "town"), ("街道", "town"))
 # 等 and what follows it closing a list (`A等相关部门`, `A等有关单位`): the others are no unit of their own
-_STRIP_RE = re.compile(r"^(?:由|和|及|与)|等(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$")
+_STRIP_RE = re.compile(
+    r"^(?:由|和|及|与)|等(?:[省市区县镇乡]级|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$")
 # two units joined by 及 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`): split
 # where every side ends like a unit (a protected collective, `各区、县(市)政府及管委会`, is stashed)
 _AND_RE = re.compile(r"以及|及")

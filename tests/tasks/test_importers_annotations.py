@@ -299,3 +299,15 @@ def test_a_unit_label_whose_value_is_a_lead_phrase():
     (item,) = plan.items
     assert names(item.lead_units) == ["省政府办公厅", "省财政厅"]
     assert names(item.responsible_units) == ["省政府办公厅", "省财政厅", "省商务厅", "省文化广电和旅游厅"]
+
+
+def test_a_part_grouped_under_its_lead_unit_gives_the_unit_to_its_items():
+    plan = parse_plan("\n".join([
+        "2025年县政府工作报告重点工作任务分解",
+        "一、县示范区管委会牵头工作(2项)",
+        "1.投资3000万元建设工厂化循环水养殖基地。", "2.建设农产品冷链物流中心。",
+        "二、某某县长牵头重点工作",  # a leader, not a unit
+        "1.全面完成年度目标任务。",
+    ]))
+    assert [(it.number, names(it.lead_units)) for it in plan.items] == [
+        ("1", ["县示范区管委会"]), ("2", ["县示范区管委会"]), ("1", [])]

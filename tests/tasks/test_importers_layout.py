@@ -584,3 +584,33 @@ def test_one_cell_per_paragraph_with_a_chapters_and_a_groups_rows_before_the_fir
         ("2", ["市科技局"], ["市科技局", "市财政局", "荔湾区", "黄埔区政府"]),
         ("3", ["市科技局"], ["市科技局", "市发展改革委"]),
     ]
+
+
+def test_no_number_column_and_the_leaders_between_the_task_and_its_units():
+    """A 台州 责任分解: 目标任务 / 责任领导 / 责任单位, a chapter's row first, the number in the task cell,
+    then one paragraph per leader, then the units. The leaders hid every unit."""
+    plan = parse_plan("\n\n".join([
+        "《政府工作报告》2018年目标任务责任分解", "目标任务", "责任领导", "责任单位", "一、主要预期指标",
+        "1. 生产总值增长7.5%以上。", "董贵波", "市发改委、市经信委,各县(市、区)政府",
+        "2. 一般公共预算收入增长与经济增长基本同步。", "董贵波", "郑敏强", "市财政局(市地税局)、市人力社保局",
+    ]))
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
+        ("1", ["市发改委", "市经信委", "各县(市、区)政府"]), ("2", ["市财政局(市地税局)", "市人力社保局"])]
+
+
+def test_a_department_plans_pipe_cells_with_an_unnamed_number_column_after_the_groups_cell():
+    """A 信访局 政务公开 list: 工作任务 / 具体要求 / 责任科室 / 时限要求, each cell followed by a lone pipe, the
+    group's (merged) cell printed before each group's first number, 持续推进 in the 时限 column."""
+    cells = ["工作任务", "具体要求", "责任科室", "时限要求",
+             "强化行政规范性文件集中规范公开", "1", "对行政规范性文件进行全面清理。", "办公室", "年底前",
+             "深化政策解读形式", "2", "积极做好政策解读工作。", "各科室", "持续推进",
+             "3", "丰富解读形式,做好图解。", "政策法规科", "6月底前"]
+    plan = parse_plan("\n|\n".join(cells) + "\n|\n", year=2023)
+    got = [(it.number, it.title, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines], it.unresolved)
+           for it in plan.items]
+    assert got == [
+        ("1", "对行政规范性文件进行全面清理", ["办公室"], ["2023-12-31"], []),
+        ("2", "积极做好政策解读工作", ["各科室"], [], ["持续推进"]),
+        ("3", "丰富解读形式,做好图解", ["政策法规科"], ["2023-06-30"], []),
+    ]
+    assert [it.category for it in plan.items] == ["强化行政规范性文件集中规范公开", "深化政策解读形式", "深化政策解读形式"]

@@ -153,6 +153,7 @@ def test_labels_joined_by_a_comma_on_one_line_and_a_flag_glued_to_a_unit():
         ("区发改局及时上报", ["区发改局及时上报"]),  # 及时: what follows is no unit
         ("省财政厅、河南银保监局等相关部门", ["省财政厅", "河南银保监局"]),
         ("省财政厅等有关单位", ["省财政厅"]),
+        ("区发改局、区科技局等区级有关部门", ["区发改局", "区科技局"]),
     ],
 )
 def test_units_joined_by_ji_and_a_closing_deng(written, units):
