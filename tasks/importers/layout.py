@@ -266,13 +266,38 @@ def _grid(header: list[str], stream: list[tuple[int, str]],
 # ---------------------------------------------------------------- the shapes
 
 
+def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]]):
+    """Pipe rows with no 序号 column, each row's number printed in its task cell and the group's cell
+    (merged) before it on the group's first row only — `工作任务 | 具体要求 | 责任部门 |` over
+    `一、做好财政信息公开。 | 1.积极推进… | 财务科 |` and `3.及时反馈… | 各科室 | |` — as rows with a 序号
+    first: 序号 / 分类 / the rest of the header. None when the rows are not so written."""
+    if any(cell_role(c) == "number" for c in header) or len(rows) < 3:
+        return None
+    found: list[tuple[int, int, list[str]]] = []
+    for r, (line, cells) in enumerate(rows[1:], start=2):
+        at = next((k for k, c in enumerate(cells[:2]) if _NUMBERED_CELL_RE.match(c)), None)
+        if at is None:
+            if r == len(rows) and len(found) >= 2:
+                break  # the last row cut off by the page before its number
+            return None  # (every row numbered: a row without is no such table's)
+        found.append((line, at, cells))
+    out = [(rows[0][0], ["序号", "分类", *header[1:]])]
+    for line, at, cells in found:
+        m = _NUMBERED_CELL_RE.match(cells[at])
+        rest = [c for c in cells[at + 1 :]]
+        row = [m.group(1), cells[0] if at else "", m.group(2), *rest]  # type: ignore[union-attr]
+        out.append((line, (row + [""] * len(header))[: len(header) + 1]))
+    return out
+
+
 def _pipe_table(lines: list[str], i: int):
     n = len(lines)
     if "|" in lines[i].strip().rstrip("|"):
         # a row per line, cells joined by " | "
         header = [c.strip() for c in lines[i].strip().strip("|").split("|")]
-        if not header_roles(header):
-            return None
+        named = header_roles(header) is not None
+        if not named and not header_roles(["序号", "分类", *header[1:]]):
+            return None  # (a 序号 column unnamed: `_numbers_in_task_cells`)
         rows = [(i, header)]
         header_key = [_WS_RE.sub("", c) for c in header]
         j = i + 1
@@ -282,7 +307,10 @@ def _pipe_table(lines: list[str], i: int):
                 if len(cells) != len(header) or [_WS_RE.sub("", c) for c in cells] != header_key:
                     rows.append((j, cells))
             j += 1
-        return j, rows
+        numbered = _numbers_in_task_cells(header, rows)
+        if numbered is None and not named:
+            return None
+        return j, numbered or rows
     # a cell per line, each ending in "|"; a line without "|" continues the cell below it
     stream: list[tuple[int, str]] = []
     buf, buf_line, j = "", None, i

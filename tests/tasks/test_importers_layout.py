@@ -614,3 +614,21 @@ def test_a_department_plans_pipe_cells_with_an_unnamed_number_column_after_the_g
         ("3", "丰富解读形式,做好图解", ["政策法规科"], ["2023-06-30"], []),
     ]
     assert [it.category for it in plan.items] == ["强化行政规范性文件集中规范公开", "深化政策解读形式", "深化政策解读形式"]
+
+
+def test_pipe_rows_with_the_number_in_the_task_cell_and_the_groups_cell_on_its_first_row():
+    plan = parse_plan("\n".join([
+        "2023年政务公开工作要点",
+        "工作任务 | 具体要求 | 责任部门 |",
+        "一、做好财政信息公开。 | 1.积极推进本中心预算、决算及相关报表公开。 | 财务科 |",
+        "二、做好政府网站专栏信息公开。 | 2.及时更新网站频道的各类型概况信息。 | 办公室 |",
+        "3.及时反馈网民对调查征集信息的意见。 | 各科室 | |",
+        "4.及时更新微信公众号信息。 | 办公室牵头,各科室配合 | |",
+    ]))
+    got = [(it.number, it.category, it.title, names(it.lead_units), names(it.responsible_units)) for it in plan.items]
+    assert got == [
+        ("1", "一、做好财政信息公开。", "积极推进本中心预算、决算及相关报表公开", [], ["财务科"]),
+        ("2", "二、做好政府网站专栏信息公开。", "及时更新网站频道的各类型概况信息", [], ["办公室"]),
+        ("3", "二、做好政府网站专栏信息公开。", "及时反馈网民对调查征集信息的意见", [], ["各科室"]),
+        ("4", "二、做好政府网站专栏信息公开。", "及时更新微信公众号信息", ["办公室"], ["办公室", "各科室"]),
+    ]
