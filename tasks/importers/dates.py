@@ -65,6 +65,8 @@ _START_AFTER = frozenset("起开以之")
 # How long a plan or a policy runs (`有效期至2025年12月31日`, `有效期为2023年1月1日至2025年12月31日`,
 # `实施期限至2021年12月31日`, `原…政策实施至2021年4月30日`, `延长至…`) is no task's deadline: the clause
 # before the date names the term, or the date follows a verb of running on (but `完成期限至…` is one)
+# a period followed by a policy that runs through it: 实施/执行/施行 …政策 in the same clause
+_POLICY_PERIOD_RE = re.compile(r"(?:实施|执行|施行)[^。；;，,\n]{0,40}?(?:政策|费率|标准|办法)")
 _CLAUSE_END_RE = re.compile(r"[，。；,;：:\n]")
 _TERM_RE = re.compile(r"有效期|(?:实施|执行|政策)期限|(?:实施|执行|延续|延长|延期|顺延)(?:到|至)$")
 
@@ -148,6 +150,8 @@ def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
             continue  # a start, not a deadline
         if p and text[p - 1] in "至到为止" and _in_term(text, p):
             continue
+        if pos < len(text) and text[pos] in "实执施" and _POLICY_PERIOD_RE.match(text, pos):
+            continue  # `2021年5月1日至2022年4月30日实施阶段性下调工伤保险费率50%的政策`: how long a policy runs
         phrase = m.group(0)
         if memo is None:
             resolved = _resolve(_KIND_OF[m.lastindex], m, year)  # type: ignore[index]  # (every alternative of _MASTER is a group)

@@ -96,7 +96,8 @@ def test_a_date_cell_that_starts_a_period_is_left_to_a_person():
     "text",
     ["本方案自印发之日起施行，有效期至2025年12月31日。", "有效期为2023年1月1日至2025年12月31日",
      "本办法有效期自2024年3月1日起至2026年2月28日止", "实施阶段性降低失业保险费率政策,实施期限至2021年12月31日",
-     "原阶段性下调工伤保险费率政策实施至2021年4月30日", "减免政策延长至2021年12月31日"],
+     "原阶段性下调工伤保险费率政策实施至2021年4月30日", "减免政策延长至2021年12月31日",
+     "2021年5月1日至2022年4月30日实施阶段性下调工伤保险费率50%的政策"],
 )
 def test_a_plans_or_policys_term_is_no_deadline(text):
     assert find_dates(text, 2023) == []
@@ -105,3 +106,4 @@ def test_a_plans_or_policys_term_is_no_deadline(text):
 def test_a_deadline_after_a_term_in_another_clause_is_read():
     assert resolved("有效期3年，6月底前完成首批评估", 2023) == [("6月底前", ["2023-06-30"])]
     assert resolved("完成期限至2023年9月30日", 2023) == [("2023年9月30日", ["2023-09-30"])]
+    assert resolved("2023年3月至6月实施专项整治", 2023) == [("2023年3月至6月", ["2023-06-30"])]  # a task's period
