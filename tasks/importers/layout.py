@@ -823,7 +823,8 @@ def split_inline_labels(line: str) -> str:
             tokens = m.group(2).split()
             keep = tokens[:1]
             for k, tok in enumerate(tokens[1:], start=1):
-                if tokens[k - 1][-1:] in "、,，;；" or tok[:1] in "、,，;；" or _is_units(tok):
+                if tokens[k - 1][-1:] in "、,，;；" or tok[:1] in "、,，;；" or _is_units(tok) \
+                        or tok.strip("、,，;；") in UNIT_SUFFIXES:  # a name's end wrapped off: `资源规划 局`
                     keep.append(tok)
                 else:
                     out.append(m.group(1) + " ".join(keep))

@@ -16,7 +16,7 @@ from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
-from .text import ATTACHMENT_RE, Para, normalise, paragraphs, to_simplified
+from .text import ATTACHMENT_RE, Para, drop_pinyin_glosses, normalise, paragraphs, to_simplified
 from .units import AliasTable, looks_like_unit, split_table_units, split_units, star_marked
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
@@ -701,6 +701,7 @@ def parse_plan(
 
 
 def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str, str] | None) -> ParsedPlan:
+    text = drop_pinyin_glosses(text)
     simplified = to_simplified(text)
     printed = text
     if simplified is not None:

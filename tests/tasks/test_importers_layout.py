@@ -632,3 +632,25 @@ def test_pipe_rows_with_the_number_in_the_task_cell_and_the_groups_cell_on_its_f
         ("3", "二、做好政府网站专栏信息公开。", "及时反馈网民对调查征集信息的意见", [], ["各科室"]),
         ("4", "二、做好政府网站专栏信息公开。", "及时更新微信公众号信息", ["办公室"], ["办公室", "各科室"]),
     ]
+
+
+def test_a_unit_label_line_with_stray_spaces_inside_names():
+    plan = parse_plan("\n".join([
+        "2021年市政府工作报告重点工作任务", "一、重点任务",
+        "1.加强城市风貌管理,推广海绵城市。", "    责任单位: 市 住建局 、资源规划 局、 大数据局 、 发展改革委、伏羲 山管委 会",
+    ]))
+    assert names(plan.items[0].responsible_units) == ["市住建局", "资源规划局", "大数据局", "发展改革委", "伏羲山管委会"]
+
+
+def test_a_progress_column_after_the_units_and_a_task_column_named_by_its_work():
+    plan = parse_plan("\n".join([
+        "2020年民生实事任务分解表",
+        "序号 | 具体工作任务和要求 | 责任领导 | 责任单位 | 落实情况 |",
+        "1 | 推动义务教育优质均衡发展,增加义务教育学位5000个。 | 毛晓青 | 县教体局 各相关乡镇政府 | 新增学位5500个,城西高中已启动前期工作。 |",
+        "2 | 扎实推进城乡供水一体化建设,年内启动6个乡镇供水管网建设。 | 张学伟 | 县住建局 | 金滩水厂建设基本完成,预计年底可投产。 |",
+    ]))
+    assert [(it.number, it.title[:6], names(it.responsible_units)) for it in plan.items] == [
+        ("1", "推动义务教育", ["县教体局", "各相关乡镇政府"]), ("2", "扎实推进城乡", ["县住建局"])]
+    plan = parse_plan("\n\n".join(["2023年责任清单", "序号", "主要工作", "责任单位",
+                                   "1", "生产总值增长7.5%左右", "发改局,各部门", "2", "规上工业增加值增长8%", "经信局"]))
+    assert [names(it.responsible_units) for it in plan.items] == [["发改局", "各部门"], ["经信局"]]

@@ -128,3 +128,9 @@ def test_question_marks_that_stand_for_lost_spaces_are_spaces_again():
 def test_real_question_marks_are_kept():
     lines = normalise("2020年某区工作要点\n一、如何推进?\n1.推进改革。(区发改局牵头)")
     assert "一、如何推进?" in lines
+
+
+def test_a_mirror_sites_pinyin_after_characters_is_dropped():
+    plan = parse_plan("2020年湘西州工作要点\n一、主要任务\n1.推进审批改革。(牽頭單位:州行政審批服務局;責任單位:湘西經(jīng)開區(qū)管委會)")
+    assert names(plan.items[0].responsible_units) == ["州行政审批服务局", "湘西经开区管委会"]
+    assert normalise("持续优化营商环境(第2版)(draft)") == ["持续优化营商环境(第2版)(draft)"]  # no tone: no pinyin
