@@ -350,7 +350,8 @@ def _pipe_table(lines: list[str], i: int):
                 and not _GROUP_ROW_RE.match(stream[k][1]):
             k += 1
         more = [c for _, c in stream[:k]]
-        if k < len(stream) and _INT_RE.match(stream[k][1]) and header_roles(header + more):
+        if k < len(stream) and (_INT_RE.match(stream[k][1]) or _GROUP_ROW_RE.match(stream[k][1])) \
+                and header_roles(header + more):
             header += more
             del stream[:k]
     stream_rows = None
@@ -363,10 +364,51 @@ def _pipe_table(lines: list[str], i: int):
             header, stream_rows = _number_first(["分类", "序号", *header[1:]], stream, _rows_from_stream(stream))
     if not header or cell_role(header[0]) != "number":
         return None  # rows one cell a line start at their numbers: the header opens with 序号
+    if stream_rows is None and (numbered := _rows_by_numbered_cells(header, stream)):
+        return j, [(i, header)] + numbered
     grid = _grid(header, stream, stream_rows)
     if not grid:
         return None
     return j, [(i, header)] + grid[1:]
+
+
+def _rows_by_numbered_cells(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:
+    """Pipe cells whose 序号 column counts the groups and whose tasks carry their own numbers (`1` /
+    `主要预期目标` / `1.地区生产总值增长5%以上。` / `钱 宇` / `★区发改委、统计局` / `2.一般公共预算收入…` / …,
+    merged cells leaving lines of bare pipes): a row per numbered task cell (1., 2., … in order), its
+    cells up to the next fitted to the columns after the task; a group's number and 项目 cell dropped.
+    None when the tasks are not numbered so (more than the 序号 cells)."""
+    roles = header_roles(header)
+    if not roles or "target" not in roles or roles[0] != "number":
+        return None
+    starts: list[int] = []
+    for k, (_, c) in enumerate(stream):
+        m = _NUMBERED_CELL_RE.match(c)
+        if m and int(m.group(1)) == len(starts) + 1:
+            starts.append(k)
+    if len(starts) < 3 or len(starts) <= sum(1 for _, c in stream if _INT_RE.match(c.strip())):
+        return None
+    ti = roles.index("target")
+    rows: list[tuple[int, list[str]]] = []
+    for a, k in enumerate(starts):
+        end = starts[a + 1] if a + 1 < len(starts) else len(stream)
+        line, c = stream[k]
+        m = _NUMBERED_CELL_RE.match(c)
+        after: list[str] = []
+        skip = False
+        for _, x in stream[k + 1 : end]:
+            if _INT_RE.match(x.strip()):
+                skip = True  # the next group's number, then its 项目 cell
+                continue
+            if skip or _GROUP_ROW_RE.match(x):
+                skip = False
+                continue
+            after.append(x)
+        cells = [""] * len(roles)
+        cells[0], cells[ti] = m.group(1), m.group(2)  # type: ignore[union-attr]
+        cells[ti + 1 :] = fit_cells(after, roles[ti + 1 :]) if after else [""] * (len(roles) - ti - 1)
+        rows.append((line, cells))
+    return rows
 
 
 def _cell_table(lines: list[str], i: int):

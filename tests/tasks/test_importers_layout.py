@@ -654,3 +654,20 @@ def test_a_progress_column_after_the_units_and_a_task_column_named_by_its_work()
     plan = parse_plan("\n\n".join(["2023年责任清单", "序号", "主要工作", "责任单位",
                                    "1", "生产总值增长7.5%左右", "发改局,各部门", "2", "规上工业增加值增长8%", "经信局"]))
     assert [names(it.responsible_units) for it in plan.items] == [["发改局", "各部门"], ["经信局"]]
+
+
+def test_pipe_cells_whose_number_column_counts_groups_and_whose_tasks_carry_their_numbers():
+    """A 吴江 分解落实方案 copied from a mirror: 序号 / 项目 / 重点工作目标任务 / 牵头领导 / 责任单位, each cell
+    followed by a lone pipe, the 序号 and 项目 cells merged over a group, each task numbered in its cell."""
+    cells = ["序号", "项目", "重点工作目标任务", "牵头领导", "责任单位", "一、2024年全区经济社会发展主要预期目标",
+             "1", "主要预期目标", "1.地区生产总值增长5%以上。", "钱 宇", "★区发改委、统计局",
+             "2.一般公共预算收入同口径增长6%以上。", "★区财政局、税务局",
+             "3.规上工业总产值增长5%左右。", "★区工信局、统计局",
+             "2", "项目建设", "4.全社会固定资产投资增长5%左右。", "钱 宇", "★区发改委、统计局"]
+    plan = parse_plan("区政府2024年重点工作目标任务分解落实方案\n" + "\n|\n".join(cells) + "\n|\n")
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("1", "地区生产总值增长5%以上", ["区发改委", "统计局"]),
+        ("2", "一般公共预算收入同口径增长6%以上", ["区财政局", "税务局"]),
+        ("3", "规上工业总产值增长5%左右", ["区工信局", "统计局"]),
+        ("4", "全社会固定资产投资增长5%左右", ["区发改委", "统计局"]),
+    ]
