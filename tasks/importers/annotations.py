@@ -57,6 +57,8 @@ class RuleContext:
     # what a rule read in a bracket's content, by (rule, content, first_unit_leads): a plan repeats
     # its annotations, and a rule's reading of a content depends on nothing else of this context
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # the rule is first stated in the text being read (not before it): it holds from its statement on
+    stated_here: bool = False
 
 
 _BRACKET_RE = re.compile(r"[【（(〔\[［】）)〕\]］]")
@@ -357,14 +359,24 @@ FALLBACK_RULES: list[SubjectRule | ProseLeadRule | InlineLeadRule] = [SubjectRul
 
 def find_annotations(text: str, ctx: RuleContext) -> list[Annotation]:
     found: list[Annotation] = []
+    # where a rule first stated here starts: the brackets closed before it are read without it
+    # (`(责任单位:省级有关部门,…)…(责任单位:省司法厅、省市场监管局。列第一位的为牵头单位,下同)`)
+    stated_at = -1
+    if ctx.stated_here and ctx.first_unit_leads and (m := FIRST_LEADS_RE.search(text)) is not None:
+        stated_at = m.start()
     # Top-level groups never overlap, and a bracket rule's span is its group's: each group goes to
     # the first rule (in `INLINE_RULES` order) that reads it. Groups come in printed order.
     for group in _group_list(text):
+        before = group[1] <= stated_at
+        if before:
+            ctx.first_unit_leads = False
         for rule in INLINE_RULES:
             ann = rule.read(text, group, ctx)
             if ann is not None:
                 found.append(ann)
                 break
+        if before:
+            ctx.first_unit_leads = True
     if found:
         return found
     for fallback in FALLBACK_RULES:

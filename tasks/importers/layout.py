@@ -492,7 +492,7 @@ def _groups_before_first_row(lines: list[str], k: int) -> bool:
         t = lines[j].strip()
         if not t:
             continue
-        if t == "1":
+        if _INT_RE.match(t):  # (an extract's first row may be any number: 3, 68, 69 …)
             return seen > 0
         seen += 1
         if seen > 4 or len(t) > 30:

@@ -747,7 +747,9 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         # a stated lead rule applies to the item that states it and to every later one
         ctx.first_unit_leads = rule_line is not None and (
             r.line >= rule_line or any(_states_first_leads(t) for t in r.text_lines))
+        ctx.stated_here = rule_line is not None and r.line <= rule_line  # (the item that states it)
         items += builder.text_items(r)
+    ctx.stated_here = False
     _share_closing_annotation(items)
     _heading_units(items, ctx)
     _item_warnings(items, warnings)

@@ -201,6 +201,10 @@ def _spaces_lost_as_question_marks(text: str) -> str:
     return text.replace("?", " ") if lost * 5 >= total * 4 else text
 
 
+# a chapter's heading with its first section run onto its line (a republished copy lost the break)
+_CHAPTER_THEN_SECTION_RE = re.compile(r"[一二三四五六七八九十]{1,3}、[^。；;：:（()）\n\t|]{2,40}?(?=[（(]一[）)]\S)")
+
+
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
     from .layout import (  # layout reads tables.py, which reads this module
@@ -221,6 +225,8 @@ def normalise(text: str) -> list[str]:
     again = "[" in text or "*" in text or "_" in text
     out = []
     for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
+        if line[:1] in "一二三四五六七八九十" and (m := _CHAPTER_THEN_SECTION_RE.match(line)) is not None:
+            line = f"{line[: m.end()]}\n{line[m.end() :]}"  # 一、依法全面履行政府职能(一)依法依规…: two lines
         if len(line) >= 150 and (" " in line or "\u3000" in line) and "\n" not in line:
             line = split_joined(line)  # paragraphs joined by spaces: one line each
             if "\n" in line and (":" in line or "：" in line):

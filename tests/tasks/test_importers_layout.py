@@ -671,3 +671,28 @@ def test_pipe_cells_whose_number_column_counts_groups_and_whose_tasks_carry_thei
         ("3", "规上工业总产值增长5%左右", ["区工信局", "统计局"]),
         ("4", "全社会固定资产投资增长5%左右", ["区发改委", "统计局"]),
     ]
+
+
+def test_a_chapters_heading_with_its_first_section_on_its_line_and_a_rule_stated_mid_item():
+    plan = parse_plan("\n".join([
+        "2020年浙江省法治政府建设工作要点",
+        "一、依法全面履行政府职能(一)依法依规做好疫情防控各项工作。贯彻落实决定,做好立法工作。"
+        "(责任单位:省级有关部门,各市、县〔市、区〕政府按职责分工落实)加大执法力度。"
+        "(责任单位:省司法厅、省市场监管局。列第一位的为牵头单位,下同)",
+        "(二)深化“最多跑一次”改革。(责任单位:省委改革办、省级有关部门)",
+    ]))
+    one, two = plan.items
+    assert (one.number, one.title) == ("一", "依法依规做好疫情防控各项工作")
+    assert [names(c.lead_units) for c in one.children] == [[], ["省司法厅"]]  # the rule holds from its statement on
+    assert names(two.lead_units) == ["省委改革办"]
+
+
+def test_an_extract_of_a_table_with_a_chapter_row_before_its_first_row_and_main_responsible_units():
+    plan = parse_plan("\n\n".join([
+        "区教育局2025年政府工作报告重点工作任务分解表",
+        "序号", "重点工作任务", "主要责任单位", "协同配合单位", "一、2025年经济社会发展的主要预期目标",
+        "3", "固定资产投资增长7.5%左右。", "区发改委", "区工信局、区教育局",
+        "4", "社会消费品零售总额增长6%。", "区商务局", "区教育局",
+    ]))
+    assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        ("3", ["区发改委"], ["区发改委", "区工信局", "区教育局"]), ("4", ["区商务局"], ["区商务局", "区教育局"])]

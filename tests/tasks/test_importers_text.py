@@ -134,3 +134,10 @@ def test_a_mirror_sites_pinyin_after_characters_is_dropped():
     plan = parse_plan("2020年湘西州工作要点\n一、主要任务\n1.推进审批改革。(牽頭單位:州行政審批服務局;責任單位:湘西經(jīng)開區(qū)管委會)")
     assert names(plan.items[0].responsible_units) == ["州行政审批服务局", "湘西经开区管委会"]
     assert normalise("持续优化营商环境(第2版)(draft)") == ["持续优化营商环境(第2版)(draft)"]  # no tone: no pinyin
+
+
+def test_a_chapters_heading_and_first_section_are_split_only_in_prose():
+    assert normalise("一、依法全面履行政府职能(一)依法依规做好疫情防控工作。") == [
+        "一、依法全面履行政府职能\n(一)依法依规做好疫情防控工作。"]
+    row = "一、加大食品安全治理力度\t(一)强化源头治理\t1.加强防控。\t县农业农村局"
+    assert normalise(row) == [row]  # a table row's cells
