@@ -808,7 +808,7 @@ _JOINED_START_RE = re.compile(
 # `…的通知 豫政〔2023〕5号 现将…`, `办公室 2022年4月18日 (此件公开发布) 政府…`
 _JOINED_ALONE_RE = re.compile(r"(?<=[ \u3000])(?:[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号"
                               r"|\d{4}年\d{1,2}月\d{1,2}日|[（(]此件[^（）()\s]{0,8}[）)])(?=[ \u3000]|$)")
-_JOINED_MIN = 150  # a line shorter than this is one paragraph, whatever its spaces
+JOINED_MIN = 150  # a line shorter than this is one paragraph, whatever its spaces
 
 
 def split_joined(line: str) -> str:
@@ -816,7 +816,7 @@ def split_joined(line: str) -> str:
     line is kept, as `split_inline_labels` keeps it). Only where two or more paragraphs start after
     a space: a paragraph with one numbered aside is left alone; inline sub-items (`(1)…(2)…`) are no
     paragraph starts."""
-    if len(line) < _JOINED_MIN or "\t" in line:
+    if len(line) < JOINED_MIN or "\t" in line:
         return line
     cuts = [m.start() for m in _JOINED_START_RE.finditer(line)]
     if len(cuts) < 2:

@@ -208,6 +208,7 @@ _CHAPTER_THEN_SECTION_RE = re.compile(r"[一二三四五六七八九十]{1,3}、
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
     from .layout import (  # layout reads tables.py, which reads this module
+        JOINED_MIN,
         split_inline_labels,
         split_joined,
         tabulate,
@@ -227,7 +228,7 @@ def normalise(text: str) -> list[str]:
     for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
         if line[:1] in "一二三四五六七八九十" and (m := _CHAPTER_THEN_SECTION_RE.match(line)) is not None:
             line = f"{line[: m.end()]}\n{line[m.end() :]}"  # 一、依法全面履行政府职能(一)依法依规…: two lines
-        if len(line) >= 150 and (" " in line or "\u3000" in line) and "\n" not in line:
+        if len(line) >= JOINED_MIN and (" " in line or "\u3000" in line) and "\n" not in line:
             line = split_joined(line)  # paragraphs joined by spaces: one line each
             if "\n" in line and (":" in line or "：" in line):
                 line = "\n".join(split_inline_labels(part) for part in line.split("\n"))
