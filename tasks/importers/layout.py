@@ -214,7 +214,7 @@ def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]
     expected = None
     for k, (line, cell) in enumerate(cells):
         c = cell.strip()
-        if _INT_RE.match(c) and (expected is None or int(c) == expected):
+        if _INT_RE.match(c) and (expected is None or int(c) == expected or _row_after_a_gap(cells, k, rows, expected)):
             rows.append((line, [c]))
             expected = int(c) + 1
             continue
@@ -461,6 +461,9 @@ def _cell_table(lines: list[str], i: int):
                     continue  # a chapter's and a group's heading rows before the first row
                 break  # no row after the header
             else:
+                if _HEADING_RE.match(t) and not _FOOTER_RE.match(t) and _row_follows(lines, k):
+                    k += 1
+                    continue  # a chapter's row between two rows (二、…), the next row's number after it
                 last_row_cells += 1
                 if last_row_cells > 2 * width + 2 or _HEADING_RE.match(t) or _FOOTER_RE.match(t):
                     break  # past the last row: the page's footer
@@ -482,6 +485,33 @@ def _cell_table(lines: list[str], i: int):
     if not grid:
         return None
     return end, [(i, header)] + grid[1:]
+
+
+def _row_follows(lines: list[str], k: int) -> bool:
+    """Whether a row's number is among the next three lines that are not blank after line ``k`` (a
+    chapter's rows, several in a row where an extract kept none of their rows, then a row)."""
+    seen = 0
+    for j in range(k + 1, min(len(lines), k + 40)):
+        t = lines[j].strip()
+        if not t:
+            continue
+        if _INT_RE.match(t):
+            return True
+        seen += 1
+        if seen >= 3 and not _HEADING_RE.match(t):
+            return False
+    return False
+
+
+def _row_after_a_gap(cells: list[tuple[int, str]], k: int, rows: list, expected: int) -> bool:
+    """Whether the number at ``k``, past the one expected, starts a row all the same: an extract of a
+    larger table keeps only its own rows (3, 68, 69, 73). The row before it is whole (three cells or
+    more) and a sentence follows the number (the next row's task), not a figure or a unit list."""
+    n = int(cells[k][1].strip())
+    if not rows or n <= expected or n > expected + 500 or len(rows[-1][1]) < 3 or k + 1 >= len(cells):
+        return False
+    nxt = cells[k + 1][1].strip()
+    return len(nxt) >= 10 and _PROSE_RE.search(nxt) is not None and not _is_units(nxt)
 
 
 def _groups_before_first_row(lines: list[str], k: int) -> bool:

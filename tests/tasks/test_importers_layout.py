@@ -696,3 +696,22 @@ def test_an_extract_of_a_table_with_a_chapter_row_before_its_first_row_and_main_
     ]))
     assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
         ("3", ["区发改委"], ["区发改委", "区工信局", "区教育局"]), ("4", ["区商务局"], ["区商务局", "区教育局"])]
+
+
+def test_chapter_rows_inside_a_one_cell_per_paragraph_table_and_an_extracts_gaps():
+    """A bureau's extract of its district's 分解表: the chapters' rows stay inside the table (several in a
+    row where it kept none of their rows), and its rows are numbered as in the whole table (3, 68, 69)."""
+    plan = parse_plan("\n\n".join([
+        "区教育局2025年政府工作报告重点工作任务分解表",
+        "序号", "重点工作任务", "主要责任单位", "协同配合单位",
+        "一、2025年经济社会发展的主要预期目标",
+        "3", "固定资产投资增长7.5%左右。", "区发改委", "区教育局",
+        "二、坚定不移抓项目", "三、全力推进改革", "四、保障和改善民生",
+        "68", "持续推进学前教育普及普惠,加快建设黎明学校。", "区教育局", "各乡镇人民政府",
+        "69", "深化与海亮集团合作,积极引进优质教育资源。", "区教育局", "区投资促进中心",
+    ]))
+    assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        ("3", ["区发改委"], ["区发改委", "区教育局"]),
+        ("68", ["区教育局"], ["区教育局", "各乡镇人民政府"]),
+        ("69", ["区教育局"], ["区教育局", "区投资促进中心"]),
+    ]
