@@ -62,11 +62,11 @@ _PHRASE_START = re.compile("|".join(
 # `2023年7月开始`, `2022年6月以来`, `6月以后` — no deadline (`3月底前起草` is: 起草 drafts)
 _START_AFTER_RE = re.compile(r"起(?!草)|开始|以来|以后|之后")
 _START_AFTER = frozenset("起开以之")
+# a period followed by a policy that runs through it: 实施/执行/施行 …政策 in the same clause
+_POLICY_PERIOD_RE = re.compile(r"(?:实施|执行|施行)[^。；;，,\n]{0,40}?(?:政策|费率|标准|办法)")
 # How long a plan or a policy runs (`有效期至2025年12月31日`, `有效期为2023年1月1日至2025年12月31日`,
 # `实施期限至2021年12月31日`, `原…政策实施至2021年4月30日`, `延长至…`) is no task's deadline: the clause
 # before the date names the term, or the date follows a verb of running on (but `完成期限至…` is one)
-# a period followed by a policy that runs through it: 实施/执行/施行 …政策 in the same clause
-_POLICY_PERIOD_RE = re.compile(r"(?:实施|执行|施行)[^。；;，,\n]{0,40}?(?:政策|费率|标准|办法)")
 _CLAUSE_END_RE = re.compile(r"[，。；,;：:\n]")
 _TERM_RE = re.compile(r"有效期|(?:实施|执行|政策)期限|(?:实施|执行|延续|延长|延期|顺延)(?:到|至)$")
 

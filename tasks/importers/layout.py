@@ -284,8 +284,7 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
     out = [(rows[0][0], ["序号", "分类", *header[1:]])]
     for line, at, cells in found:
         m = _NUMBERED_CELL_RE.match(cells[at])
-        rest = [c for c in cells[at + 1 :]]
-        row = [m.group(1), cells[0] if at else "", m.group(2), *rest]  # type: ignore[union-attr]
+        row = [m.group(1), cells[0] if at else "", m.group(2), *cells[at + 1 :]]  # type: ignore[union-attr]
         out.append((line, (row + [""] * len(header))[: len(header) + 1]))
     return out
 
@@ -487,20 +486,25 @@ def _cell_table(lines: list[str], i: int):
     return end, [(i, header)] + grid[1:]
 
 
-def _row_follows(lines: list[str], k: int) -> bool:
-    """Whether a row's number is among the next three lines that are not blank after line ``k`` (a
-    chapter's rows, several in a row where an extract kept none of their rows, then a row)."""
-    seen = 0
-    for j in range(k + 1, min(len(lines), k + 40)):
+def _lines_to_next_row(lines: list[str], k: int) -> list[str] | None:
+    """The lines that are not blank from line ``k`` up to the next row's number (a bare number, within
+    40 lines), or None when none comes."""
+    between: list[str] = []
+    for j in range(k, min(len(lines), k + 40)):
         t = lines[j].strip()
         if not t:
             continue
         if _INT_RE.match(t):
-            return True
-        seen += 1
-        if seen >= 3 and not _HEADING_RE.match(t):
-            return False
-    return False
+            return between
+        between.append(t)
+    return None
+
+
+def _row_follows(lines: list[str], k: int) -> bool:
+    """Whether a row's number follows line ``k``, after at most two lines that are not blank or any
+    number of chapters' rows (several in a row where an extract kept none of their rows)."""
+    between = _lines_to_next_row(lines, k + 1)
+    return between is not None and all(_HEADING_RE.match(t) for t in between[2:])
 
 
 def _row_after_a_gap(cells: list[tuple[int, str]], k: int, rows: list, expected: int) -> bool:
@@ -516,18 +520,10 @@ def _row_after_a_gap(cells: list[tuple[int, str]], k: int, rows: list, expected:
 
 def _groups_before_first_row(lines: list[str], k: int) -> bool:
     """Whether line ``k``, after a header and before any row, is one of at most four short heading
-    lines (`强化科技创新支撑能力。` / `(一)` / `加强战略科技力量建设。`) that a row numbered 1 follows."""
-    seen = 0
-    for j in range(k, min(len(lines), k + 40)):  # (blank lines between them: a paragraph each)
-        t = lines[j].strip()
-        if not t:
-            continue
-        if _INT_RE.match(t):  # (an extract's first row may be any number: 3, 68, 69 …)
-            return seen > 0
-        seen += 1
-        if seen > 4 or len(t) > 30:
-            return False
-    return False
+    lines (`强化科技创新支撑能力。` / `(一)` / `加强战略科技力量建设。`) that a row follows (an extract's first row
+    may be any number: 3, 68, 69 …)."""
+    between = _lines_to_next_row(lines, k)  # (blank lines between them: a paragraph each)
+    return between is not None and 0 < len(between) <= 4 and all(len(t) <= 30 for t in between)
 
 
 def _number_first(header: list[str], stream: list[tuple[int, str]],

@@ -598,7 +598,7 @@ class _ItemBuilder:
         marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
         if self.star_leads:
             marked |= star_marked(row.responsible)  # `*市发展改革委、市生态环境局`, where the plan says so
-        if "牵头" in row.responsible and (phrase := label_lead_phrase(row.responsible, self.ctx)):
+        if phrase := label_lead_phrase(row.responsible, self.ctx):
             pairs = [(u, True) for u in leads] + [p for p in phrase if p[0] not in leads]  # A牵头,B按职责分工负责
         else:
             pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
@@ -738,7 +738,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         warnings.append(f"发文日期{meta.issued_on.isoformat()}早于计划年份{meta.year}年，可能有误，请核对。")
 
     table = AliasTable(aliases)
-    rule_line = next((no for no, t in enumerate(lines, start=1) if "牵头" in t and _states_first_leads(t)), None)
+    rule_line = next((no for no, t in enumerate(lines, start=1) if _states_first_leads(t)), None)
     ctx = RuleContext(table)
     star_leads = any(("*" in t or "＊" in t) and STAR_LEADS_RE.search(t) is not None for t in lines)
     builder = _ItemBuilder(table, ctx, meta.year, warnings, star_leads)

@@ -128,6 +128,8 @@ def _light_clean(line: str, debris: re.Pattern = _DEBRIS_RE) -> str:
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _TONE_MARK_RE = re.compile(f"[{_TONES}]")
 _PINYIN_GLOSS_RE = re.compile(f"[（(][a-zü]*[{_TONES}][a-zü{_TONES}]*[）)]")
+
+
 def drop_pinyin_glosses(text: str) -> str:
     """``text`` without a mirror site's pinyin glosses (`區(qū)發(fā)改局` → `區發改局`), before anything
     else reads it (the traditional characters' conversion keeps the printed ones by position)."""

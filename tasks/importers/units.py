@@ -84,6 +84,7 @@ _STRIP_RE = re.compile(
 # two units joined by 及 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`): split
 # where every side ends like a unit (a protected collective, `各区、县(市)政府及管委会`, is stashed)
 _AND_RE = re.compile(r"以及|及")
+_AND_OR_BRACKET_RE = re.compile(r"以及|及|[（(\[〔【）)\]〕】]")
 _STRIP_HEADS = ("由", "和", "及", "与")
 
 
@@ -275,12 +276,15 @@ _BRACKET_CHARS_RE = re.compile(r"[（(\[〔【）)\]〕】]")
 _SPLIT_OR_BRACKET_RE = re.compile(r"[（(\[〔【）)\]〕】、,，;；/]")
 
 
-def _split_outside_brackets(text: str) -> list[str]:
+def _split_outside_brackets(text: str, separators: re.Pattern = _SPLIT_RE,
+                            marks: re.Pattern = _SPLIT_OR_BRACKET_RE) -> list[str]:
+    """``text`` split at each of ``separators`` outside brackets (``marks``: the brackets and the
+    separators, found together)."""
     if not _BRACKET_CHARS_RE.search(text):
-        return _SPLIT_RE.split(text)
+        return separators.split(text)
     parts: list[str] = []
     depth = last = 0
-    for m in _SPLIT_OR_BRACKET_RE.finditer(text):  # the brackets and separators only
+    for m in marks.finditer(text):  # the brackets and separators only
         ch = m.group()
         if ch in "（([〔【":
             depth += 1
@@ -353,19 +357,7 @@ def _ends_like_unit(name: str) -> bool:
 
 def _split_and(part: str, kept: list[str]) -> list[str]:
     """``part`` split at each 及/以及 outside brackets where every side, cleaned, ends like a unit."""
-    pieces, depth, start, i = [], 0, 0, 0
-    while i < len(part):
-        ch = part[i]
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif depth == 0 and (m := _AND_RE.match(part, i)) is not None:
-            pieces.append(part[start:i])
-            start = i = m.end()
-            continue
-        i += 1
-    pieces.append(part[start:])
+    pieces = _split_outside_brackets(part, _AND_RE, _AND_OR_BRACKET_RE)
     if len(pieces) > 1 and all(_ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces):
         return pieces
     return [part]
@@ -426,7 +418,7 @@ _PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,2}[\u4e00-\u9fff](?<![区县市
 # unit, alone in a unit cell, is a person's
 _SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤芮祝陈"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤芮祝"
 )
 
 
