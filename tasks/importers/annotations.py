@@ -18,10 +18,9 @@ from .labels import (
     NOTE_RE,
     OTHER_LABELS,
     UNIT_LABEL_RE,
-    note_leads,
     parse_label_line,
 )
-from .units import AliasTable, looks_like_unit, split_units
+from .units import AliasTable, looks_like_unit, marked_leads, split_units
 
 _CLAUSE_RE = re.compile(r"[，,；;]")
 
@@ -182,7 +181,7 @@ class LabelledBracketRule(_BracketRule):
                 continue  # e.g. "列第一个单位的均为牵头单位"
             is_lead = m.group(1) in LEAD_LABELS
             has_lead_label |= is_lead
-            marked = note_leads(clause)
+            marked = marked_leads(clause)
             has_lead_label |= bool(marked)
             units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
         if units and not has_lead_label and ctx.first_unit_leads:

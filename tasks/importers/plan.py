@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, note_leads, parse_label_line
+from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, parse_tables
 from .text import ATTACHMENT_RE, Para, drop_pinyin_glosses, normalise, paragraphs, to_simplified
-from .units import AliasTable, looks_like_unit, split_table_units, split_units, star_marked
+from .units import AliasTable, looks_like_unit, marked_leads, split_table_units, split_units, star_marked
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
 _SENTENCE_END_RE = re.compile(r"[。；;\n]")
@@ -346,7 +346,8 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         "page": lambda: head("page"),
         "preamble": lambda: head("preamble"),
         "inferred": lambda: max(past) + 1 if (past := past_years("\n".join(lines))) else None,
-        "mentioned": lambda: mentioned_year([t for r in raw_items for t in r.text_lines]),
+        # (a plan that is one table has no text items: the year its rows write most often)
+        "mentioned": lambda: mentioned_year([t for r in raw_items for t in r.text_lines] or lines),
     }
     words = {
         "doc_number": "按文号", "heading": "按文首标题行", "dates": "按文中最早的时间节点",
@@ -508,7 +509,7 @@ class _ItemBuilder:
                 if phrase := label_lead_phrase(value, self.ctx):  # 责任单位:A、B牵头,C、D
                     label_units += phrase
                     continue
-                named = note_leads(value) | star_marked(value) if self.star_leads else note_leads(value)
+                named = marked_leads(value) | star_marked(value) if self.star_leads else marked_leads(value)
                 label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
@@ -595,7 +596,7 @@ class _ItemBuilder:
             row.number, source, section, _first_sentence(row.task or row.target) or indicator, text,
             f"{prefix}{row.number}", row.line, category=category, indicator=indicator, target=row.target,
         )
-        marked = note_leads(row.responsible)  # `区教育局（牵头）` in a 责任单位 cell
+        marked = marked_leads(row.responsible)  # `区教育局（牵头）`, `▲区教育局` in a 责任单位 cell
         if self.star_leads:
             marked |= star_marked(row.responsible)  # `*市发展改革委、市生态环境局`, where the plan says so
         if phrase := label_lead_phrase(row.responsible, self.ctx):

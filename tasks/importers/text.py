@@ -189,8 +189,9 @@ def squeeze_cjk_spaces(text: str) -> str:
 
 
 # a `?` that stands for a no-break space lost in a GBK round trip (a mirror page): at a line's or a
-# cell's end, or after a space (`序号? | 重点工作? |`, `沈 ?昱`)
-_LOST_SPACE_RE = re.compile(r"\?(?=[ \t|]|$)|(?<=[ \t])\?", re.MULTILINE)
+# cell's end, or after a space (`序号? | 重点工作? |`, `沈 ?昱`), or a paragraph's indent (`??一、…`, two
+# full-width spaces)
+_LOST_SPACE_RE = re.compile(r"\?(?=[ \t|]|$)|(?<=[ \t])\?|^\?{1,4}", re.MULTILINE)
 
 
 def _spaces_lost_as_question_marks(text: str) -> str:
@@ -199,7 +200,7 @@ def _spaces_lost_as_question_marks(text: str) -> str:
     total = text.count("?")
     if total < 3:
         return text
-    lost = len(_LOST_SPACE_RE.findall(text))
+    lost = sum(map(len, _LOST_SPACE_RE.findall(text)))
     return text.replace("?", " ") if lost * 5 >= total * 4 else text
 
 

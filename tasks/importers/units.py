@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from .labels import NOTE_RE
+from .labels import NOTE_RE, note_leads
 from .model import KIND_COLLECTIVE, KIND_DEPARTMENT, KIND_ENTERPRISE, KIND_TOWN, UnitRef
 
 _KEY_STRIP_RE = re.compile(r"[\s“”\"'‘’「」]")
@@ -69,7 +69,7 @@ UNIT_SUFFIXES = (
 
 # Collectives that contain a separator and must never be split.
 _PROTECTED_RES = (
-    re.compile(r"各[区县市](?:\s*、\s*[区县市])+\s*(?:[（(]\s*[区县市、]+\s*[）)])?\s*(?:人民)?(?:政府|党委)?\s*(?:及管委会)?"),
+    re.compile(r"各[区县市乡镇](?:\s*、\s*[区县市乡镇])+\s*(?:[（(]\s*[区县市、]+\s*[）)])?\s*(?:人民)?(?:政府|党委)?\s*(?:及管委会)?"),
 )
 _COLLECTIVE_RE = re.compile(
     r"^(?:各|有关|相关|其他|市直|区直|县直|省直)|(?:有关|相关|各)\S*(?:部门|单位|镇街|政府|管委会|办事处|专班|银行|街道)$"
@@ -81,10 +81,11 @@ _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "c
 # 等 and what follows it closing a list (`A等相关部门`, `A等有关单位`): the others are no unit of their own
 _STRIP_RE = re.compile(
     r"^(?:由|和|及|与)|等(?:[省市区县镇乡]级|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$")
-# two units joined by 及 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`): split
-# where every side ends like a unit (a protected collective, `各区、县(市)政府及管委会`, is stashed)
-_AND_RE = re.compile(r"以及|及")
-_AND_OR_BRACKET_RE = re.compile(r"以及|及|[（(\[〔【）)\]〕】]")
+# two units joined by 及 or 和 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`,
+# `经济投资局和航空口岸局分别牵头`): split where every side ends like a unit (a protected collective,
+# `各区、县(市)政府及管委会`, is stashed; `区住房和城乡建设局` is one name: `区住房` is no unit)
+_AND_RE = re.compile(r"以及|及|和")
+_AND_OR_BRACKET_RE = re.compile(r"以及|及|和|[（(\[〔【）)\]〕】]")
 _STRIP_HEADS = ("由", "和", "及", "与")
 
 
@@ -335,7 +336,7 @@ def _split_units(text: str) -> tuple[str, ...]:
     protected, kept = _protect(text)
     out: list[str] = []
     for whole in _split_outside_brackets(protected):
-        for part in _split_and(whole, kept) if "及" in whole else (whole,):
+        for part in _split_and(whole, kept) if "及" in whole or "和" in whole else (whole,):
             name = clean_unit(_restore(part, kept))
             if not name or _DEADLINE_PART_RE.match(name):
                 continue  # the deadline written last in the list: (责任单位:A、B,6月底完成)
@@ -344,7 +345,14 @@ def _split_units(text: str) -> tuple[str, ...]:
                 out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位
             else:
                 out.append(name)
+    if out and _cut_in_bracket(out[-1]):
+        out.pop()
     return tuple(out)
+
+
+def _cut_in_bracket(name: str) -> bool:
+    """A list cut off by the page inside a bracket (`…,各部门,各镇乡(`): its last name is no unit."""
+    return sum(map(name.count, "（(〔【[")) > sum(map(name.count, "）)〕】]"))
 
 
 _TRAILING_BRACKET_RE = re.compile(r"[（(][^（）()]*[）)]$")
@@ -405,6 +413,8 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
         if buf:
             names.append(buf)
     out = [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
+    if out and _cut_in_bracket(out[-1]):
+        out.pop()
     # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人), or alone in it where a
     # merged unit cell left the row one cell short and the 分管领导's name slid into the unit column: no unit
     # (and a number, a row cut off by the page: its 建设时间 `2024` in the unit column)
@@ -422,21 +432,32 @@ _SURNAMES = frozenset(
 )
 
 
-def star_marked(cell: str) -> set[str]:
+def star_marked(cell: str, marks: str = "*＊") -> set[str]:
     """The units of a list written with a star (`*市发展改革委、市生态环境局`, `区政府办公室*、区财政局`),
     named as `split_units` and `split_table_units` give them: the leads, where the plan says that a
     star marks its lead units (`STAR_LEADS_RE`)."""
-    if "*" not in cell and "＊" not in cell:
+    if not any(mark in cell for mark in marks):
         return set()
     protected, kept = _protect(_drop_notes(cell))
     out = set()
     for part in _split_outside_brackets(protected):
         for piece in part.split():
-            if "*" in piece or "＊" in piece:
+            if any(mark in piece for mark in marks):
                 name = "".join(clean_unit(_restore(piece, kept)).split())
                 if name:
                     out.add(name)
     return out
+
+
+def marked_leads(text: str) -> set[str]:
+    """The units a list designates as leads: by a note (`note_leads`), or by a black triangle or star
+    on the unit (`▲发改局,各部门`, `市跑改办▲、市审管办`) — what the mark means wherever the plans read
+    here use it on a unit, whether or not the page still carries the legend. (An asterisk is a
+    footnote as often: it marks a lead only where the plan says so, `STAR_LEADS_RE`.)"""
+    found = note_leads(text)
+    if "▲" in text or "★" in text:
+        found |= star_marked(text, "▲★")
+    return found
 
 
 def resolve_all(names: Iterable[str], table: AliasTable) -> list[UnitRef]:

@@ -134,6 +134,12 @@ def test_year_from_the_documents_own_words():
     assert parse_plan("某区工作要点\n对2020年已达标的街道提档升级。" + item).meta.year == 2021
     mentioned = parse_plan("某区工作要点\n一、主要任务\n1.2021年是开局之年，推进某改革，6月底前完成。")
     assert (mentioned.meta.year, mentioned.meta.year_source) == (2021, "mentioned")
+    # a plan that is one table: the year its rows write (a progress column, 余杭), not a refusal
+    table = parse_plan("序号 | 重点工作 | 牵头单位 | 完成情况 |\n"
+                       "1 | 全年引培名师100名。 | 区教育局 | 2023年引培名师120名。 |\n"
+                       "2 | 入选省级攻关项目25项。 | 区科技局 | 入选2023年度攻关项目25项。 |\n")
+    assert (table.meta.year, table.meta.year_source) == (2023, "mentioned")
+    assert [d.date.isoformat() for d in table.items[0].deadlines] == ["2023-12-31"]
 
 
 def test_no_items_is_an_import_failure():

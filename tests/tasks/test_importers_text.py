@@ -125,6 +125,23 @@ def test_question_marks_that_stand_for_lost_spaces_are_spaces_again():
     assert "?" not in plan.items[0].title
 
 
+def test_question_marks_that_stand_for_a_lost_indent_are_spaces_again():
+    """A repost's `??` before every paragraph (two full-width spaces lost): no heading or number was
+    seen and the import failed (未识别出任何工作任务)."""
+    text = "\n".join([
+        "普陀区深化推进一流营商环境建设行动方案",
+        "??一、让企业办事更省心",
+        "??(一)提升线上服务友好度。具体措施:",
+        "??1.加强系统集成,纳入全程网办。(责任单位:区府办、区行政服务中心)",
+        "??2.推行帮办服务。(责任单位:区市场监管局)",
+        "2021年3月5日",
+    ])
+    plan = parse_plan(text)
+    flat = [it for item in plan.items for it in [item, *item.children]]
+    assert [(it.title, names(it.responsible_units)) for it in flat if it.responsible_units] == [
+        ("加强系统集成,纳入全程网办", ["区府办", "区行政服务中心"]), ("推行帮办服务", ["区市场监管局"])]
+
+
 def test_real_question_marks_are_kept():
     lines = normalise("2020年某区工作要点\n一、如何推进?\n1.推进改革。(区发改局牵头)")
     assert "一、如何推进?" in lines

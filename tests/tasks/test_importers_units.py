@@ -154,7 +154,43 @@ def test_labels_joined_by_a_comma_on_one_line_and_a_flag_glued_to_a_unit():
         ("省财政厅、河南银保监局等相关部门", ["省财政厅", "河南银保监局"]),
         ("省财政厅等有关单位", ["省财政厅"]),
         ("区发改局、区科技局等区级有关部门", ["区发改局", "区科技局"]),
+        ("经济投资局和航空口岸局、区发改局", ["经济投资局", "航空口岸局", "区发改局"]),
+        ("区住房和城乡建设局、区人力资源和社会保障局", ["区住房和城乡建设局", "区人力资源和社会保障局"]),
+        ("市统计局,各乡、镇人民政府,人民大垸、荒湖管理区", ["市统计局", "各乡、镇人民政府", "人民大垸", "荒湖管理区"]),
+        ("▲招商投资促进中心,各部门,各镇乡(", ["招商投资促进中心", "各部门"]),  # cut off by the page
     ],
 )
 def test_units_joined_by_ji_and_a_closing_deng(written, units):
     assert split_units(written) == units
+
+
+def test_units_joined_by_he_that_each_lead_are_both_leads():
+    """海曙: `经济投资局和航空口岸局分别牵头` was one unit (a new one) and no lead."""
+    item = parse_plan("2023年重点工作\n一、改革\n1.推进口岸建设。\n责任单位:经济投资局和航空口岸局分别牵头、区发改局\n").items[0]
+    assert names(item.lead_units) == ["经济投资局", "航空口岸局"]
+    assert names(item.responsible_units) == ["经济投资局", "航空口岸局", "区发改局"]
+
+
+def test_a_triangle_or_black_star_on_a_unit_marks_the_lead():
+    """诸暨 责任清单: `▲发改局,各部门` with no legend on the page; a list without the mark has no lead."""
+    table = "\n".join([
+        "2023年《政府工作报告》主要目标任务分解清单", "序号", "主要工作", "责任单位",
+        "1", "生产总值增长7.5%左右", "▲发改局,各部门,各镇乡(街道)",
+        "2", "一般公共预算收入增长7.5%", "税务局,★财政局",
+        "3", "城乡居民收入增长", "统计局,人力社保局",
+    ])
+    plan = parse_plan(table)
+    assert [(names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        (["发改局"], ["发改局", "各部门", "各镇乡(街道)"]),
+        (["财政局"], ["税务局", "财政局"]),
+        ([], ["统计局", "人力社保局"]),
+    ]
+    text = parse_plan("2023年工作要点\n一、改革\n1.推进改革。(责任单位:区财政局、▲区发改局)\n2.推进开放。\n责任单位:▲区商务局、区发改局\n")
+    assert [names(it.lead_units) for it in text.items] == [["区发改局"], ["区商务局"]]
+
+
+def test_a_co_responsible_label_with_a_prefix_is_read():
+    """连云港: `共同责任单位:` was no label, and its units were lost without a word."""
+    item = parse_plan("2021年民生实事\n一、教育\n1.新建学校。(牵头单位:市教育局;共同责任单位:市发改委、市财政局,各县区)\n").items[0]
+    assert names(item.lead_units) == ["市教育局"]
+    assert names(item.responsible_units) == ["市教育局", "市发改委", "市财政局", "各县区"]
