@@ -8,11 +8,12 @@ Public API
     in body order, one tab-separated line per table row. Raises `ImportFailure` (Chinese
     message) for an empty file, a binary/image file, another extension, or over 10 MB.
 
-``parse_plan(text, *, year=None, filename="", aliases=None) -> ParsedPlan``
+``parse_plan(text, *, year=None, filename="", aliases=None, undated=False) -> ParsedPlan``
     ``year`` overrides the plan year (else read from the document: title, 文号, heading,
     item dates, issue date, cited 文号, page date — `years.py`; each fallback adds a warning).
     No year anywhere and a date that needs one (`6月底前`): raises `YearNeeded` (an
-    `ImportFailure` whose message asks for the year). ``aliases`` maps
+    `ImportFailure` whose message asks for the year) — or, with ``undated`` (a preview: the
+    command's ``--dry-run``), leaves those dates unresolved and says so in a warning. ``aliases`` maps
     as-written unit names to canonical ones (from the database); it extends/overrides
     `DEFAULT_ALIASES` + `KNOWN_UNITS`. Raises ``ImportFailure("未识别出任何工作任务…")``.
 

@@ -696,12 +696,17 @@ def parse_plan(
     year: int | None = None,
     filename: str = "",
     aliases: dict[str, str] | None = None,
+    undated: bool = False,
 ) -> ParsedPlan:
+    """`undated`: where no year can be found and some dates need one, leave those dates unresolved
+    (with a warning) instead of raising `YearNeeded` — a preview that shows the tasks and asks for
+    the year; an import asks for it first."""
     with _cyclic_gc_paused():
-        return _parse_plan(text, year=year, filename=filename, aliases=aliases)
+        return _parse_plan(text, year=year, filename=filename, aliases=aliases, undated=undated)
 
 
-def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str, str] | None) -> ParsedPlan:
+def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str, str] | None,
+                undated: bool) -> ParsedPlan:
     text = drop_pinyin_glosses(text)
     simplified = to_simplified(text)
     printed = text
@@ -768,14 +773,22 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
     if year_unknown:
         needing = [d.phrase for it in _all_items(items) for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
-        if needing:
+        meta.year, meta.year_source = datetime.date.today().year, "today"
+        if needing and not undated:
             raise YearNeeded(
                 "未能确定计划年份：标题、文号、发文日期和任务中都没有写明年份，而文中的“"
                 + "”“".join(dict.fromkeys(needing[:3]))
                 + "”等时间需要年份才能换算成日期。请指定计划年度（命令行用 --year，网页导入时填写“计划年度”）。"
             )
-        meta.year, meta.year_source = datetime.date.today().year, "today"
-        warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可另行指定计划年度（网页导入时修改“计划年度”，命令行用 --year）。")
+        if needing:
+            for it in _all_items(items):
+                it.unresolved += [d.phrase for d in it.deadlines if d.date.year == _SENTINEL_YEAR]
+                it.deadlines = [d for d in it.deadlines if d.date.year != _SENTINEL_YEAR]
+            warnings.append(
+                "未能确定计划年份：标题、文号、发文日期和任务中都没有写明年份，文中的“" + "”“".join(dict.fromkeys(needing[:3]))
+                + "”等时间未换算成日期。导入前请指定计划年度（命令行用 --year，网页导入时填写“计划年度”）。")
+        else:
+            warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可另行指定计划年度（网页导入时修改“计划年度”，命令行用 --year）。")
 
     if simplified is not None:
         _as_printed(items, printed, simplified)

@@ -161,8 +161,8 @@ def unit_aliases() -> dict[str, str]:
     return aliases
 
 
-def plan_parse(*, text: str, year: int | None = None, filename: str = "") -> ParsedPlan:
-    return parse_plan(text, year=year, filename=filename, aliases=unit_aliases())
+def plan_parse(*, text: str, year: int | None = None, filename: str = "", undated: bool = False) -> ParsedPlan:
+    return parse_plan(text, year=year, filename=filename, aliases=unit_aliases(), undated=undated)
 
 
 def plan_import_file(*, path: Path | str, user=None, year: int | None = None) -> ImportResult:

@@ -130,10 +130,18 @@ def test_bad_input_from_the_shell_exits_non_zero_with_the_message_on_stderr(tmp_
 
 
 def test_a_plan_without_a_year_needs_year_and_the_error_says_why(tmp_path):
+    """The import asks for the year; the dry run shows the tasks, the date that needs the year left
+    unresolved (a table of 吉水 with no year anywhere was refused whole, units and all)."""
     path = tmp_path / "plan.txt"
     path.write_text("某区工作要点\n一、主要任务\n1.推进某改革，6月底前完成。（区发改局牵头）", encoding="utf-8")
     with pytest.raises(CommandError, match="--year") as exc:
-        run(path, "--dry-run", "--json")
+        run(path)
     assert "6月底前" in str(exc.value)
+    assert not Plan.objects.exists()
+    out, _ = run(path, "--dry-run", "--json")
+    preview = json.loads(out)
+    item = preview["items"][0]
+    assert (item["deadlines"], item["unresolved"], item["lead_units"][0]["name"]) == ([], ["6月底前"], "区发改局")
+    assert any("6月底前" in w and "--year" in w for w in preview["warnings"])
     out, _ = run(path, "--dry-run", "--json", "--year", "2016")
     assert json.loads(out)["items"][0]["deadlines"][0]["date"] == "2016-06-30"

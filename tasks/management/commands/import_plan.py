@@ -28,7 +28,9 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         try:
             text = read_document(path.read_bytes(), path.name)
-            parsed = plan_parse(text=text, year=year, filename=path.name)
+            # a dry run shows the tasks of a plan without a year (its dates left unresolved, with a
+            # warning); an import asks for --year first (YearNeeded)
+            parsed = plan_parse(text=text, year=year, filename=path.name, undated=dry_run)
             if dry_run:
                 preview = plan_import_preview(parsed=parsed)
             else:
