@@ -25,6 +25,11 @@ _PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
 
 _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|规划|措施|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
                            r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工|完成情况|进展情况)$")
+# a title that ends in what it lists (山东省建设…先行区 / 2023年重点工作任务): a title only when no line
+# below it continues it (…确定的主要目标任务 / 责任分解方案)
+_TASKS_TITLE_END_RE = re.compile(r"(?<=.{6})(?:工作任务|重点任务|目标任务)$")
+# a site's name after the title on a page's heading line: …责任分解的通知-某某网络平台, …工作要点_某某网
+_SITE_SUFFIX_RE = re.compile(r"(.{4,80}?" + _TITLE_END_RE.pattern[:-1] + r")\s*[-_|–—]{1,2}\s*[^-_|–—。，,；;]{2,20}")
 # part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
 # 办法（2020年版）, 进度表(截至10月31日)
 _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
@@ -51,7 +56,7 @@ _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)[\s:：|]*(?P<y>\d{4}
 # (normalised text has no space between two Chinese characters: the name ends where the next label begins)
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[:：|]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
-_LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号)\s*[:：]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
+_LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号|文件编号|发文编号)\s*[:：|]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
 # a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
 # after it (…意见(池政〔2017〕101号))
 _TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】|标题(?=\S{6}))(?=.)")
@@ -79,6 +84,8 @@ def _head_line(t: str) -> str:
         return ""
     if t[0] == "《" and t[-1] == "》" and (m := _BOOK_TITLE_LINE_RE.fullmatch(t)) and _TITLE_END_RE.search(m.group(1)):
         return m.group(1)
+    if ("-" in t or "_" in t or "|" in t or "–" in t or "—" in t) and (m := _SITE_SUFFIX_RE.fullmatch(t)):
+        return m.group(1)
     return t
 
 
@@ -93,8 +100,8 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
     for i, t in enumerate(pre):
         if not t:
             continue  # (a blank line is none of these; the table rewriting leaves many)
-        if meta.doc_number is None and t.endswith("号") and _DOCNUM_RE.match(t):
-            meta.doc_number = re.sub(r"\s+", "", t)
+        if meta.doc_number is None and t.endswith("号") and _DOCNUM_RE.match(t) and not _LABEL_DOCNUM_RE.match(t):
+            meta.doc_number = re.sub(r"\s+", "", t)  # (a site's `文件编号 X〔2024〕2号`: the record below)
         if date_idx is None and (d := parse_issue_date(t)):
             meta.issued_on, date_idx = d, i
         if meta.issuer is None and t.endswith("文件") and len(t) <= 40 and not _SENTENCE_PUNCT.search(t):
@@ -125,7 +132,7 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
         if j >= 0 and _signature(pre[j]) and not _TITLE_END_RE.search(pre[j]):
             meta.issuer = pre[j]
 
-    def candidate(t: str) -> bool:
+    def candidate(t: str, tasks_end: bool = True) -> bool:
         if "稿" in t or "草案" in t:  # (a marker says one of these)
             t = _MARKER_RE.sub("", t)
         t = t.strip()
@@ -133,9 +140,10 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
             t = _TITLE_QUALIFIER_RE.sub("", _DOCNUM_SUFFIX_RE.sub("", t))
         # a title may quote another document (2024年《政府工作报告》重点工作目标任务分解表), not begin with one
         return bool(t) and len(t) <= 80 and not t.startswith("《") and t.count("《") == t.count("》") \
-            and not _SENTENCE_PUNCT.search(t) and bool(_TITLE_END_RE.search(t))
+            and not _SENTENCE_PUNCT.search(t) and bool(_TITLE_END_RE.search(t) or tasks_end and _TASKS_TITLE_END_RE.search(t))
 
-    cands = [i for i, t in enumerate(pre) if t and candidate(t)]
+    cands = [i for i, t in enumerate(pre) if t and candidate(t, False)] \
+        or [i for i, t in enumerate(pre) if t and candidate(t)]
     # a title printed again over several lines (a page's heading, then the document's own): its last
     # line (…责任分解方案的通知) ends a whole copy above, which is the title
     cands = [i for i in cands if not any(k < i and len(pre[k]) > len(pre[i]) and pre[k].endswith(pre[i]) for k in cands)]
@@ -144,12 +152,15 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
     if idx is not None:
         parts = [pre[idx]]
         j = idx - 1
+        if parts[0][:1] in "及和与暨":  # the second half of a title split by a blank line (…重点工作 / / 及民生实事…方案)
+            while j >= 0 and not pre[j].strip():
+                j -= 1
         # a title split over adjacent lines (000): short, unpunctuated lines directly above
         # (not a whole title of its own: a page that repeats the notice's title above its split copy;
         # nothing above a title that begins with its issuer, X关于…: a web page's menu, say)
         while j >= 0 and pre[j].strip() and len(pre[j]) <= 40 and not _SENTENCE_PUNCT.search(pre[j]) \
                 and not parse_issue_date(pre[j]) and pre[j] != meta.issuer and not _DOCNUM_RE.match(pre[j]) \
-                and not candidate(pre[j]) and not _ISSUER_OF_RE.match(parts[0]) and "此件" not in pre[j] \
+                and not candidate(pre[j], False) and not _ISSUER_OF_RE.match(parts[0]) and "此件" not in pre[j] \
                 and not _SITE_RECORD_RE.search(pre[j]) \
                 and not ATTACHMENT_RE.fullmatch(pre[j]):  # the line 附件 (2) above an attachment's title
             parts.insert(0, pre[j])

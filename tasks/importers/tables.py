@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from .labels import DATE_LABELS, LEAD_LABELS, OTHER_LABELS, PERSON_LABELS
 from .text import Para, squeeze_cjk_spaces
+from .units import looks_like_unit, split_units
 
 _WS_RE = re.compile(r"\s+")
 _INT_RE = re.compile(r"\d{1,4}")
@@ -139,6 +140,9 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     direct_ok = len(cells) == len(roles_t) and (
         "deadline" not in roles_t or not cells[roles_t.index("deadline")].strip()
         or looks_like_date(cells[roles_t.index("deadline")])
+        # its 时间 cell no date (常态工作, 省出台文件后2个月完成) but its unit cell units: in order, not
+        # read from the right (the unit cell became the task, the 时间 the units)
+        or _units_in_place(cells, roles_t)
     )
     if direct_ok:
         direct: dict[str, str] = {}
@@ -167,6 +171,18 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     for role, val in zip(pre_roles[len(pre_roles) - len(pre_vals):], pre_vals, strict=False):
         out[role] = val
     return out
+
+
+def _units_in_place(cells: list[str], roles_t: list[str]) -> bool:
+    """Whether every unit column's cell is a list of units and the 时间 cell is none."""
+    columns = [i for i, r in enumerate(roles_t) if r in ("lead", "responsible")]
+    return bool(columns) and all(_is_unit_list(cells[i]) for i in columns) \
+        and not _is_unit_list(cells[roles_t.index("deadline")])
+
+
+def _is_unit_list(cell: str) -> bool:
+    names = split_units(cell)
+    return bool(names) and all(looks_like_unit(n) for n in names)
 
 
 def _numbered_without_task(cells: list[str], roles_t: list[str]) -> bool:

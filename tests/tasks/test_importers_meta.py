@@ -256,3 +256,30 @@ def test_a_sites_record_in_a_pipe_table_with_colons_gives_the_issue_date():
     """招远: `成文日期: | 2022-10-08 |` (a colon and a pipe between label and value) was not read."""
     plan = parse_plan("索引号: | 113706850042672474/2022-04772 | 成文日期: | 2022-10-08 |\n招远市民生事项推进情况\n" + BODY)
     assert (plan.meta.issued_on.isoformat(), plan.meta.year) == ("2022-10-08", 2022)
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "doc_number"),
+    [
+        # a site's name after the title on the page's heading line
+        ("六安市人民政府关于2021年重点工作及责任分解的通知-某某网络平台\n字号:\n", "六安市人民政府关于2021年重点工作及责任分解的通知", None),
+        # a title that ends in what it lists, over two lines, under its notice
+        ("鲁政办字〔2023〕5号\n山东省人民政府办公厅\n2023年1月19日\n山东省建设绿色低碳高质量发展先行区\n2023年重点工作任务\n",
+         "山东省建设绿色低碳高质量发展先行区2023年重点工作任务", "鲁政办字〔2023〕5号"),
+        # a title split by a blank line before its 及
+        ("《政府工作报告》2022年重点工作\n\n及民生实事项目任务分解方案\n\n", "《政府工作报告》2022年重点工作及民生实事项目任务分解方案", None),
+        # a site's record: 文件编号 (a bullet before it), a 文 号 cell of a pipe table
+        ("- 文件编号:海政办发〔2023〕2号\n- 发布单位:区政府办公室\n2023年政府工作报告重点工作责任分解\n",
+         "2023年政府工作报告重点工作责任分解", "海政办发〔2023〕2号"),
+        ("文件编号 鄞政办发〔2024〕2号\n2024年政府工作报告目标任务分解清单\n", "2024年政府工作报告目标任务分解清单", "鄞政办发〔2024〕2号"),
+        ("索 引 号 | k12498411/2021-00019 | ||\n发布机构 | 市政府办 | 发文日期 | 2021-02-10 |\n"
+         "标 题 | 市政府关于印发2021年50件民生实事分解落实方案的通知 | ||\n文 号 | 连政发〔2021〕10号 | 主 题 词 | |\n"
+         "时 效 | 有效 | 文件下载 |\n市政府关于印发2021年50件民生实事分解落实方案的通知\n各县、区人民政府:\n",
+         "2021年50件民生实事分解落实方案", "连政发〔2021〕10号"),
+    ],
+)
+def test_titles_and_numbers_of_other_sites(head, title, doc_number):
+    """Held-out pages: the title was empty (a site's name after it, a title ending 工作任务, a title split
+    before 及), the 文号 missing or with its label (文件编号鄞政办发…)."""
+    plan = parse_plan(head + BODY)
+    assert (plan.meta.title, plan.meta.doc_number) == (title, doc_number)

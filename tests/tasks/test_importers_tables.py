@@ -132,3 +132,19 @@ def test_a_unit_cell_that_is_a_lead_phrase_and_a_leaders_name_slid_into_the_unit
     assert names(three.responsible_units) == ["团市委", "仲裁办"]
     from tasks.importers.units import split_table_units
     assert split_table_units("2024") == []  # a row cut short: its year in the unit column
+
+
+def test_a_row_whose_time_cell_is_no_date_keeps_its_cells_in_order():
+    """遂宁: `常态工作` in the 时间进度 column read the row from the right — the unit cell became the task
+    and 常态工作 its unit; 负责部门 was no header word."""
+    plan = parse_plan("\n".join([
+        "2016年城市管理工作任务分解", "|", "序号", "|", "工作任务", "|", "负责部门", "|", "时间进度", "|",
+        "|", "1", "|", "完善城市管理体制", "|", "市委编办、市住建局、市城管局", "|", "省出台文件后 2 个月完成", "|",
+        "|", "2", "|", "推进数字化城市管理平台建设", "|", "市城管局,各县(区)政府", "|", "常态工作", "|",
+        "|", "3", "|", "开展环境卫生设施规划编制工作", "|", "市住建局、市发改委", "|", "2016 年底前", "|",
+    ]))
+    assert [(it.title, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines]) for it in plan.items] == [
+        ("完善城市管理体制", ["市委编办", "市住建局", "市城管局"], []),
+        ("推进数字化城市管理平台建设", ["市城管局", "各县(区)政府"], []),
+        ("开展环境卫生设施规划编制工作", ["市住建局", "市发改委"], ["2016-12-31"]),
+    ]
