@@ -185,7 +185,7 @@ def parse_to_json(path: Path) -> dict:
 
     try:
         text = read_document(path.read_bytes(), path.name)
-        return parse_plan(text, filename=path.name).to_json_dict()
+        return parse_plan(text, filename=path.name, undated=True).to_json_dict()  # as import_plan --dry-run
     except ImportFailure:
         return {"items": []}
 

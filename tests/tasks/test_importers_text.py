@@ -93,7 +93,8 @@ def test_every_simplified_document_here_is_left_as_it_is():
     docs = [p for folder in FOLDERS.values() for p in sorted(folder.glob("*.txt"))]
     assert len(docs) > 30
     converted = [p.name for p in docs if to_simplified(p.read_text(encoding="utf-8")) is not None]
-    assert converted == ["09_xiangxi-traditional-2020.txt", "25_zhejiang-traditional-2024.txt"]
+    # (the reposts in traditional characters say so in their names: 09, 25, 39, 40)
+    assert converted == [p.name for p in docs if "-traditional-" in p.name] and len(converted) >= 4
 
 
 @pytest.mark.parametrize("heading", ["改革目标", "总体目标", "建设目标", "发展目标", "目标要求", "重要意义", "基本思路", "工作思路"])
