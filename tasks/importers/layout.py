@@ -275,17 +275,22 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
         return None
     found: list[tuple[int, int, list[str]]] = []
     for r, (line, cells) in enumerate(rows[1:], start=2):
-        at = next((k for k, c in enumerate(cells[:2]) if _NUMBERED_CELL_RE.match(c)), None)
+        # (two group cells before it where the header has two levels above the task: 工作要求 | 一级要点 | 二级要点)
+        at = next((k for k, c in enumerate(cells[:3]) if _NUMBERED_CELL_RE.match(c)), None)
         if at is None:
             if r == len(rows) and len(found) >= 2:
                 break  # the last row cut off by the page before its number
             return None  # (every row numbered: a row without is no such table's)
         found.append((line, at, cells))
-    out = [(rows[0][0], ["序号", "分类", *header[1:]])]
+    task_col = max(1, max(at for _line, at, _cells in found))  # the task's column: where a whole row has it
+    if task_col >= len(header):
+        return None
+    out = [(rows[0][0], ["序号", "分类", *header[task_col:]])]
+    width = len(header) - task_col + 2
     for line, at, cells in found:
         m = _NUMBERED_CELL_RE.match(cells[at])
-        row = [m.group(1), cells[0] if at else "", m.group(2), *cells[at + 1 :]]  # type: ignore[union-attr]
-        out.append((line, (row + [""] * len(header))[: len(header) + 1]))
+        row = [m.group(1), "，".join(cells[:at]), m.group(2), *cells[at + 1 :]]  # type: ignore[union-attr]
+        out.append((line, (row + [""] * width)[:width]))
     return out
 
 

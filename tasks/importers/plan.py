@@ -219,6 +219,22 @@ def _notice_named(lines: list[str]) -> str | None:
 _UNIT_LINE_RE = re.compile(r"^[（(〔【\[][^（(〔【\[]{0,6}单位\s*[:：].*[）)〕】\]]$")
 
 
+def _drop_unit_cut_off(items: list[ParsedItem], lines: list[str]) -> None:
+    """A page cut off in the middle of its last unit's name (`牵头单位:区商`): a level and a character or
+    two the document ends with, unknown and not ending like a unit, is no unit (区商 was proposed as a
+    new unit and a lead; 临平新城 at a table's end is one)."""
+    last_line = next((t.strip() for t in reversed(lines) if t.strip()), "")
+    last = next((it for it in reversed(_all_items(items)) if it.responsible_units), None)
+    if last is None or not last_line:
+        return
+    unit = last.responsible_units[-1]
+    if unit.known or len(unit.as_written) > 3 or unit.as_written[0] not in "省市区县镇乡" \
+            or looks_like_unit(unit.as_written) or not "".join(last_line.split()).endswith(unit.as_written):
+        return
+    last.responsible_units = last.responsible_units[:-1]
+    last.lead_units = [u for u in last.lead_units if u is not unit]
+
+
 def _share_closing_annotation(items: list[ParsedItem]) -> None:
     """A unit annotation on a line of its own after a run of measures that name no unit
     (1.完善应急预案体系 / (1)… (2)… (3)… (4)… / (责任单位:A、B、C)) is the run's: its units go
@@ -801,6 +817,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         else:
             warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可另行指定计划年度（网页导入时修改“计划年度”，命令行用 --year）。")
 
+    _drop_unit_cut_off(items, lines)
     if simplified is not None:
         _as_printed(items, printed, simplified)
     unknown: dict[str, None] = {}

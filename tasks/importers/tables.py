@@ -78,8 +78,28 @@ def _short_cell_role(c: str) -> str | None:
     return role
 
 
+# columns of one outline at its levels (一级要点 | 二级要点, 一级指标 | 二级指标 | 三级指标): the deepest
+# level is the task, the others (and a task-like column left of them, 工作要求) are its headings
+_LEVEL_HEADER_RE = re.compile(r"^([一二三四])级(?:要点|指标|任务|事项|目标|措施|工作)$")
+
+
+def _level_roles(cells: list[str], roles: list[str | None]) -> None:
+    levels = [(m.group(1), k) for k, c in enumerate(cells) if (m := _LEVEL_HEADER_RE.match("".join(c.split())))]
+    if len(levels) == 1 and "target" not in roles:  # (the levels above it read as a 分类 column)
+        roles[levels[0][1]] = "target"
+    if len(levels) < 2:
+        return
+    deepest = max(levels, key=lambda lv: "一二三四".index(lv[0]))[1]
+    for k in range(deepest):
+        if k in {lv[1] for lv in levels} or roles[k] in ("target", "indicator"):
+            roles[k] = "category"
+    roles[deepest] = "target"
+
+
 def header_roles(cells: list[str]) -> list[str | None] | None:
     roles: list[str | None] = [cell_role(c) for c in cells]
+    if "级" in "".join(cells):
+        _level_roles(cells, roles)
     if len(roles) - roles.count(None) < 3:
         return None  # (three roles or more are needed below: most rows asked are data rows)
     if "target" not in roles and "indicator" in roles:  # 项目名称 alone: the task itself

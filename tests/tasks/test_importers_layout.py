@@ -715,3 +715,21 @@ def test_chapter_rows_inside_a_one_cell_per_paragraph_table_and_an_extracts_gaps
         ("68", ["区教育局"], ["区教育局", "各乡镇人民政府"]),
         ("69", ["区教育局"], ["区教育局", "区投资促进中心"]),
     ]
+
+
+def test_pipe_rows_under_two_levels_of_headings_numbered_in_the_deepest():
+    """中山 医保局 分工方案: `工作要求 | 一级要点 | 二级要点 | 责任科室`, the two heading cells on their
+    group's first row only, the tasks numbered in the 二级要点 cell — no table was seen (二级要点 no
+    header word), the headings became tasks and the unit cells were lost."""
+    plan = parse_plan("\n".join([
+        "2022年政务公开工作要点分工方案",
+        "工作要求 | 一级要点 | 二级要点 | 责任科室 |",
+        "一、优化政务公开工作基础 | (一)深化规范性文件集中公开。 | 1.规范行政法规使用。 | 法规和基金监管科牵头,办公室配合 |",
+        "2.摸清本单位规范性文件底数。 | 办公室牵头,各科室按职责分工落实 | |",
+        "(二)持续推进基层政务公开标准化。 | 3.推动主动公开目录的动态更新。 | 办公室牵头,各科室按职责分工落实 | |",
+    ]))
+    assert [(it.number, it.title, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        ("1", "规范行政法规使用", ["法规和基金监管科"], ["法规和基金监管科", "办公室"]),
+        ("2", "摸清本单位规范性文件底数", ["办公室"], ["办公室", "各科室"]),
+        ("3", "推动主动公开目录的动态更新", ["办公室"], ["办公室", "各科室"]),
+    ]

@@ -194,3 +194,12 @@ def test_a_co_responsible_label_with_a_prefix_is_read():
     item = parse_plan("2021年民生实事\n一、教育\n1.新建学校。(牵头单位:市教育局;共同责任单位:市发改委、市财政局,各县区)\n").items[0]
     assert names(item.lead_units) == ["市教育局"]
     assert names(item.responsible_units) == ["市教育局", "市发改委", "市财政局", "各县区"]
+
+
+def test_a_unit_cut_off_where_the_page_ends_is_no_unit():
+    """渝中: the page ends `牵头单位:区商` — 区商 was a new unit and a lead; a whole name at the end stays."""
+    head = "2023年重点工作\n一、目标\n1.地区生产总值增长5%左右。\n牵头单位:区发改委\n2.社会消费品零售总额增长6%左右。\n牵头单位:"
+    cut = parse_plan(head + "区商\n").items[-1]
+    assert (cut.lead_units, cut.responsible_units) == ([], [])
+    whole = parse_plan(head + "区商务委\n").items[-1]
+    assert names(whole.lead_units) == ["区商务委"]
