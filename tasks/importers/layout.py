@@ -696,9 +696,27 @@ def _fit_spaced(tokens: list[str], roles: list[str | None]) -> list[str]:
     return out
 
 
+def _join_letter_spaced(tokens: list[str]) -> list[str]:
+    """A header's words spaced letter by letter (`序号 工 作 任 务 牵头负责部门`): each run of single
+    characters one word again."""
+    out: list[str] = []
+    run = False
+    for t in tokens:
+        single = len(t) == 1 and "\u4e00" <= t <= "\u9fff"
+        if single and run:
+            out[-1] += t
+        else:
+            out.append(t)
+        run = single
+    return out
+
+
 def _spaced_table(lines: list[str], i: int):
     tokens = lines[i].split()
     if len(tokens) < 3 or cell_role(tokens[0]) != "number":
+        return None
+    tokens = _join_letter_spaced(tokens)
+    if len(tokens) < 3:
         return None
     roles = header_roles(tokens)
     if not roles:
@@ -717,7 +735,7 @@ def _spaced_table(lines: list[str], i: int):
             continue
         if _HEADING_RE.match(t):
             break
-        if t.split() == tokens:
+        if _join_letter_spaced(t.split()) == tokens:
             j += 1
             continue  # header repeated on the next page
         m = _ROW_START_RE.match(t)

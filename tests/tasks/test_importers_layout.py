@@ -733,3 +733,19 @@ def test_pipe_rows_under_two_levels_of_headings_numbered_in_the_deepest():
         ("2", "摸清本单位规范性文件底数", ["办公室"], ["办公室", "各科室"]),
         ("3", "推动主动公开目录的动态更新", ["办公室"], ["办公室", "各科室"]),
     ]
+
+
+def test_a_space_separated_table_whose_header_is_spaced_letter_by_letter():
+    """国办 分工: `序号 工 作 任 务 牵头负责部门` — no header was seen (工, 作, 任, 务 four cells) and nothing was read."""
+    plan = parse_plan("\n".join([
+        "2016年政府工作报告量化指标任务分工",
+        "序号 工 作 任 务 牵头负责部门",
+        "1 居民消费价格涨幅3%左右 发展改革委",
+        "2 城镇新增就业1000万人以上 人力资源社会保障部",
+        "3 安排财政赤字2.18万亿元,赤字率提高到3% 财政部",
+    ]))
+    assert [(it.number, it.title, names(it.lead_units)) for it in plan.items] == [
+        ("1", "居民消费价格涨幅3%左右", ["发展改革委"]),
+        ("2", "城镇新增就业1000万人以上", ["人力资源社会保障部"]),
+        ("3", "安排财政赤字2.18万亿元,赤字率提高到3%", ["财政部"]),
+    ]
