@@ -55,7 +55,8 @@ _QUOTED_TAG_RE = re.compile(r"^“[^“”]{1,12}”")  # a site's label in quot
 _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)[\s:：|]*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
 # (normalised text has no space between two Chinese characters: the name ends where the next label begins)
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[:：|]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
-                              r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|[\s:：|,，;；]|$)")
+                              r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|公开范围|公开方式|公开形式|生成日期"
+                              r"|[\s:：|,，;；]|$)")
 _LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号|文件编号|发文编号)\s*[:：|]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
 # a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
 # after it (…意见(池政〔2017〕101号))
@@ -633,7 +634,7 @@ class _ItemBuilder:
         if not pairs and "lead" not in table.roles and "responsible" not in table.roles:
             # no unit column (a progress report's table): the units the task's text names, (牵头单位:…)
             pairs = [p for a in find_annotations(text, self.ctx) for p in a.units]
-        if pairs and not leads and not marked and self.ctx.first_unit_leads:
+        if pairs and not any(lead for _u, lead in pairs) and self.ctx.first_unit_leads:  # (a rule note marks no unit)
             pairs[0] = (pairs[0][0], True)
         item.lead_units, item.responsible_units = _units(pairs, self.table)
         if row.deadline:
@@ -794,7 +795,9 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     for k, t in enumerate(tables):
         prefix = "T" if k == 0 else f"T{k + 1}."
         for row in t.rows:
-            ctx.first_unit_leads = rule_line is not None and row.line >= rule_line
+            # (the rule stated in the row's own unit cell: `县发改局、县经信局(…列第一位的为牵头单位,下同)`)
+            ctx.first_unit_leads = rule_line is not None and (
+                row.line >= rule_line or _states_first_leads(row.lead) or _states_first_leads(row.responsible))
             items.append(builder.table_item(row, t, prefix, source))
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")

@@ -157,9 +157,16 @@ def _angle_brackets(text: str) -> str:
     return "".join(out)
 
 
+# a page's picture by its file name alone on a line (`640.webp.jpg`): read as item 640, it was listed
+# among the paragraphs that look like tasks
+_IMAGE_LINE_RE = re.compile(r"^[ \t]*[\w.-]{1,80}\.(?:jpe?g|png|gif|webp|bmp)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+
+
 def _light_clean_text(text: str) -> str:
     """`_light_clean` of every line of ``text`` at once (each step is local to a line; the debris
     pattern is the one anchored per line)."""
+    if ".jp" in text or ".png" in text or ".webp" in text or ".gif" in text:
+        text = _IMAGE_LINE_RE.sub("", text)
     return _light_clean(text, _DEBRIS_LINES_RE)
 
 

@@ -283,3 +283,11 @@ def test_titles_and_numbers_of_other_sites(head, title, doc_number):
     before 及), the 文号 missing or with its label (文件编号鄞政办发…)."""
     plan = parse_plan(head + BODY)
     assert (plan.meta.title, plan.meta.doc_number) == (title, doc_number)
+
+
+def test_a_sites_record_with_two_labels_on_a_line_and_a_picture_by_its_file_name():
+    """拱墅: `发布机构 区府办 公开范围 面向全社会` gave the issuer 区府办公开范围面向全社会; 宁波: a picture's
+    file name alone on a line (640.webp.jpg) was listed among the paragraphs that look like tasks."""
+    plan = parse_plan("发布机构 区府办 公开范围 面向全社会\n2021年政府工作报告主要目标任务分解\n640.webp.jpg\n" + BODY)
+    assert plan.meta.issuer == "区府办"
+    assert plan.skipped == [] and [it.title for it in plan.items] == ["推进企业开办便利化"]

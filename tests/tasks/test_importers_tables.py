@@ -148,3 +148,17 @@ def test_a_row_whose_time_cell_is_no_date_keeps_its_cells_in_order():
         ("推进数字化城市管理平台建设", ["市城管局", "各县(区)政府"], []),
         ("开展环境卫生设施规划编制工作", ["市住建局", "市发改委"], ["2016-12-31"]),
     ]
+
+
+def test_a_lead_rule_stated_in_a_rows_unit_cell_applies_to_that_row():
+    """嘉善: the rule glued to row 1's last unit (`…(有多个部门的,列第一位的为牵头单位,下同)`) gave the later
+    rows their lead but not row 1 (the note was read as naming a lead, 列第一位的)."""
+    plan = parse_plan("\n".join([
+        "2023年重点指标任务分解", "序号 | 指标 | 2023年目标 | 责任单位 |",
+        "1 | 滚动推进重大项目 | 15 | 县发改局、县经信局、县农业农村局(有多个部门的,列第一位的为牵头单位,下同) |",
+        "2 | 规上工业增加值增长 | 8% | 县经信局、县统计局 |",
+    ]))
+    assert [(names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        (["县发改局"], ["县发改局", "县经信局", "县农业农村局"]),
+        (["县经信局"], ["县经信局", "县统计局"]),
+    ]
