@@ -227,6 +227,8 @@ def normalise(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     if "?" in text:
         text = _spaces_lost_as_question_marks(text)
+    if "﹒" in text:  # a repost's small full stop after an item's number (1﹒全省生产总值…)
+        text = text.replace("﹒", ".")
     if "〈" in text:
         text = _angle_brackets(text)
     text = _light_clean_text(text)

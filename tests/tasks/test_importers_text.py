@@ -159,3 +159,11 @@ def test_a_chapters_heading_and_first_section_are_split_only_in_prose():
         "一、依法全面履行政府职能\n(一)依法依规做好疫情防控工作。"]
     row = "一、加大食品安全治理力度\t(一)强化源头治理\t1.加强防控。\t县农业农村局"
     assert normalise(row) == [row]  # a table row's cells
+
+
+def test_a_small_full_stop_after_an_items_number():
+    """A forum repost of 安徽's list numbers its items `1﹒`: each label line became an item of its own."""
+    plan = parse_plan("2022年重点工作及责任分解\n一、稳增长\n1﹒全省生产总值增长7%以上。\n牵头负责领导:刘惠。\n"
+                      "牵头责任单位:省发展改革委。\n协同责任单位:省政府各部门。\n2﹒一般公共预算收入增长。\n牵头责任单位:省财政厅。\n")
+    assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        ("1", ["省发展改革委"], ["省发展改革委", "省政府各部门"]), ("2", ["省财政厅"], ["省财政厅"])]
