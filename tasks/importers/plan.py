@@ -85,8 +85,15 @@ def _head_line(t: str) -> str:
         return ""
     if t[0] == "《" and t[-1] == "》" and (m := _BOOK_TITLE_LINE_RE.fullmatch(t)) and _TITLE_END_RE.search(m.group(1)):
         return m.group(1)
-    if ("-" in t or "_" in t or "|" in t or "–" in t or "—" in t) and (m := _SITE_SUFFIX_RE.fullmatch(t)):
-        return m.group(1)
+    return t
+
+
+def _without_site_name(t: str) -> str:
+    """A page's heading line without the site's name after the title: `…的通知-某某网络平台`."""
+    if len(t) <= 105:
+        cut = max(t.rfind("-"), t.rfind("_"), t.rfind("|"), t.rfind("–"), t.rfind("—"))
+        if cut >= 6 and 2 <= len(t) - cut - 1 <= 22 and (m := _SITE_SUFFIX_RE.fullmatch(t)):
+            return m.group(1)
     return t
 
 
@@ -97,6 +104,8 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
     warnings: list[str] = []
     end = next((i for i, t in enumerate(lines) if t and t[0] in _CHAPTER_FIRST and CHAPTER_RE.match(t)), len(lines))
     pre = [_head_line(t) for t in lines[:end]]
+    for i in range(min(len(pre), 12)):  # (the page's heading: among its first lines)
+        pre[i] = _without_site_name(pre[i])
     date_idx = None
     for i, t in enumerate(pre):
         if not t:
@@ -141,10 +150,19 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
             t = _TITLE_QUALIFIER_RE.sub("", _DOCNUM_SUFFIX_RE.sub("", t))
         # a title may quote another document (2024年《政府工作报告》重点工作目标任务分解表), not begin with one
         return bool(t) and len(t) <= 80 and not t.startswith("《") and t.count("《") == t.count("》") \
-            and not _SENTENCE_PUNCT.search(t) and bool(_TITLE_END_RE.search(t) or tasks_end and _TASKS_TITLE_END_RE.search(t))
+            and not _SENTENCE_PUNCT.search(t) and bool(
+                _TITLE_END_RE.search(t) or tasks_end and t.endswith("任务") and _TASKS_TITLE_END_RE.search(t))
 
-    cands = [i for i, t in enumerate(pre) if t and candidate(t, False)] \
-        or [i for i, t in enumerate(pre) if t and candidate(t)]
+    strong: list[int] = []
+    weak: list[int] = []  # ending 重点工作任务: titles only where no other line is one
+    for i, t in enumerate(pre):
+        if not t or not candidate(t):
+            continue
+        if t.endswith("任务") and not candidate(t, False):
+            weak.append(i)
+        else:
+            strong.append(i)
+    cands = strong or weak
     # a title printed again over several lines (a page's heading, then the document's own): its last
     # line (…责任分解方案的通知) ends a whole copy above, which is the title
     cands = [i for i in cands if not any(k < i and len(pre[k]) > len(pre[i]) and pre[k].endswith(pre[i]) for k in cands)]

@@ -37,7 +37,8 @@ _ROLES = {
         "举措", "措施", "实事", "预期目标", "年度目标", "具体要求", "主要工作", "具体工作", "工作事项",
     ),
     "lead": LEAD_LABELS,
-    "responsible": OTHER_LABELS + ("责任单位",),
+    # (table headers only: as line labels, 负… and 落… would be looked for at every 负责 and 落实 of the text)
+    "responsible": OTHER_LABELS + ("责任单位", "负责单位", "负责部门", "落实部门", "落实科室", "承办单位"),
     "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
 _OFTEN_EMPTY = ("", "remark", "progress", "person")

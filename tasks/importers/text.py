@@ -159,14 +159,13 @@ def _angle_brackets(text: str) -> str:
 
 # a page's picture by its file name alone on a line (`640.webp.jpg`): read as item 640, it was listed
 # among the paragraphs that look like tasks
-_IMAGE_LINE_RE = re.compile(r"^[ \t]*[\w.-]{1,80}\.(?:jpe?g|png|gif|webp|bmp)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_IMAGE_LINE_RE = re.compile(r"[ \t]*[\w.-]{1,80}\.(?:jpe?g|png|gif|webp|bmp)[ \t]*", re.IGNORECASE)
+_IMAGE_ENDS = frozenset({".jpg", "jpeg", ".png", ".gif", "webp", ".bmp"})
 
 
 def _light_clean_text(text: str) -> str:
     """`_light_clean` of every line of ``text`` at once (each step is local to a line; the debris
     pattern is the one anchored per line)."""
-    if ".jp" in text or ".png" in text or ".webp" in text or ".gif" in text:
-        text = _IMAGE_LINE_RE.sub("", text)
     return _light_clean(text, _DEBRIS_LINES_RE)
 
 
@@ -238,6 +237,8 @@ def normalise(text: str) -> list[str]:
     again = "[" in text or "*" in text or "_" in text
     out = []
     for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
+        if line[-1:] in "gpfGPF" and line[-4:].lower() in _IMAGE_ENDS and _IMAGE_LINE_RE.fullmatch(line):
+            line = ""
         if line[:1] in "一二三四五六七八九十" and (m := _CHAPTER_THEN_SECTION_RE.match(line)) is not None:
             line = f"{line[: m.end()]}\n{line[m.end() :]}"  # 一、依法全面履行政府职能(一)依法依规…: two lines
         if len(line) >= JOINED_MIN and (" " in line or "\u3000" in line) and "\n" not in line:
