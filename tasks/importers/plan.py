@@ -15,7 +15,7 @@ from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
-from .tables import Table, TableRow, parse_tables
+from .tables import Table, TableRow, cell_role, parse_tables
 from .text import ATTACHMENT_RE, Para, drop_pinyin_glosses, normalise, paragraphs, to_simplified
 from .units import AliasTable, looks_like_unit, marked_leads, split_table_units, split_units, star_marked
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
@@ -252,6 +252,48 @@ def _drop_unit_cut_off(items: list[ParsedItem], lines: list[str]) -> None:
         return
     last.responsible_units = last.responsible_units[:-1]
     last.lead_units = [u for u in last.lead_units if u is not unit]
+
+
+_ROLE_PHRASE_RE = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?(?:负责|落实|配合|推进)")
+
+
+def _unit_column_header(lines: list[str]) -> bool:
+    """Whether a table's header is printed one cell per line, a unit column among its cells
+    (`工作任务` / `具体要求` / `落实科室(部门)`): a table whose rows the outline reads as items."""
+    run: list[str | None] = []
+    for t in lines:
+        t = t.strip()
+        if not t:
+            continue
+        role = cell_role(t) if len(t) <= 12 else None
+        run = [*run, role] if role else []
+        if len(run) >= 3 and ("responsible" in run or "lead" in run):
+            return True
+    return False
+
+
+def _bare_unit_lines(items: list[ParsedItem], table: AliasTable) -> None:
+    """Under such a header (`_unit_column_header`), the unit cell after a task's cell is a line of its
+    own with no label (`办公室`, `各科室、医疗保障事业管理中心按职责分工落实`): the units of the task
+    it follows, and of those before it with none, merged cells (中山 医保局 分工方案: no unit read)."""
+    for k, item in enumerate(items):
+        if item.responsible_units or item.children or item.source != "text":
+            continue
+        for line in item.text.split("\n")[1:]:
+            t = line.strip()
+            if (m := _ROLE_PHRASE_RE.search(t)) is not None:
+                t = t[: m.end()]  # the next group's cell joined after it: …按职责分工落实做好财政信息公开
+            if not t or "。" in t or len(t) > 80:
+                continue
+            names = split_units(t)
+            if names and all(looks_like_unit(n, table) for n in names):
+                item.lead_units, item.responsible_units = _units([(n, False) for n in names], table)
+                j = k - 1
+                while j >= 0 and items[j].section == item.section and not items[j].responsible_units \
+                        and not items[j].children:
+                    items[j].lead_units, items[j].responsible_units = list(item.lead_units), list(item.responsible_units)
+                    j -= 1
+                break
 
 
 def _share_closing_annotation(items: list[ParsedItem]) -> None:
@@ -803,6 +845,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         items += builder.text_items(r)
     ctx.stated_here = False
     _share_closing_annotation(items)
+    if _unit_column_header(lines[:200]):
+        _bare_unit_lines(items, table)
     _heading_units(items, ctx)
     _item_warnings(items, warnings)
     tables, table_warnings = parse_tables(outline.appendix, looks_like_date_cell)

@@ -162,3 +162,22 @@ def test_a_lead_rule_stated_in_a_rows_unit_cell_applies_to_that_row():
         (["县发改局"], ["县发改局", "县经信局", "县农业农村局"]),
         (["县经信局"], ["县经信局", "县统计局"]),
     ]
+
+
+def test_a_table_printed_one_cell_per_line_with_merged_unit_cells_and_no_number_column():
+    """中山 医保局 2021: `工作任务 / 具体要求 / 落实科室(部门)`, the tasks numbered in their cells, a unit
+    cell after the last task it covers (merged over several rows), joined to the next group's cell —
+    no unit was read. A signature after the last task is no unit cell (no such header above it)."""
+    rows = [
+        "工作任务", "具体要求", "落实科室(部门)",
+        "做好各类规划主动公开", "1.主动公开各类规划原文和政策解读。", "各科室、医疗保障事业管理中心按职责分工落实",
+        "2.加强数据互联互通工作。", "办公室",
+        "做好市场规则标准和监管执法信息公开", "3.主动公开市场准入负面清单。", "4.及时公开定点医药机构管理相关政策。",
+        "法规和基金监管科、医药服务管理科按职责分工落实做好财政信息公开", "5.积极推进预算、决算公开。",
+    ]
+    plan = parse_plan("2021年政务公开工作要点分工方案\n" + "\n".join(rows))
+    assert [names(it.responsible_units) for it in plan.items] == [
+        ["各科室", "医疗保障事业管理中心"], ["办公室"], ["法规和基金监管科", "医药服务管理科"],
+        ["法规和基金监管科", "医药服务管理科"], []]
+    signed = parse_plan("2021年政务公开工作要点\n一、主要任务\n1.主动公开各类规划。\n2.推进数据共享。\n中山市医疗保障局办公室\n")
+    assert [it.responsible_units for it in signed.items] == [[], []]
