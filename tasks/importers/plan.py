@@ -493,14 +493,37 @@ def _what(text: str, hit: DateHit) -> str:
     return clause
 
 
+# places named bare before the one that carries their shared ending: 江岸、江汉、汉阳、武昌区人民政府
+_SHARED_END_RE = re.compile(r"^[\u4e00-\u9fff]{2}([区县](?:人民政府|政府)?)$")
+
+
 def _units(pairs, table: AliasTable) -> tuple[list[UnitRef], list[UnitRef]]:
     """(as written, is lead) in printed order (a list or a tuple) → (leads, responsible), unique by
     canonical name."""
     fields, lead_at = table.unit_lists(pairs if type(pairs) is tuple else tuple(pairs))
     resp = [UnitRef(*f) for f in fields]
+    if len(resp) > 1 and any(len(u.as_written) == 2 and not u.known for u in resp):
+        _shared_ending(resp, table)
     if len(lead_at) == 1:  # (most lists: one lead)
         return [resp[lead_at[0]]], resp
     return [resp[k] for k in lead_at], resp
+
+
+def _shared_ending(units: list[UnitRef], table: AliasTable) -> None:
+    """Each bare place before a unit whose ending they share (江岸、江汉、武昌区人民政府) named with that
+    ending (江岸区人民政府), as written as printed: 江岸 and 江汉 were proposed as new units."""
+    k = 0
+    while k < len(units):
+        m = _SHARED_END_RE.match(units[k].name)
+        j = k - 1
+        while m is not None and j >= 0 and len(units[j].as_written) == 2 and not units[j].known \
+                and not looks_like_unit(units[j].as_written):
+            written = units[j].as_written
+            named = UnitRef(*table.lookup(written + m.group(1)))
+            named.as_written = written
+            units[j] = named
+            j -= 1
+        k += 1
 
 
 def _deadlines(hits: list[DateHit], text: str) -> tuple[list[Deadline], list[str]]:

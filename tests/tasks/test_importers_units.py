@@ -203,3 +203,15 @@ def test_a_unit_cut_off_where_the_page_ends_is_no_unit():
     assert (cut.lead_units, cut.responsible_units) == ([], [])
     whole = parse_plan(head + "区商务委\n").items[-1]
     assert names(whole.lead_units) == ["区商务委"]
+
+
+def test_places_named_bare_before_their_shared_ending_are_named_whole():
+    """武汉: `江岸、江汉、汉阳、武昌区人民政府` proposed new units named 江岸, 江汉 and 汉阳."""
+    item = parse_plan("2023年责任分解方案\n一、目标\n1.推进文旅发展。"
+                      "(牵头单位:市文旅局;责任单位:市房管局,江岸、江汉、武昌区人民政府,武汉文旅集团)\n").items[0]
+    assert [(u.name, u.as_written) for u in item.responsible_units] == [
+        ("市文旅局", "市文旅局"), ("市房管局", "市房管局"), ("江岸区人民政府", "江岸"), ("江汉区人民政府", "江汉"),
+        ("武昌区人民政府", "武昌区人民政府"), ("武汉文旅集团", "武汉文旅集团")]
+    # a short unit's name of its own before a district stays as it is
+    other = parse_plan("2023年工作要点\n一、目标\n1.推进改革。(责任单位:团委、西湖区)\n").items[0]
+    assert [u.name for u in other.responsible_units] == ["团委", "西湖区"]
