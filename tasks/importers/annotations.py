@@ -36,7 +36,7 @@ _PERSON_FIRST_RE = re.compile(r"[\u4e00-\u9fff]{0,6}(?:领导|责任人|负责�
 # `[；;]|[,，]\s*(?=(?:LABELS)\s*[:：])`, opening with one class (the engine jumps from mark to mark)
 _CLAUSE_SPLIT_RE = re.compile(
     rf"[；;,，](?:(?<=[；;])|(?<=[,，])\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]))")
-_OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|落实|共同推进)$")
+_OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|协办|落实|共同推进)$")
 
 
 @dataclass
@@ -110,9 +110,19 @@ def _group_list(text: str) -> list[tuple[int, int, str, str]]:
             # runs to the end of the text
             groups.append((i, len(text), text[i], text[i + 1 :]))
             break
+        elif _CUT_LEAD_PHRASE_RE.match(text, i + 1):
+            # a lead phrase's bracket cut off (`(区发改委主办,区教育局、区建设局、城建集`): read to its last
+            # whole unit (the name cut off is none)
+            content = text[i + 1 :]
+            cut = max(content.rfind(sep) for sep in "、,，；;")
+            groups.append((i, len(text), text[i], content[:cut]))
+            break
         else:
             a += 1
     return groups
+
+
+_CUT_LEAD_PHRASE_RE = re.compile(r"[^，,；;。（()）\n]{2,40}?(?:牵头|主办)(?:负责)?[，,；;][^（()）]*$")
 
 
 def _units_in(text: str) -> list[str]:
@@ -192,7 +202,7 @@ class LabelledBracketRule(_BracketRule):
 # a clause naming leaders by their posts, not units: 分管副省长、协管副秘书长负责 / 市政府分管领导牵头
 _LEADER_POST = r"(?:分管|协管|联系)?[\u4e00-\u9fff]{0,6}?(?:省长|市长|县长|区长|州长|旗长|秘书长|书记|常委|领导|主席)"
 _LEADERS_RE = re.compile(rf"^{_LEADER_POST}(?:[、,，和及]{_LEADER_POST})*(?:负责|牵头|主抓|挂帅|督导)?$")
-_LEAD_TAIL_RE = re.compile(r"(?:分别)?牵头(?:单位|负责|实施|落实|推进|办理)?$")
+_LEAD_TAIL_RE = re.compile(r"(?:分别)?(?:牵头|主办)(?:单位|负责|实施|落实|推进|办理)?$")  # (A主办,B协办: 玄武)
 
 
 class LeadPhraseBracketRule(_BracketRule):
@@ -202,8 +212,8 @@ class LeadPhraseBracketRule(_BracketRule):
 
     def read(self, text: str, group: tuple, ctx: RuleContext) -> Annotation | None:
         content = group[3]
-        if "牵头" not in content:
-            return None  # no clause can end in 牵头
+        if "牵头" not in content and "主办" not in content:
+            return None  # no clause can end in 牵头 or 主办
         return self._annotation(group, ctx, (self.name, content))
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:

@@ -238,17 +238,25 @@ def _notice_named(lines: list[str]) -> str | None:
 _UNIT_LINE_RE = re.compile(r"^[（(〔【\[][^（(〔【\[]{0,6}单位\s*[:：].*[）)〕】\]]$")
 
 
+# the first characters of a unit's ending, where a page cut it off (…交通建设发展有 of 有限公司, 城建集 of 集团)
+_CUT_ENDINGS = tuple({w[:k] for w in ("有限公司", "委员会", "人民政府", "管委会", "办事处", "中心", "集团", "公司",
+                                      "街道", "开发区", "分局", "支队", "大队") for k in range(1, len(w))})
+
+
 def _drop_unit_cut_off(items: list[ParsedItem], lines: list[str]) -> None:
-    """A page cut off in the middle of its last unit's name (`牵头单位:区商`): a level and a character or
-    two the document ends with, unknown and not ending like a unit, is no unit (区商 was proposed as a
-    new unit and a lead; 临平新城 at a table's end is one)."""
+    """A page cut off in the middle of its last unit's name (`牵头单位:区商`, `…连江交通建设发展有`): a
+    level and a character or two, or a name ending in the start of a unit's ending, that the document
+    ends with, unknown and not ending like a unit, is no unit (区商 was proposed as a new unit and a
+    lead; 临平新城 at a table's end is one)."""
     last_line = next((t.strip() for t in reversed(lines) if t.strip()), "")
     last = next((it for it in reversed(_all_items(items)) if it.responsible_units), None)
     if last is None or not last_line:
         return
     unit = last.responsible_units[-1]
-    if unit.known or len(unit.as_written) > 3 or unit.as_written[0] not in "省市区县镇乡" \
-            or looks_like_unit(unit.as_written) or not "".join(last_line.split()).endswith(unit.as_written):
+    written = unit.as_written
+    if unit.known or looks_like_unit(written) or not "".join(last_line.split()).endswith(written):
+        return
+    if not (len(written) <= 3 and written[0] in "省市区县镇乡" or written.endswith(_CUT_ENDINGS)):
         return
     last.responsible_units = last.responsible_units[:-1]
     last.lead_units = [u for u in last.lead_units if u is not unit]

@@ -70,8 +70,10 @@ class Node:
         (分管副省长负责,省发展改革委牵头,…)`, a 分工意见 assigning its 总体要求 like any task)."""
         numbered = [c for c in self.children if c.level == 3] + [
             g for c in self.children if c.level == 2 for g in c.children if g.level == 3]
-        if any(UNIT_LABEL_RE.search(p.text) for n in numbered for p in n.body) or any(
-                UNIT_LABEL_RE.search(n.first) for n in numbered):
+        # (or its sections, where they are the items: 一、主要目标 / (一)地区生产总值增长11%。[牵头单位:…])
+        labelled = numbered + [c for c in self.children if c.level == 2]
+        if any(UNIT_LABEL_RE.search(p.text) for n in labelled for p in n.body) or any(
+                UNIT_LABEL_RE.search(n.first) for n in labelled):
             return True
         nodes = [self, *self.children, *numbered]
         return any(_TASKLIKE_UNIT_RE.search(t) for n in nodes for t in [n.first, *(p.text for p in n.body)])

@@ -300,13 +300,13 @@ def _split_outside_brackets(text: str, separators: re.Pattern = _SPLIT_RE,
 
 _ROLE_TAIL_RE = re.compile(
     r"(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|配合|推进)?|分别负责|共同负责|牵头负责|分别牵头"
-    r"|(?:配合|参与|协助)(?:落实|推进|实施)|负责|配合|参与|协助)$"
+    r"|(?:配合|参与|协助)(?:落实|推进|实施)|负责|配合|参与|协助|主办|协办)$"
 )
 
 
 # the last character of every `_ROLE_TAIL_RE` word (职责/负责 责, 职能 能, 分工 工, 落实 实, 配合 合,
-# 推进 进, 参与 与, 协助 助, 分别牵头 头): a part that ends otherwise has no role tail
-_ROLE_TAIL_LAST = frozenset("责能工实合进与助头")
+# 推进 进, 参与 与, 协助 助, 分别牵头 头, 主办/协办 办): a part that ends otherwise has no role tail
+_ROLE_TAIL_LAST = frozenset("责能工实合进与助头办")
 # a level's prefix alone, what a list cut off at the end of a page leaves (责任单位:市): no unit
 _BARE_LEVELS = frozenset({"省", "市", "区", "县", "镇", "乡", "州", "盟", "旗"})
 

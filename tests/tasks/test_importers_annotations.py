@@ -317,3 +317,30 @@ def test_a_part_grouped_under_its_lead_unit_gives_the_unit_to_its_items():
     ]))
     assert [(it.number, names(it.lead_units)) for it in plan.items] == [
         ("1", ["县示范区管委会"]), ("2", ["县示范区管委会"]), ("1", [])]
+
+
+def test_a_goals_chapter_whose_sections_name_their_units_is_read():
+    """嘉鱼: `一、2021年经济社会发展主要目标` with `(一)地区生产总值增长11%。[牵头单位:…]` was skipped as
+    goals prose (only its 1. items were looked at): nothing was read."""
+    plan = parse_plan("2021年政府工作报告目标任务分解\n一、2021年经济社会发展主要目标\n"
+                      "(一)地区生产总值增长11%。[牵头单位:县发改局(粮食局);责任单位:各镇人民政府,嘉鱼经济开发区]\n"
+                      "(二)地方公共预算收入增长32%。(牵头单位:县财政局;责任单位:县税务局)\n")
+    assert [(it.number, names(it.lead_units)) for it in plan.items] == [("一", ["县发改局(粮食局)"]), ("二", ["县财政局"])]
+
+
+def test_host_and_co_host_units_and_a_lead_phrase_cut_off_by_the_page():
+    """玄武: `(A、B主办,C、D协办)` gave 区税务局主办 and 徐管委协办 as units and one lead; the last bracket,
+    cut off by the page in a unit's name, gave no unit at all. 成都: `数据提供单位:` stayed on its unit."""
+    plan = parse_plan("2023年重点工作任务分解\n一、目标\n1.一般公共预算收入增长。(区财政局、区税务局主办,各街道办事处、徐管委协办)\n"
+                      "2.地区生产总值增长。(牵头领导:谢瑞武,牵头单位:市发改委,数据提供单位:市统计局)\n"
+                      "3.当年计划完成投资167亿元。(区发改委主办,区教育局、区建设局、城建集")
+    first, second, third = plan.items
+    assert (names(first.lead_units), names(first.responsible_units)) == (
+        ["区财政局", "区税务局"], ["区财政局", "区税务局", "各街道办事处", "徐管委"])
+    assert (names(second.lead_units), names(second.responsible_units)) == (["市发改委"], ["市发改委", "市统计局"])
+    assert (names(third.lead_units), names(third.responsible_units)) == (["区发改委"], ["区发改委", "区教育局", "区建设局"])
+
+
+def test_a_name_cut_off_in_its_ending_where_the_page_ends_is_no_unit():
+    plan = parse_plan("2021年民生实事项目\n一、交通\n1.建设公路。\n主办单位:县交通运输局,协办单位:连江交通建设发展有")
+    assert names(plan.items[0].responsible_units) == ["县交通运输局"]
