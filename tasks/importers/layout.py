@@ -48,6 +48,7 @@ _HEADER_WORD_RE = re.compile("|".join(map(re.escape, _HEADER_WORDS)))
 _NOT_A_ROW_AFTER = "年月日号个项天条万亿%余多家所批次期届周小分元份位人户"
 _UNIT_END_CHARS = tuple("）)") + UNIT_SUFFIXES + ("等",)
 _HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|附\s*件)")
+_GROUP_LINE_RE = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[）)]")
 _PROSE_RE = re.compile(r"[。；;！？]")
 _WS_RE = re.compile(r"\s+")
 _FOOTER_RE = re.compile(r"^[\s•·【\[]*(?:分享到|分享|扫一扫|打印|关闭|上一篇|下一篇|相关链接|相关文章|附件下载|责任编辑|"
@@ -667,12 +668,17 @@ def _fit_spaced(tokens: list[str], roles: list[str | None]) -> list[str]:
             if not _is_units(toks[-1]):
                 continue
             cell = toks.pop()
-            while toks and toks[-1] and not _PROSE_RE.search(toks[-1]) and not toks[-1].endswith(_UNIT_END_CHARS) \
-                    and len(toks[-1]) <= 12:
+            # a wrapped name's head (人行杭州 中心支行), or, the table's one unit column, more units of the cell,
+            # one a line (区农业农村委 / 区林业局 / 区供销联社)
+            more = not any(roles[x] in ("lead", "responsible") for x in range(ti + 1, k))
+            while toks and toks[-1] and not _PROSE_RE.search(toks[-1]) and len(toks[-1]) <= 12 and (
+                    not toks[-1].endswith(_UNIT_END_CHARS) or more and len(toks) > 1 and _is_units(toks[-1])):
                 cell = toks.pop() + " " + cell
             out[k] = cell
         elif _fits(role, toks[-1]) and not _PROSE_RE.search(toks[-1]):
             out[k] = toks.pop()
+        elif role in ("progress", "remark") and len(toks) >= 2 and _is_units(toks[-2]):
+            out[k] = toks.pop()  # a sentence after the unit cell: the progress written in it (…同比增长3.4%。)
     # the content: from the first token that reads like prose
     p = next((x for x, t in enumerate(toks) if _PROSE_RE.search(t) or len(t) >= 20 or "，" in t or "," in t),
              len(toks) - 1 if toks else 0)
@@ -733,8 +739,18 @@ def _spaced_table(lines: list[str], i: int):
                 break
             j += 1
             continue
-        if _HEADING_RE.match(t):
-            break
+        if _HEADING_RE.match(t) or _GROUP_LINE_RE.match(t):
+            # a chapter's or a section's line between the header and a row, or between two rows (一、经济社会发展
+            # 主要预期目标 / (一)以创建国家高新区为抓手…): the rows' group, not the end of the table
+            k = j + 1
+            while k < n and (not lines[k].strip() or _GROUP_LINE_RE.match(lines[k])):
+                k += 1  # (a chapter's line, then its first section's: 二、重点工作 / (一)…)
+            if k < n and _ROW_START_RE.match(lines[k]):
+                j = k
+                blank = 0
+                continue
+            if _HEADING_RE.match(t):
+                break
         if _join_letter_spaced(t.split()) == tokens:
             j += 1
             continue  # header repeated on the next page

@@ -749,3 +749,23 @@ def test_a_space_separated_table_whose_header_is_spaced_letter_by_letter():
         ("2", "城镇新增就业1000万人以上", ["人力资源社会保障部"]),
         ("3", "安排财政赤字2.18万亿元,赤字率提高到3%", ["财政部"]),
     ]
+
+
+def test_space_separated_rows_under_chapter_and_section_lines_with_a_unit_a_line():
+    """铜梁: the chapter's line right under the header ended the table before its first row, a section's
+    line swallowed the rows after it, and a cell of several units, one a line, with the progress
+    sentence after it gave no unit."""
+    plan = parse_plan("\n".join([
+        "2025年区政府工作报告目标任务上半年推进情况汇总表",
+        "序号 目标任务 责任单位 上半年推进情况",
+        "一、经济社会发展主要预期目标",
+        "1 地区生产总值增长6%以上。 区发展改革委 地区生产总值同比增长2.9%。",
+        "2 第一产业增加值增长5%。 区农业农村委", "区林业局", "区供销联社", "第一产业增加值同比增长3.4%。",
+        "二、重点工作", "(一)以创建国家高新区为抓手,更大力度推动科技创新",
+        "3 实施高能级创新平台建设行动。 区科技局 全面启动国家高新区创建工作",
+    ]))
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("1", "地区生产总值增长6%以上", ["区发展改革委"]),
+        ("2", "第一产业增加值增长5%", ["区农业农村委", "区林业局", "区供销联社"]),
+        ("3", "实施高能级创新平台建设行动", ["区科技局"]),
+    ]
