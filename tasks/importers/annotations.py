@@ -36,7 +36,7 @@ _PERSON_FIRST_RE = re.compile(r"[\u4e00-\u9fff]{0,6}(?:领导|责任人|负责�
 # `[；;]|[,，]\s*(?=(?:LABELS)\s*[:：])`, opening with one class (the engine jumps from mark to mark)
 _CLAUSE_SPLIT_RE = re.compile(
     rf"[；;,，](?:(?<=[；;])|(?<=[,，])\s*(?=(?:{'|'.join(LEAD_LABELS + OTHER_LABELS)})\s*[:：]))")
-_OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责)?(?:负责|配合|参与|协同|协助|协办|落实|共同推进)$")
+_OTHER_ROLE_TAIL_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责|分工)?(?:负责|配合|参与|协同|协助|协办|落实|共同推进)$")
 
 
 @dataclass
@@ -270,7 +270,7 @@ class TrailingListRule(_BracketRule):
 
 
 # a list that closes by saying each does its part, with no lead named (a State Council 分工 style)
-_SHARED_ROLE_RE = re.compile(r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分别|共同)(?:负责|落实|推进)\s*$")
+_SHARED_ROLE_RE = re.compile(r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分工|分别|共同)(?:负责|落实|推进)\s*$")
 _NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
 _AS_LEAD_RE = re.compile(r"^([^，,；;。]*?)(?:为|是)牵头(?:单位)?$")  # a note: `区发改局为牵头单位`
 

@@ -28,6 +28,8 @@ _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意�
 # a title that ends in what it lists (山东省建设…先行区 / 2023年重点工作任务): a title only when no line
 # below it continues it (…确定的主要目标任务 / 责任分解方案)
 _TASKS_TITLE_END_RE = re.compile(r"(?<=.{6})(?:工作任务|重点任务|目标任务)$")
+# a numbered line (2.您想了解哪几项民生实事的进展情况, 2. 2022年…任务分解表 in a list of attachments): no title
+_NUMBERED_LINE_RE = re.compile(r"\d{1,2}\s*[.．、](?!\d)")
 # a site's name after the title on a page's heading line: …责任分解的通知-某某网络平台, …工作要点_某某网
 _SITE_SUFFIX_RE = re.compile(r"(.{4,80}?" + _TITLE_END_RE.pattern[:-1] + r")\s*[-_|–—]{1,2}\s*[^-_|–—。，,；;]{2,20}")
 # part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
@@ -166,6 +168,7 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
     # a title printed again over several lines (a page's heading, then the document's own): its last
     # line (…责任分解方案的通知) ends a whole copy above, which is the title
     cands = [i for i in cands if not any(k < i and len(pre[k]) > len(pre[i]) and pre[k].endswith(pre[i]) for k in cands)]
+    cands = [i for i in cands if not (pre[i][:1].isdigit() and _NUMBERED_LINE_RE.match(pre[i]))]
     plain = [i for i in cands if not re.search(r"关于.*通知$", pre[i])]
     idx: int | None = (plain or cands)[-1] if plain or cands else None
     if idx is not None:

@@ -198,6 +198,15 @@ def build_outline(paras: list[Para]) -> Outline:
             (section or chapter).children.append(numbered)
             continue
         (numbered or section or chapter).body.append(p)
+    if chapters and appendix and not any(p.is_table_row for p in appendix) \
+            and not any(c._names_units() for c in chapters) and any(UNIT_LABEL_RE.search(p.text) for p in appendix):
+        # the attachment is the plan, in prose, its items naming their units; the 一、二、 before it, none
+        # naming a unit, were the notice's (连云港 人大: 二、征集意见和建议的时间 … 附件: … 1.…(牵头单位:…))
+        inner = build_outline(appendix)
+        inner.prelude[:0] = prelude
+        inner.notice[:0] = notice_paras
+        inner.warnings[:0] = warnings
+        return inner
     _check_numbering(chapters, warnings)
     return Outline(prelude, chapters, appendix, warnings, notice_paras)
 

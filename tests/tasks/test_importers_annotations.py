@@ -344,3 +344,14 @@ def test_host_and_co_host_units_and_a_lead_phrase_cut_off_by_the_page():
 def test_a_name_cut_off_in_its_ending_where_the_page_ends_is_no_unit():
     plan = parse_plan("2021年民生实事项目\n一、交通\n1.建设公路。\n主办单位:县交通运输局,协办单位:连江交通建设发展有")
     assert names(plan.items[0].responsible_units) == ["县交通运输局"]
+
+
+def test_units_that_share_the_work_without_a_lead():
+    """济南–临沂: `(A牵头,B、C分工负责)` lost B and C and cut 两 off A (read as `市市委宣传部牵头` in the
+    sentence); `(A、B分工负责)` gave no unit (党校 ended like no unit) — and names no lead."""
+    plan = parse_plan("2023年合作任务分工\n一、文化\n1.助力红色文化传播。(两市市委宣传部牵头,两市市委组织部、文化和旅游局分工负责)\n"
+                      "2.开展现场教学。(两市市委组织部、市委党校分工负责)\n")
+    first, second = plan.items
+    assert (names(first.lead_units), names(first.responsible_units)) == (
+        ["两市市委宣传部"], ["两市市委宣传部", "两市市委组织部", "文化和旅游局"])
+    assert (names(second.lead_units), names(second.responsible_units)) == ([], ["两市市委组织部", "市委党校"])

@@ -3,6 +3,7 @@
 import pytest
 
 from tasks.importers import parse_plan
+from tests.tasks.importer_helpers import names
 
 BODY = """
 一、主要任务
@@ -291,3 +292,21 @@ def test_a_sites_record_with_two_labels_on_a_line_and_a_picture_by_its_file_name
     plan = parse_plan("发布机构 区府办 公开范围 面向全社会\n2021年政府工作报告主要目标任务分解\n640.webp.jpg\n" + BODY)
     assert plan.meta.issuer == "区府办"
     assert plan.skipped == [] and [it.title for it in plan.items] == ["推进企业开办便利化"]
+
+
+def test_a_notices_own_chapters_then_the_plan_in_prose_as_its_attachment():
+    """连云港 人大: the notice's 一、二、三、 (none naming a unit), then `附件:` and the plan's items naming their
+    units — every item went to 未识别的段落, the notice's 即日起至8月5日 became a task, and the title was
+    taken from the notice's numbered questions."""
+    text = "\n".join([
+        "关于征集2024年市民生实事项目意见建议的公告", "一、征集内容", "1. 您比较关注哪些方面的民生问题?",
+        "2. 您想了解哪几项民生实事的进展情况", "二、征集意见和建议的时间", "即日起至8月5日。",
+        "三、反映意见和建议的方式", "联系电话:85800393。", "附件:", "2023年连云港市民生实事项目", "一、教育惠民领域",
+        "1. 新建中小学15所、改扩建8所。(牵头单位:市教育局;共同责任单位:市发改委、市财政局,各县区、功能板块)",
+        "2. 完成全市义务教育学校灯光照明改造。(牵头单位:市教育局;共同责任单位:各县区、功能板块)",
+    ])
+    plan = parse_plan(text)
+    assert [(it.number, names(it.lead_units), [d.date for d in it.deadlines]) for it in plan.items] == [
+        ("1", ["市教育局"], []), ("2", ["市教育局"], [])]
+    assert names(plan.items[0].responsible_units) == ["市教育局", "市发改委", "市财政局", "各县区", "功能板块"]
+    assert "您" not in plan.meta.title
