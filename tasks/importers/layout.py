@@ -329,8 +329,9 @@ def _pipe_table(lines: list[str], i: int):
             if j < n and lines[j].strip().endswith("|"):
                 continue
             break
-        if "|" not in t and not (j + 1 < n and lines[j + 1].strip().endswith("|")):
-            break
+        if "|" not in t and not any(lines[x].strip().endswith("|") for x in range(j + 1, min(n, j + 4))
+                                    if all(lines[y].strip() for y in range(j + 1, x + 1))):
+            break  # (a cell of a few lines, its names stacked: 王 嵘 / 方 勇 / |)
         if buf_line is None:
             buf_line = j
         piece = t.rstrip("|").strip()

@@ -769,3 +769,16 @@ def test_space_separated_rows_under_chapter_and_section_lines_with_a_unit_a_line
         ("2", "第一产业增加值增长5%", ["区农业农村委", "区林业局", "区供销联社"]),
         ("3", "实施高能级创新平台建设行动", ["区科技局"]),
     ]
+
+
+def test_pipe_cells_with_two_names_stacked_in_one_cell():
+    """吴江 2024: the 牵头领导 cell `王 嵘` / `方 勇` on two lines before its pipe ended the table there; the
+    tasks after it went to 未识别的段落 and the unit cell before it was lost."""
+    cells = ["序号", "项目", "重点工作目标任务", "牵头领导", "责任单位",
+             "1", "主要预期目标", "1.地区生产总值增长5%以上。", "钱 宇", "★区发改委、统计局",
+             "2.主要污染物排放总量削减完成上级下达任务。", "王 嵘\n方 勇", "★生态环境局",
+             "3.不发生重特大生产安全责任事故。", "方 勇", "★区应急管理局"]
+    plan = parse_plan("区政府2024年重点工作目标任务分解落实方案\n" + "\n|\n".join(cells) + "\n|\n")
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
+        ("1", ["区发改委", "统计局"]), ("2", ["生态环境局"]), ("3", ["区应急管理局"])]
+    assert plan.skipped == []
