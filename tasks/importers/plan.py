@@ -879,7 +879,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         items += builder.text_items(r)
     ctx.stated_here = False
     _share_closing_annotation(items)
-    if _unit_column_header(lines[:200]):
+    if any(not it.responsible_units and it.source == "text" for it in items) and _unit_column_header(lines[:200]):
         _bare_unit_lines(items, table)
     _heading_units(items, ctx)
     _item_warnings(items, warnings)

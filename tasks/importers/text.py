@@ -236,8 +236,9 @@ def normalise(text: str) -> list[str]:
     # a debris bracket or markdown glued from two pieces. The odd characters are all gone.
     again = "[" in text or "*" in text or "_" in text
     out = []
+    images = ".jp" in text or ".png" in text or ".gif" in text or ".webp" in text  # a picture's file name
     for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
-        if line[-1:] in "gpfGPF" and line[-4:].lower() in _IMAGE_ENDS and _IMAGE_LINE_RE.fullmatch(line):
+        if images and line[-4:].lower() in _IMAGE_ENDS and _IMAGE_LINE_RE.fullmatch(line):
             line = ""
         if line[:1] in "一二三四五六七八九十" and (m := _CHAPTER_THEN_SECTION_RE.match(line)) is not None:
             line = f"{line[: m.end()]}\n{line[m.end() :]}"  # 一、依法全面履行政府职能(一)依法依规…: two lines

@@ -306,15 +306,16 @@ _ROLE_TAIL_RE = re.compile(
 
 
 # the last character of every `_ROLE_TAIL_RE` word (职责/负责 责, 职能 能, 分工 工, 落实 实, 配合 合,
-# 推进 进, 参与 与, 协助 助, 分别牵头 头, 主办/协办 办): a part that ends otherwise has no role tail
-_ROLE_TAIL_LAST = frozenset("责能工实合进与助头办")
+# 推进 进, 参与 与, 协助 助, 分别牵头 头; 主办/协办 looked for apart: most names ending 办 are units,
+# 区府办): a part that ends otherwise has no role tail
+_ROLE_TAIL_LAST = frozenset("责能工实合进与助头")
 # a level's prefix alone, what a list cut off at the end of a page leaves (责任单位:市): no unit
 _BARE_LEVELS = frozenset({"省", "市", "区", "县", "镇", "乡", "州", "盟", "旗"})
 
 
 def clean_unit(part: str) -> str:
     part = part.strip().strip("。.；;，,、 *＊▲△★☆")  # (a star or a triangle flags a unit: star_marked)
-    if part[-1:] in _ROLE_TAIL_LAST:
+    if part[-1:] in _ROLE_TAIL_LAST or part.endswith(("主办", "协办")):
         part = _ROLE_TAIL_RE.sub("", part).strip()
     if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for
         part = _STRIP_RE.sub("", part)
