@@ -133,9 +133,11 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
     """Cells of one numbered row → one value per column; a row that holds a second content with its
     own cells (a merged 序号 over two sub-rows) gives a second row, to be read as its continuation."""
     n = len(roles)
-    if len(values) == n:
-        return [list(values)]
     ti = roles.index("target") if "target" in roles else n - 1
+    # as many cells as columns, unless the content's is a unit list (a merged 分类 left none, a unit cell
+    # over two paragraphs made up the count: 金东 row 9's content was 团区委, its lead 各乡镇(街道))
+    if len(values) == n and not (ti + 1 < n and _is_units(values[ti])):
+        return [list(values)]
     if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
         out = [""] * n
         vals = list(values)
@@ -174,8 +176,9 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
             role = roles[k]
             if role in ("lead", "responsible"):
                 units: list[str] = []
-                while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")
-                                                           and len(vals) <= n - k - 1):
+                # a unit column before another takes one paragraph (金东: 区教体局, then its 协同单位 one a
+                # paragraph — all but the last were read as leads); the last one takes the rest
+                while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")):
                     units.append(vals.pop(0))
                 out[k] = "、".join(units)
             elif vals and _fits_strictly(role, vals[0]):

@@ -181,3 +181,20 @@ def test_a_table_printed_one_cell_per_line_with_merged_unit_cells_and_no_number_
         ["法规和基金监管科", "医药服务管理科"], []]
     signed = parse_plan("2021年政务公开工作要点\n一、主要任务\n1.主动公开各类规划。\n2.推进数据共享。\n中山市医疗保障局办公室\n")
     assert [it.responsible_units for it in signed.items] == [[], []]
+
+
+def test_a_lead_cell_then_a_cooperating_cell_over_several_paragraphs_one_unit_each():
+    """金东 民生实事: 牵头单位 then 协同单位 with one unit a paragraph — every unit but the last was read as a lead;
+    a row whose merged 事项分类 left no cell and whose units made up the count was read one column off
+    (its content 团区委, its lead 各乡镇(街道))."""
+    cells = ["序号", "事项分类", "事项名称", "项目内容", "牵头单位", "协同单位",
+             "1", "打造区域教育高地", "新建一批中小学校", "实施新建中小学校5家。", "区教体局", "东孝街道", "孝顺镇", "区发改局",
+             "2", "暑期托管服务", "开设100个暑期公益托管班。", "团区委", "各乡镇(街道)", "区总工会", "区妇联",
+             "3", "家门口青少年宫", "新建1个家门口的青少年宫。", "团区委", "各乡镇(街道)", "区教体局"]
+    plan = parse_plan("2024年金东区政府民生实事任务分解方案\n" + "\n\n".join(cells))
+    assert [(names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        (["区教体局"], ["区教体局", "东孝街道", "孝顺镇", "区发改局"]),
+        (["团区委"], ["团区委", "各乡镇(街道)", "区总工会", "区妇联"]),
+        (["团区委"], ["团区委", "各乡镇(街道)", "区教体局"]),
+    ]
+    assert plan.items[2].title == "新建1个家门口的青少年宫"
