@@ -20,7 +20,7 @@ from .labels import (
     UNIT_LABEL_RE,
     parse_label_line,
 )
-from .units import AliasTable, looks_like_unit, marked_leads, split_units
+from .units import AliasTable, looks_like_unit, marked_leads, split_units, unit_names
 
 _CLAUSE_RE = re.compile(r"[，,；;]")
 
@@ -253,8 +253,7 @@ class TrailingListRule(_BracketRule):
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         if (note := _AS_LEAD_RE.match(content.strip())) is not None:
             # `(区发改局为牵头单位)`: its units lead; `(*为牵头单位)` says what a star means, names none
-            leads = _units_in(note.group(1))
-            if leads and all(looks_like_unit(u, ctx.table) for u in leads):
+            if leads := unit_names(note.group(1), ctx.table):
                 return tuple((u, True) for u in leads)
             return ()
         names = _units_in(content)

@@ -17,7 +17,15 @@ from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, se
 from .subitems import inline_subitems, is_heading_only
 from .tables import Table, TableRow, cell_role, parse_tables
 from .text import ATTACHMENT_RE, Para, drop_pinyin_glosses, normalise, paragraphs, to_simplified
-from .units import AliasTable, looks_like_unit, marked_leads, split_table_units, split_units, star_marked
+from .units import (
+    AliasTable,
+    looks_like_unit,
+    marked_leads,
+    split_table_units,
+    split_units,
+    star_marked,
+    unit_names,
+)
 from .years import YEAR_SOURCES, YearNeeded, docnum_year, head_years, mentioned_year, past_years, title_year
 
 _SENTENCE_END_RE = re.compile(r"[。；;\n]")
@@ -296,14 +304,9 @@ def _bare_unit_lines(items: list[ParsedItem], table: AliasTable) -> None:
                 t = t[: m.end()]  # the next group's cell joined after it: …按职责分工落实做好财政信息公开
             if not t or "。" in t or len(t) > 80:
                 continue
-            names = split_units(t)
-            if names and all(looks_like_unit(n, table) for n in names):
+            if names := unit_names(t, table):
                 item.lead_units, item.responsible_units = _units([(n, False) for n in names], table)
-                j = k - 1
-                while j >= 0 and items[j].section == item.section and not items[j].responsible_units \
-                        and not items[j].children:
-                    items[j].lead_units, items[j].responsible_units = list(item.lead_units), list(item.responsible_units)
-                    j -= 1
+                _share_back(items, k)
                 break
 
 
@@ -315,12 +318,18 @@ def _share_closing_annotation(items: list[ParsedItem]) -> None:
         last = item.text.rsplit("\n", 1)[-1].strip()
         if k == 0 or not item.responsible_units or last[:1] not in "（(〔【[" or not _UNIT_LINE_RE.match(last):
             continue
-        j = k - 1
-        while j >= 0 and items[j].section == item.section and items[j].source == item.source \
-                and not items[j].responsible_units and not items[j].children:
-            j -= 1
-        for before in items[j + 1 : k]:
-            before.lead_units, before.responsible_units = list(item.lead_units), list(item.responsible_units)
+        _share_back(items, k)
+
+
+def _share_back(items: list[ParsedItem], k: int) -> None:
+    """Item ``k``'s units to each item of the same heading right before it that names none."""
+    item = items[k]
+    j = k - 1
+    while j >= 0 and items[j].section == item.section and items[j].source == item.source \
+            and not items[j].responsible_units and not items[j].children:
+        j -= 1
+    for before in items[j + 1 : k]:
+        before.lead_units, before.responsible_units = list(item.lead_units), list(item.responsible_units)
 
 
 def _as_printed(items: list[ParsedItem], printed: str, simplified: str) -> None:
@@ -357,8 +366,7 @@ def _heading_units(items: list[ParsedItem], ctx: RuleContext) -> None:
                     break
                 if (m := _UNIT_LEADS_HEADING_RE.match(heading)) is not None:
                     # `一、县示范区管委会牵头工作(8项)`: a part grouped by its lead unit (a leader's name is no unit)
-                    named = split_units(m.group("units"))
-                    if named and all(looks_like_unit(u, ctx.table) for u in named):
+                    if named := unit_names(m.group("units"), ctx.table):
                         pairs = [(u, True) for u in named]
                         break
             found[item.section] = pairs

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .labels import UNIT_LABEL_RE
 from .text import ATTACHMENT_RE, Para
-from .units import looks_like_unit, split_units
+from .units import unit_names
 
 SKIP_WORDS = (
     "总体要求", "指导思想", "工作目标", "主要目标", "目标任务", "基本原则", "实施范围", "适用范围", "配套措施",
@@ -271,8 +271,7 @@ def _closes_with_units(text: str) -> bool:
     content = m.group("content")
     if _ROLE_WORD_RE.search(content):
         return True
-    names = split_units(content)
-    return bool(names) and all(looks_like_unit(n) for n in names)
+    return bool(unit_names(content))
 
 
 def _check_numbering(chapters: list[Node], warnings: list[str]) -> None:

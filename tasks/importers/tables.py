@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .labels import DATE_LABELS, LEAD_LABELS, OTHER_LABELS, PERSON_LABELS
 from .text import Para, squeeze_cjk_spaces
-from .units import looks_like_unit, split_units
+from .units import unit_names
 
 _WS_RE = re.compile(r"\s+")
 _INT_RE = re.compile(r"\d{1,4}")
@@ -197,13 +197,8 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
 def _units_in_place(cells: list[str], roles_t: list[str]) -> bool:
     """Whether every unit column's cell is a list of units and the 时间 cell is none."""
     columns = [i for i, r in enumerate(roles_t) if r in ("lead", "responsible")]
-    return bool(columns) and all(_is_unit_list(cells[i]) for i in columns) \
-        and not _is_unit_list(cells[roles_t.index("deadline")])
-
-
-def _is_unit_list(cell: str) -> bool:
-    names = split_units(cell)
-    return bool(names) and all(looks_like_unit(n) for n in names)
+    return bool(columns) and all(unit_names(cells[i]) for i in columns) \
+        and not unit_names(cells[roles_t.index("deadline")])
 
 
 def _numbered_without_task(cells: list[str], roles_t: list[str]) -> bool:

@@ -451,6 +451,13 @@ def star_marked(cell: str, marks: str = "*＊") -> set[str]:
     return out
 
 
+def unit_names(text: str, table: AliasTable | None = None) -> list[str]:
+    """The names of ``text`` where it is a list of units and nothing else (each name looks like a
+    unit), else none."""
+    names = split_units(text)
+    return names if names and all(looks_like_unit(n, table) for n in names) else []
+
+
 def marked_leads(text: str) -> set[str]:
     """The units a list designates as leads: by a note (`note_leads`), or by a black triangle or star
     on the unit (`▲发改局,各部门`, `市跑改办▲、市审管办`) — what the mark means wherever the plans read
