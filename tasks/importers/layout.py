@@ -160,7 +160,7 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
         return [out]
     # more cells than columns: one unit per paragraph, a wrapped content, or a second sub-row
     rows: list[list[str]] = []
-    vals = list(values)
+    vals = _numbered_lists_joined(values)
     while vals:
         out = [""] * n
         for k in range(ti):  # 类别/指标 before the content: short cells (a blank merged one leaves none)
@@ -181,12 +181,35 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
                 while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")):
                     units.append(vals.pop(0))
                 out[k] = "、".join(units)
-            elif vals and _fits_strictly(role, vals[0]):
-                out[k] = vals.pop(0)
+            elif vals and (_fits_strictly(role, vals[0]) or role != "deadline" and _LIST_START_RE.match(vals[0])
+                           and "\n" in vals[0]):
+                out[k] = vals.pop(0)  # (a numbered list is one cell's: a progress column's 1.… 2.…)
         rows.append(out)
         if len(rows) > 20:
             break
     return rows
+
+
+_LIST_START_RE = re.compile(r"(\d{1,2})[.．、](?!\d)|(\d{1,2})[.．](?=\d)")
+
+
+def _numbered_lists_joined(values: list[str]) -> list[str]:
+    """``values`` with each run of paragraphs numbered 1., 2., 3. … made one value (lines joined by a
+    newline): a list in one cell, printed a paragraph a number (推进情况: `1.《…》已出台` / `2.1-6月,…`)."""
+    if len(values) < 2 or not any(v[:1] == "1" for v in values):
+        return list(values)
+    out: list[str] = []
+    expected = 0
+    for v in values:
+        m = _LIST_START_RE.match(v)
+        n = int(m.group(1) or m.group(2)) if m else 0
+        if expected and n == expected:
+            out[-1] += "\n" + v
+            expected += 1
+            continue
+        out.append(v)
+        expected = 2 if n == 1 else 0
+    return out
 
 
 def _fits_strictly(role: str | None, cell: str) -> bool:
@@ -211,9 +234,11 @@ def _bare_pipe_next(lines: list[str], i: int) -> bool:
 _GROUP_ROW_RE = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)\S")
 
 
-def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+def _rows_from_stream(cells: list[tuple[int, str]], header: list[str] | None = None) -> list[tuple[int, list[str]]]:
     """(line, cell) after the header → rows, each starting at the next consecutive number. A group
-    heading right before a row's number (`(一)刘忻市长牵头重点工作` / `1`) is no cell of the row above."""
+    heading right before a row's number (`(一)刘忻市长牵头重点工作` / `1`) is no cell of the row above,
+    nor is a short title right before the ``header`` printed again (`吴智勇常务副市长主抓重点工作` /
+    `序号` / `目标任务` …: the next group's own table)."""
     rows: list[tuple[int, list[str]]] = []
     expected = None
     for k, (line, cell) in enumerate(cells):
@@ -223,6 +248,9 @@ def _rows_from_stream(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]
             expected = int(c) + 1
             continue
         if rows and expected is not None and _group_row_at(cells, k, str(expected)):
+            continue
+        if rows and header and len(c) <= 40 and not _PROSE_RE.search(c) and c not in header \
+                and [x[1].strip() for x in cells[k + 1 : k + 3]] == header[:2]:
             continue
         if rows:
             rows[-1][1].append(cell)
@@ -258,7 +286,7 @@ def _grid(header: list[str], stream: list[tuple[int, str]],
     if not roles:
         return None
     rows = []
-    for line, cells in _rows_from_stream(stream) if stream_rows is None else stream_rows:
+    for line, cells in _rows_from_stream(stream, header) if stream_rows is None else stream_rows:
         values = cells[1:]
         # a header repeated after a page break, or page chrome after the last row
         values = [v for v in values if len(v.strip()) > 12 or v.strip() not in header or cell_role(v) is None]
@@ -420,6 +448,10 @@ def _rows_by_numbered_cells(header: list[str], stream: list[tuple[int, str]]) ->
     return rows
 
 
+# a header cell's first paragraph that only says whose (`区政府` / `分管领导`, `市级` / `牵头单位`)
+_HEADER_QUALIFIER_RE = re.compile(r"^(?:省|市|县|区|镇|乡|街道)(?:人民政府|政府|委|级)?$")
+
+
 def _cell_table(lines: list[str], i: int):
     """One cell per line or paragraph, header first: 序号 / 内容 / 进展情况 / 责任单位 …"""
     n = len(lines)
@@ -444,6 +476,8 @@ def _cell_table(lines: list[str], i: int):
             wrapped += t
             j += 1
             continue
+        if wrapped and _HEADER_QUALIFIER_RE.match(wrapped):
+            t, wrapped = wrapped + t, ""  # `区政府` / `分管领导`: one cell wrapped before its header word
         if wrapped:
             header.append(wrapped)
             wrapped = ""
@@ -482,7 +516,7 @@ def _cell_table(lines: list[str], i: int):
     # the rows are fitted (fitting the page's footer as cells of the last row, only to cut it, is
     # what reading the table cost most)
     end = k
-    stream_rows = _rows_from_stream(stream)
+    stream_rows = _rows_from_stream(stream, header)
     if stream_rows:
         cells = stream_rows[-1][1]  # (every cell from the last row's number on: one per stream line)
         if len(cells) > 2 * width:
@@ -533,7 +567,9 @@ def _groups_before_first_row(lines: list[str], k: int) -> bool:
     lines (`强化科技创新支撑能力。` / `(一)` / `加强战略科技力量建设。`) that a row follows (an extract's first row
     may be any number: 3, 68, 69 …)."""
     between = _lines_to_next_row(lines, k)  # (blank lines between them: a paragraph each)
-    return between is not None and 0 < len(between) <= 4 and all(len(t) <= 30 for t in between)
+    # (a chapter's row may be long: `一、主要经济社会发展指标、发改、财政…等工作目标(牵头领导:成坤、柯相国)`)
+    return between is not None and 0 < len(between) <= 4 and all(
+        len(t) <= 30 or len(t) <= 120 and _GROUP_ROW_RE.match(t) is not None and not _PROSE_RE.search(t) for t in between)
 
 
 def _number_first(header: list[str], stream: list[tuple[int, str]],

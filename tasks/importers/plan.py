@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
+from .layout import split_inline_labels
 from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, parse_label_line
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
@@ -343,6 +344,21 @@ def _as_printed(items: list[ParsedItem], printed: str, simplified: str) -> None:
             at = simplified.find(unit.as_written)
             if at >= 0:
                 unit.as_written = printed[at : at + len(unit.as_written)]
+
+
+_FULL_PAREN_RE = re.compile(r"（([^（）]*)）")
+
+
+def _angles_as_printed(items: list[ParsedItem], printed: str) -> None:
+    """Each unit whose brackets the plan prints as ASCII angle brackets (`各区县政府<南太湖新区、长合区管委会>`,
+    read as parentheses: `text._ASCII_ANGLE_RE`) written as printed."""
+    def angled(m: re.Match[str]) -> str:
+        return f"<{m.group(1)}>" if f"<{m.group(1)}>" in printed else m.group()
+
+    for item in _all_items(items):
+        for unit in item.responsible_units + item.lead_units:
+            if "（" in unit.as_written:
+                unit.as_written = _FULL_PAREN_RE.sub(angled, unit.as_written)
 
 
 _UNIT_LEADS_HEADING_RE = re.compile(
@@ -735,7 +751,16 @@ class _ItemBuilder:
             pairs = [(u, True) for u in leads] + [(u, u in marked) for u in others]
         if not pairs and "lead" not in table.roles and "responsible" not in table.roles:
             # no unit column (a progress report's table): the units the task's text names, (牵头单位:…)
-            pairs = [p for a in find_annotations(text, self.ctx) for p in a.units]
+            # or after a label in the cell (`…15%以上。责任单位:市政府办公室、市财政局`), read as an item's
+            # label lines are
+            if ":" in text or "：" in text:
+                lines = split_inline_labels(text).split("\n")
+                if len(lines) > 1:
+                    inner = self.text_item(RawItem(row.number, section, lines, row.line, item.ref))
+                    item.title = inner.title or item.title
+                    pairs = [(u.as_written, u in inner.lead_units) for u in inner.responsible_units]
+            if not pairs:
+                pairs = [p for a in find_annotations(text, self.ctx) for p in a.units]
         if pairs and not any(lead for _u, lead in pairs) and self.ctx.first_unit_leads:  # (a rule note marks no unit)
             pairs[0] = (pairs[0][0], True)
         item.lead_units, item.responsible_units = _units(pairs, self.table)
@@ -927,6 +952,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     _drop_unit_cut_off(items, lines)
     if simplified is not None:
         _as_printed(items, printed, simplified)
+    if "<" in printed and ">" in printed:
+        _angles_as_printed(items, printed)
     unknown: dict[str, None] = {}
     for it in _all_items(items):
         for u in it.responsible_units:

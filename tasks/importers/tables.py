@@ -35,6 +35,7 @@ _ROLES = {
         "改革任务", "具体举措", "细化措施", "主要举措", "工作举措", "内容与要求", "项目内容", "目标与任务", "任务名称",
         "工作目标", "工作要求", "主要内容", "建设内容", "实事项目", "民生实事", "实事名称", "重点任务", "任务", "内容",
         "举措", "措施", "实事", "预期目标", "年度目标", "具体要求", "主要工作", "具体工作", "工作事项",
+        "目标名称", "工作标准",
     ),
     "lead": LEAD_LABELS,
     # (table headers only: as line labels, 负… and 落… would be looked for at every 负责 and 落实 of the text)
@@ -54,9 +55,14 @@ _ANY_HEADER_WORD_RE = re.compile("|".join(sorted({re.escape(w) for ws in _ROLES.
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names, or None."""
     c = "".join(cell.split())  # (`\s` is what `str.split` splits at: every whitespace removed)
+    if len(c) > 12 and c[-1:] in "）)" and (m := _HEADER_NOTE_RE.search(c)) is not None:
+        c = c[: m.start()]  # a header's note: `重点工作任务(杭州市2项牵头工作、19项配合工作)`
     if not c or len(c) > 12:
         return None  # (most cells asked about are data: long, or with no header word at all)
     return _short_cell_role(c)
+
+
+_HEADER_NOTE_RE = re.compile(r"[（(][^（）()]{1,30}[）)]$")
 
 
 # a column of figures, named by what it counts or sums (任务数, 区本级任务数, 项目个数, 投资金额): no role,
@@ -237,7 +243,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
         # characters once their spaces are out) — most data rows have fewer, and are not asked
         short = 0
         for c in cells:
-            if len(c) <= 12 or len(c.split()) > 1:
+            if len(c) <= 12 or len(c.split()) > 1 or c[-1:] in "）)" and len(c) <= 40:  # (a note: `任务(12项)`)
                 short += 1
         roles = header_roles(cells) if short >= 3 else None
         if roles:

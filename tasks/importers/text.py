@@ -163,6 +163,19 @@ _IMAGE_LINE_RE = re.compile(r"[ \t]*[\w.-]{1,80}\.(?:jpe?g|png|gif|webp|bmp)[ \t
 _IMAGE_ENDS = frozenset({".jpg", "jpeg", ".png", ".gif", "webp", ".bmp"})
 
 
+# `各区县政府<南太湖新区、长合区管委会>`: ASCII angle brackets round Chinese words are parentheses
+# (not a comparison, `浓度<35微克/立方米，优良天数比例>85%`: a number after `<`, a clause inside;
+# nor an HTML tag, which has no Chinese)
+_ASCII_ANGLE_RE = re.compile(r"<([\u4e00-\u9fff][^<>\n，,。；;]{0,40})>")
+
+
+def _ascii_angles(m: re.Match[str]) -> str:
+    """`<…>` as parentheses, but inside a 《title》 (`《2025年县<政府工作报告>任务分解》`: a title within)."""
+    line_start = m.string.rfind("\n", 0, m.start()) + 1
+    before = m.string[line_start : m.start()]
+    return m.group() if before.count("《") > before.count("》") else f"（{m.group(1)}）"
+
+
 def _light_clean_text(text: str) -> str:
     """`_light_clean` of every line of ``text`` at once (each step is local to a line; the debris
     pattern is the one anchored per line)."""
@@ -230,6 +243,8 @@ def normalise(text: str) -> list[str]:
         text = text.replace("﹒", ".")
     if "〈" in text:
         text = _angle_brackets(text)
+    if "<" in text and ">" in text:
+        text = _ASCII_ANGLE_RE.sub(_ascii_angles, text)
     text = _light_clean_text(text)
     # Cleaned again line by line only if the rewriting of tables (which moves and glues text, and
     # adds only tabs, newlines, spaces and 、) could have made something for `_light_clean` to do:

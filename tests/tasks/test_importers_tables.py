@@ -198,3 +198,59 @@ def test_a_lead_cell_then_a_cooperating_cell_over_several_paragraphs_one_unit_ea
         (["团区委"], ["团区委", "各乡镇(街道)", "区教体局"]),
     ]
     assert plan.items[2].title == "新建1个家门口的青少年宫"
+
+
+def test_a_progress_table_one_cell_a_paragraph_with_units_after_a_label_in_the_task_cell():
+    """湖州 重点工作半年度完成情况: `序号 / 目标任务 / 推进情况`, one cell a paragraph; each task cell ends
+    `责任单位:…、各区县政府<南太湖新区、长合区管委会>` (ASCII angle brackets), its 推进情况 a list 1. 2. 3.
+    a paragraph each, and the next leader's group printed with its own header — no unit was read, and
+    the progress list and the next group's title were glued to the task."""
+    cells = ["洪湖鹏市长主抓重点工作", "序号", "目标任务", "推进情况",
+             "1", "实施为民办实事长效机制。继续压减一般性支出15%以上。责任单位:市政府办公室、市财政局、各区县政府<南太湖新区、长合区管委会>",
+             "1.《关于健全为民办实事长效机制的实施意见》已出台实施。", "2.1-6月,全市民生支出完成239.8亿元。", "3.出台《关于落实过紧日子要求的通知》。",
+             "吴智勇常务副市长主抓重点工作", "序号", "目标任务", "推进情况",
+             "2", "地区生产总值增长6%左右。责任单位:市发展改革委、市统计局", "今年以来,全市经济运行回升向好。"]
+    plan = parse_plan("2023年市政府工作报告重点工作半年度完成情况汇总表\n" + "\n\n".join(cells))
+    assert [(it.number, it.title) for it in plan.items] == [("1", "实施为民办实事长效机制"), ("2", "地区生产总值增长6%左右")]
+    assert [[u.as_written for u in it.responsible_units] for it in plan.items] == [
+        ["市政府办公室", "市财政局", "各区县政府<南太湖新区、长合区管委会>"], ["市发展改革委", "市统计局"]]
+    assert "推进情况" not in plan.items[0].text and "1-6月" not in plan.items[0].text
+
+
+def test_ascii_angle_brackets_are_brackets_but_not_in_a_comparison_or_a_title():
+    plan = parse_plan("2023年工作要点\n一、重点任务\n1.推进某项改革。(责任单位:各区县政府<南太湖新区、长合区管委会>、市财政局)\n"
+                      "2.PM2.5浓度<35微克/立方米，优良天数比例>85%。(责任单位:市生态环境局)\n"
+                      "3.落实《2025年县<政府工作报告>任务分解》。(责任单位:县政府办)\n")
+    assert [[u.as_written for u in it.responsible_units] for it in plan.items] == [
+        ["各区县政府<南太湖新区、长合区管委会>", "市财政局"], ["市生态环境局"], ["县政府办"]]
+    assert "<35微克/立方米，优良天数比例>" in plan.items[1].text
+    assert "《2025年县<政府工作报告>任务分解》" in plan.items[2].text
+
+
+def test_a_header_cell_with_a_note_and_a_leaders_column_wrapped_over_two_paragraphs():
+    """杭州 涉杭任务: `重点工作任务(杭州市2项配合工作)` was no header cell (too long with its note); 钟楼:
+    `区政府` / `分管领导` was read as two columns, every cell after it one column off (the lead lost)."""
+    hangzhou = parse_plan("2021年重点工作责任分解\n" + "\n\n".join([
+        "序号", "重点工作任务(杭州市2项配合工作)", "责任单位", "(一)王宏副市长牵头重点工作",
+        "1", "加强粮食和重要农产品保障。", "市农业农村局、市商务局(市粮食和物资储备局)",
+        "(二)胡伟副市长牵头重点工作", "2", "深入实施消费新政。", "市商务局、市发改委"]))
+    assert [(it.number, it.title, names(it.responsible_units)) for it in hangzhou.items] == [
+        ("1", "加强粮食和重要农产品保障", ["市农业农村局", "市商务局(市粮食和物资储备局)"]),
+        ("2", "深入实施消费新政", ["市商务局", "市发改委"])]
+    zhonglou = parse_plan("2022年《政府工作报告》主要目标任务责任分解表\n" + "\n".join([
+        "序号", "目标名称", "工 作 标 准", "区政府", "分管领导", "牵头单位", "配合单位",
+        "1", "四大功能区建设", "老城复兴样板区要见成效,年内完成37个老旧小区改造任务。", "王旭锋", "住建局", "新闸街道、发改局"]))
+    [item] = zhonglou.items
+    assert (names(item.lead_units), names(item.responsible_units)) == (["住建局"], ["住建局", "新闸街道", "发改局"])
+    assert [d.date.isoformat() for d in item.deadlines] == ["2022-12-31"]
+
+
+def test_a_long_chapter_row_between_the_header_and_the_first_row():
+    """郧阳: `一、主要经济社会发展指标、发改、财政…等工作目标(牵头领导:成坤、柯相国、王俊)` after the header
+    was taken for the end of the table: 未识别出任何工作任务."""
+    cells = ["序号", "目  标  任  务", "牵头单位", "责任单位", "责任人",
+             "一、主要经济社会发展指标、发改、财政、行政审批、生态环境、营商环境、交通、金融、安全生产等工作目标(牵头领导:成坤、柯相国、王俊)",
+             "1", "★地区生产总值增长15%。", "区发改局", "区统计局", "张三"]
+    plan = parse_plan("2023年区政府工作目标任务落实责任分解表\n" + "\n\n".join(cells))
+    assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        ("1", ["区发改局"], ["区发改局", "区统计局"])]
