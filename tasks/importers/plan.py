@@ -68,7 +68,7 @@ _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)[\s:：|]*(?P<y>\d{4}
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[:：|]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|公开范围|公开方式|公开形式|生成日期"
                               r"|[\s:：|,，;；]|$)")
-_LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号|文件编号|发文编号)\s*[:：|]?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
+_LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号|文件编号|发文编号)\s*[:：|]?\s*\|?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
 # a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
 # after it (…意见(池政〔2017〕101号))
 _TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】|标题(?=\S{6}))(?=.)")

@@ -75,8 +75,22 @@ def docnum_year(doc_number: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# a span of years: `三年行动方案(2022—2024年)`, `2021-2025年`, `2023至2025年`
+_YEAR_SPAN_RE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—–\-~～至到]+\s*(?:19|20)\d{2}\s*年")
+_TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
 def title_year(title: str) -> int | None:
-    m = re.search(r"((?:19|20)\d{2})\s*年", title or "")
+    """The year a title names; of a plan over several years (`三年行动方案(2022—2024年)`), its first — where
+    the title names no year of its own beside them (`…(2021-2023年)2022年工作要点`: 2022)."""
+    if not title:
+        return None
+    span = _YEAR_SPAN_RE.search(title)
+    if span is not None:
+        rest = title[: span.start()] + title[span.end() :]
+        own = _TITLE_YEAR_RE.search(rest)
+        return int(own.group(1)) if own else int(span.group(1))
+    m = _TITLE_YEAR_RE.search(title)
     return int(m.group(1)) if m else None
 
 

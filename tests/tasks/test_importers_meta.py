@@ -3,6 +3,7 @@
 import pytest
 
 from tasks.importers import parse_plan
+from tasks.importers.years import title_year
 from tests.tasks.importer_helpers import names
 
 BODY = """
@@ -310,3 +311,16 @@ def test_a_notices_own_chapters_then_the_plan_in_prose_as_its_attachment():
         ("1", ["市教育局"], []), ("2", ["市教育局"], [])]
     assert names(plan.items[0].responsible_units) == ["市教育局", "市发改委", "市财政局", "各县区", "功能板块"]
     assert "您" not in plan.meta.title
+
+
+def test_a_plan_over_several_years_takes_its_first_year_and_a_pipe_records_docnum_is_read():
+    """六盘水 新型基础设施建设三年行动方案(2022—2024年), 六盘水府办发〔2022〕10号 in the site's record
+    (`文 号: | 六盘水府办发〔2022〕10号 |`): the plan's year was 2024 (the span's last), its 文号 unread."""
+    plan = parse_plan(
+        "文 号: | 六盘水府办发〔2022〕10号 | 是否有效: | |\n"
+        "六盘水市新型基础设施建设三年行动方案(2022—2024年)\n一、重点任务\n1.建成5G基站2600个，年底前完成。(市大数据局牵头)\n")
+    assert (plan.meta.year, plan.meta.doc_number) == (2022, "六盘水府办发〔2022〕10号")
+    assert [d.date.isoformat() for d in plan.items[0].deadlines] == ["2022-12-31"]
+    assert title_year("某区数字经济三年行动计划(2021-2023年)2022年工作要点") == 2022
+    assert title_year("营商环境优化提升行动方案(2023至2025年)") == 2023
+    assert title_year("2024年工作要点") == 2024
