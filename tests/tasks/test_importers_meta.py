@@ -324,3 +324,14 @@ def test_a_plan_over_several_years_takes_its_first_year_and_a_pipe_records_docnu
     assert title_year("某区数字经济三年行动计划(2021-2023年)2022年工作要点") == 2022
     assert title_year("营商环境优化提升行动方案(2023至2025年)") == 2023
     assert title_year("2024年工作要点") == 2024
+
+
+def test_a_sites_category_ending_in_wenjian_is_no_issuer():
+    """长兴: the page's column `县本级非规范性文件` above the record was read as a red header `X文件`."""
+    head = ("县本级非规范性文件\n索引号:  330522/2023-01775 发文时间:  2023-02-24\n"
+            "文件编号:  长政办发〔2023〕7号 发布机构:  长兴县政府办公室\n"
+            "长兴县人民政府办公室关于印发2023年政府工作报告重点工作责任分解的通知\n")
+    plan = parse_plan(head + "一、重点工作\n1.推进某项改革。\n责任单位:县发改局\n")
+    assert plan.meta.issuer == "长兴县政府办公室"
+    red = parse_plan("杭州市人民政府文件\n杭政〔2024〕1号\n2024年工作要点\n一、重点工作\n1.推进改革。(市发改委牵头)\n")
+    assert red.meta.issuer == "杭州市人民政府"
