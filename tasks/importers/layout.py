@@ -136,17 +136,25 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
     ti = roles.index("target") if "target" in roles else n - 1
     # as many cells as columns, unless the content's is a unit list (a merged 分类 left none, a unit cell
     # over two paragraphs made up the count: 金东 row 9's content was 团区委, its lead 各乡镇(街道))
-    if len(values) == n and not (ti + 1 < n and _is_units(values[ti])):
+    if len(values) == n and not (ti + 1 < n and _is_units(values[ti])) and not (
+            n >= 2 and roles[-1] in ("remark", "progress") and roles[-2] in ("lead", "responsible")
+            and _is_units(values[-1]) and _is_units(values[-2])):  # (a unit cell of two paragraphs, 备注 empty)
         return [list(values)]
     if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
         out = [""] * n
         vals = list(values)
         unit_from = next((k for k in range(ti + 1, n) if roles[k] in ("lead", "responsible")), n)
+        sentences = sum(1 for v in vals if v.endswith("。"))
         for k in range(n - 1, ti, -1):
             if vals and len(vals) > 1 and _fits(roles[k], vals[-1]):
                 if k > unit_from and roles[k] not in ("lead", "responsible") and _fits("lead", vals[-1]):
                     continue  # a unit list is kept for the unit columns before (a progress cell left out)
+                if sentences == 1 and vals[-1].endswith("。") and roles[k] not in ("lead", "responsible"):
+                    break  # the row's one sentence is its task (`文化产业` / `培育规模以上文化服务企业1家。`)
                 out[k] = vals.pop()
+                if k == unit_from:  # the first unit column, one unit a paragraph: `羌研会` / `灵岩寺博物馆`
+                    while len(vals) > 1 and _is_units(vals[-1]):
+                        out[k] = f"{vals.pop()}、{out[k]}"
         if vals:
             out[ti] = vals.pop()
         for k in range(ti - 1, -1, -1):  # right-aligned: a merged 类别 left blank carries down
@@ -468,6 +476,10 @@ def _cell_table(lines: list[str], i: int):
             continue
         if _INT_RE.match(t):
             break
+        if header and not wrapped and t[:1] in "（(" and t[-1:] in "）)" and len(t) <= 8:
+            header[-1] += t  # `责任股室` / `(单位)`: the cell's note wrapped to a paragraph of its own
+            j += 1
+            continue
         if cell_role(t) is None:
             if not header or len(t) > 8 or len(wrapped) + len(t) > 12 or _PROSE_RE.search(t):
                 break

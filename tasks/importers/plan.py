@@ -611,6 +611,7 @@ class _ItemBuilder:
         self._date_cells: dict[str, DateHit] = {}  # what `parse_date_cell` read in a cell (never changed)
         self._phrases: dict = {}  # `find_dates`' memo
         self.star_leads = star_leads  # the plan says a star marks its lead units (STAR_LEADS_RE)
+        self.carried: list[str] = []  # numbers of table rows given the units of the row above (a merged cell)
 
     def text_items(self, raw: RawItem) -> list[ParsedItem]:
         """The item of a numbered paragraph — or, when the paragraph is only a heading over
@@ -766,6 +767,8 @@ class _ItemBuilder:
         if pairs and not any(lead for _u, lead in pairs) and self.ctx.first_unit_leads:  # (a rule note marks no unit)
             pairs[0] = (pairs[0][0], True)
         item.lead_units, item.responsible_units = _units(pairs, self.table)
+        if row.units_carried and item.responsible_units:
+            self.carried.append(row.number)
         if row.deadline:
             hit = self._date_cells.get(row.deadline)  # a table repeats its date cells
             if hit is None:
@@ -930,6 +933,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
             ctx.first_unit_leads = rule_line is not None and (
                 row.line >= rule_line or _states_first_leads(row.lead) or _states_first_leads(row.responsible))
             items.append(builder.table_item(row, t, prefix, source))
+    if builder.carried:
+        warnings.append(f"表格序号{'、'.join(builder.carried)}没有单位单元格，按合并单元格沿用了上一行的单位，请核对。")
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
     if year_unknown:

@@ -134,6 +134,7 @@ class TableRow:
     responsible: str = ""
     deadline: str = ""
     cells: list[str] = field(default_factory=list)
+    units_carried: bool = False  # its unit cells are the row's above (a merged cell): `_carry_merged_units`
 
 
 @dataclass
@@ -299,4 +300,20 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
             cells=cells,
         )
         current.rows.append(row)
+    for table in tables:
+        _carry_merged_units(table)
     return tables, warnings
+
+
+def _carry_merged_units(table: Table) -> None:
+    """A row with no unit cell at all under a row with some: a unit cell merged over several rows,
+    printed once on the first of them (略阳: `文化宣传股文化馆` for rows 2–4) — those units, marked
+    ``units_carried`` (the import says so, for a person to check). Not the table's last row: most
+    often a row cut off by the end of a pasted page (`3` / `加快建设大湾区国家技术创新中心。` / `王 东`)."""
+    if "lead" not in table.roles and "responsible" not in table.roles:
+        return
+    for k in range(1, len(table.rows) - 1):
+        row, above = table.rows[k], table.rows[k - 1]
+        if row.lead or row.responsible or not (above.lead or above.responsible):
+            continue
+        row.lead, row.responsible, row.units_carried = above.lead, above.responsible, True

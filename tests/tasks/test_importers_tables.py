@@ -254,3 +254,27 @@ def test_a_long_chapter_row_between_the_header_and_the_first_row():
     plan = parse_plan("2023年区政府工作目标任务落实责任分解表\n" + "\n\n".join(cells))
     assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
         ("1", ["区发改局"], ["区发改局", "区统计局"])]
+
+
+def test_a_one_cell_a_paragraph_table_with_merged_cells_printed_once():
+    """略阳 文广局: `责任股室` / `(单位)` was read as two columns; a row `文化产业` / `培育…1家。` took its
+    指标 for its task (the sentence went to 备注); `羌研会` / `灵岩寺博物馆`, one unit a paragraph, gave the
+    first as the task; a unit cell merged over the rows below it left them with none."""
+    cells = ["序号", "指标", "工作任务", "完成时限", "责任领导", "责任股室", "(单位)", "备注",
+             "1", "公共文化服务", "免费开放服务人次较上年增长15%。", "12月底前", "夏俊贵", "文化宣传股", "文化馆",
+             "2", "开展好“三下乡”活动。",
+             "3", "文化产业", "培育规模以上文化服务企业1家。",
+             "4", "非遗保护", "完成非遗展厅布展任务。", "羌研会", "灵岩寺博物馆",
+             "5", "文化市场管理", "开展专项整治行动4次以上。", "执法大队",
+             "6", "完成包扶村脱贫攻坚年度任务。"]
+    plan = parse_plan("2019年工作任务分解表\n" + "\n".join(cells))
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("1", "免费开放服务人次较上年增长15%", ["文化宣传股", "文化馆"]),
+        ("2", "开展好“三下乡”活动", ["文化宣传股", "文化馆"]),  # the merged cell of the row above
+        ("3", "培育规模以上文化服务企业1家", ["文化宣传股", "文化馆"]),
+        ("4", "完成非遗展厅布展任务", ["羌研会", "灵岩寺博物馆"]),
+        ("5", "开展专项整治行动4次以上", ["执法大队"]),
+        ("6", "完成包扶村脱贫攻坚年度任务", []),  # the last row: cut off as often as merged
+    ]
+    assert plan.items[2].indicator == "文化产业"
+    assert "表格序号2、3没有单位单元格，按合并单元格沿用了上一行的单位，请核对。" in plan.warnings
