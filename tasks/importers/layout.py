@@ -290,7 +290,7 @@ def _group_row_at(cells: list[tuple[int, str]], k: int, expected: str) -> bool:
 def _grid(header: list[str], stream: list[tuple[int, str]],
           stream_rows: list[tuple[int, list[str]]] | None = None) -> list[tuple[int, list[str]]] | None:
     """``stream_rows``: `_rows_from_stream(stream)`, when the caller has it already."""
-    roles = header_roles(header)
+    roles = header_roles(header, two_contents=True)  # (the callers have checked the header)
     if not roles:
         return None
     rows = []
@@ -339,7 +339,7 @@ def _pipe_table(lines: list[str], i: int):
     if "|" in lines[i].strip().rstrip("|"):
         # a row per line, cells joined by " | "
         header = [c.strip() for c in lines[i].strip().strip("|").split("|")]
-        named = header_roles(header) is not None
+        named = header_roles(header, two_contents=True) is not None
         if not named and not header_roles(["序号", "分类", *header[1:]]):
             return None  # (a 序号 column unnamed: `_numbers_in_task_cells`)
         rows = [(i, header)]
@@ -357,6 +357,7 @@ def _pipe_table(lines: list[str], i: int):
         return j, numbered or rows
     # a cell per line, each ending in "|"; a line without "|" continues the cell below it
     stream: list[tuple[int, str]] = []
+    breaks: list[int] = []  # where a line of bare pipes, closing no cell, opens a row (stream indexes)
     buf, buf_line, j = "", None, i
     while j < n:
         t = lines[j].strip()
@@ -378,11 +379,15 @@ def _pipe_table(lines: list[str], i: int):
         if t.endswith("|"):
             if buf.strip():  # (a line of bare pipes opens a row or a caption: no cell)
                 stream.append((buf_line, buf.strip()))
+            elif not breaks or breaks[-1] != len(stream):
+                breaks.append(len(stream))
             buf, buf_line = "", None
         j += 1
     # a caption cell before the header (洋县2024年十大民生实事项目清单 |): the header opens at 序号
     first = next((k for k, (_, c) in enumerate(stream[:4]) if cell_role(c) == "number"), 0)
     del stream[:first]
+    if first == 0 and (rows := _unnumbered_pipe_rows(stream, breaks)):
+        return j, [(i, rows[0][1])] + rows[1:]
     header = []
     while stream and cell_role(stream[0][1]) and len(header) < 12 and not _GROUP_ROW_RE.match(stream[0][1]):
         header.append(stream.pop(0)[1])
@@ -415,6 +420,23 @@ def _pipe_table(lines: list[str], i: int):
     if not grid:
         return None
     return j, [(i, header)] + grid[1:]
+
+
+def _unnumbered_pipe_rows(stream: list[tuple[int, str]], breaks: list[int]) -> list[tuple[int, list[str]]] | None:
+    """Pipe cells one a line whose rows have no number, each row opened by a line of bare pipes (谯城
+    政务公开: `|` / `工作任务` / `|` / `具体内容` / `|` / `责任部门` / `|` / `|` / `推进政策公开` / `|` / …):
+    the header and the rows as the pipes split them (a merged 分类 left out of a group's later rows:
+    `parse_tables` aligns them from the right). None when the header names no table or has a 序号."""
+    cuts = [b for b in breaks if 0 < b < len(stream)]
+    if len(cuts) < 2:
+        return None
+    bounds = [0, *cuts, len(stream)]
+    rows = [(stream[a][0], [c for _, c in stream[a:b]]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    header = rows[0][1]
+    roles = header_roles(header, two_contents=True)
+    if not roles or roles[0] == "number" or any(len(cells) > len(header) for _, cells in rows[1:]):
+        return None
+    return rows
 
 
 def _rows_by_numbered_cells(header: list[str], stream: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:
@@ -456,8 +478,8 @@ def _rows_by_numbered_cells(header: list[str], stream: list[tuple[int, str]]) ->
     return rows
 
 
-# a header cell's first paragraph that only says whose (`区政府` / `分管领导`, `市级` / `牵头单位`)
-_HEADER_QUALIFIER_RE = re.compile(r"^(?:省|市|县|区|镇|乡|街道)(?:人民政府|政府|委|级)?$")
+# a header cell's first paragraph that only says whose or when (`区政府` / `分管领导`, `第二季度` / `完成情况`)
+_HEADER_QUALIFIER_RE = re.compile(r"^(?:(?:省|市|县|区|镇|乡|街道)(?:人民政府|政府|委|级)?|第?[一二三四1-4]季度|[上下]?半年|年度|全年)$")
 
 
 def _cell_table(lines: list[str], i: int):
@@ -486,10 +508,14 @@ def _cell_table(lines: list[str], i: int):
             if not wrapped:
                 wrapped_at = j
             wrapped += t
+            if len(wrapped) > len(t) and cell_role(wrapped) is not None:
+                header.append(wrapped)  # `责任` / `科室`: one header cell over two paragraphs
+                wrapped = ""
             j += 1
             continue
-        if wrapped and _HEADER_QUALIFIER_RE.match(wrapped):
-            t, wrapped = wrapped + t, ""  # `区政府` / `分管领导`: one cell wrapped before its header word
+        if wrapped and (_HEADER_QUALIFIER_RE.match(wrapped) or len(wrapped) <= 4 and len(t) <= 2
+                        and cell_role(wrapped + t) == cell_role(t)):
+            t, wrapped = wrapped + t, ""  # `区政府` / `分管领导`, `责任` / `领导`: one cell wrapped before its header word
         if wrapped:
             header.append(wrapped)
             wrapped = ""

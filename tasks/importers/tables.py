@@ -103,7 +103,11 @@ def _level_roles(cells: list[str], roles: list[str | None]) -> None:
     roles[deepest] = "target"
 
 
-def header_roles(cells: list[str]) -> list[str | None] | None:
+def header_roles(cells: list[str], two_contents: bool = False) -> list[str | None] | None:
+    """The columns' roles of a header row, or None when the cells are no header. ``two_contents``: a
+    row whose cells are known to be a table's (pipes, tabs) may name two content columns and a unit
+    column only (重点任务 | 工作内容 | 负责科室); cells one a paragraph so named are most often a list's
+    own lines (中山: 工作任务 / 具体要求 / 落实科室(部门), read as text items)."""
     roles: list[str | None] = [cell_role(c) for c in cells]
     if "级" in "".join(cells):
         _level_roles(cells, roles)
@@ -115,7 +119,8 @@ def header_roles(cells: list[str]) -> list[str | None] | None:
     # a progress report's table (序号 / 工作内容 / 半年度完成情况): the units are in the task's own text
     if {"number", "target", "progress"} <= found and not ({"lead", "responsible"} & found) and len(found) == 3:
         return roles
-    if "target" in found and ({"lead", "responsible", "deadline"} & found) and len(found) >= 3:
+    if "target" in found and ({"lead", "responsible", "deadline"} & found) and (
+            len(found) >= 3 or two_contents and roles.count("target") > 1):
         if roles.count("target") > 1:  # 主要任务 + 细化措施, 工作内容 + 目标任务: the first names the task
             roles[roles.index("target")] = "task"
         return roles
@@ -246,7 +251,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
         for c in cells:
             if len(c) <= 12 or len(c.split()) > 1 or c[-1:] in "）)" and len(c) <= 40:  # (a note: `任务(12项)`)
                 short += 1
-        roles = header_roles(cells) if short >= 3 else None
+        roles = header_roles(cells, two_contents=True) if short >= 3 else None
         if roles:
             if current and _strip_trailing([r or "" for r in roles]) == current_roles_t:
                 current.header_repeats += 1  # header repeated after a page break
@@ -301,8 +306,23 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
         )
         current.rows.append(row)
     for table in tables:
+        _merged_task_column_as_category(table)
         _carry_merged_units(table)
     return tables, warnings
+
+
+def _merged_task_column_as_category(table: Table) -> None:
+    """Of two content columns, a first one left blank on some rows is a group's name merged over its
+    rows (谯城: 工作任务 `推进政策公开` over three 具体内容 rows), not each row's task: it is their 类别,
+    carried down, and each row's task is its second column."""
+    if not any(r.task for r in table.rows) or all(r.task or not r.target for r in table.rows):
+        return
+    group = ""
+    for r in table.rows:
+        group = r.task or group
+        if not r.category:
+            r.category = group
+        r.task = ""
 
 
 def _carry_merged_units(table: Table) -> None:

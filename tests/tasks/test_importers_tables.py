@@ -278,3 +278,44 @@ def test_a_one_cell_a_paragraph_table_with_merged_cells_printed_once():
     ]
     assert plan.items[2].indicator == "文化产业"
     assert "表格序号2、3没有单位单元格，按合并单元格沿用了上一行的单位，请核对。" in plan.warnings
+
+
+def test_a_pipe_table_one_cell_a_line_with_no_row_numbers():
+    """谯城 镇政务公开: `|` / `工作任务` / `|` / `具体内容` / `|` / `责任部门` / `|` / `|` / …, each row opened by
+    a line of bare pipes, a group's 工作任务 merged (printed on its first row only): no row was read."""
+    cells = [["工作任务", "具体内容", "责任部门"],
+             ["推进政策公开", "常态化公开就业、住房、教育等领域信息。", "财政所、便民综合服务中心"],
+             ["积极探索特定群体的线下公开渠道。", "便民综合服务中心"],
+             ["强化权力配置信息公开", "动态更新本镇各部门权责事项清单。", "党政办公室"],
+             ["健全本镇行政执法信息全流程公示机制。", "党政办公室"]]
+    lines = [x for row in cells for x in ["|", *(y for c in row for y in (c, "|"))]]  # `|` / cell / `|` / cell / `|` …
+    plan = parse_plan("2024年镇政务公开工作要点\n" + "\n".join(lines))
+    assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("常态化公开就业、住房、教育等领域信息", ["财政所", "便民综合服务中心"]),
+        ("积极探索特定群体的线下公开渠道", ["便民综合服务中心"]),
+        ("动态更新本镇各部门权责事项清单", ["党政办公室"]),
+        ("健全本镇行政执法信息全流程公示机制", ["党政办公室"])]
+    assert [it.category for it in plan.items] == ["推进政策公开", "推进政策公开", "强化权力配置信息公开", "强化权力配置信息公开"]
+
+
+def test_a_pipe_table_row_a_line_with_two_content_columns_and_no_number():
+    """A county bureau's 政务公开: `重点任务 | 工作内容 | 负责科室 |` named two roles only (two content
+    columns): the rows were one text item with no unit."""
+    plan = parse_plan("2024年政务公开工作要点\n二、重点工作任务分解\n重点任务 | 工作内容 | 负责科室 |\n"
+                      "政策解读 | 对我局起草的政策文件进行全面解读。 | 各责任科室 |\n"
+                      "财政资金 | 及时发布财政预决算信息。 | 综合科 |\n")
+    assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("政策解读", ["各责任科室"]), ("财政资金", ["综合科"])]
+
+
+def test_header_words_split_over_two_paragraphs_in_a_one_cell_a_paragraph_table():
+    """泗洲头镇: `责任` / `领导` / `责任` / `科室` / `攻坚目标` / `任务` / … / `第二季度` / `完成情况`: the person
+    was read as the unit and the unit as the task."""
+    cells = ["序号", "重点工作", "责任", "领导", "责任", "科室", "攻坚目标", "任务", "工作任务安排", "第二季度", "完成情况",
+             "1", "白仙山水库工程政策处理", "欧乾震", "白仙山水库工程政策处理工作领导小组", "完成项目政策处理工作。",
+             "推进坟墓迁移工作。", "坟墓迁移进度达60%。",
+             "2", "现代化美丽城镇", "吴宇凡", "乡村振兴办", "成功创建首批浙江省美丽城镇。", "按照时间节点开展项目建设。",
+             "完成投资3000万元。"]
+    plan = parse_plan("泗洲头镇2024年度重点工作计划二季度执行情况\n\n" + "\n\n".join(cells))
+    assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("白仙山水库工程政策处理", ["白仙山水库工程政策处理工作领导小组"]), ("现代化美丽城镇", ["乡村振兴办"])]
