@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from .labels import NOTE_RE, note_leads
+from .labels import FIRST_LEADS_RE, NOTE_RE, note_leads
 from .model import KIND_COLLECTIVE, KIND_DEPARTMENT, KIND_ENTERPRISE, KIND_TOWN, UnitRef
 
 _KEY_STRIP_RE = re.compile(r"[\s“”\"'‘’「」]")
@@ -335,6 +335,8 @@ def _split_units(text: str) -> tuple[str, ...]:
     `。` is a remark (`…按职责分工负责。具体任务均涉及…`), not more units.
     """
     text = _drop_notes(text).split("。")[0]
+    if "牵头" in text and (m := FIRST_LEADS_RE.search(text)) is not None:
+        text = text[: m.start()].rstrip(",，、;； ")  # `A、B,排在首位的为牵头单位,下同`: the rule, not units
     protected, kept = _protect(text)
     out: list[str] = []
     for whole in _split_outside_brackets(protected):

@@ -355,3 +355,12 @@ def test_units_that_share_the_work_without_a_lead():
     assert (names(first.lead_units), names(first.responsible_units)) == (
         ["两市市委宣传部"], ["两市市委宣传部", "两市市委组织部", "文化和旅游局"])
     assert (names(second.lead_units), names(second.responsible_units)) == ([], ["两市市委组织部", "市委党校"])
+
+
+def test_a_lead_rule_after_a_comma_in_the_unit_bracket_is_no_unit():
+    """韶关 降本政策 (traditional): `(責任單位:市稅務局、市財政局,排在首位的爲牽頭單位,下同)` gave four units,
+    two of them the rule's words; the rule itself was read (the first unit leads, here and below)."""
+    plan = parse_plan("2019年政策措施\n一、政策措施\n1.落实车船税政策。(责任单位:市税务局、市财政局,排在首位的为牵头单位,下同)\n"
+                      "2.降低用电成本。(责任单位:市发展改革局、供电局)\n")
+    assert [(names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        (["市税务局"], ["市税务局", "市财政局"]), (["市发展改革局"], ["市发展改革局", "供电局"])]
