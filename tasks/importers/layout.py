@@ -37,7 +37,12 @@ _ANY_BRACKET_RE = re.compile(r"[（(\[〔【［）)\]〕】］]")
 _PAREN_RE = re.compile(r"[（(][^（）()]*[）)]")
 _LABEL_WORD_RE = re.compile(r"[^:：\s]+")
 
-_INT_RE = re.compile(r"^\d{1,4}$")
+# a row's number; a star after it marks the row (`1*`: 杭州 涉杭任务, the city's own lead among the province's)
+_INT_RE = re.compile(r"^\d{1,4}[*＊]?$")
+
+
+def _row_no(cell: str) -> int:
+    return int(cell.strip().rstrip("*＊"))
 _LEADING_NUMBER_RE = re.compile(r"\s*(\d{1,4})")
 _ROW_START_RE = re.compile(r"^\s*(\d{1,4})(?: |\s*$)")
 _SPACE_RUN_RE = re.compile(r" {2,}| ?\u3000+ ?")
@@ -251,9 +256,9 @@ def _rows_from_stream(cells: list[tuple[int, str]], header: list[str] | None = N
     expected = None
     for k, (line, cell) in enumerate(cells):
         c = cell.strip()
-        if _INT_RE.match(c) and (expected is None or int(c) == expected or _row_after_a_gap(cells, k, rows, expected)):
+        if _INT_RE.match(c) and (expected is None or _row_no(c) == expected or _row_after_a_gap(cells, k, rows, expected)):
             rows.append((line, [c]))
-            expected = int(c) + 1
+            expected = _row_no(c) + 1
             continue
         if rows and expected is not None and _group_row_at(cells, k, str(expected)):
             continue
@@ -593,7 +598,7 @@ def _row_after_a_gap(cells: list[tuple[int, str]], k: int, rows: list, expected:
     """Whether the number at ``k``, past the one expected, starts a row all the same: an extract of a
     larger table keeps only its own rows (3, 68, 69, 73). The row before it is whole (three cells or
     more) and a sentence follows the number (the next row's task), not a figure or a unit list."""
-    n = int(cells[k][1].strip())
+    n = _row_no(cells[k][1])
     if not rows or n <= expected or n > expected + 500 or len(rows[-1][1]) < 3 or k + 1 >= len(cells):
         return False
     nxt = cells[k + 1][1].strip()

@@ -19,7 +19,7 @@ from .text import Para, squeeze_cjk_spaces
 from .units import unit_names
 
 _WS_RE = re.compile(r"\s+")
-_INT_RE = re.compile(r"\d{1,4}")
+_INT_RE = re.compile(r"\d{1,4}[*＊]?")  # (`1*`: a marked row, layout._INT_RE)
 
 # column role ← header words (exact match first, then containment, in this order)
 _ROLES = {

@@ -319,3 +319,15 @@ def test_header_words_split_over_two_paragraphs_in_a_one_cell_a_paragraph_table(
     plan = parse_plan("泗洲头镇2024年度重点工作计划二季度执行情况\n\n" + "\n\n".join(cells))
     assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
         ("白仙山水库工程政策处理", ["白仙山水库工程政策处理工作领导小组"]), ("现代化美丽城镇", ["乡村振兴办"])]
+
+
+def test_a_marked_row_number_after_a_leaders_group_heading():
+    """杭州 涉杭任务: `(一)戴建平常务副市长牵头重点工作` / `1*` / `大力推进…` — the starred number (the
+    city's own lead) was no row number: the group's heading became a text item, the rows were lost."""
+    cells = ["序号", "重点工作任务(杭州市2项牵头工作、19项配合工作)", "责任单位", "(一)戴建平常务副市长牵头重点工作",
+             "1*", "大力推进杭州城西科创大走廊建设。", "杭州城西科创产业集聚区管委会,市科技局、市发改委",
+             "2", "深入实施消费新政。", "市商务局、市发改委"]
+    plan = parse_plan("2021年市政府工作报告重点工作责任分解\n\n" + "\n\n".join(cells))
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("1*", "大力推进杭州城西科创大走廊建设", ["杭州城西科创产业集聚区管委会", "市科技局", "市发改委"]),
+        ("2", "深入实施消费新政", ["市商务局", "市发改委"])]
