@@ -391,8 +391,8 @@ def _pipe_table(lines: list[str], i: int):
     # a caption cell before the header (洋县2024年十大民生实事项目清单 |): the header opens at 序号
     first = next((k for k, (_, c) in enumerate(stream[:4]) if cell_role(c) == "number"), 0)
     del stream[:first]
-    if first == 0 and (rows := _unnumbered_pipe_rows(stream, breaks)):
-        return j, [(i, rows[0][1])] + rows[1:]
+    if first == 0 and (unnumbered := _unnumbered_pipe_rows(stream, breaks)):
+        return j, [(i, unnumbered[0][1])] + unnumbered[1:]
     header = []
     while stream and cell_role(stream[0][1]) and len(header) < 12 and not _GROUP_ROW_RE.match(stream[0][1]):
         header.append(stream.pop(0)[1])

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .layout import split_inline_labels
 from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, parse_label_line
+from .layout import split_inline_labels
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
 from .subitems import inline_subitems, is_heading_only
@@ -47,7 +47,7 @@ _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$"
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 _DOCNUM_RE = re.compile(r"^[^\s:：]{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 # a line of a site's record of the document (索引号 …, 发布机构 …, 生成日期 … 公开方式 主动公开): never part of a title
-_SITE_RECORD_RE = re.compile(r"索引号|发布机构|生成日期|成文日期|公开方式|组配分类|主题分类|信息来源|发文字号|发布日期")
+_SITE_RECORD_RE = re.compile(r"索引号|发布机构|生成日期|成文日期|公开方式|组配分类|主题分类|信息来源|发文字号|发文序号|发布日期")
 # what a web page puts in front of the document's own lines: a list's bullet (• 文号:…), its
 # breadcrumb (首页 > 政务公开 > …, 首页-政务公开-政策文件), a title in book marks on a line of its own
 _BULLETS = "•·●▪■◆◇○"
@@ -69,7 +69,7 @@ _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)[\s:：|]*(?P<y>\d{4}
 _LABEL_ISSUER_RE = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[:：|]?\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)"
                               r"(?=文号|索引号|发文日期|成文日期|发布日期|主题分类|分类|有效性|公开范围|公开方式|公开形式|生成日期"
                               r"|[\s:：|,，;；]|$)")
-_LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号|文件编号|发文编号)\s*[:：|]?\s*\|?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
+_LABEL_DOCNUM_RE = re.compile(r"(?:文\s*号|发文字号|发文序号|文件字号|文件编号|发文编号)\s*[:：|]?\s*\|?\s*(?P<num>" + _DOCNUM_IN_RE.pattern + ")")
 # a web page's section tag or its record's label before the title (【市政府重点工作及责任分解】…, 标题 …), a 文号
 # after it (…意见(池政〔2017〕101号))
 _TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】|标题(?=\S{6}))(?=.)")
