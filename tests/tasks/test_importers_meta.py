@@ -335,3 +335,10 @@ def test_a_sites_category_ending_in_wenjian_is_no_issuer():
     assert plan.meta.issuer == "长兴县政府办公室"
     red = parse_plan("杭州市人民政府文件\n杭政〔2024〕1号\n2024年工作要点\n一、重点工作\n1.推进改革。(市发改委牵头)\n")
     assert red.meta.issuer == "杭州市人民政府"
+
+
+def test_a_docnum_labelled_fawen_xuhao_with_a_space_before_hao():
+    """大兴: `• 发文序号:京兴政办发〔2023〕1 号` in the site's record was not read."""
+    plan = parse_plan("  • 发文序号:京兴政办发〔2023〕1 号\n2023年区政府工作报告重点工作分工方案\n一、重点工作\n"
+                      "1.推进某项改革。\n主要责任单位:区发展改革委\n")
+    assert plan.meta.doc_number == "京兴政办发〔2023〕1号"

@@ -215,3 +215,11 @@ def test_places_named_bare_before_their_shared_ending_are_named_whole():
     # a short unit's name of its own before a district stays as it is
     other = parse_plan("2023年工作要点\n一、目标\n1.推进改革。(责任单位:团委、西湖区)\n").items[0]
     assert [u.name for u in other.responsible_units] == ["团委", "西湖区"]
+
+
+def test_a_role_tail_of_two_verbs_is_no_part_of_the_last_unit():
+    """荆州 政务公开: `…各县市区人民政府、功能区管委会负责落实` kept `负责落实` on its last unit."""
+    assert split_units("市政府各有关部门,各县市区人民政府、功能区管委会负责落实") == [
+        "市政府各有关部门", "各县市区人民政府", "功能区管委会"]
+    assert split_units("各县(市)区政府负责落实") == ["各县(市)区政府"]
+    assert split_units("区财政局负责推进") == ["区财政局"]
