@@ -780,8 +780,11 @@ class _ItemBuilder:
         elif "deadline" in table.roles:
             self.warnings.append(f"表格序号{row.number}（第{row.line}行）没有时间进度。")
         else:
-            # no 完成时限 column: the dates written in the task's own cells (`2021年2月底前，…`)
+            # no 完成时限 column: the dates written in the task's own cells (`2021年2月底前，…`), or
+            # in its 备注 (宣城 任务提示单: `推进中` / `11月底前完成`)
             item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year, self._phrases), text)
+            if not item.deadlines and row.remark and (hits := find_dates(row.remark, self.year, self._phrases)):
+                item.deadlines = [Deadline(d, h.phrase, item.title, h.recurring) for h in hits for d in h.dates]
         return item
 
 

@@ -35,7 +35,7 @@ _ROLES = {
         "改革任务", "具体举措", "细化措施", "主要举措", "工作举措", "内容与要求", "项目内容", "目标与任务", "任务名称",
         "工作目标", "工作要求", "主要内容", "建设内容", "实事项目", "民生实事", "实事名称", "重点任务", "任务", "内容",
         "举措", "措施", "实事", "预期目标", "年度目标", "具体要求", "主要工作", "具体工作", "工作事项",
-        "目标名称", "工作标准",
+        "目标名称", "工作标准", "细化分工", "具体分工",
     ),
     "lead": LEAD_LABELS,
     # (table headers only: as line labels, 负… and 落… would be looked for at every 负责 and 落实 of the text)
@@ -138,6 +138,7 @@ class TableRow:
     lead: str = ""
     responsible: str = ""
     deadline: str = ""
+    remark: str = ""  # the 备注 cell (a table with no 完成时限 column may write the time there)
     cells: list[str] = field(default_factory=list)
     units_carried: bool = False  # its unit cells are the row's above (a merged cell): `_carry_merged_units`
 
@@ -157,6 +158,10 @@ def _strip_trailing(cells: list[str]) -> list[str]:
     return cells
 
 
+# a time cell, a date or not (长期推进, 持续开展, 2021年2月公布预算信息): what ends a row shifted by a merged cell
+_TIME_CELL_RE = re.compile(r"^(?:长期|持续|常态|每[年季月周])|\d{1,4}\s*[年月]|年[底内中末]|[一二三四]季度|[上下]半年")
+
+
 def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: list[str] | None = None) -> dict[str, str]:
     """Map a data row onto roles; re-align from the right when merged cells shifted it. ``roles_t``:
     the roles with "" for None and the trailing ones dropped (computed here if not given)."""
@@ -168,7 +173,8 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
         cells = [""] * missing + list(cells)
     elif len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
-    elif len(cells) < len(roles_t) and (_sentence_in_unit_column(cells, roles_t) or _numbered_without_task(cells, roles_t)):
+    elif len(cells) < len(roles_t) and (_sentence_in_unit_column(cells, roles_t) or _numbered_without_task(cells, roles_t)
+                                        and not (looks_like_date(cells[-1]) or _TIME_CELL_RE.search(cells[-1]))):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # a row cut short: its cells are the first ones
     direct_ok = len(cells) == len(roles_t) and (
         "deadline" not in roles_t or not cells[roles_t.index("deadline")].strip()
@@ -188,7 +194,10 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     out: dict[str, str] = {}
     ti = roles_t.index("target")
     tail = [r or "" for r in roles_t[ti + 1 :]]
-    if "deadline" in tail and not looks_like_date(cells[-1]):
+    timed = looks_like_date(cells[-1]) or _TIME_CELL_RE.search(cells[-1]) is not None
+    if "deadline" in tail and tail[-1] in ("remark", "progress") and timed:
+        tail.pop()  # the row ends with its time (长期推进, 2021年8月前), its 备注 left empty
+    if "deadline" in tail and not timed:
         tail.remove("deadline")
     rest = list(cells[1:]) if roles_t[0] == "number" else list(cells)
     for role in reversed(tail):
@@ -215,7 +224,8 @@ def _units_in_place(cells: list[str], roles_t: list[str]) -> bool:
 
 def _numbered_without_task(cells: list[str], roles_t: list[str]) -> bool:
     """Whether the row has its own 序号 but, read from the right, nothing in its 任务 column (its
-    task text in a unit column): a row cut short at its end (`16 | 深化杭嘉、甬嘉…,推动设立湾`, a page
+    task text in a unit column): a row cut short at its end (unless it ends with its time: a merged
+    工作任务 cell shifted it, 广东卫健委 `2 | 扎实做好疫苗接种… | 疾控处 | 长期推进 |`) (`16 | 深化杭嘉、甬嘉…,推动设立湾`, a page
     cut off mid-row). A row merged on its left has lost its 类别 or 指标 cell, not its number."""
     if roles_t[0] != "number" or not cells[0].strip().isdigit() or "target" not in roles_t:
         return False
@@ -302,6 +312,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
             lead=mapped.get("lead", "").strip(),
             responsible=mapped.get("responsible", "").strip(),
             deadline=_WS_RE.sub("", mapped.get("deadline", "")),
+            remark=mapped.get("remark", "").strip(),
             cells=cells,
         )
         current.rows.append(row)

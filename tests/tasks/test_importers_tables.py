@@ -331,3 +331,32 @@ def test_a_marked_row_number_after_a_leaders_group_heading():
     assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
         ("1*", "大力推进杭州城西科创大走廊建设", ["杭州城西科创产业集聚区管委会", "市科技局", "市发改委"]),
         ("2", "深入实施消费新政", ["市商务局", "市发改委"])]
+
+
+def test_a_pipe_row_shifted_by_a_merged_task_cell_ends_with_its_time():
+    """广东卫健委 政务公开台账: `2 | 扎实做好疫苗接种… | 疾控处 | 长期推进 |` under `序号 | 工作任务 | 细化分工 |
+    责任处室 | 完成时限 | 备注 |` (工作任务 merged over rows 1–4) was read as a row cut short: its unit
+    `长期推进`, its time lost."""
+    plan = parse_plan("广东省卫生健康委2021年政务公开工作重点任务台账\n"
+                      "序号 | 工作任务 | 细化分工 | 责任处室 | 完成时限 | 备注 |\n"
+                      "1 | 做好常态化疫情防控信息发布 | 重点围绕散发疫情发布权威信息 | 应急处、疾控处等按职责分工落实 | 长期推进 |\n"
+                      "2 | 扎实做好疫苗接种信息公开工作 | 疾控处 | 长期推进 |\n"
+                      "3 | 提高疫情信息发布规范化水平 | 宣传处 | 2021年8月前 |\n"
+                      "4 | 常规政务公开事项 | 积极推进部门预算、决算公开 | 财务处 | 2021年2月公布预算信息,2021年8月公布上年度决算信息 |\n")
+    assert [(it.title, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines], it.unresolved)
+            for it in plan.items] == [
+        ("重点围绕散发疫情发布权威信息", ["应急处", "疾控处"], [], ["长期推进"]),
+        ("扎实做好疫苗接种信息公开工作", ["疾控处"], [], ["长期推进"]),
+        ("提高疫情信息发布规范化水平", ["宣传处"], ["2021-08-31"], []),
+        ("积极推进部门预算、决算公开", ["财务处"], ["2021-02-28", "2021-08-31"], [])]
+    assert [it.category for it in plan.items] == ["做好常态化疫情防控信息发布"] * 3 + ["常规政务公开事项"]
+
+
+def test_a_time_in_the_remark_cell_of_a_table_with_no_time_column():
+    """宣城 任务提示单: `工作任务 | 具体要求 | 责任单位 | 完成情况 | 备注 |`, the 备注 `11月底前完成`: no deadline."""
+    plan = parse_plan("2022年11—12月政务公开重点工作任务清单\n工作任务 |\n具 体 要 求 |\n责任单位 |\n完成情况 |\n备注 |\n||\n"
+                      "一、年底前专项工作任务 |\n|\n|||||\n1.行政规范性文件集中公开 |\n1.开展行政规范性文件清理,形成现行有效的规范性文件目录。2.发布文件标准电子文本。 |\n"
+                      "市政府各部门、各县市区政府 |\n推进中 |\n11月底前完成 |\n||\n")
+    [item] = plan.items
+    assert ([d.date.isoformat() for d in item.deadlines], names(item.responsible_units)) == (
+        ["2022-11-30"], ["市政府各部门", "各县市区政府"])
