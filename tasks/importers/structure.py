@@ -29,6 +29,10 @@ SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[�
 NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、。](?!\d)\s*(.*)$")
 # a section's or a numbered item's start (what follows a plan's head)
 NUMBERED_START_RE = re.compile(r"[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*[.．、。](?!\d)")
+# a 若干规定/措施 written in articles: `第二章  推进“最多跑一次”改革高效落地` / `第二条  推进“一件事”一窗办。…`
+ARTICLE_CHAPTER_RE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*章\s*(.*)$")
+ARTICLE_RE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]{1,5})\s*条\s*(\S.*)$")
+_GENERAL_CHAPTERS = ("总则", "附则")  # its articles say why and when the rules apply: no task
 PAREN_NUMBERED_RE = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
 _CN = "一二三四五六七八九十"
 
@@ -151,6 +155,8 @@ def build_outline(paras: list[Para]) -> Outline:
     flat = not any(CHAPTER_RE.match(p.text) or p.is_table_row for p in paras)
     notice = covering_notice(paras)
     notice_paras = [paras[k] for k in notice]
+    articles = sum(1 for p in paras if p.text[:1] == "第" and ARTICLE_RE.match(p.text)) >= 2
+    general = False  # in a 总则 or 附则 chapter of articles
     for k, p in enumerate(paras):
         if k in notice:
             prelude.append(p)  # the covering notice's 一、二、 are its requests, not the plan's tasks
@@ -168,6 +174,27 @@ def build_outline(paras: list[Para]) -> Outline:
             continue
         if p.is_table_row:
             appendix.append(p)  # a table inside the body: read with the appendix tables
+            continue
+        if articles and c0 == "第" and (m := ARTICLE_CHAPTER_RE.match(t)):
+            title = "".join(m.group(2).split())
+            general = title in _GENERAL_CHAPTERS
+            chapter = None if general else Node(1, m.group(1), f"第{m.group(1)}章 {title}", _heading_title(title), title,
+                                                p.line)
+            if chapter is None:
+                prelude.append(p)
+            else:
+                chapters.append(chapter)
+            section = numbered = None
+            continue
+        if articles and c0 == "第" and (m := ARTICLE_RE.match(t)):
+            if general:
+                prelude.append(p)  # 第一条 为全面提升行政效能…特制定本规定: the rules' purpose
+                continue
+            if chapter is None:
+                chapter = Node(1, "", "", "", "", p.line)
+                chapters.append(chapter)
+            numbered = Node(3, f"第{m.group(1)}条", t, _heading_title(m.group(2)), m.group(2), p.line)
+            (section or chapter).children.append(numbered)
             continue
         if cn and (m := CHAPTER_RE.match(t)):
             chapter = Node(1, m.group(1), _heading_label(f"{m.group(1)}、", m.group(2)), _heading_title(m.group(2)),

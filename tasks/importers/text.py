@@ -271,6 +271,9 @@ def normalise(text: str) -> list[str]:
     return out
 
 
+_ARTICLE_START_RE = re.compile(r"第\s*[一二三四五六七八九十百零〇]{1,5}\s*[条章]")
+
+
 def _continues(prev: str, nxt: str) -> bool:
     """Does `nxt` continue the paragraph `prev` that a page break (or hard wrap) cut?"""
     if not prev or not nxt or prev[-1] in _TERMINAL:
@@ -279,6 +282,8 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt) or _DATE_LINE_RE.match(nxt):
         return False
+    if nxt[:1] == "第" and _ARTICLE_START_RE.match(nxt):
+        return False  # an article of a 若干规定 (第三条 …), after one closed by its unit bracket
     if nxt[-1] in ":：" and _ADDRESSEE_LINE_RE.match(nxt) or _DOC_TITLE_RE.search(prev) and not _ANY_PUNCT_RE.search(prev):
         return False
     if prev[-1] in "）)】〕]" and len(nxt) <= 25 and not _ANY_PUNCT_RE.search(nxt):

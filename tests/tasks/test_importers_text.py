@@ -167,3 +167,19 @@ def test_a_small_full_stop_after_an_items_number():
                       "牵头责任单位:省发展改革委。\n协同责任单位:省政府各部门。\n2﹒一般公共预算收入增长。\n牵头责任单位:省财政厅。\n")
     assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
         ("1", ["省发展改革委"], ["省发展改革委", "省政府各部门"]), ("2", ["省财政厅"], ["省财政厅"])]
+
+
+def test_a_plan_written_in_articles_gives_its_articles_as_items():
+    """湘阴 优化营商环境若干规定 (中共湘阴县委、湘阴县人民政府): `第二章 …` / `第二条 推进…。(牵头责任单位:…)`,
+    one paragraph an article — 未识别出任何工作任务; the 总则's 第一条 says why, and is no task."""
+    plan = parse_plan(
+        "湘阴县进一步优化营商环境的若干规定\n\n第一章  总  则\n\n"
+        "第一条  为全面提升行政效能,进一步优化营商环境,结合我县实际,特制定本规定。\n\n"
+        "第二章  推进“最多跑一次”改革高效落地\n\n"
+        "第二条  推进“一件事”一窗办。对企业设立等43项“一件事”启动实施办理。(牵头责任单位:县政务服务中心;责任单位:各相关单位)\n\n"
+        "第三条  推进政务服务事项网上办。2019年实现90%事项网上办。(牵头责任单位:县政务服务中心;责任单位:县数据局)\n\n"
+        "第三章  附  则\n\n第四条  本规定自印发之日起施行。\n", year=2019)
+    assert [(it.number, it.title, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        ("第二条", "推进“一件事”一窗办", ["县政务服务中心"], ["县政务服务中心", "各相关单位"]),
+        ("第三条", "推进政务服务事项网上办", ["县政务服务中心"], ["县政务服务中心", "县数据局"])]
+    assert plan.items[0].section.startswith("第二章")
