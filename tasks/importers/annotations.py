@@ -217,7 +217,10 @@ class LeadPhraseBracketRule(_BracketRule):
         return self._annotation(group, ctx, (self.name, content))
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
-        clauses = _who_clauses(content)
+        # what follows a 。 is a remark, not more units (`…各县(市)区政府负责落实。以下均需各县(市)区政府
+        # 落实,…不再列出`: 佳木斯), unless the units start after it
+        head, dot, rest = content.partition("。")
+        clauses = _who_clauses(head if dot and ("牵头" in head or "主办" in head) else content)
         while clauses and _LEADERS_RE.match(clauses[0]):
             clauses = clauses[1:]  # `(分管副省长、协管副秘书长负责,省发展改革委牵头,…)`: the leaders are persons
         if not clauses or not _LEAD_TAIL_RE.search(clauses[0]):

@@ -364,3 +364,14 @@ def test_a_lead_rule_after_a_comma_in_the_unit_bracket_is_no_unit():
                       "2.降低用电成本。(责任单位:市发展改革局、供电局)\n")
     assert [(names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
         (["市税务局"], ["市税务局", "市财政局"]), (["市发展改革局"], ["市发展改革局", "供电局"])]
+
+
+def test_a_remark_after_a_full_stop_in_a_lead_phrase_bracket_is_no_unit_and_keeps_the_others():
+    """佳木斯 水污染防治: `[市水务局牵头,市工信委、城乡建设局配合,各县(市)区政府负责落实。以下均需各县(市)区政府
+    落实,…不再列出)]` gave the lead alone (the remark made the whole bracket no unit list)."""
+    plan = parse_plan("2018年度水污染防治重点工作实施方案\n一、工作任务\n1.控制用水总量。强化用水监督管理。"
+                      "[市水务局牵头,市工信委、城乡建设局配合,各县(市)区政府负责落实。以下均需各县(市)区政府落实,"
+                      "区政府无相关工作职能的,由市政府直属责任部门负责相关工作,不再列出)]\n")
+    [item] = plan.items
+    assert (names(item.lead_units), names(item.responsible_units)) == (
+        ["市水务局"], ["市水务局", "市工信委", "城乡建设局", "各县(市)区政府"])
