@@ -342,3 +342,17 @@ def test_a_docnum_labelled_fawen_xuhao_with_a_space_before_hao():
     plan = parse_plan("  • 发文序号:京兴政办发〔2023〕1 号\n2023年区政府工作报告重点工作分工方案\n一、重点工作\n"
                       "1.推进某项改革。\n主要责任单位:区发展改革委\n")
     assert plan.meta.doc_number == "京兴政办发〔2023〕1号"
+
+
+def test_the_attachment_lists_last_line_and_a_records_file_type_are_no_issuer():
+    """嘉鱼: `2.市《政府工作报告》涉及嘉鱼的重点事项责任分解` above the date was taken for the signature;
+    郧阳: the record's `文件类型` / `政府文件` gave the issuer `政府`."""
+    jiayu = parse_plan("嘉政办发〔2021〕5号\n各镇人民政府,县政府各部门:\n现将重点工作责任分解给你们,请认真落实。\n"
+                       "附件:1.县《政府工作报告》确定的2021年重点工作责任分解\n2.市《政府工作报告》涉及嘉鱼的重点事项责任分解\n"
+                       "2021年5月12日\n附件1\n县《政府工作报告》确定的2021年重点工作责任分解\n一、主要目标\n"
+                       "(一)地区生产总值增长11%。(牵头单位:县发改局;责任单位:各镇人民政府)\n")
+    assert jiayu.meta.issuer is None and jiayu.meta.issued_on.isoformat() == "2021-05-12"
+    yunyang = parse_plan("文件类型\n政府文件\n发文字号\n郧政发〔2023〕5号\n"
+                         "郧阳区人民政府关于分解落实2023年区政府工作目标任务的通知\n一、主要目标\n"
+                         "(一)地区生产总值增长15%。(牵头单位:区发改局)\n")
+    assert yunyang.meta.issuer == "郧阳区人民政府"
