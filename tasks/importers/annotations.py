@@ -190,6 +190,10 @@ class LabelledBracketRule(_BracketRule):
             if not m:
                 continue  # e.g. "列第一个单位的均为牵头单位"
             is_lead = m.group(1) in LEAD_LABELS
+            if not is_lead and (phrase := label_lead_phrase(clause[m.end() :], ctx)):
+                units += phrase  # `责任单位:区安委办牵头,区工委组织部、区发改局…协同`: the lead named in it
+                has_lead_label = True
+                continue
             has_lead_label |= is_lead
             marked = marked_leads(clause)
             has_lead_label |= bool(marked)

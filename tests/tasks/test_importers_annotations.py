@@ -375,3 +375,13 @@ def test_a_remark_after_a_full_stop_in_a_lead_phrase_bracket_is_no_unit_and_keep
     [item] = plan.items
     assert (names(item.lead_units), names(item.responsible_units)) == (
         ["市水务局"], ["市水务局", "市工信委", "城乡建设局", "各县(市)区政府"])
+
+
+def test_a_lead_named_inside_a_labelled_bracket():
+    """安全生产 工作要点: `(责任单位:区安委办牵头,区工委组织部、区发改局…协同)` — no lead, and `区安委办牵头`
+    a unit with its verb."""
+    plan = parse_plan("2024年安全生产工作要点\n一、重点任务\n(一)加强督导检查。每年开展督导。"
+                      "(责任单位:区安委办牵头,区工委组织部、区发改局协同)\n")
+    [item] = plan.items
+    assert (names(item.lead_units), names(item.responsible_units)) == (
+        ["区安委办"], ["区安委办", "区工委组织部", "区发改局"])
