@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .labels import UNIT_LABEL_RE
+from .labels import UNIT_LABEL_RE, parse_label_line
 from .text import ATTACHMENT_RE, Para
 from .units import unit_names
 
@@ -342,8 +342,10 @@ def select_items(outline: Outline) -> list[RawItem]:
                                          f"{chap_ref}.{s.number}.{n.number}"))
             else:
                 items.append(RawItem(s.number, chap_label, _para_text(s), s.line, f"{chap_ref}.{s.number}"))
-        if not ch.children and _annotated_heading(f"{ch.number}、{ch.first}"):
-            # `一、压缩开办时间。6月底前…。（市市场监管局牵头）`: the chapter is itself a task
+        if not ch.children and (_annotated_heading(f"{ch.number}、{ch.first}") or ch.body and any(
+                UNIT_LABEL_RE.search(p.text) for p in ch.body) and all(parse_label_line(p.text) for p in ch.body)):
+            # `一、压缩开办时间。6月底前…。（市市场监管局牵头）`, or followed by its label lines only
+            # (`一、开展道路交通安全隐患治理…` / `责任单位:…` / `完成时限:2025年6月`): the chapter is itself a task
             items.append(RawItem(ch.number, "", _para_text(ch), ch.line, f"{chap_ref}"))
         elif not ch.children:
             for i, p in enumerate(ch.body, start=1):

@@ -183,3 +183,13 @@ def test_a_plan_written_in_articles_gives_its_articles_as_items():
         ("第二条", "推进“一件事”一窗办", ["县政务服务中心"], ["县政务服务中心", "各相关单位"]),
         ("第三条", "推进政务服务事项网上办", ["县政务服务中心"], ["县政务服务中心", "县数据局"])]
     assert plan.items[0].section.startswith("第二章")
+
+
+def test_a_chapter_followed_by_its_label_lines_only_is_a_task():
+    """德阳 民生实事项目清单: `一、 打通什邡市金河西路断头路 …。 责任单位: 什邡市人民政府 完成时限: 2025年8月` on
+    one line — the labels were items of their own, one with the unit, one with the date."""
+    plan = parse_plan("德阳市6月民生实事项目清单\n"
+                      "一、 开展道路交通安全隐患治理 对市域内7条重点道路进行综合整治。 责任单位: 德阳经开区管委会,各区(市、县)人民政府 完成时限: 2025年6月\n"
+                      "二、 打通什邡市金河西路断头路 计划打通300余米断头路。 责任单位: 什邡市人民政府 完成时限: 2025年8月\n")
+    assert [(it.number, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines]) for it in plan.items] == [
+        ("一", ["德阳经开区管委会", "各区(市、县)人民政府"], ["2025-06-30"]), ("二", ["什邡市人民政府"], ["2025-08-31"])]
