@@ -141,9 +141,12 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
     ti = roles.index("target") if "target" in roles else n - 1
     # as many cells as columns, unless the content's is a unit list (a merged 分类 left none, a unit cell
     # over two paragraphs made up the count: 金东 row 9's content was 团区委, its lead 各乡镇(街道))
+    di = roles.index("deadline") if "deadline" in roles else None
     if len(values) == n and not (ti + 1 < n and _is_units(values[ti])) and not (
             n >= 2 and roles[-1] in ("remark", "progress") and roles[-2] in ("lead", "responsible")
-            and _is_units(values[-1]) and _is_units(values[-2])):  # (a unit cell of two paragraphs, 备注 empty)
+            and _is_units(values[-1]) and _is_units(values[-2])) and not (  # (a unit cell of two paragraphs, 备注 empty)
+            di is not None and not looks_like_date_cell(values[di].strip()) and di + 1 < n
+            and looks_like_date_cell(values[di + 1].strip())):  # (…, 农业股 / 乡村产业发展股, 2023年底: the time a cell on)
         return [list(values)]
     if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
         out = [""] * n
@@ -156,6 +159,8 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
                     continue  # a unit list is kept for the unit columns before (a progress cell left out)
                 if sentences == 1 and vals[-1].endswith("。") and roles[k] not in ("lead", "responsible"):
                     break  # the row's one sentence is its task (`文化产业` / `培育规模以上文化服务企业1家。`)
+                if di is not None and ti < di < k and roles[k] != "deadline" and looks_like_date_cell(vals[-1].strip()):
+                    continue  # a time is the 完成时间 column's (`2023年底` / `…正在施工中`: 进度 left empty after it)
                 out[k] = vals.pop()
                 if k == unit_from:  # the first unit column, one unit a paragraph: `羌研会` / `灵岩寺博物馆`
                     while len(vals) > 1 and _is_units(vals[-1]):
@@ -195,7 +200,7 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
                     units.append(vals.pop(0))
                 out[k] = "、".join(units)
             elif vals and (_fits_strictly(role, vals[0]) or role != "deadline" and _LIST_START_RE.match(vals[0])
-                           and "\n" in vals[0]):
+                           and "\n" in vals[0] or role in ("progress", "remark") and len(vals) <= n - k):
                 out[k] = vals.pop(0)  # (a numbered list is one cell's: a progress column's 1.… 2.…)
         rows.append(out)
         if len(rows) > 20:

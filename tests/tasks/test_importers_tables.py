@@ -360,3 +360,18 @@ def test_a_time_in_the_remark_cell_of_a_table_with_no_time_column():
     [item] = plan.items
     assert ([d.date.isoformat() for d in item.deadlines], names(item.responsible_units)) == (
         ["2022-11-30"], ["市政府各部门", "各县市区政府"])
+
+
+def test_a_progress_table_one_cell_a_paragraph_keeps_its_time_in_its_time_column():
+    """怀远 农业农村局 重点工作完成情况: `序号 / 目标任务 / 牵头责任单位 / 计划完成时间 / 目前完成情况 / 是否达到序时进度`,
+    its last column left empty: `2023年底` went to 目前完成情况 (no deadline, each row warned); a unit cell of
+    two paragraphs put the second in 计划完成时间."""
+    cells = ["序号", "目标任务", "牵头责任单位", "计划完成时间", "目前完成情况", "是否达到序时进度",
+             "52", "建成高标准农田8.3万亩。", "农田建设管理股、农业股", "2023年底", "高标准农田正在施工中,整体进度70%,正在抢抓工期。",
+             "54", "加强农产品品牌建设。", "农业股", "乡村产业发展股", "2023年底", "完成“三品一标”认证10个,建成长三角绿色农产品生产加工供应基地3个。",
+             "55", "持续开展农资打假专项治理行动。", "农业执法大队", "2023年底", "查处违法行为31起,立案31起,结案18起。"]
+    plan = parse_plan("农业农村局2023年11月承担政府重点工作完成情况\n\n" + "\n\n".join(cells))
+    assert [(it.number, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines]) for it in plan.items] == [
+        ("52", ["农田建设管理股", "农业股"], ["2023-12-31"]),
+        ("54", ["农业股", "乡村产业发展股"], ["2023-12-31"]),
+        ("55", ["农业执法大队"], ["2023-12-31"])]
