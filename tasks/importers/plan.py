@@ -494,6 +494,28 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
 
 
 _INTERPRETATION_RE = re.compile(r"(?:政策解读|图解|解读)$")
+# a report on work done, not a plan of work to do: 情况报告, 工作总结, 督查情况的通报, 政府工作报告 (its text)
+_CELL_SPLIT_RE = re.compile(r"[|\t]")
+_REPORT_TITLE_RE = re.compile(r"(?:情况报告|工作总结|年度总结|情况的通报|情况通报|督查通报|工作报告)(?:\.docx?)?$")
+
+
+def _report_heading(lines: list[str]) -> str | None:
+    """The title of a report (`2020年静海区法治政府建设情况报告`, `关于…督查情况的通报`) among the document's
+    first lines, a page's record included (`文件名称 | 2022年…落实情况的通报 |`)."""
+    seen = 0
+    found: list[str] = []
+    for t in lines:
+        t = t.strip().strip("|").strip()
+        if not t:
+            continue
+        seen += 1
+        if seen > 12 or CHAPTER_RE.match(t):
+            break
+        for cell in _CELL_SPLIT_RE.split(t) if "|" in t or "\t" in t else (t,):
+            cell = cell.strip()
+            if 4 <= len(cell) <= 80 and not _SENTENCE_PUNCT.search(cell) and _REPORT_TITLE_RE.search(cell):
+                found.append(cell)
+    return max(found, key=len) if found else None  # (the title, not a site's column 工作报告)
 
 
 def _interpretation_heading(lines: list[str]) -> str | None:
@@ -941,6 +963,10 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
             items.append(builder.table_item(row, t, prefix, source))
     if builder.carried:
         warnings.append(f"表格序号{'、'.join(builder.carried)}没有单位单元格，按合并单元格沿用了上一行的单位，请核对。")
+    if not any(it.responsible_units for it in _all_items(items)) and (report := _report_heading(lines)):
+        # numbered achievements or problems, no unit named: what was done, not tasks to assign
+        raise ImportFailure(f"这是一篇工作报告或通报（“{report}”）：它报告工作情况，文中没有分配给单位的任务。"
+                            "请导入方案正文或任务分解表。")
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
     if year_unknown:

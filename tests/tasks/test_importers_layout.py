@@ -4,7 +4,7 @@ Each test is a small made-up plan in one shape (the corpus has the real ones).""
 
 import pytest
 
-from tasks.importers import parse_plan
+from tasks.importers import ImportFailure, parse_plan
 from tasks.importers.layout import fit_cells, split_joined, tabulate
 from tests.tasks.importer_helpers import names
 
@@ -782,3 +782,24 @@ def test_pipe_cells_with_two_names_stacked_in_one_cell():
     assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
         ("1", ["区发改委", "统计局"]), ("2", ["生态环境局"]), ("3", ["区应急管理局"])]
     assert plan.skipped == []
+
+
+@pytest.mark.parametrize("text", [
+    # a year's report of a 法治政府 (numbered achievements), under a site's column 工作报告
+    "工作报告\n2020年静海区法治政府建设情况报告\n一、主要工作\n(一)加强组织领导\n1.加强党对法治政府建设的领导。区委常委会研究部署。\n"
+    "2.健全依法决策机制。全年审查重大行政决策12件。\n",
+    # an inspection bulletin: the problems found, numbered
+    "关于留坝县创森迎检工作督查情况的通报\n现将突出问题通报如下:\n1.未见到县上对推进会精神的传达和安排部署情况。\n"
+    "2.去年底就全面安排的创森迎检方案,至今仍未形成系统化的方案。\n",
+    # a bulletin whose title is in the page's record
+    "文件名称 | 2022年第八次县政府常务会议确定事项落实情况的通报 | ||\n一、总体情况\n确定事项22件,截至9月14日,已办结6件。\n",
+])
+def test_a_report_or_bulletin_naming_no_unit_is_refused_with_what_it_is(text):
+    """工作总结, 情况报告, 督查通报: numbered achievements or problems were imported as tasks with no unit."""
+    with pytest.raises(ImportFailure, match="这是一篇工作报告或通报"):
+        parse_plan(text, year=2020)
+
+
+def test_a_bulletin_that_assigns_units_is_still_read():
+    plan = parse_plan("关于重点工作落实情况的通报\n一、整改要求\n1.加快推进项目建设。(牵头单位:区发改局)\n", year=2022)
+    assert [names(it.responsible_units) for it in plan.items] == [["区发改局"]]
