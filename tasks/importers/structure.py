@@ -32,7 +32,9 @@ NUMBERED_START_RE = re.compile(r"[（(]\s*[一二三四五六七八九十]{1,3}\
 # a 若干规定/措施 written in articles: `第二章  推进“最多跑一次”改革高效落地` / `第二条  推进“一件事”一窗办。…`
 ARTICLE_CHAPTER_RE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]{1,5})\s*条\s*(\S.*)$")
-_GENERAL_CHAPTERS = ("总则", "附则")  # its articles say why and when the rules apply: no task
+_GENERAL_CHAPTERS = ("总则", "附则")
+_CIRCLED = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # its articles say why and when the rules apply: no task
+CIRCLED_RE = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*(\S.*)$")
 PAREN_NUMBERED_RE = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
 _CN = "一二三四五六七八九十"
 
@@ -153,6 +155,7 @@ def build_outline(paras: list[Para]) -> Outline:
     in_appendix = False
     # A plan with no 一、 chapter and no table: its numbered paragraphs are its items all the same
     flat = not any(CHAPTER_RE.match(p.text) or p.is_table_row for p in paras)
+    circled = "①" in "".join(p.text[:1] for p in paras)  # (① … ② … items, where a list starts at ①)
     notice = covering_notice(paras)
     notice_paras = [paras[k] for k in notice]
     articles = sum(1 for p in paras if p.text[:1] == "第" and ARTICLE_RE.match(p.text)) >= 2
@@ -217,6 +220,17 @@ def build_outline(paras: list[Para]) -> Outline:
             continue
         if digit and (m := NUMBERED_RE.match(t)):
             numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line)
+            (section or chapter).children.append(numbered)
+            continue
+        # `①实现“小升规”60家(责任单位:市经信局);` on its own line: an item where no `1.` item is open
+        if circled and c0 in _CIRCLED and (numbered is None or numbered.paren) and (m := CIRCLED_RE.match(t)):
+            if chapter is None:
+                if not flat:
+                    prelude.append(p)
+                    continue
+                chapter = Node(1, "", "", "", "", p.line)
+                chapters.append(chapter)
+            numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line, paren=True)
             (section or chapter).children.append(numbered)
             continue
         # `（1）…` on its own line: an item where no `1.` item is open (else a sub-item of that item)

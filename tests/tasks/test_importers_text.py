@@ -193,3 +193,16 @@ def test_a_chapter_followed_by_its_label_lines_only_is_a_task():
                       "二、 打通什邡市金河西路断头路 计划打通300余米断头路。 责任单位: 什邡市人民政府 完成时限: 2025年8月\n")
     assert [(it.number, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines]) for it in plan.items] == [
         ("一", ["德阳经开区管委会", "各区(市、县)人民政府"], ["2025-06-30"]), ("二", ["什邡市人民政府"], ["2025-08-31"])]
+
+
+def test_circled_numbers_number_items_where_no_item_is_open():
+    """玉环 重点工作: `①实现“小升规”60家(责任单位:市经信局);` — ① … ⑤ under a heading were unnumbered
+    paragraphs; under a `1.` item they stay its text."""
+    plan = parse_plan("2021年重点工作任务\n一、经济发展\n①实现“小升规”60家(责任单位:市经信局);\n"
+                      "②完成低效用地再开发1000亩(责任单位:市自然资源和规划局);\n二、民生实事\n"
+                      "①实施老人免费接种疫苗(责任单位:市卫生健康局);\n")
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("①", "实现“小升规”60家", ["市经信局"]), ("②", "完成低效用地再开发1000亩", ["市自然资源和规划局"]),
+        ("①", "实施老人免费接种疫苗", ["市卫生健康局"])]
+    inner = parse_plan("2021年重点工作任务\n一、经济发展\n1.推进项目建设。\n①新开工项目20个;\n②竣工项目10个。(责任单位:市发改局)\n")
+    assert [(it.number, names(it.responsible_units)) for it in inner.items] == [("1", ["市发改局"])]
