@@ -166,6 +166,9 @@ class _BracketRule:
         return Annotation(start, end, units, self.name) if units else None
 
 
+_NEXT_LABEL_RE = re.compile(r"[,，、]\s*[\u4e00-\u9fff]{2,8}[:：]")
+
+
 class LabelledBracketRule(_BracketRule):
     """`【责任单位：A、B；列第一个单位的均为牵头单位】`, `（牵头单位：A；责任单位：B、C）`, `〔牵头单位:A,责任单位:B〕`."""
 
@@ -197,7 +200,10 @@ class LabelledBracketRule(_BracketRule):
             has_lead_label |= is_lead
             marked = marked_leads(clause)
             has_lead_label |= bool(marked)
-            units += [(u, is_lead or u in marked) for u in _units_in(clause[m.end() :])]
+            value = clause[m.end() :]
+            if ":" in value or "：" in value:  # `责任单位:A、B,完成时限:全年`: the next label ends the list
+                value = _NEXT_LABEL_RE.split(value, 1)[0]
+            units += [(u, is_lead or u in marked) for u in _units_in(value)]
         if units and not has_lead_label and ctx.first_unit_leads:
             units[0] = (units[0][0], True)
         return tuple(units)

@@ -370,7 +370,9 @@ def _ends_like_unit(name: str) -> bool:
 def _split_and(part: str, kept: list[str]) -> list[str]:
     """``part`` split at each 及/以及 outside brackets where every side, cleaned, ends like a unit."""
     pieces = _split_outside_brackets(part, _AND_RE, _AND_OR_BRACKET_RE)
-    if len(pieces) > 1 and all(_ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces):
+    # (not before a bare noun: `市各有关部门和单位` is one group, as printed)
+    if len(pieces) > 1 and all(_ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces) \
+            and not any(clean_unit(p) in _BARE_NOUNS for p in pieces[1:]):
         return pieces
     return [part]
 

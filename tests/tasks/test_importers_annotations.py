@@ -385,3 +385,13 @@ def test_a_lead_named_inside_a_labelled_bracket():
     [item] = plan.items
     assert (names(item.lead_units), names(item.responsible_units)) == (
         ["区安委办"], ["区安委办", "区工委组织部", "区发改局"])
+
+
+def test_a_time_label_after_the_units_in_one_bracket_and_a_group_joined_by_he():
+    """宿迁: `〔责任单位:市财政局、市各有关部门和单位,各县(区)人民政府,完成时限:全年〕` — `完成时限:全年` was a
+    unit, and `市各有关部门和单位` was rewritten `市各有关部门、单位`."""
+    plan = parse_plan("2024年优化营商环境工作要点\n一、重点任务\n1.落实减税降费政策。"
+                      "〔责任单位:市财政局、市各有关部门和单位,各县(区)人民政府,完成时限:全年〕\n")
+    [item] = plan.items
+    assert [u.as_written for u in item.responsible_units] == ["市财政局", "市各有关部门和单位", "各县(区)人民政府"]
+    assert [d.date.isoformat() for d in item.deadlines] == ["2024-12-31"]
