@@ -236,7 +236,10 @@ def _sentence_in_unit_column(cells: list[str], roles_t: list[str]) -> bool:
     """Whether the row, read from the right (cells merged on its left), would put a sentence (…。)
     in a unit column: then it is a row cut short at its end (a page cut off mid-row), not merged."""
     offset = len(roles_t) - len(cells)
-    return any(roles_t[i + offset] in ("lead", "responsible") and "。" in c for i, c in enumerate(cells))
+    last = len(cells) - 1
+    # (or, the last, a long cell that names no unit: a progress note cut off before its 。, `深入推进…,1-5月,…`)
+    return any(roles_t[i + offset] in ("lead", "responsible")
+               and ("。" in c or i == last and len(c) > 30 and not unit_names(c)) for i, c in enumerate(cells))
 
 
 def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[str]]:

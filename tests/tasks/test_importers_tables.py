@@ -375,3 +375,14 @@ def test_a_progress_table_one_cell_a_paragraph_keeps_its_time_in_its_time_column
         ("52", ["农田建设管理股", "农业股"], ["2023-12-31"]),
         ("54", ["农业股", "乡村产业发展股"], ["2023-12-31"]),
         ("55", ["农业执法大队"], ["2023-12-31"])]
+
+
+def test_a_pipe_row_cut_off_in_its_progress_cell_gives_no_units():
+    """平湖 半年完成情况: `6 | 深入实施数字行动,…增长8%。 | 深入推进…,1-5月,全市133家…产值133.63亿元,` (the page ends
+    in the 完成情况 cell) — read from the right, its progress note became three units and its task the progress."""
+    plan = parse_plan("2023年政府工作报告重点工作半年完成情况\n序号 | 任务 | 完成情况 | 牵头单位 |\n"
+                      "5 | 大力推进强链壮群,实现规上工业增加值增长7.5%。 | 出台实施方案,打造产业示范集群。 | 经信局 |\n"
+                      "6 | 深入实施数字行动,数字经济核心制造业增加值增长8%。 | 深入推进数字经济创新提质“一号发展工程”,1-5月,全市133家规上数字制造业产值133.63亿元,\n")
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("5", "大力推进强链壮群,实现规上工业增加值增长7.5%", ["经信局"]),
+        ("6", "深入实施数字行动,数字经济核心制造业增加值增长8%", [])]
