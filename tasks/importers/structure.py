@@ -205,7 +205,8 @@ def build_outline(paras: list[Para]) -> Outline:
             chapters.append(chapter)
             section = numbered = None
             continue
-        if chapter is None and flat and ((bracket and SECTION_RE.match(t)) or (digit and NUMBERED_RE.match(t))):
+        if chapter is None and flat and ((bracket and SECTION_RE.match(t)) or (digit and NUMBERED_RE.match(t))
+                                         or circled and c0 in _CIRCLED and CIRCLED_RE.match(t)):
             chapter = Node(1, "", "", "", "", p.line)
             chapters.append(chapter)
         if chapter is None:
@@ -224,12 +225,6 @@ def build_outline(paras: list[Para]) -> Outline:
             continue
         # `①实现“小升规”60家(责任单位:市经信局);` on its own line: an item where no `1.` item is open
         if circled and c0 in _CIRCLED and (numbered is None or numbered.paren) and (m := CIRCLED_RE.match(t)):
-            if chapter is None:
-                if not flat:
-                    prelude.append(p)
-                    continue
-                chapter = Node(1, "", "", "", "", p.line)
-                chapters.append(chapter)
             numbered = Node(3, m.group(1), t, _heading_title(m.group(2)), m.group(2), p.line, paren=True)
             (section or chapter).children.append(numbered)
             continue

@@ -206,3 +206,12 @@ def test_circled_numbers_number_items_where_no_item_is_open():
         ("①", "实施老人免费接种疫苗", ["市卫生健康局"])]
     inner = parse_plan("2021年重点工作任务\n一、经济发展\n1.推进项目建设。\n①新开工项目20个;\n②竣工项目10个。(责任单位:市发改局)\n")
     assert [(it.number, names(it.responsible_units)) for it in inner.items] == [("1", ["市发改局"])]
+
+
+def test_circled_numbers_number_items_of_a_plan_with_no_chapter():
+    """玉环 督查通报: `8项进展偏慢的市政府重点工作为:` / `①实现“小升规”60家(责任单位:市经信局);` with no 一、 above —
+    every paragraph went to the text before the plan: 未识别出任何工作任务."""
+    plan = parse_plan("2021年市政府重点工作三季度完成情况\n8项进展偏慢的市政府重点工作为:\n"
+                      "①实现“小升规”60家(责任单位:市经信局);\n②完成低效用地再开发1000亩(责任单位:市自然资源和规划局);\n")
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
+        ("①", ["市经信局"]), ("②", ["市自然资源和规划局"])]
