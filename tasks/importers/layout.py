@@ -344,6 +344,10 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
     return out
 
 
+# a site's record of the page, printed as pipe rows under a table
+_RECORD_CELL_RE = re.compile(r"^(?:索\s*引\s*号|发布机构|成文日期|发文日期|发布日期|主题分类|公开方式|组配分类|文\s*号)\s*[:：]")
+
+
 def _pipe_table(lines: list[str], i: int):
     n = len(lines)
     if "|" in lines[i].strip().rstrip("|"):
@@ -358,6 +362,8 @@ def _pipe_table(lines: list[str], i: int):
         while j < n and ("|" in lines[j] or not lines[j].strip()):
             if lines[j].strip():
                 cells = [c.strip() for c in lines[j].strip().strip("|").split("|")]
+                if _RECORD_CELL_RE.match(cells[0]):
+                    break  # the page's record after the table (`索引号: | 1137…/2022-04772 | 成文日期: |`)
                 if len(cells) != len(header) or [_WS_RE.sub("", c) for c in cells] != header_key:
                     rows.append((j, cells))
             j += 1

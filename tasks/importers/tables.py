@@ -167,6 +167,8 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     the roles with "" for None and the trailing ones dropped (computed here if not given)."""
     if roles_t is None:
         roles_t = _strip_trailing([r or "" for r in roles])
+    if len(roles_t) < len(cells) <= len(roles):
+        cells = cells[: len(roles_t)]  # the last columns have no role (成效, 监督电话): their cells are nobody's
     missing = len(roles_t) - len(cells)
     if 0 < missing and "number" in roles_t and roles_t.index("number") == missing and cells[0].strip().isdigit():
         # its number where the 序号 column is once the merged 大类 cells before it are put back

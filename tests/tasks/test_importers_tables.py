@@ -386,3 +386,19 @@ def test_a_pipe_row_cut_off_in_its_progress_cell_gives_no_units():
     assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
         ("5", "大力推进强链壮群,实现规上工业增加值增长7.5%", ["经信局"]),
         ("6", "深入实施数字行动,数字经济核心制造业增加值增长8%", [])]
+
+
+def test_a_pipe_table_with_numbers_in_its_name_cells_unnamed_last_columns_and_the_record_below():
+    """招远 民生实事: `类别 | 民生事项名称 | 2022年度任务目标 | 责任单位 | 分管市领导 | 1-9月份工作完成情况 |
+    1-9月份工作取得成效 | 监督电话 |`, `四、教育文化 | 14.改扩建… |` then rows with the 类别 merged, and the
+    page's record `索引号: | … |` under it: the record's rows were items, every row numbered 1, 2, 3, read
+    one column off (the leader its title, its progress its units)."""
+    plan = parse_plan(
+        "类别 | 民生事项名称 | 2022年度任务目标 | 责任单位 | 分管市领导 | 1-9月份工作完成情况 | 1-9月份工作取得成效 | 监督电话 |\n"
+        "四、教育文化 | 14.改扩建泉山学校 | 完成泉山学校一期2座教学楼建设。 | 教育体育局 | 刘福利 | 泉山学校:完成主体建筑结构施工,开始装饰装修。 | 正在加速推进。 | 监督电话0535-8246306 |\n"
+        "15.推进学校塑胶运动场地建设 | 完成13处农村学校塑胶运动场地建设。 | 教育体育局 | 刘福利 | 罗峰学校:9月份开始施工,完成基础施工30%。 | 正在全力推进。 | 监督电话0535-8246306 | |\n"
+        "16.推进义务教育课后服务 | 对全市34所义务教育学校实行课后服务全覆盖。 | 教育体育局 | 刘福利 | 9月23日进行调度,督促学校开设多彩课程。 | 参与率100%。 | 监督电话0535-8246336 |\n"
+        "索引号: | 113706850042672474/2022-04772 | 成文日期: | 2022-10-08 |\n发布机构: | 招远市教育和体育局 |\n", year=2022)
+    assert [(it.number, names(it.responsible_units), it.category) for it in plan.items] == [
+        ("14", ["教育体育局"], "四、教育文化"), ("15", ["教育体育局"], "四、教育文化"), ("16", ["教育体育局"], "四、教育文化")]
+    assert plan.items[0].indicator == "改扩建泉山学校" and plan.items[0].title == "完成泉山学校一期2座教学楼建设"
