@@ -61,8 +61,8 @@ _DOCNUM_IN_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］
 # a notice's title names who issued it: 厦门市人民政府办公厅关于印发…的通知, 滁州市人民政府关于…的通知,
 # 中共某区委办公室 某区人民政府办公室印发《…》的通知 (two issuers, one after the other once normalised)
 _ISSUER_OF_RE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,30}?(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办))(?:关于|印发)")
-_SIGNER_END_RE = re.compile(r"(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办|院|部|会|组|处|中心|镇|乡|街道|公司|署)$")
-_ISSUING_BODY_RE = re.compile(r"(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办|院|部|会|组)$")
+# how a body's name ends: a signature, a red header's issuer (`某县人民政府文件`)
+_BODY_END_RE = re.compile(r"(?:政府|办公室|办公厅|委员会|管委会|委|局|厅|办|院|部|会|组|处|中心|镇|乡|街道|公司|署)$")
 _QUOTED_TAG_RE = re.compile(r"^“[^“”]{1,12}”")  # a site's label in quotes before a notice: “党政混合信息公开”
 # a government site's record above the text: 发文日期 2023-01-03 · 发布机构: 下陆区政府办公室 · 文 号 蔡政办〔2023〕1号
 _LABEL_DATE_RE = re.compile(r"(?:发文日期|成文日期)[\s:：|]*(?P<y>\d{4})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})")
@@ -128,7 +128,7 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
         if date_idx is None and (d := parse_issue_date(t)):
             meta.issued_on, date_idx = d, i
         if meta.issuer is None and t.endswith("文件") and len(t) <= 40 and not _SENTENCE_PUNCT.search(t) \
-                and len(t) >= 6 and _ISSUING_BODY_RE.search(t[: -len("文件")]):  # (not a record's 文件类型 `政府文件`)
+                and len(t) >= 6 and _BODY_END_RE.search(t[: -len("文件")]):  # (not a record's 文件类型 `政府文件`)
             meta.issuer = t[: -len("文件")]  # a red header, `某县人民政府文件` (not a site's `县本级非规范性文件`)
     record = [t for t in pre[:40] if t.strip()]
     for i, t in enumerate(record):  # a government site's record of the document, when it has one
@@ -397,7 +397,7 @@ def _signature(t: str) -> bool:
     """A line that may name who signed: short, with no sentence punctuation, a body's name (not the
     attachment list's last line above the date, `2.市《政府工作报告》涉及嘉鱼的重点事项责任分解`)."""
     return bool(t) and len(t) <= 40 and not _SENTENCE_PUNCT.search(t) and "《" not in t \
-        and not t[:1].isdigit() and _SIGNER_END_RE.search(t.strip()) is not None
+        and not t[:1].isdigit() and _BODY_END_RE.search(t.strip()) is not None
 
 
 def _signed_notice(meta: PlanMeta, notice: list[Para]) -> None:
