@@ -55,8 +55,9 @@ _ANY_HEADER_WORD_RE = re.compile("|".join(sorted({re.escape(w) for ws in _ROLES.
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names, or None."""
     c = "".join(cell.split())  # (`\s` is what `str.split` splits at: every whitespace removed)
-    if len(c) > 12 and c[-1:] in "）)" and (m := _HEADER_NOTE_RE.search(c)) is not None:
-        c = c[: m.start()]  # a header's note: `重点工作任务(杭州市2项牵头工作、19项配合工作)`
+    if len(c) > 12 and c[-1:] in "）)" and (m := _HEADER_NOTE_RE.search(c)) is not None and "、" not in c[: m.start()]:
+        c = c[: m.start()]  # a header's note: `重点工作任务(杭州市2项牵头工作、19项配合工作)` (not a group's row,
+        # `一、潘东旭市长负责事项(共9项)`)
     if not c or len(c) > 12:
         return None  # (most cells asked about are data: long, or with no header word at all)
     return _short_cell_role(c)
@@ -65,9 +66,9 @@ def cell_role(cell: str) -> str | None:
 _HEADER_NOTE_RE = re.compile(r"[（(][^（）()]{1,30}[）)]$")
 
 
-# a column of figures, named by what it counts or sums (任务数, 区本级任务数, 项目个数, 投资金额): no role,
-# though its name holds a header word (任务)
-_FIGURE_HEADER_RE = re.compile(r"(?:数|数量|个数|金额|总额|额度)$")
+# a column of figures, named by what it counts or sums (任务数, 区本级任务数, 项目个数, 投资金额), or of where a
+# task comes from (任务来源, 政策依据): no role, though its name holds a header word (任务)
+_FIGURE_HEADER_RE = re.compile(r"(?:数|数量|个数|金额|总额|额度|来源|依据|出处)$")
 # a unit column that names its head too: 牵头单位及主要负责人
 _UNIT_AND_PERSON_RE = re.compile(r"(?:牵头|责任|配合|主办|协办)(?:单位|部门)(?:及|和|与|、)")
 

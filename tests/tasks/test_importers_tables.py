@@ -402,3 +402,18 @@ def test_a_pipe_table_with_numbers_in_its_name_cells_unnamed_last_columns_and_th
     assert [(it.number, names(it.responsible_units), it.category) for it in plan.items] == [
         ("14", ["教育体育局"], "四、教育文化"), ("15", ["教育体育局"], "四、教育文化"), ("16", ["教育体育局"], "四、教育文化")]
     assert plan.items[0].indicator == "改扩建泉山学校" and plan.items[0].title == "完成泉山学校一期2座教学楼建设"
+
+
+def test_a_task_source_column_and_a_group_row_with_a_count_under_the_header():
+    """六安 重点工作及责任清单: `序号 / 重点工作 / 牵头责任单位 / 协同责任单位 / 任务来源`, then `一、潘东旭市长负责事项(共9项)`:
+    任务来源 was a second content column, and the group's row (its count in brackets) a header cell —
+    the task was split into leads, the source document became the section."""
+    cells = ["序号", "重点工作", "牵头责任单位", "协同责任单位", "任务来源", "一、潘东旭市长负责事项(共9项)",
+             "1", "全面延伸“双招双引”,继续坚持“顶格倾听、顶格协调、顶格推进”。", "市政府办", "市政府各部门、各直属机构",
+             "皖政〔2022〕9号文件",
+             "2", "加快建设长三角绿色农产品生产加工供应基地。", "市农业农村局", "市商务局", "市政府工作报告"]
+    plan = parse_plan("2022年重点工作及责任清单\n\n" + "\n\n".join(cells))
+    assert [(it.number, names(it.lead_units), names(it.responsible_units)) for it in plan.items] == [
+        ("1", ["市政府办"], ["市政府办", "市政府各部门", "各直属机构"]),
+        ("2", ["市农业农村局"], ["市农业农村局", "市商务局"])]
+    assert plan.items[0].title == "全面延伸“双招双引”,继续坚持“顶格倾听、顶格协调、顶格推进”"
