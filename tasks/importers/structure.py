@@ -32,9 +32,11 @@ NUMBERED_START_RE = re.compile(r"[（(]\s*[一二三四五六七八九十]{1,3}\
 # a 若干规定/措施 written in articles: `第二章  推进“最多跑一次”改革高效落地` / `第二条  推进“一件事”一窗办。…`
 ARTICLE_CHAPTER_RE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]{1,5})\s*条\s*(\S.*)$")
-_GENERAL_CHAPTERS = ("总则", "附则")
-_CIRCLED = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # its articles say why and when the rules apply: no task
-CIRCLED_RE = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*(\S.*)$")
+_GENERAL_CHAPTERS = ("总则", "附则")  # its articles say why and when the rules apply: no task
+# an item numbered with a circled number: `①实现“小升规”60家(责任单位:市经信局);`
+_CIRCLED_CHARS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLED = frozenset(_CIRCLED_CHARS)
+CIRCLED_RE = re.compile(f"^([{_CIRCLED_CHARS}])\\s*(\\S.*)$")
 PAREN_NUMBERED_RE = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
 _CN = "一二三四五六七八九十"
 

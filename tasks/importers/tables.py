@@ -163,6 +163,10 @@ def _strip_trailing(cells: list[str]) -> list[str]:
 _TIME_CELL_RE = re.compile(r"^(?:长期|持续|常态|每[年季月周])|\d{1,4}\s*[年月]|年[底内中末]|[一二三四]季度|[上下]半年")
 
 
+def _timed(cell: str, looks_like_date) -> bool:
+    return bool(looks_like_date(cell)) or _TIME_CELL_RE.search(cell) is not None
+
+
 def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: list[str] | None = None) -> dict[str, str]:
     """Map a data row onto roles; re-align from the right when merged cells shifted it. ``roles_t``:
     the roles with "" for None and the trailing ones dropped (computed here if not given)."""
@@ -176,8 +180,8 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
         cells = [""] * missing + list(cells)
     elif len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
-    elif len(cells) < len(roles_t) and (_sentence_in_unit_column(cells, roles_t) or _numbered_without_task(cells, roles_t)
-                                        and not (looks_like_date(cells[-1]) or _TIME_CELL_RE.search(cells[-1]))):
+    elif len(cells) < len(roles_t) and (_sentence_in_unit_column(cells, roles_t)
+                                        or _numbered_without_task(cells, roles_t, looks_like_date)):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # a row cut short: its cells are the first ones
     direct_ok = len(cells) == len(roles_t) and (
         "deadline" not in roles_t or not cells[roles_t.index("deadline")].strip()
@@ -197,7 +201,7 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     out: dict[str, str] = {}
     ti = roles_t.index("target")
     tail = [r or "" for r in roles_t[ti + 1 :]]
-    timed = looks_like_date(cells[-1]) or _TIME_CELL_RE.search(cells[-1]) is not None
+    timed = _timed(cells[-1], looks_like_date)
     if "deadline" in tail and tail[-1] in ("remark", "progress") and timed:
         tail.pop()  # the row ends with its time (长期推进, 2021年8月前), its 备注 left empty
     if "deadline" in tail and not timed:
@@ -225,14 +229,15 @@ def _units_in_place(cells: list[str], roles_t: list[str]) -> bool:
         and not unit_names(cells[roles_t.index("deadline")])
 
 
-def _numbered_without_task(cells: list[str], roles_t: list[str]) -> bool:
+def _numbered_without_task(cells: list[str], roles_t: list[str], looks_like_date) -> bool:
     """Whether the row has its own 序号 but, read from the right, nothing in its 任务 column (its
-    task text in a unit column): a row cut short at its end (unless it ends with its time: a merged
-    工作任务 cell shifted it, 广东卫健委 `2 | 扎实做好疫苗接种… | 疾控处 | 长期推进 |`) (`16 | 深化杭嘉、甬嘉…,推动设立湾`, a page
-    cut off mid-row). A row merged on its left has lost its 类别 or 指标 cell, not its number."""
+    task text in a unit column): a row cut short at its end (`16 | 深化杭嘉、甬嘉…,推动设立湾`, a page
+    cut off mid-row). A row merged on its left has lost its 类别 or 指标 cell, not its number; one that
+    ends with its time is whole, shifted by a merged 工作任务 cell (广东卫健委 `2 | 扎实做好疫苗接种… |
+    疾控处 | 长期推进 |`)."""
     if roles_t[0] != "number" or not cells[0].strip().isdigit() or "target" not in roles_t:
         return False
-    return len(cells) - 1 < len(roles_t) - roles_t.index("target")
+    return len(cells) - 1 < len(roles_t) - roles_t.index("target") and not _timed(cells[-1], looks_like_date)
 
 
 def _sentence_in_unit_column(cells: list[str], roles_t: list[str]) -> bool:
