@@ -267,9 +267,17 @@ def _restore(part: str, kept: list[str]) -> str:
 
 
 def _drop_notes(text: str) -> str:
+    """The list without its rule notes, and without the second noun of an 等 tail (`A等部门、单位`)."""
+    if "等" in text:
+        text = _ETC_PAIR_RE.sub(r"\1", text)
     if "牵头" in text or "下同" in text or "汇总" in text:  # a note says one of these
         return NOTE_RE.sub("", text)
     return text
+
+
+# an 等 tail of two nouns (`A、B等部门、单位`, `A等相关部门和单位`): one tail, the second noun no unit of its own
+_ETC_PAIR_RE = re.compile(r"(等(?:[省市区县镇乡]级|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位))"
+                          r"[、和及与](?:各|相关|有关)?(?:部门|单位|机构)(?=$|[、,，;；\s）)])")
 
 
 _BRACKET_CHARS_RE = re.compile(r"[（(\[〔【）)\]〕】]")
@@ -418,7 +426,12 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
             buf = ""
         if buf:
             names.append(buf)
-    out = [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]
+    out: list[str] = []
+    for name in [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]:
+        if name in _BARE_NOUNS and out:
+            out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位 (as `_split_units`)
+        else:
+            out.append(name)
     if out and _cut_in_bracket(out[-1]):
         out.pop()
     # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人), or alone in it where a

@@ -102,6 +102,30 @@ def test_a_unit_list_leaves_out_its_deadline_and_keeps_a_shared_prefix(written, 
     assert split_units(written) == units
 
 
+@pytest.mark.parametrize(
+    "written, units",
+    [
+        # an 等 tail of two nouns is one tail: 单位 is no unit (北仑 2024's 配合单位 cells)
+        ("区公共项目建设管理中心、区国有资产管理中心等部门、单位", ["区公共项目建设管理中心", "区国有资产管理中心"]),
+        ("区城市建设投资集团有限公司等部门、单位,大碶街道", ["区城市建设投资集团有限公司", "大碶街道"]),
+        ("区财政局等相关部门和单位", ["区财政局"]),
+        ("市直有关部门、单位,各区市政府", ["市直有关部门、单位", "各区市政府"]),  # a bare noun: one group
+    ],
+)
+def test_an_etc_tail_of_two_nouns_is_one_tail_in_a_list_and_in_a_table_cell(written, units):
+    assert split_units(written) == units
+    assert split_table_units(written) == units
+
+
+def test_a_table_cell_ending_in_an_etc_tail_of_two_nouns_names_no_unit_单位():
+    text = ("2024年区政府工作主要任务分解\n\n序号\n\n目标任务\n\n牵头单位\n\n配合单位\n\n1\n\n完成基础设施投资50亿元。\n\n"
+            "区发改局\n\n区公共项目建设管理中心、区国有资产管理中心等部门、单位\n\n2\n\n新建学校3所。\n\n区教育局\n\n"
+            "区城市建设投资集团有限公司等部门、单位,大碶街道\n")
+    items = parse_plan(text).items
+    assert [names(i.responsible_units) for i in items] == [
+        ["区发改局", "区公共项目建设管理中心", "区国有资产管理中心"], ["区教育局", "区城市建设投资集团有限公司", "大碶街道"]]
+
+
 def test_units_that_each_lead_their_part_are_all_leads():
     """`分别牵头`, a 浙江 责任分解's wording: 市农业农村局分别牵头 was proposed as a new unit."""
     for annotation in ("\n责任单位:市人力社保局、市农业农村局分别牵头\n", "(市人力社保局、市农业农村局分别牵头,市财政局配合)\n"):
