@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from .dates import looks_like_date_cell
 from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind, may_have_inline_label
-from .tables import _ROLES, cell_role, header_roles
+from .tables import _ROLES, NUMBER_ONLY_HEADERS, cell_role, header_roles
 from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
@@ -65,7 +65,8 @@ def tabulate(lines: list[str]) -> list[str]:
     read_to = 0  # the lines before it are read (a table ends there)
     # A table starts on a line with a pipe, a 序号, or a number header cell (序号/编号/序, spaces
     # allowed in it): only those lines are looked at.
-    for i in [k for k, line in enumerate(lines) if "|" in line or "序" in line or "编" in line or _maybe_first_header(line)]:
+    for i in [k for k, line in enumerate(lines) if "|" in line or "序" in line or "编" in line or _maybe_first_header(line)
+              or "项" in line and line.strip() in NUMBER_ONLY_HEADERS]:
         if i < read_to:
             continue
         line = lines[i]

@@ -20,6 +20,7 @@ from .tables import Table, TableRow, cell_role, parse_tables
 from .text import ATTACHMENT_RE, Para, drop_pinyin_glosses, normalise, paragraphs, to_simplified
 from .units import (
     AliasTable,
+    cut_in_bracket,
     looks_like_unit,
     marked_leads,
     split_table_units,
@@ -260,8 +261,9 @@ _CUT_ENDINGS = tuple({w[:k] for w in ("有限公司", "委员会", "人民政府
 
 def _drop_unit_cut_off(items: list[ParsedItem], lines: list[str]) -> None:
     """A page cut off in the middle of its last unit's name (`牵头单位:区商`, `…连江交通建设发展有`): a
-    level and a character or two, or a name ending in the start of a unit's ending, that the document
-    ends with, unknown and not ending like a unit, is no unit (区商 was proposed as a new unit and a
+    level and a character or two, a name ending in the start of a unit's ending, or any name inside a
+    bracket that the page leaves open, that the document ends with, unknown and not ending like a
+    unit, is no unit (区商 was proposed as a new unit and a
     lead; 临平新城 at a table's end is one)."""
     last_line = next((t.strip() for t in reversed(lines) if t.strip()), "")
     last = next((it for it in reversed(_all_items(items)) if it.responsible_units), None)
@@ -271,7 +273,8 @@ def _drop_unit_cut_off(items: list[ParsedItem], lines: list[str]) -> None:
     written = unit.as_written
     if unit.known or looks_like_unit(written) or not "".join(last_line.split()).endswith(written):
         return
-    if not (len(written) <= 3 and written[0] in "省市区县镇乡" or written.endswith(_CUT_ENDINGS)):
+    if not (len(written) <= 3 and written[0] in "省市区县镇乡" or written.endswith(_CUT_ENDINGS)
+            or cut_in_bracket(last_line)):  # (`[牵头单位:县发改局、县农业农`: the page ends inside the bracket)
         return
     last.responsible_units = last.responsible_units[:-1]
     last.lead_units = [u for u in last.lead_units if u is not unit]

@@ -26,7 +26,8 @@ _ROLES = {
     "number": ("序号", "编号", "序"),
     "person": PERSON_LABELS + ("分管领导", "县领导", "区领导", "市领导", "责任人", "领导"),
     "progress": ("进展情况", "当前进度", "完成情况", "进度情况", "工作进展", "推进情况", "进展", "实施进度", "进度完成情况",
-                 "落实情况", "推进落实情况", "工作推进情况"),
+                 "落实情况", "推进落实情况", "工作推进情况", "完成状况", "完成状态", "是否完成", "完成进度", "进展比例",
+                 "办理情况"),
     "remark": ("备注", "说明"),
     "category": ("类别", "分类", "领域", "板块", "类型"),
     "indicator": ("指标名称", "指标", "项目名称", "改革事项", "事项"),
@@ -43,7 +44,9 @@ _ROLES = {
     "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
 _OFTEN_EMPTY = ("", "remark", "progress", "person")
-_EXACT_ROLE: dict[str, str] = {}
+# a number column's header that holds a content word (任务项: the row's number, 1 / 2 / …): as the whole cell only
+NUMBER_ONLY_HEADERS = ("任务项", "项次", "任务序号", "任务编号")
+_EXACT_ROLE: dict[str, str] = dict.fromkeys(NUMBER_ONLY_HEADERS, "number")
 for _role, _words in _ROLES.items():
     for _w in _words:
         _EXACT_ROLE.setdefault(_w, _role)

@@ -79,9 +79,9 @@ _COLLECTIVE_RE = re.compile(
 _SPLIT_RE = re.compile(r"[、,，;；/]")
 _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "county"), ("镇", "town"),
            ("乡", "town"), ("街道", "town"))
-# 等 and what follows it closing a list (`A等相关部门`, `A等有关单位`): the others are no unit of their own
+# 等 and what follows it closing a list (`A等相关部门`, `A等有关单位`, `A等省有关部门`): the others are no unit of their own
 _STRIP_RE = re.compile(
-    r"^(?:由|和|及|与)|等(?:[省市区县镇乡]级|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$")
+    r"^(?:由|和|及|与)|等(?:[省市区县镇乡]级?|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$")
 # two units joined by 及 or 和 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`,
 # `经济投资局和航空口岸局分别牵头`): split where every side ends like a unit (a protected collective,
 # `各区、县(市)政府及管委会`, is stashed; `区住房和城乡建设局` is one name: `区住房` is no unit)
@@ -276,7 +276,7 @@ def _drop_notes(text: str) -> str:
 
 
 # an 等 tail of two nouns (`A、B等部门、单位`, `A等相关部门和单位`): one tail, the second noun no unit of its own
-_ETC_PAIR_RE = re.compile(r"(等(?:[省市区县镇乡]级|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位))"
+_ETC_PAIR_RE = re.compile(r"(等(?:[省市区县镇乡]级?|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位))"
                           r"[、和及与](?:各|相关|有关)?(?:部门|单位|机构)(?=$|[、,，;；\s）)])")
 
 
@@ -357,13 +357,14 @@ def _split_units(text: str) -> tuple[str, ...]:
                 out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位
             else:
                 out.append(name)
-    if out and _cut_in_bracket(out[-1]):
+    if out and cut_in_bracket(out[-1]):
         out.pop()
     return tuple(out)
 
 
-def _cut_in_bracket(name: str) -> bool:
-    """A list cut off by the page inside a bracket (`…,各部门,各镇乡(`): its last name is no unit."""
+def cut_in_bracket(name: str) -> bool:
+    """A list cut off by the page inside a bracket (`…,各部门,各镇乡(`): its last name is no unit.
+    (Also: a line that the page cut off inside its bracket, more opened than closed.)"""
     return sum(map(name.count, "（(〔【[")) > sum(map(name.count, "）)〕】]"))
 
 
@@ -378,9 +379,9 @@ def _ends_like_unit(name: str) -> bool:
 def _split_and(part: str, kept: list[str]) -> list[str]:
     """``part`` split at each 及/以及 outside brackets where every side, cleaned, ends like a unit."""
     pieces = _split_outside_brackets(part, _AND_RE, _AND_OR_BRACKET_RE)
-    # (not before a bare noun: `市各有关部门和单位` is one group, as printed)
+    # (not before a bare noun or body: `市各有关部门和单位`, `高新区党工委和管委会` are one group, as printed)
     if len(pieces) > 1 and all(_ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces) \
-            and not any(clean_unit(p) in _BARE_NOUNS for p in pieces[1:]):
+            and not any(clean_unit(p) in _BARE_NOUNS or clean_unit(p) in _BARE_BODIES for p in pieces[1:]):
         return pieces
     return [part]
 
@@ -391,6 +392,8 @@ _DEADLINE_PART_RE = re.compile(
     r"[^、，,；;]{0,8}$")
 # a bare noun after 、 shares the words before it (市直有关部门、单位; 各相关部门、单位): never a unit alone
 _BARE_NOUNS = frozenset({"单位", "部门", "机构"})
+# a body named bare after 和/及 belongs to the place before it (各县(市、区)党委和人民政府, 高新区党工委和管委会)
+_BARE_BODIES = frozenset({"人民政府", "政府", "管委会", "管理委员会", "党委", "党工委", "纪委", "办事处"})
 
 
 def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
@@ -410,7 +413,9 @@ def split_table_units(cell: str, table: AliasTable | None = None) -> list[str]:
 def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
     protected, kept = _protect(_drop_notes(cell))
     names: list[str] = []
-    for part in _split_outside_brackets(protected):
+    parts = [part for whole in _split_outside_brackets(protected)
+             for part in (_split_and(whole, kept) if "及" in whole or "和" in whole else (whole,))]  # (as `_split_units`)
+    for part in parts:
         frags = [_restore(f, kept) for f in part.split()]
         buf = ""
         for i, frag in enumerate(frags):
@@ -432,7 +437,7 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
             out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位 (as `_split_units`)
         else:
             out.append(name)
-    if out and _cut_in_bracket(out[-1]):
+    if out and cut_in_bracket(out[-1]):
         out.pop()
     # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人), or alone in it where a
     # merged unit cell left the row one cell short and the 分管领导's name slid into the unit column: no unit

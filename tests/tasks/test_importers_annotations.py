@@ -346,6 +346,15 @@ def test_a_name_cut_off_in_its_ending_where_the_page_ends_is_no_unit():
     assert names(plan.items[0].responsible_units) == ["县交通运输局"]
 
 
+def test_a_name_in_a_bracket_the_page_leaves_open_is_no_unit_where_it_looks_like_none():
+    """嘉鱼 2021: `[牵头单位:县发改局(粮食局)、县农业农` (the page ends) gave the lead 县农业农."""
+    cut = parse_plan("2021年重点工作责任分解\n一、目标\n(一)收入增长。[牵头单位:县发改局(粮食局)、县农业农")
+    assert (names(cut.items[0].lead_units), names(cut.items[0].responsible_units)) == (
+        ["县发改局(粮食局)"], ["县发改局(粮食局)"])
+    whole = parse_plan("2021年重点工作责任分解\n一、目标\n(一)收入增长。[牵头单位:县发改局、临平新城]")
+    assert names(whole.items[0].responsible_units) == ["县发改局", "临平新城"]  # a closed bracket: as printed
+
+
 def test_units_that_share_the_work_without_a_lead():
     """济南–临沂: `(A牵头,B、C分工负责)` lost B and C and cut 两 off A (read as `市市委宣传部牵头` in the
     sentence); `(A、B分工负责)` gave no unit (党校 ended like no unit) — and names no lead."""

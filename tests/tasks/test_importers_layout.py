@@ -6,6 +6,7 @@ import pytest
 
 from tasks.importers import ImportFailure, parse_plan
 from tasks.importers.layout import fit_cells, split_joined, tabulate
+from tasks.importers.units import split_table_units, split_units
 from tests.tasks.importer_helpers import names
 
 
@@ -803,3 +804,21 @@ def test_a_report_or_bulletin_naming_no_unit_is_refused_with_what_it_is(text):
 def test_a_bulletin_that_assigns_units_is_still_read():
     plan = parse_plan("关于重点工作落实情况的通报\n一、整改要求\n1.加快推进项目建设。(牵头单位:区发改局)\n", year=2022)
     assert [names(it.responsible_units) for it in plan.items] == [["区发改局"]]
+
+
+def test_a_table_numbered_under_任务项_with_a_status_column_last():
+    """相山 2024: 任务项 (the rows' numbers) and 完成状况 (a status, the last column) were no header cells,
+    so the rows were read as text, their units lost; a unit cell `A及B` is two units (each ends like one)."""
+    text = ("相山区城管局2024年第四季度重点工作任务完成情况\n\n任务项\n\n重点工作内容\n\n牵头责任单位\n\n四季度任务分解\n\n"
+            "四季度进展情况\n\n完成状况\n\n1\n\n开展市容秩序专项整治行动。\n\n区城管大队法制办及街道城管中队\n\n"
+            "1.启动专项整治。2.开展商业大街环境治理专项行动\n\n1.召开调度会。2.开展专项治理行动。\n\n已完成\n\n"
+            "2\n\n深入推进生活垃圾分类工作。\n\n区环卫所(垃圾分类管理办)\n\n开展督查考核1次。\n\n开展督查考核1次。\n\n已完成\n")
+    assert table_items(parse_plan(text)) == [
+        ("1", "开展市容秩序专项整治行动", ["区城管大队法制办", "街道城管中队"], ["区城管大队法制办", "街道城管中队"], []),
+        ("2", "深入推进生活垃圾分类工作", ["区环卫所(垃圾分类管理办)"], ["区环卫所(垃圾分类管理办)"], []),
+    ]
+
+
+@pytest.mark.parametrize("cell", ["各县(市、区)党委和人民政府", "高新区党工委和管委会"])
+def test_a_body_named_bare_after_和_stays_with_the_place_before_it(cell):
+    assert split_units(cell) == split_table_units(cell) == [cell]
