@@ -26,11 +26,12 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from .dates import looks_like_date_cell
 from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind, may_have_inline_label
 from .tables import _ROLES, NUMBER_ONLY_HEADERS, cell_role, header_roles
-from .units import UNIT_SUFFIXES, clean_unit, looks_like_unit
+from .units import _SURNAMES, UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
 _ANY_BRACKET_RE = re.compile(r"[（(\[〔【［）)\]〕】］]")
@@ -48,8 +49,10 @@ _ROW_START_RE = re.compile(r"^\s*(\d{1,4})(?: |\s*$)")
 _SPACE_RUN_RE = re.compile(r" {2,}| ?\u3000+ ?")
 _CHUNK_MARK_RE = re.compile(r"^\d{1,3}、")
 _HEADER_WORDS = sorted({w for words in _ROLES.values() for w in words if len(w) >= 2}, key=len, reverse=True)
-_GLUED_HEADER_RE = re.compile(rf"序号((?:{'|'.join(map(re.escape, _HEADER_WORDS))}){{2,}})")
-_HEADER_WORD_RE = re.compile("|".join(map(re.escape, _HEADER_WORDS)))
+# (a header word may carry its level before it: 区政府分管领导, 县领导)
+_GLUED_HEADER_WORD = rf"(?:[区县市]政府|[区县市])?(?:{'|'.join(map(re.escape, _HEADER_WORDS))})"
+_GLUED_HEADER_RE = re.compile(rf"序号((?:{_GLUED_HEADER_WORD}){{2,}})")
+_HEADER_WORD_RE = re.compile(_GLUED_HEADER_WORD)
 _NOT_A_ROW_AFTER = "年月日号个项天条万亿%余多家所批次期届周小分元份位人户"
 _UNIT_END_CHARS = tuple("）)") + UNIT_SUFFIXES + ("等",)
 _HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|附\s*件)")
@@ -890,6 +893,10 @@ def _glued_table(lines: list[str], i: int):
         j += 1
     data = "".join(parts)
     offsets = [o for o, _ in starts]
+    # the header printed again on the next page: blanked (so that offsets keep), a row may start after it
+    again = [k + len(m.group(0)) for k in range(len(data)) if data.startswith(m.group(0), k)]
+    if again:
+        data = data.replace(m.group(0), " " * len(m.group(0)))
 
     def line_of(pos: int) -> int:
         return starts[bisect.bisect_right(offsets, pos) - 1][1]
@@ -901,7 +908,7 @@ def _glued_table(lines: list[str], i: int):
     expected = int(first.group(1)) + 1
     pos = first.end()
     while True:
-        nxt = _next_row_start(data, pos, expected)
+        nxt = _next_row_start(data, pos, expected, again)
         if nxt is None:
             break
         bounds.append(nxt)
@@ -912,22 +919,38 @@ def _glued_table(lines: list[str], i: int):
     title = _CHUNK_MARK_RE.sub("", lines[i][: m.start()].strip(), count=1).strip()
     rows = ([(i, [title])] if title else []) + [(i, header)]  # the table's title, glued before it
     date_col = roles.index("deadline") if "deadline" in roles else None
+    person_col = roles.index("person") if "person" in roles else None
     for k, (s, e, number) in enumerate(bounds):
         body = data[e : bounds[k + 1][0] if k + 1 < len(bounds) else len(data)].strip()
         cells = [""] * len(roles)
         cells[0] = number
         if date_col is not None and (m := _TRAILING_DATE_RE.search(body)):  # a 完成时限 cell at the end
             cells[date_col], body = m.group(0), body[: m.start()]
-        cut = body.rfind("。") + 1
-        tail = _UNIT_GLUE_RE.sub(r"\1、", body[cut:].strip()) if cut else ""
-        prose, units = (body[:cut], tail) if cut and _is_units(tail or "x") else (body, "")
+        leads: list[str] = []
+        if person_col is not None and (found := _person_unit_runs(body)):
+            # 。何海平教育局经开区… : the 分管领导's name, then the lead and its partners, after a sentence — at the
+            # row's end, or in its middle where a merged cell or a second sub-row goes on after it
+            cells[person_col] = "、".join(run.name for run in found)
+            leads = [run.units[0] for run in found]
+            units = "、".join(u for run in found for u in run.units)
+            cuts = [0, *(x for run in found for x in (run.start, run.end)), len(body)]
+            prose = "".join(body[cuts[n]:cuts[n + 1]] for n in range(0, len(cuts), 2))  # the text between the runs
+        else:
+            cut = body.rfind("。") + 1
+            tail = body[cut:].strip() if cut else ""
+            if (joined := glued_units(tail)) is not None:
+                prose, units = body[:cut], joined  # (each piece a unit or a place: 经开区, 高新园(邹区镇))
+            else:
+                tail = _UNIT_GLUE_RE.sub(r"\1、", tail)
+                prose, units = (body[:cut], tail) if cut and _is_units(tail or "x") else (body, "")
         cells[ti] = prose
         if len(unit_cols) == 1:
             cells[unit_cols[0]] = units.strip()
         elif unit_cols and units.strip():
             # 牵头单位 and 配合单位 run together: the first unit leads, the rest assist (the usual table)
-            lead_unit, _, rest = units.strip().partition("、")
-            cells[unit_cols[0]], cells[unit_cols[1]] = lead_unit, rest
+            lead_units = leads or [units.strip().partition("、")[0]]
+            cells[unit_cols[0]] = "、".join(lead_units)
+            cells[unit_cols[1]] = "、".join(u for u in units.strip().split("、") if u not in lead_units)
         rows.append((line_of(s), cells))
     return j, rows
 
@@ -939,8 +962,98 @@ _UNIT_GLUE_RE = re.compile(r"(局|委|办|院|府|厅|会|中心|部门|公司|�
                            r"(?:局|委|办|院|府|厅|会|中心|部门|公司|集团|支行|队))")
 
 
-def _next_row_start(data: str, pos: int, expected: int):
-    """The next row number: after a sentence and a unit list, before the next row's first word."""
+# where a name of a run of glued ones ends: its ending (outside brackets), unless a longer ending goes on
+# (高新区|管委会 is one name, 县政府|办公室 one); a closing bracket after a name that ends no place (高新园(邹区镇))
+_GLUED_ENDS = ("局", "委", "办", "院", "厅", "会", "队", "部", "处", "所", "站", "馆", "社", "室", "中心", "公司", "集团", "支行",
+               "街道", "政府", "区", "县", "镇", "乡")
+_GLUED_GOES_ON = ("管委会", "管理委员会", "党工委", "办公室", "办事处", "人民政府", "政府", "分局", "支队", "大队", "中队",
+                  "委员会", "会", "办", "公室", "员会", "（", "(")
+_LEVEL_CHARS = "区市县省各"
+
+
+def _glued_pieces(text: str) -> list[str]:
+    """``text`` cut where a name of units run together may end (see `_GLUED_ENDS`)."""
+    pieces, start, depth = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+            if depth == 0 and k + 1 < len(text) and not _PAREN_RE.sub("", text[start:k + 1]).endswith(("区", "市", "县")):
+                pieces.append(text[start:k + 1])  # 高新园(邹区镇)|各街道 (not 各区(市)|县政府)
+                start = k + 1
+        elif depth == 0 and k + 1 - start >= 3 and text.endswith(_GLUED_ENDS, start, k + 1) \
+                and not text.startswith(_GLUED_GOES_ON, k + 1):
+            pieces.append(text[start:k + 1])
+            start = k + 1
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces
+
+
+def _glued_piece_is_unit(piece: str) -> bool:
+    """A unit, or a short place (经开区, 高新园(邹区镇)); never a sentence's words (a figure, a long run, a
+    verb first: 推进大庙弄核心区)."""
+    if len(piece) > 20 or any(c.isdigit() for c in piece) or piece.startswith(_TASK_VERBS):
+        return False
+    return looks_like_unit(piece) or len(bare := _PAREN_RE.sub("", piece)) <= 6 and bare.endswith(_PLACE_ENDS + ("园",))
+
+
+# the verbs a task's sentence opens with: no unit's name starts so
+_TASK_VERBS = ("推进", "推动", "完成", "实施", "开展", "建设", "建成", "新建", "提升", "加快", "加强", "组织", "落实", "打造",
+               "改造", "启动", "深化", "完善", "做好", "持续", "全面", "积极", "开工", "实现", "确保", "力争")
+
+
+def glued_units(text: str) -> str | None:
+    """Units run together with nothing between them (`教育局经开区高新园(邹区镇)各街道市国有公司`) → the
+    names joined by 、, where there are two or more and each piece is a unit or a place; else None."""
+    if not text or "、" in text or "," in text or "，" in text:
+        return None
+    pieces = _glued_pieces(text)
+    return "、".join(pieces) if len(pieces) > 1 and all(map(_glued_piece_is_unit, pieces)) else None
+
+
+class _Run(NamedTuple):
+    start: int
+    end: int
+    name: str
+    units: list[str]
+
+
+def _person_unit_runs(body: str) -> list[_Run]:
+    """Each run, after a sentence's 。, of a person's name and the units glued after it."""
+    found = []
+    for k in [k + 1 for k, ch in enumerate(body) if ch == "。"]:
+        name = _leading_person(body[k:])
+        if name is None:
+            continue
+        units, end = [], k + len(name)
+        for piece in _glued_pieces(body[end:]):
+            if not _glued_piece_is_unit(piece):
+                break
+            units.append(piece)
+            end += len(piece)
+        if units:
+            found.append(_Run(k, end, name, units))
+    return found
+
+
+def _leading_person(tail: str) -> str | None:
+    """A person's name (two or three characters, a common surname) glued before the units of a row whose
+    table has a 分管领导 column: 何海平教育局…, 张菁民政局… (三 characters would leave 政局)."""
+    if tail[:1] not in _SURNAMES:
+        return None
+    for n in (3, 2):
+        first = _glued_pieces(tail[n:])[0] if tail[n:] else ""
+        if len(first) >= 3 and looks_like_unit(first) and not (n == 3 and tail[2] in _LEVEL_CHARS):
+            return tail[:n]
+    return None
+
+
+def _next_row_start(data: str, pos: int, expected: int, header_ends: list[int]):
+    """The next row number: after a sentence and a unit list (or the header printed again, ending at one
+    of ``header_ends``),
+    before the next row's first word."""
     num = str(expected)
     k = pos
     while True:
@@ -948,6 +1061,8 @@ def _next_row_start(data: str, pos: int, expected: int):
         if k == -1:
             return None
         e = k + len(num)
+        if k in header_ends:
+            return k, e, num
         before = data[k - 1] if k else ""
         after = data[e] if e < len(data) else ""
         seg = data[pos:k]

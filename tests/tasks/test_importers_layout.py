@@ -5,7 +5,7 @@ Each test is a small made-up plan in one shape (the corpus has the real ones).""
 import pytest
 
 from tasks.importers import ImportFailure, parse_plan
-from tasks.importers.layout import fit_cells, split_joined, tabulate
+from tasks.importers.layout import fit_cells, glued_units, split_joined, tabulate
 from tasks.importers.units import split_table_units, split_units
 from tests.tasks.importer_helpers import names
 
@@ -822,3 +822,34 @@ def test_a_table_numbered_under_任务项_with_a_status_column_last():
 @pytest.mark.parametrize("cell", ["各县(市、区)党委和人民政府", "高新区党工委和管委会"])
 def test_a_body_named_bare_after_和_stays_with_the_place_before_it(cell):
     assert split_units(cell) == split_table_units(cell) == [cell]
+
+
+def test_glued_rows_with_a_leader_column_and_units_with_nothing_between_them():
+    """钟楼 2021 on a sharing site: header and rows glued with no separator at all, the 区政府分管领导's name
+    between the content and the units, the units run together (教育局经开区高新园(邹区镇)各街道), a row of two
+    sub-rows each with its leader and units, a merged cell's sentences after the units, the header again.
+    No row was read: the header's 区政府分管领导 ended it, and the units stayed in the text."""
+    text = ("2021年重大民生实事项目目标任务责任分解表序号项目名称主要内容区政府分管领导牵头单位配合单位"
+            "1增加教育资源供给新建学校12个。何海平教育局经开区高新园(邹区镇)各街道市国有公司"
+            "2老城厢复兴发展完成纪念馆提升工程。何海平文体旅局晋陵公司轨道公司推进大庙弄核心区改造。芮春祥住建局五星街道南大街街道"
+            "3优化养老服务为23000名老年人提供居家上门服务。张菁民政局高新园(邹区镇)各街道提升改造8家养老服务中心。"
+            "序号项目名称主要内容区政府分管领导牵头单位配合单位4文体惠民行动新建2家书苑。王伟人社局区财政局")
+    rows = [(i.number, names(i.lead_units), names(i.responsible_units)) for i in parse_plan(text).items]
+    assert rows == [
+        ("1", ["教育局"], ["教育局", "经开区", "高新园(邹区镇)", "各街道", "市国有公司"]),
+        ("2", ["文体旅局", "住建局"], ["文体旅局", "住建局", "晋陵公司", "轨道公司", "五星街道", "南大街街道"]),
+        ("3", ["民政局"], ["民政局", "高新园(邹区镇)", "各街道"]),
+        ("4", ["人社局"], ["人社局", "区财政局"]),
+    ]
+    assert all("何海平" not in i.text and "芮春祥" not in i.text for i in parse_plan(text).items)  # persons, not text
+
+
+@pytest.mark.parametrize("glued, units", [
+    ("县政府办公室县财政局", "县政府办公室、县财政局"),
+    ("高新区管委会区财政局", "高新区管委会、区财政局"),
+    ("区委组织部市委宣传部", "区委组织部、市委宣传部"),
+    ("区发改局", None),  # one name: nothing to split
+    ("推进大庙弄核心区改造", None),  # words of a sentence
+])
+def test_units_run_together_are_cut_where_a_name_ends(glued, units):
+    assert glued_units(glued) == units
