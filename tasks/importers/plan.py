@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .labels import FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, parse_label_line
+from .labels import FIRST_LEADS_RE, LINE_START_LABEL_RE, STAR_LEADS_RE, label_kind, parse_label_line
 from .layout import split_inline_labels
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
@@ -881,6 +881,31 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _numbered_before_unit_lines(printed: str, lines: list[str]) -> str | None:
+    """``printed`` with each paragraph that a unit label line follows (`责任单位:A、B`) numbered `1.`, `2.` …,
+    where there are two or more; None where there are fewer, or the lines do not match the text's."""
+    raw = printed.split("\n")
+    if len(raw) != len(lines):
+        return None
+    tasks: list[int] = []
+    prev: int | None = None
+    for k, line in enumerate(lines):
+        t = line.strip()
+        if not t:
+            continue
+        if prev is not None and (m := LINE_START_LABEL_RE.match(t)) and label_kind(m.group(0).rstrip(":：")) in ("lead", "other"):
+            before = lines[prev].strip()
+            if not LINE_START_LABEL_RE.match(before) and len(before) >= 6 and not NUMBERED_START_RE.match(before) \
+                    and not CHAPTER_RE.match(before):
+                tasks.append(prev)
+        prev = k
+    if len(tasks) < 2:
+        return None
+    for n, k in enumerate(tasks, start=1):
+        raw[k] = f"{n}.{raw[k].lstrip()}"
+    return "\n".join(raw)
+
+
 def parse_plan(
     text: str,
     *,
@@ -970,6 +995,12 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         # numbered achievements or problems, no unit named: what was done, not tasks to assign
         raise ImportFailure(f"这是一篇工作报告或通报（“{report}”）：它报告工作情况，文中没有分配给单位的任务。"
                             "请导入方案正文或任务分解表。")
+    if not items and (numbered := _numbered_before_unit_lines(printed, lines)) is not None:
+        # no numbered item anywhere, but paragraphs each followed by its 责任单位 line: those are the tasks,
+        # numbered in their order (a news reprint of a 责任分解: 加快推进…改革。 / 责任单位:A、B)
+        plan = _parse_plan(numbered, year=year, filename=filename, aliases=aliases, undated=undated)
+        plan.warnings.insert(0, f"原文的任务没有编号：按每段之后的单位行识别出{len(plan.items)}项任务，按顺序编号为1—{len(plan.items)}，请核对。")
+        return plan
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")
     if year_unknown:

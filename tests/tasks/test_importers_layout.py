@@ -853,3 +853,23 @@ def test_glued_rows_with_a_leader_column_and_units_with_nothing_between_them():
 ])
 def test_units_run_together_are_cut_where_a_name_ends(glued, units):
     assert glued_units(glued) == units
+
+
+def test_unnumbered_tasks_each_followed_by_its_unit_line_are_numbered_in_order():
+    """浙江 2017 责任分解 reprinted as news: no task has a number, each is followed by its 责任单位 line, the
+    first of which states the lead rule. It was refused (未识别出任何工作任务)."""
+    text = ("近日，省政府办公厅印发2017年政府工作报告重点工作责任分解的通知。\n车俊省长牵头重点工作\n"
+            "加快推进“最多跑一次”改革。全面推进简政放权。\n"
+            "责任单位:省政府办公厅、省编办,各市政府(列第一位者为工作牵头或汇总单位,下同)\n"
+            "深化行政执法体制改革。\n责任单位:省编办、省法制办\n")
+    plan = parse_plan(text)
+    assert [(i.number, i.title, names(i.lead_units), names(i.responsible_units)) for i in plan.items] == [
+        ("1", "加快推进“最多跑一次”改革", ["省政府办公厅"], ["省政府办公厅", "省编办", "各市政府"]),
+        ("2", "深化行政执法体制改革", ["省编办"], ["省编办", "省法制办"]),
+    ]
+    assert plan.meta.year == 2017 and "没有编号" in plan.warnings[0]
+
+
+def test_a_text_with_one_unit_line_and_no_numbered_task_is_still_refused():
+    with pytest.raises(ImportFailure, match="未识别出任何工作任务"):
+        parse_plan("关于做好防汛工作的通知\n各单位要认真做好防汛值班工作。\n责任单位:区应急管理局\n")
