@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import gc
 import re
@@ -633,13 +634,34 @@ def _merge_deadlines(groups: list[list[Deadline]]) -> list[Deadline]:
 _NO_HIT = DateHit("", 0, 0)  # a date cell `parse_date_cell` reads as nothing (kept as such)
 
 
+# 明年, in a plan written the year before the one it plans (2022年12月27日 for 2023): the year after its issue
+_NEXT_YEAR_RE = re.compile(r"明年(?=\d{1,2}月|年底|年末|底|上半年|下半年|[一二三四1-4]季度)")
+
+
 class _ItemBuilder:
-    def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str], star_leads: bool = False):
+    def __init__(self, table: AliasTable, ctx: RuleContext, year: int, warnings: list[str], star_leads: bool = False,
+                 issued: datetime.date | None = None):
         self.table, self.ctx, self.year, self.warnings = table, ctx, year, warnings
+        self.next_year = f"{issued.year + 1}年" if issued else None  # what 明年 stands for (unknown: no date)
         self._date_cells: dict[str, DateHit] = {}  # what `parse_date_cell` read in a cell (never changed)
         self._phrases: dict = {}  # `find_dates`' memo
         self.star_leads = star_leads  # the plan says a star marks its lead units (STAR_LEADS_RE)
         self.carried: list[str] = []  # numbers of table rows given the units of the row above (a merged cell)
+
+    def dates(self, text: str) -> list[DateHit]:
+        """`find_dates`, with 明年 read as the year after the plan's issue (`明年7月份建成`, issued 2022-12-27:
+        2023-07-31); the hits' places are the text's own."""
+        year = self.next_year
+        if year is None or "明年" not in text or (found := list(_NEXT_YEAR_RE.finditer(text))) == []:
+            return find_dates(text, self.year, self._phrases)
+        grow = len(year) - 2
+        hits = find_dates(_NEXT_YEAR_RE.sub(year, text), self.year, self._phrases)
+        at = [m.start() + k * grow for k, m in enumerate(found)]  # where each 明年 stands in the text read
+
+        def back(pos: int, end: bool) -> int:
+            return pos - grow * sum(1 for a in at if (a + len(year) <= pos if end else a < pos))
+
+        return [dataclasses.replace(h, start=back(h.start, False), end=back(h.end, True)) for h in hits]
 
     def text_items(self, raw: RawItem) -> list[ParsedItem]:
         """The item of a numbered paragraph — or, when the paragraph is only a heading over
@@ -680,7 +702,7 @@ class _ItemBuilder:
             label, value = parsed
             kind = label_kind(label)
             if kind == "date":
-                hits = find_dates(value, self.year, self._phrases)
+                hits = self.dates(value)
                 label_dates += hits or [DateHit(value, 0, len(value))]  # 持续推进: kept unresolved
             elif kind in ("lead", "other"):
                 if phrase := label_lead_phrase(value, self.ctx):  # 责任单位:A、B牵头,C、D
@@ -698,7 +720,7 @@ class _ItemBuilder:
                 title_end = a.start
         item = ParsedItem(raw.number, "text", raw.section, _first_sentence(body[:title_end]), full_text, raw.ref,
                           raw.line)
-        hits = find_dates(body, self.year, self._phrases)
+        hits = self.dates(body)
         if label_units and self.ctx.first_unit_leads and not any(lead for _, lead in label_units):
             label_units[0] = (label_units[0][0], True)  # "第一责任单位为牵头单位，下同"
         if label_units or label_dates:
@@ -810,8 +832,8 @@ class _ItemBuilder:
         else:
             # no 完成时限 column: the dates written in the task's own cells (`2021年2月底前，…`), or
             # in its 备注 (宣城 任务提示单: `推进中` / `11月底前完成`)
-            item.deadlines, item.unresolved = _deadlines(find_dates(text, self.year, self._phrases), text)
-            if not item.deadlines and row.remark and (hits := find_dates(row.remark, self.year, self._phrases)):
+            item.deadlines, item.unresolved = _deadlines(self.dates(text), text)
+            if not item.deadlines and row.remark and (hits := self.dates(row.remark)):
                 item.deadlines = [Deadline(d, h.phrase, item.title, h.recurring) for h in hits for d in h.dates]
         return item
 
@@ -963,7 +985,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
     rule_line = next((no for no, t in enumerate(lines, start=1) if _states_first_leads(t)), None)
     ctx = RuleContext(table)
     star_leads = any(("*" in t or "＊" in t) and STAR_LEADS_RE.search(t) is not None for t in lines)
-    builder = _ItemBuilder(table, ctx, meta.year, warnings, star_leads)
+    builder = _ItemBuilder(table, ctx, meta.year, warnings, star_leads, meta.issued_on)
     items = []
     for r in raw_items:
         # a stated lead rule applies to the item that states it and to every later one

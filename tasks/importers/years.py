@@ -34,7 +34,9 @@ _PAST_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:已|以前|之前|
 _SENTENCE_RE = re.compile(r"[。，,；;：:！？]")
 # a year given to a plan of the kinds imported here, in prose: 研究制定2022年工作要点, 2023年重点工作任务清单如下
 _PLAN_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年度?[^。；;，,《》]{0,20}?(?:工作要点|实施方案|工作方案|行动方案|工作计划|"
-                           r"行动计划|重点工作|任务清单|责任分解|任务分解|民生实事)")
+                           r"行动计划|重点工作|任务清单|责任分解|任务分解|民生实事)"
+                           # the year's goals stated first: `2022年合肥新站高新区,全区经济社会发展的奋斗目标是:`
+                           r"|((?:19|20)\d{2})\s*年[^。；;《》]{0,30}?(?:奋斗目标|主要预期目标|预期目标|发展目标|总体要求)")
 
 
 class YearNeeded(ImportFailure):  # noqa: N818 — an ImportFailure the caller may answer with a year
@@ -59,7 +61,7 @@ def head_years(head: list[str]) -> dict[str, int]:
             for m in _PLAN_YEAR_RE.finditer(t):
                 before = t[: m.start()]
                 if before.count("《") <= before.count("》"):  # not a document cited by its title (根据《2021年…》)
-                    found["preamble"] = int(m.group(1))
+                    found["preamble"] = int(m.group(1) or m.group(2))
                     break
     if notice_years:
         found["notice"] = max(notice_years)

@@ -1,7 +1,10 @@
 """Deadline phrases (DOMAIN.md "Dates")."""
 
+import datetime
+
 import pytest
 
+from tasks.importers import parse_plan
 from tasks.importers.dates import find_dates, parse_date_cell, parse_issue_date
 
 
@@ -107,3 +110,16 @@ def test_a_deadline_after_a_term_in_another_clause_is_read():
     assert resolved("有效期3年，6月底前完成首批评估", 2023) == [("6月底前", ["2023-06-30"])]
     assert resolved("完成期限至2023年9月30日", 2023) == [("2023年9月30日", ["2023-09-30"])]
     assert resolved("2023年3月至6月实施专项整治", 2023) == [("2023年3月至6月", ["2023-06-30"])]  # a task's period
+
+
+def test_明年_is_the_year_after_the_plans_issue_and_nothing_without_an_issue_date():
+    """下陆 2023, issued 2022-12-27: `确保仓储物流区明年7月份建成…明年年底满园运营` gave no deadline."""
+    body = ("\n一、发展\n1.建设产业园。确保仓储物流区明年7月份建成、商业引导区明年11月份建成,"
+            "并实现一期核心区明年年底满园运营。[责任单位:老街办]\n")
+    issued = parse_plan("2023年区政府工作报告重点任务分解\n区人民政府办公室\n2022年12月27日" + body)
+    assert issued.meta.issued_on == datetime.date(2022, 12, 27)
+    item = issued.items[0]
+    assert [d.date.isoformat() for d in item.deadlines] == ["2023-07-31", "2023-11-30", "2023-12-31"]
+    assert "仓储物流区" in item.deadlines[0].what and "商业引导区" in item.deadlines[1].what  # each its own clause
+    undated = parse_plan("2023年区政府工作报告重点任务分解" + body)  # 明年 of when? no date is guessed
+    assert undated.items[0].deadlines == []

@@ -244,6 +244,9 @@ def test_the_year_the_preamble_gives_the_plan_when_nothing_else_does():
     assert any("按文首说明中的年度取 2022 年" in w for w in plan.warnings)
     # a plan of another year cited in the preamble gives no year (根据《2021年全省…工作要点》: 《》 cut it)
     assert parse_plan("根据《2021年全省深化改革工作要点》要求,结合实际。\n" + BODY).meta.year_source != "preamble"
+    # the year's goals stated first (新站高新区 2022: no title, 文号 or date; 全年 was left unresolved)
+    goals = parse_plan("2022年合肥新站高新区,全区经济社会发展的奋斗目标是:地区生产总值增速不低于9%。\n" + BODY)
+    assert (goals.meta.year, goals.meta.year_source) == (2022, "preamble")
 
 
 def test_a_progress_reports_title_under_a_sites_record_is_the_title_alone():
