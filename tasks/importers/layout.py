@@ -138,6 +138,30 @@ def fit_cells(values: list[str], roles: list[str | None]) -> list[str]:
     return fit_rows(values, roles)[0]
 
 
+def _units_before_content(values: list[str], roles: list[str | None], ti: int) -> list[str]:
+    """A row of more cells than columns whose unit column comes before the content (万盛: 序号 / 事项名称 /
+    责任单位 / 事项内容, its units one a paragraph): a cell each before the unit column, every unit paragraph
+    to it, the content what is left but a cell each for the columns after it."""
+    n = len(roles)
+    out = [""] * n
+    vals = list(values)
+    for k in range(ti):
+        if not vals:
+            break
+        if roles[k] in ("lead", "responsible"):
+            units = []
+            while len(vals) > n - k - 1 and (_is_units(vals[0]) or _is_places(vals[0])):
+                units.append(vals.pop(0))
+            out[k] = "、".join(units)
+        else:
+            out[k] = vals.pop(0)
+    after = n - ti - 1
+    out[ti] = "".join(vals[: len(vals) - after] if after else vals)
+    for k, v in enumerate(vals[len(vals) - after:] if after else [], start=ti + 1):
+        out[k] = v
+    return out
+
+
 def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
     """Cells of one numbered row → one value per column; a row that holds a second content with its
     own cells (a merged 序号 over two sub-rows) gives a second row, to be read as its continuation."""
@@ -181,6 +205,8 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
             out[unit_cols[0]], out[filled[0]] = out[filled[0]], ""
         return [out]
     # more cells than columns: one unit per paragraph, a wrapped content, or a second sub-row
+    if any(roles[k] in ("lead", "responsible") for k in range(ti)):
+        return [_units_before_content(values, roles, ti)]
     rows: list[list[str]] = []
     vals = _numbered_lists_joined(values)
     while vals:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import ImportFailure
 from .labels import LINE_START_LABEL_RE
+from .units import ends_like_unit
 
 # `[bookmark: _GoBack]`, `[image: …]` and similar markers left by docx→text converters.
 _DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]", re.IGNORECASE)
@@ -274,12 +275,25 @@ def normalise(text: str) -> list[str]:
 _ARTICLE_START_RE = re.compile(r"第\s*[一二三四五六七八九十百零〇]{1,5}\s*[条章]")
 
 
+_LIST_SEP_RE = re.compile(r"[、,，;；:：]")
+
+
+def _unit_name_wrapped(label_line: str, nxt: str) -> bool:
+    """A label's unit list hard-wrapped in the middle of a name: `协办单位:区委编办、园区党工` / `委、各街道党工委`
+    (the last name ends like no unit, the name with the next line's first piece does)."""
+    last = _LIST_SEP_RE.split(label_line)[-1].strip()
+    first = _LIST_SEP_RE.split(nxt, maxsplit=1)[0].strip()
+    return bool(last) and 0 < len(first) <= 8 and not ends_like_unit(last) and ends_like_unit(last + first)
+
+
 def _continues(prev: str, nxt: str) -> bool:
     """Does `nxt` continue the paragraph `prev` that a page break (or hard wrap) cut?"""
     if not prev or not nxt or prev[-1] in _TERMINAL:
         return False
-    if HEADING_RE.match(nxt) or LABEL_RE.match(prev) or LABEL_RE.match(nxt):
+    if HEADING_RE.match(nxt) or LABEL_RE.match(nxt):
         return False
+    if LABEL_RE.match(prev):
+        return _unit_name_wrapped(prev, nxt)
     if nxt.startswith(("——", "附件", "附：")) or _SUBJECT_START_RE.match(nxt) or _DATE_LINE_RE.match(nxt):
         return False
     if nxt[:1] == "第" and _ARTICLE_START_RE.match(nxt):

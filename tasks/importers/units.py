@@ -111,7 +111,7 @@ def looks_like_unit(name: str, table: AliasTable | None = None) -> bool:
         return False
     if table is not None and table.knows(name):
         return True
-    return is_collective(name) or _ends_like_unit(name)
+    return is_collective(name) or ends_like_unit(name)
 
 
 @lru_cache(maxsize=65536)
@@ -371,7 +371,7 @@ def cut_in_bracket(name: str) -> bool:
 _TRAILING_BRACKET_RE = re.compile(r"[（(][^（）()]*[）)]$")
 
 
-def _ends_like_unit(name: str) -> bool:
+def ends_like_unit(name: str) -> bool:
     k = _TRAILING_BRACKET_RE.sub("", key(name))  # 省数据局(省营商局): its alias after it
     return len(k) >= 2 and (k.endswith(UNIT_SUFFIXES) or bool(_COLLECTIVE_RE.search(k)))
 
@@ -380,7 +380,7 @@ def _split_and(part: str, kept: list[str]) -> list[str]:
     """``part`` split at each 及/以及 outside brackets where every side, cleaned, ends like a unit."""
     pieces = _split_outside_brackets(part, _AND_RE, _AND_OR_BRACKET_RE)
     # (not before a bare noun or body: `市各有关部门和单位`, `高新区党工委和管委会` are one group, as printed)
-    if len(pieces) > 1 and all(_ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces) \
+    if len(pieces) > 1 and all(ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces) \
             and not any(clean_unit(p) in _BARE_NOUNS or clean_unit(p) in _BARE_BODIES for p in pieces[1:]):
         return pieces
     return [part]

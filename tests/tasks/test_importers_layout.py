@@ -873,3 +873,24 @@ def test_unnumbered_tasks_each_followed_by_its_unit_line_are_numbered_in_order()
 def test_a_text_with_one_unit_line_and_no_numbered_task_is_still_refused():
     with pytest.raises(ImportFailure, match="未识别出任何工作任务"):
         parse_plan("关于做好防汛工作的通知\n各单位要认真做好防汛值班工作。\n责任单位:区应急管理局\n")
+
+
+def test_a_unit_column_before_the_content_with_its_units_one_a_paragraph():
+    """万盛 2026: 序号 / 事项名称 / 责任单位 / 事项内容, row 1's three units one a paragraph: they were glued into
+    its content, and the row had no unit."""
+    text = ("万盛经开区2026年重点民生实事工作目标任务\n\n序号\n\n事项名称\n\n责任单位\n\n事项内容\n\n"
+            "1\n\n实施中心城区生活服务圈建设\n\n万盛街道\n\n东林街道\n\n万东镇\n\n完成生活服务圈建设,持续提升功能设施便捷度。\n\n"
+            "2\n\n实施老旧小区居住品质提升工程\n\n住房城乡建设局\n\n完成老旧小区改造;完成50台老旧电梯更新改造。\n")
+    items = parse_plan(text).items
+    assert [names(i.responsible_units) for i in items] == [["万盛街道", "东林街道", "万东镇"], ["住房城乡建设局"]]
+    assert items[0].text.startswith("完成生活服务圈建设")
+
+
+def test_a_label_lines_unit_name_wrapped_onto_the_next_line_is_one_name():
+    """石景山 2019, a PDF's hard wraps: `协办单位:…、园区党工` / `委、各街道党工委` gave 园区党工 and lost the rest."""
+    plan = parse_plan("2019年任务分解方案\n一、党建\n1.完善街道党工委领导体制机制。\n牵头单位:区委组织部\n"
+                      "协办单位:区委编办、区民政局(区委社会工委)、园区党工\n委、各街道党工委\n"
+                      "2.构建四级党建工作体系。\n牵头单位:区委组织部\n协办单位:区委编办\n")
+    assert names(plan.items[0].responsible_units) == [
+        "区委组织部", "区委编办", "区民政局(区委社会工委)", "园区党工委", "各街道党工委"]
+    assert [i.number for i in plan.items] == ["1", "2"]
