@@ -170,6 +170,8 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
     # as many cells as columns, unless the content's is a unit list (a merged 分类 left none, a unit cell
     # over two paragraphs made up the count: 金东 row 9's content was 团区委, its lead 各乡镇(街道))
     di = roles.index("deadline") if "deadline" in roles else None
+    if len(values) == n and values[0] == "" and ti + 1 < n and _is_units(values[ti]):
+        values = values[1:]  # a blank merged 分类 put back, and yet units in the content: more cells were merged
     if len(values) == n and not (ti + 1 < n and _is_units(values[ti])) and not (
             n >= 2 and roles[-1] in ("remark", "progress") and roles[-2] in ("lead", "responsible")
             and _is_units(values[-1]) and _is_units(values[-2])) and not (  # (a unit cell of two paragraphs, 备注 empty)
@@ -183,7 +185,7 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
         sentences = sum(1 for v in vals if v.endswith("。"))
         for k in range(n - 1, ti, -1):
             if vals and len(vals) > 1 and _fits(roles[k], vals[-1]):
-                if k > unit_from and roles[k] not in ("lead", "responsible") and _fits("lead", vals[-1]):
+                if k > unit_from and roles[k] not in ("lead", "responsible", "scorer") and _fits("lead", vals[-1]):
                     continue  # a unit list is kept for the unit columns before (a progress cell left out)
                 if sentences == 1 and vals[-1].endswith("。") and roles[k] not in ("lead", "responsible"):
                     break  # the row's one sentence is its task (`文化产业` / `培育规模以上文化服务企业1家。`)
@@ -196,6 +198,8 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
         if vals:
             out[ti] = vals.pop()
         for k in range(ti - 1, -1, -1):  # right-aligned: a merged 类别 left blank carries down
+            if vals and roles[k] is None and len(vals[-1]) > 4 and any(roles[:k]):
+                continue  # a column no role names (单位: 万亩, %) left empty, the row's task before it
             if vals:
                 out[k] = vals.pop()
         # one unit list for two unit columns: it is the lead's (配合单位 is the one left empty)
@@ -226,7 +230,9 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
                 units: list[str] = []
                 # a unit column before another takes one paragraph (金东: 区教体局, then its 协同单位 one a
                 # paragraph — all but the last were read as leads); the last one takes the rest
-                while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")):
+                scorers = roles[k + 1:].count("scorer")  # (its units, the last cells: 评分部门)
+                while vals and _is_units(vals[0]) and not (units and k + 1 < n and roles[k + 1] in ("lead", "responsible")) \
+                        and len(vals) > scorers:
                     units.append(vals.pop(0))
                 out[k] = "、".join(units)
             elif vals and (_fits_strictly(role, vals[0]) or role != "deadline" and _LIST_START_RE.match(vals[0])

@@ -29,7 +29,9 @@ _ROLES = {
                  "落实情况", "推进落实情况", "工作推进情况", "完成状况", "完成状态", "是否完成", "完成进度", "进展比例",
                  "办理情况"),
     "remark": ("备注", "说明"),
-    "category": ("类别", "分类", "领域", "板块", "类型"),
+    # who scores the task, an assessment list's 评分部门: units, but none doing it
+    "scorer": ("评分部门", "评分单位", "考核部门", "考核单位", "评价部门", "打分部门"),
+    "category": ("类别", "分类", "领域", "板块", "类型", "考核项目"),
     "indicator": ("指标名称", "指标", "项目名称", "改革事项", "事项"),
     "target": (
         "目标任务", "工作任务", "任务内容", "主要任务", "工作内容", "具体任务", "具体措施", "工作措施", "重点工作",
@@ -43,7 +45,7 @@ _ROLES = {
     "responsible": OTHER_LABELS + ("责任单位", "负责单位", "负责部门", "落实部门", "落实科室", "承办单位"),
     "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
 }
-_OFTEN_EMPTY = ("", "remark", "progress", "person")
+_OFTEN_EMPTY = ("", "remark", "progress", "person", "scorer")
 # a number column's header that holds a content word (任务项: the row's number, 1 / 2 / …): as the whole cell only
 NUMBER_ONLY_HEADERS = ("任务项", "项次", "任务序号", "任务编号")
 _EXACT_ROLE: dict[str, str] = dict.fromkeys(NUMBER_ONLY_HEADERS, "number")

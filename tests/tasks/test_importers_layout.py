@@ -894,3 +894,21 @@ def test_a_label_lines_unit_name_wrapped_onto_the_next_line_is_one_name():
     assert names(plan.items[0].responsible_units) == [
         "区委组织部", "区委编办", "区民政局(区委社会工委)", "园区党工委", "各街道党工委"]
     assert [i.number for i in plan.items] == ["1", "2"]
+
+
+def test_an_assessment_list_with_its_scoring_bureau_and_a_measure_column():
+    """嵊泗 2021 乡村振兴任务清单: 考核项目 before 序号, 考核指标 merged over rows, a 单位 column of measures
+    (%, 万亩) sometimes left empty, the 责任部门 one unit a paragraph, and the 评分部门 (the city's bureau
+    that scores the county) last. The table was not found; read as text, the 评分部门 were responsible
+    units and the targets (≥2%, 0.07) the tasks."""
+    text = ("2021年嵊泗县乡村振兴任务清单\n考核项目\n序号\n考核指标\n考核内容\n单位\n年度目标\n责任部门\n评分部门\n"
+            "农业高质高效\n1\n确保粮食和重要农产品有效供给\n农林牧渔业增加值增幅\n%\n≥2%\n县海洋与渔业局\n县农业农村局\n"
+            "市海洋渔业局\n2\n农业劳动生产率及增幅\n万元/人\n全市统筹\n县海洋与渔业局\n县农业农村局\n市海洋渔业局\n"
+            "3\n粮食播种面积\n万亩\n0.07\n县农业农村局\n市农业农村局\n4\n建设美丽牧场\n0\n县农业农村局\n市农业农村局\n")
+    rows = [(i.number, i.title, names(i.responsible_units)) for i in parse_plan(text).items]
+    assert rows == [
+        ("1", "农林牧渔业增加值增幅", ["县海洋与渔业局", "县农业农村局"]),
+        ("2", "农业劳动生产率及增幅", ["县海洋与渔业局", "县农业农村局"]),
+        ("3", "粮食播种面积", ["县农业农村局"]),
+        ("4", "建设美丽牧场", ["县农业农村局"]),
+    ]
