@@ -26,9 +26,9 @@ SKIP_WORDS = (
 _SKIP_TITLE_RE = re.compile(r"^[^，,；;、]{0,4}(?:目标|意义|思路)(?:和?要求|任务)?[:：]?$")
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
 SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
-NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.．、。](?!\d)\s*(.*)$")
+NUMBERED_RE = re.compile(r"^(\d{1,3})\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．]))\s*(.*)$")  # (1、1路公交车: an item)
 # a section's or a numbered item's start (what follows a plan's head)
-NUMBERED_START_RE = re.compile(r"[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*[.．、。](?!\d)")
+NUMBERED_START_RE = re.compile(r"[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．]))")
 # a 若干规定/措施 written in articles: `第二章  推进“最多跑一次”改革高效落地` / `第二条  推进“一件事”一窗办。…`
 ARTICLE_CHAPTER_RE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]{1,5})\s*条\s*(\S.*)$")
@@ -330,6 +330,9 @@ def _para_text(node: Node) -> list[str]:
 
 
 _NOTE_MAX = 5  # a paragraph this short under a chapter is a note on it (总负责。), not a task
+# a line that gives the heading's task its content by label: `主要任务:完成技能培训22.5万人次…`
+_CONTENT_LABEL_RE = re.compile(r"(?:主要任务|工作任务|任务内容|目标任务|工作内容|具体任务|主要内容|工作目标|建设内容|"
+                               r"实施内容|主要措施|工作措施|具体措施|任务目标)\s*[:：]")
 
 
 def select_items(outline: Outline) -> list[RawItem]:
@@ -354,9 +357,12 @@ def select_items(outline: Outline) -> list[RawItem]:
             else:
                 items.append(RawItem(s.number, chap_label, _para_text(s), s.line, f"{chap_ref}.{s.number}"))
         if not ch.children and (_annotated_heading(f"{ch.number}、{ch.first}") or ch.body and any(
-                UNIT_LABEL_RE.search(p.text) for p in ch.body) and all(parse_label_line(p.text) for p in ch.body)):
+                UNIT_LABEL_RE.search(p.text) or _CONTENT_LABEL_RE.match(p.text) for p in ch.body) and all(
+                parse_label_line(p.text) or _CONTENT_LABEL_RE.match(p.text) or len(p.text) <= _NOTE_MAX
+                for p in ch.body)):
             # `一、压缩开办时间。6月底前…。（市市场监管局牵头）`, or followed by its label lines only
-            # (`一、开展道路交通安全隐患治理…` / `责任单位:…` / `完成时限:2025年6月`): the chapter is itself a task
+            # (`一、开展道路交通安全隐患治理…` / `责任单位:…` / `完成时限:2025年6月`; `主要任务:…` / `牵头单位:…`,
+            # a page's `展开全文` between them): the chapter is itself a task
             items.append(RawItem(ch.number, "", _para_text(ch), ch.line, f"{chap_ref}"))
         elif not ch.children:
             for i, p in enumerate(ch.body, start=1):

@@ -912,3 +912,23 @@ def test_an_assessment_list_with_its_scoring_bureau_and_a_measure_column():
         ("3", "粮食播种面积", ["县农业农村局"]),
         ("4", "建设美丽牧场", ["县农业农村局"]),
     ]
+
+
+def test_a_chapter_with_its_task_and_lead_given_by_label_lines_is_the_task():
+    """商丘 2023 民生实事: `一、…` / `主要任务:…` / `牵头单位:…` (a page's `展开全文` between two): each label line
+    was a task of its own, the 主要任务 one with no unit, the 牵头单位 one with no text."""
+    plan = parse_plan("2023年商丘市重点民生实事工作方案\n一、开展职业技能培训和评价取证\n主要任务:完成技能培训22.5万人次。\n"
+                      "牵头单位:市人力资源社会保障局\n二、改善居民居住环境\n主要任务:全市建成安置房1.8万套。\n"
+                      "牵头单位:市住房城乡建设局\n展开全文\n三、提高妇女儿童健康保障水平\n主要任务:年底前实现筛查率达到65%\n")
+    assert [(i.number, i.title, names(i.lead_units), [d.date.isoformat() for d in i.deadlines]) for i in plan.items] == [
+        ("一", "开展职业技能培训和评价取证", ["市人力资源社会保障局"], []),
+        ("二", "改善居民居住环境", ["市住房城乡建设局"], []),
+        ("三", "提高妇女儿童健康保障水平", [], ["2023-12-31"]),
+    ]
+
+
+def test_an_item_whose_text_starts_with_a_figure_keeps_its_number():
+    """通山 2022: `1、1路、2路公交车…` lost its number (a figure after `1、` read as a list of numbers)."""
+    plan = parse_plan("2022年创文问题整改清单\n一、公交车\n1、1路、2路公交车未设置公益广告。\n(责任单位:交通运输局)\n"
+                      "2、3号站台破损。\n(责任单位:住建局)\n")
+    assert [(i.number, names(i.responsible_units)) for i in plan.items] == [("1", ["交通运输局"]), ("2", ["住建局"])]
