@@ -276,11 +276,12 @@ def _fits_strictly(role: str | None, cell: str) -> bool:
 
 
 def _bare_pipe_next(lines: list[str], i: int) -> bool:
-    """Whether the next line that is not blank, after line ``i``, is a pipe alone."""
+    """Whether the next line that is not blank, after line ``i``, is a pipe alone — or the rest of the
+    cell, closed by its pipe (`序` / `号  |`)."""
     for k in range(i + 1, min(len(lines), i + 3)):
         t = lines[k].strip()
         if t:
-            return t == "|"
+            return t == "|" or t.endswith("|") and t.count("|") == 1 and len(t) <= 12
     return False
 
 
@@ -417,8 +418,10 @@ def _pipe_table(lines: list[str], i: int):
             j += 1
             if buf:
                 continue
-            # a blank line ends the table unless more cells follow
-            if j < n and lines[j].strip().endswith("|"):
+            # a blank line ends the table unless more cells follow (a cell, then its pipe on a line below)
+            if j < n and (lines[j].strip().endswith("|") or lines[j].strip() and any(
+                    lines[x].strip().endswith("|") for x in range(j + 1, min(n, j + 3))
+                    if all(lines[y].strip() for y in range(j, x + 1)))):
                 continue
             break
         if "|" not in t and not any(lines[x].strip().endswith("|") for x in range(j + 1, min(n, j + 4))
@@ -435,6 +438,8 @@ def _pipe_table(lines: list[str], i: int):
                 breaks.append(len(stream))
             buf, buf_line = "", None
         j += 1
+    if j >= n and buf.strip() and buf_line is not None:
+        stream.append((buf_line, buf.strip()))  # the page cut off in the last cell, before its pipe
     # a caption cell before the header (洋县2024年十大民生实事项目清单 |): the header opens at 序号
     first = next((k for k, (_, c) in enumerate(stream[:4]) if cell_role(c) == "number"), 0)
     del stream[:first]

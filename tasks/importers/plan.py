@@ -35,7 +35,7 @@ _SENTENCE_END_RE = re.compile(r"[。；;\n]")
 _PHRASE_YEAR_RE = re.compile(r"\D*(\d{4})年")
 
 _TITLE_END_RE = re.compile(r"(工作要点|实施方案|实施意见|方案|意见|要点|计划|规划|措施|通知|办法|安排|清单|细则|决定|分解表|分工表|任务表|"
-                           r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工|完成情况|进展情况)$")
+                           r"进度表|情况表|一览表|责任分解|任务分解|任务分工|责任分工|完成情况|进展情况|推进情况|落实情况)$")
 # a title that ends in what it lists (山东省建设…先行区 / 2023年重点工作任务): a title only when no line
 # below it continues it (…确定的主要目标任务 / 责任分解方案)
 _TASKS_TITLE_END_RE = re.compile(r"(?<=.{6})(?:工作任务|重点任务|目标任务)$")
@@ -46,6 +46,7 @@ _SITE_SUFFIX_RE = re.compile(r"(.{4,80}?" + _TITLE_END_RE.pattern[:-1] + r")\s*[
 # part of an official title, after its kind word, kept in it: 实施方案（试行）, 工作要点（修订）,
 # 办法（2020年版）, 进度表(截至10月31日)
 _TITLE_QUALIFIER_RE = re.compile(r"\s*[（(][^（）()。，,；;]{1,20}[）)]$")
+_QUOTED_TITLE_RE = re.compile(r"《([^《》]{4,78})》")
 _MARKER_RE = re.compile(r"\s*[（(][^（）()]*(?:稿|草案)[）)]")
 _DOCNUM_RE = re.compile(r"^[^\s:：]{1,15}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 # a line of a site's record of the document (索引号 …, 发布机构 …, 生成日期 … 公开方式 主动公开): never part of a title
@@ -164,6 +165,8 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
         t = t.strip()
         if t.endswith(("）", ")")):
             t = _TITLE_QUALIFIER_RE.sub("", _DOCNUM_SUFFIX_RE.sub("", t))
+        if _QUOTED_TITLE_RE.fullmatch(t):
+            t = t[1:-1]  # the title printed in its book marks: `《宿迁市…服务承诺清单》(2024年版)`
         # a title may quote another document (2024年《政府工作报告》重点工作目标任务分解表), not begin with one
         return bool(t) and len(t) <= 80 and not t.startswith("《") and t.count("《") == t.count("》") \
             and not _SENTENCE_PUNCT.search(t) and bool(
@@ -208,6 +211,9 @@ def _extract_meta(lines: list[str], notice: list[Para]) -> tuple[PlanMeta, list[
                     and not candidate(above):
                 parts.insert(0, above)
         title = "".join(parts)
+        if (quoted := _QUOTED_TITLE_RE.match(title)) is not None and _QUOTED_TITLE_RE.fullmatch(
+                _TITLE_QUALIFIER_RE.sub("", title)):
+            title = quoted.group(1) + title[quoted.end():]  # (its book marks off: the title, then its 2024年版)
         for m in _MARKER_RE.finditer(title):
             meta.title_markers.append(m.group(0).strip())
         meta.title = _notice_title(meta, _MARKER_RE.sub("", title).strip())

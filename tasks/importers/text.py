@@ -276,6 +276,8 @@ _ARTICLE_START_RE = re.compile(r"第\s*[一二三四五六七八九十百零〇]
 
 
 _LIST_SEP_RE = re.compile(r"[、,，;；:：]")
+# a bracket that closes a paragraph with its units by label: `。(牵头单位:市司法局;责任单位:市数据局)`
+_CLOSING_UNITS_RE = re.compile(r"[。；;][（(【〔\[](?:牵头|责任|配合|协同|主办)(?:单位|部门)[:：][^（）()【】〔〕\[\]]*[）)】〕\]]$")
 
 
 def _unit_name_wrapped(label_line: str, nxt: str) -> bool:
@@ -302,6 +304,8 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if prev[-1] in "）)】〕]" and len(nxt) <= 25 and not _ANY_PUNCT_RE.search(nxt):
         return False  # a closed annotation, then a signature line: `…（市X局牵头）` / `某市人民政府办公室`
+    if prev[-1] in "）)】〕]" and _CLOSING_UNITS_RE.search(prev):
+        return False  # a paragraph closed by its units' bracket (`…。(牵头单位:A;责任单位:B)`): whole
     if HEADING_RE.match(prev):
         return "。" in prev  # the heading's body has started on its line (004 item 17)
     return len(prev) >= 30  # short unpunctuated lines are titles, signatures, labels

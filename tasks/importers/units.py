@@ -81,7 +81,9 @@ _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "c
            ("乡", "town"), ("街道", "town"))
 # 等 and what follows it closing a list (`A等相关部门`, `A等有关单位`, `A等省有关部门`): the others are no unit of their own
 _STRIP_RE = re.compile(
-    r"^(?:由|和|及|与)|等(?:[省市区县镇乡]级?|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$")
+    r"^(?:由|和|及|与)|等(?:[省市区县镇乡]级?|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$"
+    # (and a longer kind of body after 相关/有关: `市消防救援支队等市各相关行政执法机关`)
+    r"|等(?:[省市区县镇乡]级?|[省市区县]直)?各?(?:相关|有关)[\u4e00-\u9fff]{0,8}?(?:部门|单位|机关|机构)$")
 # two units joined by 及 or 和 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`,
 # `经济投资局和航空口岸局分别牵头`): split where every side ends like a unit (a protected collective,
 # `各区、县(市)政府及管委会`, is stashed; `区住房和城乡建设局` is one name: `区住房` is no unit)

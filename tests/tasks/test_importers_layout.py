@@ -932,3 +932,35 @@ def test_an_item_whose_text_starts_with_a_figure_keeps_its_number():
     plan = parse_plan("2022年创文问题整改清单\n一、公交车\n1、1路、2路公交车未设置公益广告。\n(责任单位:交通运输局)\n"
                       "2、3号站台破损。\n(责任单位:住建局)\n")
     assert [(i.number, names(i.responsible_units)) for i in plan.items] == [("1", ["交通运输局"]), ("2", ["住建局"])]
+
+
+def test_a_table_of_a_cell_a_line_each_closed_by_its_pipe_with_blank_lines_between():
+    """定州 2021: an HTML table pasted one cell a line, each cell's pipe after it, blank lines between and
+    the 序号 header cell over two lines (序 / 号 |). The blank line ended the table at its caption; read
+    one cell a line instead, the pipes were cells and row 3's two-line unit cell was lost (its units were
+    carried from row 2, with a warning)."""
+    def row(*cells):  # each cell, its pipe on the line below, a blank line (two spaces) after it
+        return "|\n" + "".join(f"{c}\n  \n" if c.endswith("|") else f"{c}\n|\n  \n" if c else "|\n  \n" for c in cells)
+
+    text = ("关于建立健全政务数据共享协调机制的重点任务责任分工  |\n||||\n"
+            + row("序\n号  |", "工作任务", "牵头单位", "责任单位", "完成时限")
+            + row("1", "成立政务数据共享协调推进机制。", "市行政审批局", "市直相关部门", "2021年9月底")
+            + row("2", "指定专门处室负责政务数据共享工作。", "市直相关部门", "", "2021年9月底")
+            + row("3", "建设政务数据共享应用平台。", "市政务数据共享协调机制", "市直相关部门\n各乡镇(街道)  |", "2021年12月底"))
+    plan = parse_plan(text)
+    assert table_items(plan) == [
+        ("1", "成立政务数据共享协调推进机制", ["市行政审批局"], ["市行政审批局", "市直相关部门"], ["2021-09-30"]),
+        ("2", "指定专门处室负责政务数据共享工作", ["市直相关部门"], ["市直相关部门"], ["2021-09-30"]),
+        ("3", "建设政务数据共享应用平台", ["市政务数据共享协调机制"], ["市政务数据共享协调机制", "市直相关部门", "各乡镇(街道)"],
+         ["2021-12-31"]),
+    ]
+    assert not any("沿用" in w for w in plan.warnings)
+
+
+def test_paragraphs_each_closed_by_their_units_bracket_are_two_tasks():
+    """宿迁 2025: two unnumbered measures under 一、, each closed by `(牵头单位:…;责任单位:…)`, were joined
+    into one (a paragraph of 30 characters or more was read as cut by a page break)."""
+    plan = parse_plan("2025年若干措施\n一、规范涉企行政检查\n\n实行行政检查“一网统管”。推进综合监管。(牵头单位:市司法局;责任单位:市数据局)\n\n"
+                      "实行分级分类监管。对信用等级为优的企业坚持无事不扰原则。(牵头单位:市发展改革委;责任单位:市司法局)\n")
+    assert [(i.title, names(i.lead_units)) for i in plan.items] == [
+        ("实行行政检查“一网统管”", ["市司法局"]), ("实行分级分类监管", ["市发展改革委"])]
