@@ -359,3 +359,15 @@ def test_the_attachment_lists_last_line_and_a_records_file_type_are_no_issuer():
                          "郧阳区人民政府关于分解落实2023年区政府工作目标任务的通知\n一、主要目标\n"
                          "(一)地区生产总值增长15%。(牵头单位:区发改局)\n")
     assert yunyang.meta.issuer == "郧阳区人民政府"
+
+
+@pytest.mark.parametrize("heading, title", [
+    ("《宿迁市优化营商环境“五心”服务承诺清单》(2024年版)", "宿迁市优化营商环境“五心”服务承诺清单(2024年版)"),
+    ("市中区2025年《政府工作报告》主要工作任务推进情况(2025年第二季度)",
+     "市中区2025年《政府工作报告》主要工作任务推进情况(2025年第二季度)"),
+])
+def test_a_title_in_book_marks_or_ending_in_推进情况_is_the_title(heading, title):
+    """宿迁 2024 and 济南市中 2025: no title was found (a line that opens with 《 quotes a document; 推进情况
+    ended no title)."""
+    plan = parse_plan(f"{heading}\n一、改革\n1.推进政策制定。〔责任单位:市政府办公室,完成时限:全年〕\n")
+    assert plan.meta.title == title
