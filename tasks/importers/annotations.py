@@ -282,7 +282,7 @@ class TrailingListRule(_BracketRule):
 
 
 # a list that closes by saying each does its part, with no lead named (a State Council 分工 style)
-_SHARED_ROLE_RE = re.compile(r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分工|分别|共同)(?:负责|落实|推进)\s*$")
+_SHARED_ROLE_RE = re.compile(r"(?:按(?:照)?(?:各自)?职责(?:分工)?|分工|分别|共同)(?:负责|落实|推进)\s*(?:$|[;；])")
 _NOT_TAIL_RE = re.compile(r"[^ 。;；\n]")  # what may not follow a list that ends the text
 _AS_LEAD_RE = re.compile(r"^([^，,；;。]*?)(?:为|是)牵头(?:单位)?$")  # a note: `区发改局为牵头单位`
 

@@ -68,7 +68,8 @@ _POLICY_PERIOD_RE = re.compile(r"(?:实施|执行|施行)[^。；;，,\n]{0,40}?
 # `实施期限至2021年12月31日`, `原…政策实施至2021年4月30日`, `延长至…`) is no task's deadline: the clause
 # before the date names the term, or the date follows a verb of running on (but `完成期限至…` is one)
 _CLAUSE_END_RE = re.compile(r"[，。；,;：:\n]")
-_TERM_RE = re.compile(r"有效期|(?:实施|执行|政策)期限|(?:实施|执行|延续|延长|延期|顺延)(?:到|至)$")
+_TERM_RE = re.compile(r"有效期|(?:实施|执行|政策)期限|(?:实施|执行|延续|延长|延期|顺延)(?:到|至)$"
+                      r"|(?:政策|费率)(?:到|至)$")  # (`延续实施阶段性降低失业保险费率政策至2023年4月30日`)
 
 
 @dataclass

@@ -800,9 +800,9 @@ def _fit_spaced(tokens: list[str], roles: list[str | None]) -> list[str]:
             break
         role = roles[k]
         if role in ("lead", "responsible"):
-            if not _is_units(toks[-1]):
+            if not _is_units(toks[-1].rstrip("。；;")):  # (a unit cell may close with 。: `…,魏武国控集团。`)
                 continue
-            cell = toks.pop()
+            cell = toks.pop().rstrip("。；;")
             # a wrapped name's head (人行杭州 中心支行), or, the table's one unit column, more units of the cell,
             # one a line (区农业农村委 / 区林业局 / 区供销联社)
             more = not any(roles[x] in ("lead", "responsible") for x in range(ti + 1, k))

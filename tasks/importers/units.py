@@ -272,7 +272,7 @@ def _drop_notes(text: str) -> str:
     """The list without its rule notes, and without the second noun of an 等 tail (`A等部门、单位`)."""
     if "等" in text:
         text = _ETC_PAIR_RE.sub(r"\1", text)
-    if "牵头" in text or "下同" in text or "汇总" in text:  # a note says one of these
+    if "牵头" in text or "下同" in text or "汇总" in text or "以下均" in text or "不再单独" in text:  # a note says one
         return NOTE_RE.sub("", text)
     return text
 

@@ -404,3 +404,14 @@ def test_a_time_label_after_the_units_in_one_bracket_and_a_group_joined_by_he():
     [item] = plan.items
     assert [u.as_written for u in item.responsible_units] == ["市财政局", "市各有关部门和单位", "各县(区)人民政府"]
     assert [d.date.isoformat() for d in item.deadlines] == ["2024-12-31"]
+
+
+def test_a_note_nested_in_the_unit_bracket_and_a_shared_role_before_a_semicolon():
+    """镇江 2022: `(A、B等按职责分工负责;C,D〔以下均需各地落实〕)` gave no unit at all (the nested note), and
+    `(A、B按职责分工负责;C,D)` made A the lead (the shared role is only read at the bracket's end)."""
+    noted = parse_plan("2022年若干措施\n(一)稳定就业。延续实施政策。"
+                       "(市人社局、市财政局等按职责分工负责;市政府办公室,市发改委〔以下均需各地落实,不再单独列出〕)\n")
+    assert (names(noted.items[0].lead_units), names(noted.items[0].responsible_units)) == (
+        [], ["市人社局", "市财政局", "市政府办公室", "市发改委"])
+    shared = parse_plan("2022年若干措施\n(一)稳定就业。延续实施政策。(市人社局、市财政局按职责分工负责;市政府办公室)\n")
+    assert names(shared.items[0].lead_units) == []

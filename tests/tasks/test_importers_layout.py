@@ -964,3 +964,16 @@ def test_paragraphs_each_closed_by_their_units_bracket_are_two_tasks():
                       "实行分级分类监管。对信用等级为优的企业坚持无事不扰原则。(牵头单位:市发展改革委;责任单位:市司法局)\n")
     assert [(i.title, names(i.lead_units)) for i in plan.items] == [
         ("实行行政检查“一网统管”", ["市司法局"]), ("实行分级分类监管", ["市发展改革委"])]
+
+
+def test_a_space_separated_row_whose_first_unit_cell_runs_over_lines_and_closes_with_a_full_stop():
+    """谯城 2025: `2 一般公共预算收入增长5%左右。 区财政局` / `区税务局` / `区政府有关部门,…,魏武国控集团。` — the
+    row had no unit cell (the 协同 cell's closing 。 made it read as a sentence) and took row 1's units."""
+    text = ("谯城区2025年政府工作报告重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n"
+            "1 地区生产总值增长6.5%左右。 区发改委 区政府各部门,各乡镇人民政府、街道办事处。\n"
+            "2 一般公共预算收入增长5%左右。 区财政局\n区税务局\n区政府有关部门,谯城经开区管委会,魏武国控集团。\n"
+            "3 社会消费品零售总额增长8.2%左右。 区商务局 区发改委、区市场监管局。\n")
+    plan = parse_plan(text)
+    assert table_items(plan)[1] == ("2", "一般公共预算收入增长5%左右", ["区财政局", "区税务局"],
+                                    ["区财政局", "区税务局", "区政府有关部门", "谯城经开区管委会", "魏武国控集团"], [])
+    assert not any("沿用" in w for w in plan.warnings)
