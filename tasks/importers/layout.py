@@ -385,6 +385,13 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
 _RECORD_CELL_RE = re.compile(r"^(?:索\s*引\s*号|发布机构|成文日期|发文日期|发布日期|主题分类|公开方式|组配分类|文\s*号)\s*[:：]")
 
 
+def _cut_after_number(lines: list[str], j: int, stream: list[tuple[int, str]]) -> bool:
+    """Whether the text ends, within two lines from ``j``, in the first cell after a row's number: the
+    page cut off before the cell's pipe (定州: `4 |` / `提升电子政务…打造覆盖市`)."""
+    return bool(stream) and _INT_RE.match(stream[-1][1]) is not None \
+        and 0 < sum(1 for x in range(j, len(lines)) if lines[x].strip()) <= 2
+
+
 def _pipe_table(lines: list[str], i: int):
     n = len(lines)
     if "|" in lines[i].strip().rstrip("|"):
@@ -423,9 +430,12 @@ def _pipe_table(lines: list[str], i: int):
                     lines[x].strip().endswith("|") for x in range(j + 1, min(n, j + 3))
                     if all(lines[y].strip() for y in range(j, x + 1)))):
                 continue
+            if _cut_after_number(lines, j, stream):
+                continue
             break
         if "|" not in t and not any(lines[x].strip().endswith("|") for x in range(j + 1, min(n, j + 4))
-                                    if all(lines[y].strip() for y in range(j + 1, x + 1))):
+                                    if all(lines[y].strip() for y in range(j + 1, x + 1))) \
+                and not _cut_after_number(lines, j, stream):
             break  # (a cell of a few lines, its names stacked: 王 嵘 / 方 勇 / |)
         if buf_line is None:
             buf_line = j

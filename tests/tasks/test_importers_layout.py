@@ -977,3 +977,9 @@ def test_a_space_separated_row_whose_first_unit_cell_runs_over_lines_and_closes_
     assert table_items(plan)[1] == ("2", "一般公共预算收入增长5%左右", ["区财政局", "区税务局"],
                                     ["区财政局", "区税务局", "区政府有关部门", "谯城经开区管委会", "魏武国控集团"], [])
     assert not any("沿用" in w for w in plan.warnings)
+
+
+def test_a_pipe_table_cut_off_by_the_page_in_a_rows_first_cell_keeps_the_row():
+    text = ("任务分工\n|\n序号\n|\n工作任务\n|\n牵头单位\n|\n\n|\n1\n|\n\n建设共享平台。\n|\n\n市数据局\n|\n\n|\n2\n|\n\n"
+            "提升电子政务外网覆盖度,打造覆盖市")
+    assert [(i.number, i.title) for i in parse_plan(text).items] == [("1", "建设共享平台"), ("2", "提升电子政务外网覆盖度,打造覆盖市")]
