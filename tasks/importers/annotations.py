@@ -237,9 +237,14 @@ class LeadPhraseBracketRule(_BracketRule):
             return ()
         leads = _units_in(_LEAD_TAIL_RE.sub("", clauses[0]))
         others = [u for c in clauses[1:] for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))]
-        if leads and all(looks_like_unit(u, ctx.table) for u in leads + others):
+        # (a city named bare among the others, its government: `…,银川市、石嘴山市、吴忠市人民政府…配合`)
+        if leads and all(looks_like_unit(u, ctx.table) for u in leads) and all(
+                looks_like_unit(u, ctx.table) or _BARE_PLACE_RE.fullmatch(u) for u in others):
             return tuple([(u, True) for u in leads] + [(u, False) for u in others])
         return ()
+
+
+_BARE_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,5}(?:市|县|区|州|盟|旗)")
 
 
 class TrailingListRule(_BracketRule):

@@ -41,7 +41,7 @@ _ODD_SCAN_MIN = 1000
 # A line ending in one of these closes its paragraph; anything else may continue after a page break.
 _TERMINAL = "。！？；：:!?;】」』"
 HEADING_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．])))"
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．]|\d{1,2}月)))"
 )
 LABEL_RE = LINE_START_LABEL_RE
 # 001's 职责分工 paragraphs start with their unit: a new paragraph, never a continuation.

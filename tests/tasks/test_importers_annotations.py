@@ -415,3 +415,12 @@ def test_a_note_nested_in_the_unit_bracket_and_a_shared_role_before_a_semicolon(
         [], ["市人社局", "市财政局", "市政府办公室", "市发改委"])
     shared = parse_plan("2022年若干措施\n(一)稳定就业。延续实施政策。(市人社局、市财政局按职责分工负责;市政府办公室)\n")
     assert names(shared.items[0].lead_units) == []
+
+
+def test_a_lead_phrase_bracket_whose_others_include_cities_named_bare():
+    """银川都市圈 2019: `(自治区交通运输厅牵头,自治区发展改革委、自然资源厅、银川市、石嘴山市、…配合)` was no unit
+    bracket (银川市 looked like no unit), and a fallback read `区交通运输厅` as the only unit."""
+    plan = parse_plan("2019年工作计划\n一、基础\n(一)道路畅通工程。保障道路安全畅通。"
+                      "(自治区交通运输厅牵头,自治区发展改革委、银川市、石嘴山市、吴忠市人民政府配合)\n")
+    assert (names(plan.items[0].lead_units), names(plan.items[0].responsible_units)) == (
+        ["自治区交通运输厅"], ["自治区交通运输厅", "自治区发展改革委", "银川市", "石嘴山市", "吴忠市人民政府"])
