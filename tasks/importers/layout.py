@@ -238,6 +238,9 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
             elif vals and (_fits_strictly(role, vals[0]) or role != "deadline" and _LIST_START_RE.match(vals[0])
                            and "\n" in vals[0] or role in ("progress", "remark") and len(vals) <= n - k):
                 out[k] = vals.pop(0)  # (a numbered list is one cell's: a progress column's 1.… 2.…)
+                while role == "person" and vals and len(_WS_RE.sub("", vals[0])) <= 4 and _fits(role, vals[0]) \
+                        and len(vals) > n - k - 1:
+                    out[k] += "、" + vals.pop(0)  # the leaders of one row, one a paragraph (王旭锋 / 胡金芳 / 王行杰)
         rows.append(out)
         if len(rows) > 20:
             break

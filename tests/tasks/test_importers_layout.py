@@ -5,7 +5,7 @@ Each test is a small made-up plan in one shape (the corpus has the real ones).""
 import pytest
 
 from tasks.importers import ImportFailure, parse_plan
-from tasks.importers.layout import fit_cells, glued_units, split_joined, tabulate
+from tasks.importers.layout import fit_cells, fit_rows, glued_units, split_joined, tabulate
 from tasks.importers.units import split_table_units, split_units
 from tests.tasks.importer_helpers import names
 
@@ -984,3 +984,14 @@ def test_a_pipe_table_cut_off_by_the_page_in_a_rows_first_cell_keeps_the_row():
     text = ("任务分工\n|\n序号\n|\n工作任务\n|\n牵头单位\n|\n\n|\n1\n|\n\n建设共享平台。\n|\n\n市数据局\n|\n\n|\n2\n|\n\n"
             "提升电子政务外网覆盖度,打造覆盖市")
     assert [(i.number, i.title) for i in parse_plan(text).items] == [("1", "建设共享平台"), ("2", "提升电子政务外网覆盖度,打造覆盖市")]
+
+
+def test_a_rows_leaders_one_a_paragraph_fill_the_leader_column_only():
+    """钟楼 2022: three 区政府分管领导 one a paragraph (王旭锋 / 胡金芳 / 王行杰) before the row's units and a second
+    sub-row: the second and third leaders were taken for the unit cells (empty) and the third was read as a
+    sub-row's content."""
+    roles = ["target", "target", "person", "lead", "responsible"]
+    cells = ["四大功能区建设", "(1)老城复兴样板区要见成效。", "王旭锋", "胡金芳", "王行杰", "住建局", "新闸街道、五星街道",
+             "(2)数字经济先导区要树标杆。"]
+    assert fit_rows(cells, roles)[0] == [
+        "四大功能区建设", "(1)老城复兴样板区要见成效。", "王旭锋、胡金芳、王行杰", "住建局", "新闸街道、五星街道"]
