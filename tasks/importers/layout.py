@@ -31,7 +31,7 @@ from typing import NamedTuple
 from .dates import looks_like_date_cell
 from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind, may_have_inline_label
 from .tables import _ROLES, NUMBER_ONLY_HEADERS, cell_role, header_roles
-from .units import _SURNAMES, UNIT_SUFFIXES, clean_unit, looks_like_unit
+from .units import SURNAMES, UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
 _ANY_BRACKET_RE = re.compile(r"[（(\[〔【［）)\]〕】］]")
@@ -984,7 +984,7 @@ def _glued_table(lines: list[str], i: int):
             leads = [run.units[0] for run in found]
             units = "、".join(u for run in found for u in run.units)
             cuts = [0, *(x for run in found for x in (run.start, run.end)), len(body)]
-            prose = "".join(body[cuts[n]:cuts[n + 1]] for n in range(0, len(cuts), 2))  # the text between the runs
+            prose = "".join(body[cuts[x]:cuts[x + 1]] for x in range(0, len(cuts), 2))  # the text between the runs
         else:
             cut = body.rfind("。") + 1
             tail = body[cut:].strip() if cut else ""
@@ -1091,7 +1091,7 @@ def _person_unit_runs(body: str) -> list[_Run]:
 def _leading_person(tail: str) -> str | None:
     """A person's name (two or three characters, a common surname) glued before the units of a row whose
     table has a 分管领导 column: 何海平教育局…, 张菁民政局… (三 characters would leave 政局)."""
-    if tail[:1] not in _SURNAMES:
+    if tail[:1] not in SURNAMES:
         return None
     for n in (3, 2):
         first = _glued_pieces(tail[n:])[0] if tail[n:] else ""

@@ -445,14 +445,14 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
     # merged unit cell left the row one cell short and the 分管领导's name slid into the unit column: no unit
     # (and a number, a row cut off by the page: its 建设时间 `2024` in the unit column)
     return [n for k, n in enumerate(out) if not n.isdigit() and not (
-        _PERSON_NAME_RE.fullmatch(n) and (k or n[0] in _SURNAMES) and not looks_like_unit(n, table))]
+        _PERSON_NAME_RE.fullmatch(n) and (k or n[0] in SURNAMES) and not looks_like_unit(n, table))]
 
 
 # two or three characters, not a place named bare (黄埔区, 沁县, 龙港市: a district's, county's, city's government)
 _PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,2}[\u4e00-\u9fff](?<![区县市镇乡])")
 # the commonest surnames: a two- or three-character name that starts with one and does not end like a
 # unit, alone in a unit cell, is a person's
-_SURNAMES = frozenset(
+SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
     "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤芮祝"
 )
