@@ -266,6 +266,17 @@ _CUT_ENDINGS = tuple({w[:k] for w in ("有限公司", "委员会", "人民政府
                                       "街道", "开发区", "分局", "支队", "大队") for k in range(1, len(w))})
 
 
+def _past_dates_unresolved(items: list[ParsedItem], year: int) -> None:
+    """A date two years or more before the plan's (`到2015年底已完成试点` in a 2020 plan) is what was done,
+    not a deadline: kept as an unresolved phrase for a person to settle, not as a date already overdue.
+    (The year before the plan's may be one: a plan issued in December, `2022年12月底前` for 2023.)"""
+    for it in _all_items(items):
+        past = [d for d in it.deadlines if d.date.year < year - 1]
+        if past:
+            it.deadlines = [d for d in it.deadlines if d.date.year >= year - 1]
+            it.unresolved += [p for p in dict.fromkeys(d.phrase for d in past) if p not in it.unresolved]
+
+
 def _drop_unit_cut_off(items: list[ParsedItem], lines: list[str]) -> None:
     """A page cut off in the middle of its last unit's name (`牵头单位:区商`, `…连江交通建设发展有`): a
     level and a character or two, a name ending in the start of a unit's ending, or any name inside a
@@ -452,10 +463,11 @@ def _issuers(names: str) -> str:
     return re.sub(r"(办公室|办公厅)(?=.)", r"\1、", names)
 
 
-def _explicit_years(raw_items: list[RawItem]) -> list[int]:
+def _explicit_years(texts: list[str]) -> list[int]:
+    """The years the date phrases of ``texts`` write out (`2021年9月底前`)."""
     years = []
-    for raw in raw_items:
-        for hit in find_dates("\n".join(raw.text_lines), 2000):
+    for text in texts:
+        for hit in find_dates(text, 2000):
             if hit.dates and (m := _PHRASE_YEAR_RE.match(hit.phrase)):
                 years.append(int(m.group(1)))
     return years
@@ -478,7 +490,9 @@ def _decide_year(meta: PlanMeta, override: int | None, raw_items: list[RawItem],
         "title": lambda: title_year(meta.title),
         "doc_number": lambda: docnum_year(meta.doc_number),
         "heading": lambda: head("heading"),
-        "dates": lambda: min(_explicit_years(raw_items), default=None),
+        # (a plan that is one table: the dates its rows write out, `2021年9月底`)
+        "dates": lambda: min(_explicit_years(["\n".join(r.text_lines) for r in raw_items])
+                             or _explicit_years([t for t in lines if "\t" in t]), default=None),
         "issue_date": lambda: meta.issued_on.year if meta.issued_on else None,
         "notice": lambda: head("notice"),
         "page": lambda: head("page"),
@@ -1051,6 +1065,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
             warnings.append(f"未能从文中确定计划年份：暂按今年（{meta.year}）计（文中没有需要年份换算的时间），可另行指定计划年度（网页导入时修改“计划年度”，命令行用 --year）。")
 
     _drop_unit_cut_off(items, lines)
+    if meta.year_source not in ("today", "override"):  # (a year the office gives: its dates are as written)
+        _past_dates_unresolved(items, meta.year)
     if simplified is not None:
         _as_printed(items, printed, simplified)
     if "<" in printed and ">" in printed:

@@ -371,3 +371,21 @@ def test_a_title_in_book_marks_or_ending_in_推进情况_is_the_title(heading, t
     ended no title)."""
     plan = parse_plan(f"{heading}\n一、改革\n1.推进政策制定。〔责任单位:市政府办公室,完成时限:全年〕\n")
     assert plan.meta.title == title
+
+
+def test_a_plan_that_is_one_table_takes_its_year_from_the_dates_its_rows_write():
+    """定州 2021 and 成都 2021: no title year, every 完成时限 cell `2021年9月底` — the plan was dated today's
+    year (2026), and the bulletins would have put it in the wrong year."""
+    plan = parse_plan("重点任务责任分工\n序号\t工作任务\t牵头单位\t完成时限\n1\t成立协调推进机制。\t市行政审批局\t2021年9月底\n"
+                      "2\t建设共享平台。\t市数据局\t2021年12月底\n")
+    assert (plan.meta.year, plan.meta.year_source) == (2021, "dates")
+
+
+def test_a_date_years_before_the_plans_is_what_was_done_not_a_deadline():
+    plan = parse_plan("2023年工作要点\n一、改革\n1.推进改革。到2015年底已完成试点,2022年12月底前制定方案,"
+                      "2023年6月底前全面推开。(区发改局牵头)\n")
+    item = plan.items[0]
+    assert [d.date.isoformat() for d in item.deadlines] == ["2022-12-31", "2023-06-30"]  # (the year before may be one)
+    assert item.unresolved == ["到2015年底"]
+    given = parse_plan("工作要点\n一、改革\n1.推进改革。到2015年底已完成试点。(区发改局牵头)\n", year=2023)
+    assert [d.date.isoformat() for d in given.items[0].deadlines] == ["2015-12-31"]  # a year the office gives: as written
