@@ -411,7 +411,9 @@ def _pipe_table(lines: list[str], i: int):
                 cells = [c.strip() for c in lines[j].strip().strip("|").split("|")]
                 if _RECORD_CELL_RE.match(cells[0]):
                     break  # the page's record after the table (`索引号: | 1137…/2022-04772 | 成文日期: |`)
-                if len(cells) != len(header) or [_WS_RE.sub("", c) for c in cells] != header_key:
+                if lines[j].lstrip().startswith("|") and len(rows) > 1 and len(rows[-1][1]) + len(cells) <= len(header):
+                    rows[-1][1].extend(cells)  # the row's next cells on a line of their own (`1 | 名称` / `| 明细` / `| 党建办`)
+                elif len(cells) != len(header) or [_WS_RE.sub("", c) for c in cells] != header_key:
                     rows.append((j, cells))
             j += 1
         numbered = _numbers_in_task_cells(header, rows)

@@ -49,6 +49,8 @@ _OFTEN_EMPTY = ("", "remark", "progress", "person", "scorer")
 # a number column's header that holds a content word (任务项: the row's number, 1 / 2 / …): as the whole cell only
 NUMBER_ONLY_HEADERS = ("任务项", "项次", "任务序号", "任务编号")
 _EXACT_ROLE: dict[str, str] = dict.fromkeys(NUMBER_ONLY_HEADERS, "number")
+# bare content words, as a whole cell only (南白象街道: 序号 | 名称 | 明细 | 负责科室; 单位名称 is no content)
+_EXACT_ROLE.update(dict.fromkeys(("名称", "明细"), "target"))
 for _role, _words in _ROLES.items():
     for _w in _words:
         _EXACT_ROLE.setdefault(_w, _role)
@@ -80,9 +82,10 @@ _UNIT_AND_PERSON_RE = re.compile(r"(?:牵头|责任|配合|主办|协办)(?:单�
 
 @lru_cache(maxsize=16384)
 def _short_cell_role(c: str) -> str | None:
+    if (role := _EXACT_ROLE.get(c)) is not None:  # the first role that has the cell as a word
+        return role
     if not _ANY_HEADER_WORD_RE.search(c) or _FIGURE_HEADER_RE.search(c):
         return None
-    role = _EXACT_ROLE.get(c)  # the first role that has the cell as a word
     if role is None and _UNIT_AND_PERSON_RE.match(c):
         # a unit column that names its contact too (牵头单位及主要负责人): the unit's, not a person's
         role = next((r for r, words_re in _ROLE_WORD_RES if r in ("lead", "responsible") and words_re.match(c)), None)

@@ -995,3 +995,16 @@ def test_a_rows_leaders_one_a_paragraph_fill_the_leader_column_only():
              "(2)数字经济先导区要树标杆。"]
     assert fit_rows(cells, roles)[0] == [
         "四大功能区建设", "(1)老城复兴样板区要见成效。", "王旭锋、胡金芳、王行杰", "住建局", "新闸街道、五星街道"]
+
+
+def test_a_pipe_table_headed_名称_明细_whose_first_row_runs_over_lines_each_opened_by_a_pipe():
+    """南白象街道 2023: `序号 | 名称 | 明细 | 负责科室 | 执行落实情况 |` was no task table (名称 and 明细 named
+    no column) and the page was refused; row 1 printed `1 | 名称` / `| 明细` / `| 党建办` lost its unit."""
+    text = ("序号 | 名称 | 明细 | 负责科室 | 执行落实情况 |\n1 | 金竹锦园“共享社幸福里”建设\n| 该项目位于金竹锦园2幢1楼,面积592平方米。\n"
+            "| 党建办\n| 已于10月份完成并对外开放。\n2 | 霞坊安置房交付 | 涉及995户、1949套安置房。 | 城建办 | 已交付。 |\n")
+    assert table_items(parse_plan(text)) == [
+        ("1", "金竹锦园“共享社幸福里”建设", [], ["党建办"], []), ("2", "霞坊安置房交付", [], ["城建办"], [])]
+
+
+def test_a_unit_list_spaced_after_a_电视台():
+    assert split_table_units("市委社会工作部 市广播电视台 市地震局") == ["市委社会工作部", "市广播电视台", "市地震局"]
