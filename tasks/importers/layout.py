@@ -805,6 +805,10 @@ def _fit_spaced(tokens: list[str], roles: list[str | None]) -> list[str]:
     n = len(roles)
     if len(tokens) == n:
         return tokens
+    unit_cols = [k for k in range(n) if roles[k] in ("lead", "responsible")]
+    if unit_cols and unit_cols[-1] < len(tokens) < n and all(_is_units(tokens[k].rstrip("。")) for k in unit_cols):
+        # every unit cell in its place, the last columns (评价, 进展, 备注) left empty or cut off by the page
+        return tokens + [""] * (n - len(tokens))
     ti = roles.index("target")
     out = [""] * n
     toks = list(tokens)
@@ -854,12 +858,16 @@ def _fit_spaced(tokens: list[str], roles: list[str | None]) -> list[str]:
 
 def _join_letter_spaced(tokens: list[str]) -> list[str]:
     """A header's words spaced letter by letter (`序号 工 作 任 务 牵头负责部门`): each run of single
-    characters one word again."""
+    characters one word again; and a word that names no column spaced off the word it qualifies
+    (`牵头  领导`, `牵头  责任单位`, `配合  责任单位`: 青阳 2023), one cell."""
     out: list[str] = []
     run = False
     for t in tokens:
         single = len(t) == 1 and "\u4e00" <= t <= "\u9fff"
         if single and run:
+            out[-1] += t
+        elif out and len(out[-1]) <= 3 and cell_role(out[-1]) is None and (role := cell_role(t)) is not None \
+                and cell_role(out[-1] + t) is not None and role != "number":
             out[-1] += t
         else:
             out.append(t)

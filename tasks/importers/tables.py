@@ -82,11 +82,12 @@ _UNIT_AND_PERSON_RE = re.compile(r"(?:牵头|责任|配合|主办|协办)(?:单�
 
 @lru_cache(maxsize=16384)
 def _short_cell_role(c: str) -> str | None:
-    if (role := _EXACT_ROLE.get(c)) is not None:  # the first role that has the cell as a word
+    role: str | None = _EXACT_ROLE.get(c)  # the first role that has the cell as a word
+    if role is not None:
         return role
     if not _ANY_HEADER_WORD_RE.search(c) or _FIGURE_HEADER_RE.search(c):
         return None
-    if role is None and _UNIT_AND_PERSON_RE.match(c):
+    if _UNIT_AND_PERSON_RE.match(c):
         # a unit column that names its contact too (牵头单位及主要负责人): the unit's, not a person's
         role = next((r for r, words_re in _ROLE_WORD_RES if r in ("lead", "responsible") and words_re.match(c)), None)
     if role is None:  # the first role with a word in the cell

@@ -1008,3 +1008,14 @@ def test_a_pipe_table_headed_名称_明细_whose_first_row_runs_over_lines_each_
 
 def test_a_unit_list_spaced_after_a_电视台():
     assert split_table_units("市委社会工作部 市广播电视台 市地震局") == ["市委社会工作部", "市广播电视台", "市地震局"]
+
+
+def test_a_space_separated_table_whose_header_words_are_spaced_off_their_qualifier():
+    """青阳 2023: `牵头  领导 牵头         责任单位 主体          责任单位 …` named no lead column (牵头 and 责任单位
+    two cells), and a row with its last columns empty or cut off lost its units."""
+    text = ("2023年县政府重点工作责任清单进展情况汇总表\n"
+            "序号 2023年重点工作任务 牵头  领导 牵头         责任单位 主体          责任单位 配合         责任单位 工作评价 备注\n"
+            "85 新增托育机构2所以上。 吴蓓蓓 县卫健委 有关乡镇 县直有关单位 已完成\n"
+            "87 创建全国中医药示范县。 吴蓓蓓 县卫健委 县卫健委 县直有关单位\n")
+    assert [(i.number, names(i.lead_units), names(i.responsible_units)) for i in parse_plan(text).items] == [
+        ("85", ["县卫健委"], ["县卫健委", "有关乡镇", "县直有关单位"]), ("87", ["县卫健委"], ["县卫健委", "县直有关单位"])]
