@@ -228,6 +228,24 @@ def _spaces_lost_as_question_marks(text: str) -> str:
 _CHAPTER_THEN_SECTION_RE = re.compile(r"[一二三四五六七八九十]{1,3}、[^。；;：:（()）\n\t|]{2,40}?(?=[（(]一[）)]\S)")
 
 
+# a unit label for one level of government: `省牵头单位:省大数据局` / `市牵头单位:市数据局` (a city's plan that
+# names the province's counterpart of each task too)
+_LEVEL_LABEL_RE = re.compile(r"^([ \t\u3000]*)([省市州县区])((?:牵头|责任|配合|协同|协办|主办|参与)(?:单位|部门))(\s*[:：])",
+                             re.MULTILINE)
+_LEVEL_RANK = {"省": 0, "市": 1, "州": 1, "县": 2, "区": 2}
+
+
+def _own_level_labels(text: str) -> str:
+    """Of unit labels for several levels, the lowest level's are the plan's own: read as plain labels
+    (`市牵头单位:` → `牵头单位:`); the higher levels' (`省牵头单位:`) stay text, no unit of this plan's."""
+    levels = {m.group(2) for m in _LEVEL_LABEL_RE.finditer(text)}
+    if not levels:
+        return text
+    own = max(_LEVEL_RANK[x] for x in levels)
+    return _LEVEL_LABEL_RE.sub(lambda m: f"{m.group(1)}{m.group(3)}{m.group(4)}" if _LEVEL_RANK[m.group(2)] == own
+                               else m.group(0), text)
+
+
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
     from .layout import (  # layout reads tables.py, which reads this module
@@ -247,6 +265,8 @@ def normalise(text: str) -> list[str]:
     if "<" in text and ">" in text:
         text = _ASCII_ANGLE_RE.sub(_ascii_angles, text)
     text = _light_clean_text(text)
+    if "单位" in text or "部门" in text:
+        text = _own_level_labels(text)
     # Cleaned again line by line only if the rewriting of tables (which moves and glues text, and
     # adds only tabs, newlines, spaces and 、) could have made something for `_light_clean` to do:
     # a debris bracket or markdown glued from two pieces. The odd characters are all gone.

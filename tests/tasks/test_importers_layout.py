@@ -1019,3 +1019,12 @@ def test_a_space_separated_table_whose_header_words_are_spaced_off_their_qualifi
             "87 创建全国中医药示范县。 吴蓓蓓 县卫健委 县卫健委 县直有关单位\n")
     assert [(i.number, names(i.lead_units), names(i.responsible_units)) for i in parse_plan(text).items] == [
         ("85", ["县卫健委"], ["县卫健委", "有关乡镇", "县直有关单位"]), ("87", ["县卫健委"], ["县卫健委", "县直有关单位"])]
+
+
+def test_unit_labels_for_two_levels_read_the_plans_own():
+    """A city's plan naming the province's counterpart of each task: `省牵头单位:` / `市牵头单位:` / `市责任单位:`
+    named no unit at all (labels with a level before them)."""
+    plan = parse_plan("2023年工作要点\n一、改革\n1.推进数字政府建设。\n省牵头单位:省大数据局\n市牵头单位:市数据局\n"
+                      "市责任单位:市发改委、市财政局\n2.优化营商环境。\n省牵头单位:省发展改革委\n市牵头单位:市发改委\n")
+    assert [(i.number, names(i.lead_units), names(i.responsible_units)) for i in plan.items] == [
+        ("1", ["市数据局"], ["市数据局", "市发改委", "市财政局"]), ("2", ["市发改委"], ["市发改委"])]
