@@ -160,6 +160,8 @@ def _angle_brackets(text: str) -> str:
 
 # a page's picture by its file name alone on a line (`640.webp.jpg`): read as item 640, it was listed
 # among the paragraphs that look like tasks
+_EDITOR_LINE_RE = re.compile(r"[ \t\u3000]*[（(\[【]?\s*(?:责任编辑|编辑|审核|一审|二审|三审|终审|校对)\s*[:：][^。；;]{0,60}?"
+                             r"[）)\]】]?[ \t\u3000]*")
 _IMAGE_LINE_RE = re.compile(r"[ \t]*[\w.-]{1,80}\.(?:jpe?g|png|gif|webp|bmp)[ \t]*", re.IGNORECASE)
 _IMAGE_ENDS = frozenset({".jpg", "jpeg", ".png", ".gif", "webp", ".bmp"})
 
@@ -273,9 +275,12 @@ def normalise(text: str) -> list[str]:
     again = "[" in text or "*" in text or "_" in text
     out = []
     images = ".jp" in text or ".png" in text or ".gif" in text or ".webp" in text  # a picture's file name
+    editors = "编辑" in text or "审:" in text or "审：" in text
     for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
         if images and line[-4:].lower() in _IMAGE_ENDS and _IMAGE_LINE_RE.fullmatch(line):
             line = ""
+        if editors and ("编" in line or "审" in line) and _EDITOR_LINE_RE.fullmatch(line):
+            line = ""  # the page's editors (`(编辑:谭茜 二审:唐成 终审:阮班新)`): no task's text
         if line[:1] in "一二三四五六七八九十" and (m := _CHAPTER_THEN_SECTION_RE.match(line)) is not None:
             line = f"{line[: m.end()]}\n{line[m.end() :]}"  # 一、依法全面履行政府职能(一)依法依规…: two lines
         if len(line) >= JOINED_MIN and (" " in line or "\u3000" in line) and "\n" not in line:

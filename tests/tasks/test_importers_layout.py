@@ -931,7 +931,8 @@ def test_an_item_whose_text_starts_with_a_figure_keeps_its_number():
     """通山 2022: `1、1路、2路公交车…` lost its number (a figure after `1、` read as a list of numbers); a
     span of months (宁波民政 2021: `3、4月份工作推进情况`) still starts no item."""
     plan = parse_plan("2022年创文问题整改清单\n一、公交车\n1、1路、2路公交车未设置公益广告。\n(责任单位:交通运输局)\n"
-                      "3、4月份工作推进情况\n2、3号站台破损。\n(责任单位:住建局)\n")
+                      "3、4月份工作推进情况\n2、3号站台破损。\n(责任单位:住建局)\n(编辑:谭茜 二审:唐成 终审:阮班新)\n")
+    assert "编辑" not in plan.items[-1].text  # the page's editors: no task's text (it was an unnumbered task)
     assert [(i.number, names(i.responsible_units)) for i in plan.items] == [("1", ["交通运输局"]), ("2", ["住建局"])]
 
 
