@@ -20,7 +20,7 @@ from .labels import (
     UNIT_LABEL_RE,
     parse_label_line,
 )
-from .units import AliasTable, looks_like_unit, marked_leads, split_units, unit_names
+from .units import AliasTable, comma_group, looks_like_unit, marked_leads, split_units, unit_names
 
 _CLAUSE_RE = re.compile(r"[，,；;]")
 
@@ -53,6 +53,7 @@ class Annotation:
 class RuleContext:
     table: AliasTable
     first_unit_leads: bool = False  # the document says "列第一个单位的均为牵头单位"
+    comma_leads: bool = False  # the document says "逗号前为牵头单位": a list's units before its first comma lead
     # what a rule read in a bracket's content, by (rule, content, first_unit_leads): a plan repeats
     # its annotations, and a rule's reading of a content depends on nothing else of this context
     memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -178,7 +179,7 @@ class LabelledBracketRule(_BracketRule):
         content = group[3]
         if ":" not in content and "：" not in content:
             return None  # a label ends in a colon
-        return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads))
+        return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads, ctx.comma_leads))
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         content = content.strip()
@@ -187,6 +188,7 @@ class LabelledBracketRule(_BracketRule):
             return ()
         units: list[tuple[str, bool]] = []
         has_lead_label = False
+        before_comma: set[str] = set()  # (`逗号前为牵头单位`)
         for clause in _CLAUSE_SPLIT_RE.split(content.split("。")[0]):
             clause = clause.strip()
             m = _LABEL_RE.match(clause)
@@ -204,6 +206,10 @@ class LabelledBracketRule(_BracketRule):
             if ":" in value or "：" in value:  # `责任单位:A、B,完成时限:全年`: the next label ends the list
                 value = _NEXT_LABEL_RE.split(value, 1)[0]
             units += [(u, is_lead or u in marked) for u in _units_in(value)]
+            if ctx.comma_leads and not before_comma:
+                before_comma = comma_group(value)
+        if units and not has_lead_label and before_comma:
+            return tuple((u, u in before_comma) for u, _lead in units)
         if units and not has_lead_label and ctx.first_unit_leads:
             units[0] = (units[0][0], True)
         return tuple(units)
@@ -266,7 +272,7 @@ class TrailingListRule(_BracketRule):
         at_end = _NOT_TAIL_RE.search(text, end) is None
         if not (k >= 0 and (text[k] in "。；;！" or at_end)):
             return None
-        return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads))
+        return self._annotation(group, ctx, (self.name, content, ctx.first_unit_leads, ctx.comma_leads))
 
     def _units(self, content: str, ctx: RuleContext) -> tuple[tuple[str, bool], ...]:
         if (note := _AS_LEAD_RE.match(content.strip())) is not None:
@@ -281,6 +287,8 @@ class TrailingListRule(_BracketRule):
             names = [u for c in who for u in _units_in(_OTHER_ROLE_TAIL_RE.sub("", c))] if len(who) == 1 else []
             if not (names and all(looks_like_unit(u, ctx.table) for u in names)):
                 return ()
+        if ctx.comma_leads and (before_comma := comma_group(content)):
+            return tuple((u, u in before_comma) for u in names)  # `逗号前为牵头单位`: (A、B,C、D)
         if _SHARED_ROLE_RE.search(content) and not ctx.first_unit_leads:
             return tuple((u, False) for u in names)  # `(A、B等按职责分工负责)`: all alike, none leads
         return tuple([(names[0], True)] + [(u, False) for u in names[1:]])

@@ -76,6 +76,8 @@ def may_have_inline_label(line: str) -> bool:
 FIRST_LEADS_RE = re.compile(
     r"(?:(?:列|排)(?:在|名)?)?(?:第一|首位)(?:个|位|家)?(?:的|者)?(?:责任)?(?:单位|部门)?(?:者|的)?(?:均|都)?为(?:工作)?牵头"
 )
+# "逗号前为牵头单位,下同" (六安): the units before a list's first comma lead (`A、B,C、D`: A and B)
+COMMA_LEADS_RE = re.compile(r"(?:逗号|，号)(?:之)?前(?:的)?(?:单位|部门)?(?:均|都)?(?:为|是)(?:工作)?牵头")
 # A bracketed note inside a unit list that states a rule, not a unit: `(第一责任单位为牵头单位,下同)`.
 # (or one that says who else does every task: `〔以下均需各市、区人民政府落实,不再单独列出〕`)
 NOTE_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]*(?:牵头|下同|汇总|以下均|不再单独)[^（）()〔〕【】\[\]]*[）)〕】\]]")

@@ -12,7 +12,14 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .labels import FIRST_LEADS_RE, LINE_START_LABEL_RE, STAR_LEADS_RE, label_kind, parse_label_line
+from .labels import (
+    COMMA_LEADS_RE,
+    FIRST_LEADS_RE,
+    LINE_START_LABEL_RE,
+    STAR_LEADS_RE,
+    label_kind,
+    parse_label_line,
+)
 from .layout import split_inline_labels
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
@@ -21,6 +28,7 @@ from .tables import Table, TableRow, cell_role, parse_tables
 from .text import ATTACHMENT_RE, Para, drop_pinyin_glosses, normalise, paragraphs, to_simplified
 from .units import (
     AliasTable,
+    comma_group,
     cut_in_bracket,
     looks_like_unit,
     marked_leads,
@@ -729,6 +737,8 @@ class _ItemBuilder:
                     label_units += phrase
                     continue
                 named = marked_leads(value) | star_marked(value) if self.star_leads else marked_leads(value)
+                if self.ctx.comma_leads and kind != "lead" and not named:
+                    named = comma_group(value)  # `逗号前为牵头单位`: the units before the list's first comma
                 label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
@@ -1003,6 +1013,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
 
     table = AliasTable(aliases)
     rule_line = next((no for no, t in enumerate(lines, start=1) if _states_first_leads(t)), None)
+    comma_line = next((no for no, t in enumerate(lines, start=1) if "牵头" in t and COMMA_LEADS_RE.search(t)), None)
     ctx = RuleContext(table)
     star_leads = any(("*" in t or "＊" in t) and STAR_LEADS_RE.search(t) is not None for t in lines)
     builder = _ItemBuilder(table, ctx, meta.year, warnings, star_leads, meta.issued_on)
@@ -1012,6 +1023,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         ctx.first_unit_leads = rule_line is not None and (
             r.line >= rule_line or any(_states_first_leads(t) for t in r.text_lines))
         ctx.stated_here = rule_line is not None and r.line <= rule_line  # (the item that states it)
+        ctx.comma_leads = comma_line is not None and (
+            r.line >= comma_line or any("牵头" in t and COMMA_LEADS_RE.search(t) is not None for t in r.text_lines))
         items += builder.text_items(r)
     ctx.stated_here = False
     _share_closing_annotation(items)

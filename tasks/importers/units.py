@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from .labels import FIRST_LEADS_RE, NOTE_RE, note_leads
+from .labels import COMMA_LEADS_RE, FIRST_LEADS_RE, NOTE_RE, note_leads
 from .model import KIND_COLLECTIVE, KIND_DEPARTMENT, KIND_ENTERPRISE, KIND_TOWN, UnitRef
 
 _KEY_STRIP_RE = re.compile(r"[\s“”\"'‘’「」]")
@@ -333,6 +333,20 @@ def clean_unit(part: str) -> str:
     return "" if part in _BARE_LEVELS else part
 
 
+def comma_group(text: str) -> set[str]:
+    """The units of a list before its first comma outside brackets (`A、B,C、D`: A and B), the leads
+    where the plan says `逗号前为牵头单位`; none where the list has no comma."""
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "（([〔【":
+            depth += 1
+        elif ch in "）)]〕】":
+            depth = max(0, depth - 1)
+        elif ch in ",，" and depth == 0:
+            return set(split_units(text[:k]))
+    return set()
+
+
 def split_units(text: str) -> list[str]:
     return list(_split_units(text))
 
@@ -345,7 +359,7 @@ def _split_units(text: str) -> tuple[str, ...]:
     `。` is a remark (`…按职责分工负责。具体任务均涉及…`), not more units.
     """
     text = _drop_notes(text).split("。")[0]
-    if "牵头" in text and (m := FIRST_LEADS_RE.search(text)) is not None:
+    if "牵头" in text and ((m := FIRST_LEADS_RE.search(text)) is not None or (m := COMMA_LEADS_RE.search(text)) is not None):
         text = text[: m.start()].rstrip(",，、;； ")  # `A、B,排在首位的为牵头单位,下同`: the rule, not units
     protected, kept = _protect(text)
     out: list[str] = []

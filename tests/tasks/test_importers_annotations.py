@@ -424,3 +424,14 @@ def test_a_lead_phrase_bracket_whose_others_include_cities_named_bare():
                       "(自治区交通运输厅牵头,自治区发展改革委、银川市、石嘴山市、吴忠市人民政府配合)\n")
     assert (names(plan.items[0].lead_units), names(plan.items[0].responsible_units)) == (
         ["自治区交通运输厅"], ["自治区交通运输厅", "自治区发展改革委", "银川市", "石嘴山市", "吴忠市人民政府"])
+
+
+def test_a_rule_that_the_units_before_the_comma_lead():
+    """六安: `逗号前为牵头单位,下同` — the units before a list's first comma lead, in every later list (brackets,
+    label lines, bare lists); a list with no comma names none. No lead was read at all."""
+    plan = parse_plan("2023年工作要点\n一、改革\n1.推进数字政府建设。(责任单位:市数据局、市发改委,市财政局;逗号前为牵头单位,下同)\n"
+                      "2.优化营商环境。(责任单位:市发改委,市市场监管局、市商务局)\n3.推进改革。\n责任单位:市财政局、市审计局,市教育局\n"
+                      "4.深化改革。(市委编办,市司法局)\n5.完善制度。(责任单位:市司法局、市财政局)\n")
+    assert [(i.number, names(i.lead_units)) for i in plan.items] == [
+        ("1", ["市数据局", "市发改委"]), ("2", ["市发改委"]), ("3", ["市财政局", "市审计局"]), ("4", ["市委编办"]), ("5", [])]
+    assert names(plan.items[0].responsible_units) == ["市数据局", "市发改委", "市财政局"]  # the rule is no unit
