@@ -80,7 +80,8 @@ FIRST_LEADS_RE = re.compile(
 COMMA_LEADS_RE = re.compile(r"(?:逗号|，号)(?:之)?前(?:的)?(?:单位|部门)?(?:均|都)?(?:为|是)(?:工作)?牵头")
 # A bracketed note inside a unit list that states a rule, not a unit: `(第一责任单位为牵头单位,下同)`.
 # (or one that says who else does every task: `〔以下均需各市、区人民政府落实,不再单独列出〕`)
-NOTE_RE = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]*(?:牵头|下同|汇总|以下均|不再单独)[^（）()〔〕【】\[\]]*[）)〕】\]]")
+NOTE_WORDS = ("牵头", "下同", "汇总", "以下均", "不再单独")
+NOTE_RE = re.compile(rf"[（(〔【\[][^（）()〔〕【】\[\]]*(?:{'|'.join(NOTE_WORDS)})[^（）()〔〕【】\[\]]*[）)〕】\]]")
 
 
 def label_kind(label: str) -> str:

@@ -388,6 +388,13 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
 _RECORD_CELL_RE = re.compile(r"^(?:索\s*引\s*号|发布机构|成文日期|发文日期|发布日期|主题分类|公开方式|组配分类|文\s*号)\s*[:：]")
 
 
+def _closed_below(lines: list[str], j: int, span: int) -> bool:
+    """Whether the cell on line ``j`` goes on to a pipe that ends one of the ``span`` lines below it, no
+    blank line between: a cell of a few lines (`王 嵘` / `方 勇` / `|`), or a cell then its pipe (`工作任务` / `|`)."""
+    return any(lines[x].strip().endswith("|") for x in range(j + 1, min(len(lines), j + 1 + span))
+               if all(lines[y].strip() for y in range(j + 1, x + 1)))
+
+
 def _cut_after_number(lines: list[str], j: int, stream: list[tuple[int, str]]) -> bool:
     """Whether the text ends, within two lines from ``j``, in the first cell after a row's number: the
     page cut off before the cell's pipe (定州: `4 |` / `提升电子政务…打造覆盖市`)."""
@@ -431,16 +438,12 @@ def _pipe_table(lines: list[str], i: int):
             if buf:
                 continue
             # a blank line ends the table unless more cells follow (a cell, then its pipe on a line below)
-            if j < n and (lines[j].strip().endswith("|") or lines[j].strip() and any(
-                    lines[x].strip().endswith("|") for x in range(j + 1, min(n, j + 3))
-                    if all(lines[y].strip() for y in range(j, x + 1)))):
+            if j < n and (lines[j].strip().endswith("|") or lines[j].strip() and _closed_below(lines, j, 2)):
                 continue
             if _cut_after_number(lines, j, stream):
                 continue
             break
-        if "|" not in t and not any(lines[x].strip().endswith("|") for x in range(j + 1, min(n, j + 4))
-                                    if all(lines[y].strip() for y in range(j + 1, x + 1))) \
-                and not _cut_after_number(lines, j, stream):
+        if "|" not in t and not _closed_below(lines, j, 3) and not _cut_after_number(lines, j, stream):
             break  # (a cell of a few lines, its names stacked: 王 嵘 / 方 勇 / |)
         if buf_line is None:
             buf_line = j
@@ -1111,9 +1114,8 @@ def _leading_person(tail: str) -> str | None:
 
 
 def _next_row_start(data: str, pos: int, expected: int, header_ends: list[int]):
-    """The next row number: after a sentence and a unit list (or the header printed again, ending at one
-    of ``header_ends``),
-    before the next row's first word."""
+    """The next row number: after a sentence and a unit list (or right where the header printed again
+    ends, one of ``header_ends``), before the next row's first word."""
     num = str(expected)
     k = pos
     while True:

@@ -12,14 +12,7 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .labels import (
-    COMMA_LEADS_RE,
-    FIRST_LEADS_RE,
-    LINE_START_LABEL_RE,
-    STAR_LEADS_RE,
-    label_kind,
-    parse_label_line,
-)
+from .labels import COMMA_LEADS_RE, FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, parse_label_line
 from .layout import split_inline_labels
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
@@ -872,6 +865,10 @@ def _states_first_leads(line: str) -> bool:
     return "牵头" in line and FIRST_LEADS_RE.search(line) is not None  # every statement says 牵头
 
 
+def _states_comma_leads(line: str) -> bool:
+    return "牵头" in line and COMMA_LEADS_RE.search(line) is not None
+
+
 def _item_warnings(items: list[ParsedItem], warnings: list[str]) -> None:
     with_units = [i for i in items if i.responsible_units]
     if items and not with_units:
@@ -945,9 +942,9 @@ def _numbered_before_unit_lines(printed: str, lines: list[str]) -> str | None:
         t = line.strip()
         if not t:
             continue
-        if prev is not None and (m := LINE_START_LABEL_RE.match(t)) and label_kind(m.group(0).rstrip(":：")) in ("lead", "other"):
+        if prev is not None and (label := parse_label_line(t)) is not None and label_kind(label[0]) in ("lead", "other"):
             before = lines[prev].strip()
-            if not LINE_START_LABEL_RE.match(before) and len(before) >= 6 and not NUMBERED_START_RE.match(before) \
+            if parse_label_line(before) is None and len(before) >= 6 and not NUMBERED_START_RE.match(before) \
                     and not CHAPTER_RE.match(before):
                 tasks.append(prev)
         prev = k
@@ -1013,7 +1010,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
 
     table = AliasTable(aliases)
     rule_line = next((no for no, t in enumerate(lines, start=1) if _states_first_leads(t)), None)
-    comma_line = next((no for no, t in enumerate(lines, start=1) if "牵头" in t and COMMA_LEADS_RE.search(t)), None)
+    comma_line = next((no for no, t in enumerate(lines, start=1) if _states_comma_leads(t)), None)
     ctx = RuleContext(table)
     star_leads = any(("*" in t or "＊" in t) and STAR_LEADS_RE.search(t) is not None for t in lines)
     builder = _ItemBuilder(table, ctx, meta.year, warnings, star_leads, meta.issued_on)
@@ -1024,7 +1021,7 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
             r.line >= rule_line or any(_states_first_leads(t) for t in r.text_lines))
         ctx.stated_here = rule_line is not None and r.line <= rule_line  # (the item that states it)
         ctx.comma_leads = comma_line is not None and (
-            r.line >= comma_line or any("牵头" in t and COMMA_LEADS_RE.search(t) is not None for t in r.text_lines))
+            r.line >= comma_line or any(_states_comma_leads(t) for t in r.text_lines))
         items += builder.text_items(r)
     ctx.stated_here = False
     _share_closing_annotation(items)

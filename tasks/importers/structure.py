@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .labels import UNIT_LABEL_RE, parse_label_line
-from .text import ATTACHMENT_RE, Para
+from .text import ATTACHMENT_RE, ITEM_MARK, Para
 from .units import unit_names
 
 SKIP_WORDS = (
@@ -26,9 +26,9 @@ SKIP_WORDS = (
 _SKIP_TITLE_RE = re.compile(r"^[^，,；;、]{0,4}(?:目标|意义|思路)(?:和?要求|任务)?[:：]?$")
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
 SECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
-NUMBERED_RE = re.compile(r"^(\d{1,3})\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．]|\d{1,2}月))\s*(.*)$")  # (1、1路公交车: an item)
+NUMBERED_RE = re.compile(rf"^(\d{{1,3}}){ITEM_MARK}\s*(.*)$")
 # a section's or a numbered item's start (what follows a plan's head)
-NUMBERED_START_RE = re.compile(r"[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．]|\d{1,2}月))")
+NUMBERED_START_RE = re.compile(rf"[（(]\s*[一二三四五六七八九十]{{1,3}}\s*[）)]|\d{{1,3}}{ITEM_MARK}")
 # a 若干规定/措施 written in articles: `第二章  推进“最多跑一次”改革高效落地` / `第二条  推进“一件事”一窗办。…`
 ARTICLE_CHAPTER_RE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]{1,5})\s*条\s*(\S.*)$")

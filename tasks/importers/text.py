@@ -40,9 +40,10 @@ _ODD_SCAN_MIN = 1000
 
 # A line ending in one of these closes its paragraph; anything else may continue after a page break.
 _TERMINAL = "。！？；：:!?;】」』"
-HEADING_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,3}\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．]|\d{1,2}月)))"
-)
+# what closes an item's number (`1.`, `1、`): not a decimal point (`1.5`), a list of numbers (`1、2、3`) or a
+# span of months (`3、4月份`) — `1、1路公交车` is item 1
+ITEM_MARK = r"\s*(?:[.．。](?!\d)|、(?!\d{1,3}[、.．]|\d{1,2}月))"
+HEADING_RE = re.compile(rf"^(?:[一二三四五六七八九十]{{1,3}}、|[（(]\s*[一二三四五六七八九十]{{1,3}}\s*[）)]|\d{{1,3}}{ITEM_MARK})")
 LABEL_RE = LINE_START_LABEL_RE
 # 001's 职责分工 paragraphs start with their unit: a new paragraph, never a continuation.
 _SUBJECT_START_RE = re.compile(r"^(?:省|市|区|县|其他)[^，。,；\s]{1,20}?(?:负责|会同|根据)")

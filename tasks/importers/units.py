@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from .labels import COMMA_LEADS_RE, FIRST_LEADS_RE, NOTE_RE, note_leads
+from .labels import COMMA_LEADS_RE, FIRST_LEADS_RE, NOTE_RE, NOTE_WORDS, note_leads
 from .model import KIND_COLLECTIVE, KIND_DEPARTMENT, KIND_ENTERPRISE, KIND_TOWN, UnitRef
 
 _KEY_STRIP_RE = re.compile(r"[\s“”\"'‘’「」]")
@@ -272,7 +272,7 @@ def _drop_notes(text: str) -> str:
     """The list without its rule notes, and without the second noun of an 等 tail (`A等部门、单位`)."""
     if "等" in text:
         text = _ETC_PAIR_RE.sub(r"\1", text)
-    if "牵头" in text or "下同" in text or "汇总" in text or "以下均" in text or "不再单独" in text:  # a note says one
+    if any(w in text for w in NOTE_WORDS):  # (a note says one of these)
         return NOTE_RE.sub("", text)
     return text
 
@@ -336,15 +336,12 @@ def clean_unit(part: str) -> str:
 def comma_group(text: str) -> set[str]:
     """The units of a list before its first comma outside brackets (`A、B,C、D`: A and B), the leads
     where the plan says `逗号前为牵头单位`; none where the list has no comma."""
-    depth = 0
-    for k, ch in enumerate(text):
-        if ch in "（([〔【":
-            depth += 1
-        elif ch in "）)]〕】":
-            depth = max(0, depth - 1)
-        elif ch in ",，" and depth == 0:
-            return set(split_units(text[:k]))
-    return set()
+    head, *rest = _split_outside_brackets(text, _COMMA_RE, _COMMA_OR_BRACKET_RE)
+    return set(split_units(head)) if rest else set()
+
+
+_COMMA_RE = re.compile(r"[,，]")
+_COMMA_OR_BRACKET_RE = re.compile(r"[（(\[〔【）)\]〕】,，]")
 
 
 def split_units(text: str) -> list[str]:
