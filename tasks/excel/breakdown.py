@@ -78,7 +78,7 @@ from tasks.excel.streaming import (
 from tasks.flags import flags_refresh
 from tasks.importers.dates import find_dates, parse_date_cell
 from tasks.importers.limits import check_xlsx
-from tasks.importers.units import AliasTable, guess_kind, split_table_units
+from tasks.importers.units import AliasTable, guess_kind, split_table_units, without_etc
 from tasks.models import (
     CLOSED,
     Assignment,
@@ -558,7 +558,7 @@ def _resolve_one(phrase: str, year: int) -> dt.date | None:
 
 
 def _split_units(cell: str, table: AliasTable) -> list[str]:
-    return list(dict.fromkeys(split_table_units(cell, table))) if cell else []
+    return list(dict.fromkeys(without_etc(n) for n in split_table_units(cell, table))) if cell else []
 
 
 def _is_footer(values: tuple, has_number: bool) -> str:

@@ -80,10 +80,17 @@ _SPLIT_RE = re.compile(r"[、,，;；/]")
 _LEVELS = (("省", "province"), ("市", "city"), ("区", "district"), ("县", "county"), ("镇", "town"),
            ("乡", "town"), ("街道", "town"))
 # 等 and what follows it closing a list (`A等相关部门`, `A等有关单位`, `A等省有关部门`): the others are no unit of their own
-_STRIP_RE = re.compile(
-    r"^(?:由|和|及|与)|等(?:[省市区县镇乡]级?|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$"
+_ETC_TAIL = (
+    r"等(?:[省市区县镇乡]级?|[省市区县]直)?(?:其他|其它)?(?:相关|有关)?(?:部门|单位|方面)?(?:和单位|单位)?$"
     # (and a longer kind of body after 相关/有关: `市消防救援支队等市各相关行政执法机关`)
-    r"|等(?:[省市区县镇乡]级?|[省市区县]直)?各?(?:相关|有关)[\u4e00-\u9fff]{0,8}?(?:部门|单位|机关|机构)$")
+    r"|等(?:[省市区县镇乡]级?|[省市区县]直)?各?(?:相关|有关)[\u4e00-\u9fff]{0,8}?(?:部门|单位|机关|机构)$"
+    # (or such a group's words cut off by the page: `市住建局等政府各有关`)
+    r"|等(?:[省市区县镇乡]级?|[省市区县]直|政府|其他|其它)*各?(?:相关|有关|成员)$"
+    # (or their count: `区发改局等10个部门`)
+    r"|等[0-9一二三四五六七八九十]{1,3}个(?:[省市区县]级|[省市区县]直)?(?:相关|有关)?(?:部门|单位)$")
+_STRIP_HEAD_RE = re.compile(r"^(?:由|和|及|与)")
+_STRIP_RE = re.compile(r"^(?:由|和|及|与)|" + _ETC_TAIL)
+_ETC_TAIL_RE = re.compile(_ETC_TAIL)
 # two units joined by 及 or 和 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`,
 # `经济投资局和航空口岸局分别牵头`): split where every side ends like a unit (a protected collective,
 # `各区、县(市)政府及管委会`, is stashed; `区住房和城乡建设局` is one name: `区住房` is no unit)
@@ -108,7 +115,7 @@ def is_collective(name: str) -> bool:
 
 
 def looks_like_unit(name: str, table: AliasTable | None = None) -> bool:
-    name = name.strip()
+    name = without_etc(name.strip())
     if not name or len(name) > 30 or _SENTENCE_CHARS_RE.search(name):
         return False
     if table is not None and table.knows(name):
@@ -212,10 +219,11 @@ class AliasTable:
         found = self._resolved.get(as_written)
         if found is None:
             written = "".join(as_written.split())  # (what `\s` matches: `str.split`'s whitespace)
+            base = without_etc(written)  # (`A等有关部门`: A, as written with its tail)
             known = self._known
-            k = known[0].get(written)
-            canonical = self._map.get(key(written) if k is None else k)
-            name = canonical or written
+            k = known[0].get(base)
+            canonical = self._map.get(key(base) if k is None else k)
+            name = canonical or base
             kind_level = known[1].get(name) or _kind_level(name)
             found = self._resolved[as_written] = (name, written, *kind_level, canonical is not None)
         return found
@@ -323,14 +331,22 @@ _ROLE_TAIL_LAST = frozenset("责能工实合进与助头")
 _BARE_LEVELS = frozenset({"省", "市", "区", "县", "镇", "乡", "州", "盟", "旗"})
 
 
-def clean_unit(part: str) -> str:
+def clean_unit(part: str, etc: bool = False) -> str:
+    """One part of a unit list, cleaned: no role words, no joining word before it, no 等 tail after it
+    (``etc``: the 等 tail kept, as printed, for the unit's as-written name: `without_etc` gives the name)."""
     part = part.strip().strip("。.；;，,、 *＊▲△★☆")  # (a star or a triangle flags a unit: star_marked)
     if part[-1:] in _ROLE_TAIL_LAST or part.endswith(("主办", "协办")):
         part = _ROLE_TAIL_RE.sub("", part).strip()
     if part[:1] in _STRIP_HEADS or "等" in part:  # what `_STRIP_RE` looks for
-        part = _STRIP_RE.sub("", part)
+        part = _STRIP_HEAD_RE.sub("", part) if etc else _STRIP_RE.sub("", part)
     part = part.strip()
-    return "" if part in _BARE_LEVELS else part
+    return "" if part in _BARE_LEVELS or etc and without_etc(part) in _BARE_LEVELS else part
+
+
+def without_etc(name: str) -> str:
+    """The unit of a name written with an 等 tail (`市住建局等市级有关部门` → `市住建局`): the others it stands
+    for are no unit of their own."""
+    return _ETC_TAIL_RE.sub("", name).strip() if "等" in name else name
 
 
 def comma_group(text: str) -> set[str]:
@@ -362,7 +378,7 @@ def _split_units(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for whole in _split_outside_brackets(protected):
         for part in _split_and(whole, kept) if "及" in whole or "和" in whole else (whole,):
-            name = clean_unit(_restore(part, kept))
+            name = clean_unit(_restore(part, kept), etc=True)
             if not name or _DEADLINE_PART_RE.match(name):
                 continue  # the deadline written last in the list: (责任单位:A、B,6月底完成)
             name = "".join(name.split())
@@ -385,7 +401,7 @@ _TRAILING_BRACKET_RE = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 def ends_like_unit(name: str) -> bool:
-    k = _TRAILING_BRACKET_RE.sub("", key(name))  # 省数据局(省营商局): its alias after it
+    k = _TRAILING_BRACKET_RE.sub("", key(without_etc(name)))  # 省数据局(省营商局): its alias after it
     return len(k) >= 2 and (k.endswith(UNIT_SUFFIXES) or bool(_COLLECTIVE_RE.search(k)))
 
 
@@ -445,7 +461,7 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
         if buf:
             names.append(buf)
     out: list[str] = []
-    for name in [_WS_RE.sub("", n) for n in [clean_unit(n) for n in names] if n]:
+    for name in [_WS_RE.sub("", n) for n in [clean_unit(n, etc=True) for n in names] if n]:
         if name in _BARE_NOUNS and out:
             out[-1] += "、" + name  # one group with the name before: 市直有关部门、单位 (as `_split_units`)
         else:

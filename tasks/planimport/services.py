@@ -34,6 +34,7 @@ from tasks.importers import (
     parse_plan,
     read_document,
 )
+from tasks.importers.units import without_etc
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -517,7 +518,8 @@ class _UnitWriter:
             if unit.needs_review:
                 self.result.units_to_review.append(unit.name)
         # Every other name it went by becomes an alias, so the admin shows it and the next import knows it.
-        for other in {ref.name, ref.as_written} - {unit.name}:
+        # (`A等有关部门` as written: A is the name, the 等 tail no alias)
+        for other in {ref.name, without_etc(ref.as_written)} - {unit.name}:
             self.alias(other, unit)
         self.cache[k] = self.by_name[unit.name] = unit
         return unit

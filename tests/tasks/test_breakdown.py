@@ -195,6 +195,15 @@ def test_parse_reads_seed_004_layout_with_merged_cells_and_wrapped_units():
     assert len(parsed.rows[2].deadlines) == 4 and parsed.rows[2].deadlines[0].recurring
 
 
+def test_a_unit_cell_with_an_etc_tail_names_the_unit_without_it():
+    """`区科技局等区级有关部门` in a 牵头单位 cell is 区科技局 (not a unit nobody knows, to be mapped by hand)."""
+    header = ["序号", "类别", "指标名称", "目标任务", "牵头单位", "时间进度"]
+    rows = [[1, "", "甲", "做好某项工作。", "区发改局、区科技局等区级有关部门", "12月底"]]
+    parsed = parse_breakdown(_xlsx(rows, header, title_rows=1), year=2024)
+    assert parsed.errors == []
+    assert parsed.rows[0].leads == ["区发改局"] and parsed.rows[0].responsible == ["区科技局"]
+
+
 def test_parse_accepts_real_dates_iso_dates_and_chinese_dates():
     rows = [[1, "", "甲", "", "区财政局", dt.datetime(2020, 5, 6)],
             [2, "", "乙", "", "区财政局", "2020-07-08"],

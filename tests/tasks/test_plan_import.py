@@ -356,3 +356,17 @@ def test_reimport_keeps_a_reassignment_the_office_made_after_a_dispute(office, l
 
     assert units_of(t) == ["区人社局"]
     assert t.assignments.get().source == AssignmentSource.MANUAL
+
+
+def test_a_unit_written_with_an_etc_tail_is_assigned_as_printed_and_makes_no_alias():
+    """`区规划局等区级有关部门`: the task goes to 区规划局 (no new unit named with its tail), the assignment
+    keeps the words as printed, and the tail is no alias of the unit (the 单位管理 page would list it)."""
+    UnitFactory(name="区规划局")
+    result = run(V1.replace("【责任单位：区司法局】", "【责任单位：区司法局、区规划局等区级有关部门】"))
+
+    t = Task.objects.get(number="3")
+    a = t.assignments.get(unit__name="区规划局")
+    assert a.as_written == "区规划局等区级有关部门"
+    assert not Unit.objects.filter(name__contains="等").exists()
+    assert not UnitAlias.objects.filter(name__contains="等").exists()
+    assert not any("等" in x for x in result.aliases_created)
