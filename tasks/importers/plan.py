@@ -810,12 +810,14 @@ class _ItemBuilder:
         others = split_table_units(row.responsible, self.table)
         text = f"{row.task}\n{row.target}" if row.task and row.target else row.task or row.target
         title, category, indicator = table.title, row.category, row.indicator
-        if category or indicator:
-            section = " / ".join([x for x in (title, category, indicator) if x])
+        grouped = "" if table.named else indicator  # (a row's own 项目名称 names the task: no section of its own)
+        if category or grouped:
+            section = " / ".join([x for x in (title, category, grouped) if x])
         else:
             section = title
         item = ParsedItem(
-            row.number, source, section, _first_sentence(row.task or row.target) or indicator, text,
+            row.number, source, section, _first_sentence(row.name or row.task or row.target) or indicator,
+            f"{row.name}\n{text}" if row.name and text else row.name or text,
             f"{prefix}{row.number}", row.line, category=category, indicator=indicator, target=row.target,
         )
         marked = marked_leads(row.responsible)  # `区教育局（牵头）`, `▲区教育局` in a 责任单位 cell

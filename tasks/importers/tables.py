@@ -151,6 +151,7 @@ class TableRow:
     remark: str = ""  # the 备注 cell (a table with no 完成时限 column may write the time there)
     cells: list[str] = field(default_factory=list)
     units_carried: bool = False  # its unit cells are the row's above (a merged cell): `_carry_merged_units`
+    name: str = ""  # the row's own 项目名称 cell, in a `Table.named` table: what the task is called
 
 
 @dataclass
@@ -159,6 +160,7 @@ class Table:
     roles: list[str | None]
     rows: list[TableRow] = field(default_factory=list)
     header_repeats: int = 0
+    named: bool = False  # its indicator column names each row's own project (项目名称, 事项名称): `TableRow.name`
 
 
 def _strip_trailing(cells: list[str]) -> list[str]:
@@ -259,6 +261,13 @@ def _sentence_in_unit_column(cells: list[str], roles_t: list[str]) -> bool:
                and ("。" in c or i == last and len(c) > 30 and not unit_names(c)) for i, c in enumerate(cells))
 
 
+def _names_rows(header: list[str], roles: list[str | None]) -> bool:
+    """Whether the header's indicator column names each row's project beside a content column (项目名称 /
+    建设内容, 事项名称 / 事项内容), not a group of rows (004's 指标名称, merged over several)."""
+    return "target" in roles and any(r == "indicator" and "名称" in c and "指标" not in c
+                                     for c, r in zip(header, roles, strict=False))
+
+
 def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[str]]:
     tables: list[Table] = []
     warnings: list[str] = []
@@ -286,7 +295,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
             if current and _strip_trailing([r or "" for r in roles]) == current_roles_t:
                 current.header_repeats += 1  # header repeated after a page break
             else:
-                current = Table(squeeze_cjk_spaces(last_title), roles)
+                current = Table(squeeze_cjk_spaces(last_title), roles, named=_names_rows(cells, roles))
                 current_roles_t = _strip_trailing([r or "" for r in roles])  # (what `_align` maps by)
                 tables.append(current)
                 category = indicator = ""
@@ -333,6 +342,7 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
             responsible=mapped.get("responsible", "").strip(),
             deadline=_WS_RE.sub("", mapped.get("deadline", "")),
             remark=mapped.get("remark", "").strip(),
+            name=ind if current.named else "",
             cells=cells,
         )
         current.rows.append(row)

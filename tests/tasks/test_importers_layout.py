@@ -467,6 +467,22 @@ def test_pipe_cells_one_per_line_with_bare_pipe_lines_a_caption_and_unnamed_colu
     assert plan.items[0].indicator == "洋县中小学幼儿园基础设施提升改造项目"
 
 
+def test_a_project_list_names_each_task_by_its_project_name():
+    """洋县 十大民生实事 (项目名称 / 建设地点 / 建设时间 / 2024年建设内容 / … / 责任单位): each task was titled by its
+    建设内容 sentence, and filed under a section of its own named by the project; a 指标名称 (004) still groups."""
+    cells = ["序号 |", "项目名称 |", "建设地点 |", "建设时间 |", "2024年建设内容 |", "年度投资金额 (万元) |", "责任单位 |",
+             "|", "1 |", "洋县中小学幼儿园基础设施提升改造项目 |", "相关镇 (街道) |", "2024 |",
+             "对马畅中小等学校运动场地进行改造。 |", "300 |", "教体局 |",
+             "|", "2 |", "城北小学门前道路建设项目 |", "纸坊街道 |", "2024 |", "建成唐塔北路延伸段道路。 |", "300 |",
+             "住建局 |"]
+    plan = parse_plan("洋县2024年十大民生实事项目清单\n" + "\n".join(cells) + "\n")
+    first, second = plan.items
+    assert (first.title, second.title) == ("洋县中小学幼儿园基础设施提升改造项目", "城北小学门前道路建设项目")
+    assert first.text == "洋县中小学幼儿园基础设施提升改造项目\n对马畅中小等学校运动场地进行改造。"
+    assert first.section == second.section  # (one list, not a section a project)
+    assert first.indicator == "洋县中小学幼儿园基础设施提升改造项目"
+
+
 def test_cells_each_followed_by_a_line_of_pipes_with_numbered_task_cells_stay_numbered_items():
     """吴江: each cell then a line `|`, the tasks numbered in their cells (1.… 2.…). Read as one table
     it became one row holding every task; its numbered items are read as before (their units are not:
@@ -883,7 +899,8 @@ def test_a_unit_column_before_the_content_with_its_units_one_a_paragraph():
             "2\n\n实施老旧小区居住品质提升工程\n\n住房城乡建设局\n\n完成老旧小区改造;完成50台老旧电梯更新改造。\n")
     items = parse_plan(text).items
     assert [names(i.responsible_units) for i in items] == [["万盛街道", "东林街道", "万东镇"], ["住房城乡建设局"]]
-    assert items[0].text.startswith("完成生活服务圈建设")
+    assert items[0].title == "实施中心城区生活服务圈建设"  # the 事项名称 names the task, its 事项内容 follows
+    assert items[0].text == "实施中心城区生活服务圈建设\n完成生活服务圈建设,持续提升功能设施便捷度。"
 
 
 def test_a_label_lines_unit_name_wrapped_onto_the_next_line_is_one_name():

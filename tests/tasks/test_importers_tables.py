@@ -401,7 +401,7 @@ def test_a_pipe_table_with_numbers_in_its_name_cells_unnamed_last_columns_and_th
         "索引号: | 113706850042672474/2022-04772 | 成文日期: | 2022-10-08 |\n发布机构: | 招远市教育和体育局 |\n", year=2022)
     assert [(it.number, names(it.responsible_units), it.category) for it in plan.items] == [
         ("14", ["教育体育局"], "四、教育文化"), ("15", ["教育体育局"], "四、教育文化"), ("16", ["教育体育局"], "四、教育文化")]
-    assert plan.items[0].indicator == "改扩建泉山学校" and plan.items[0].title == "完成泉山学校一期2座教学楼建设"
+    assert plan.items[0].indicator == plan.items[0].title == "改扩建泉山学校"  # (the 民生事项名称 names the task)
 
 
 def test_a_task_source_column_and_a_group_row_with_a_count_under_the_header():
