@@ -387,8 +387,21 @@ def _split_units(text: str) -> tuple[str, ...]:
             else:
                 out.append(name)
     if out and cut_in_bracket(out[-1]):
-        out.pop()
+        _cut_last(out)
     return tuple(out)
+
+
+_OPEN_AT_END_RE = re.compile(r"^(.+?)[（(〔【\[]([^（()）〔〕【】\[\]]+)$")
+
+
+def _cut_last(out: list[str]) -> None:
+    """The last name of a list the page cut off inside a bracket: the name before a qualifier it had begun
+    (`各区人民政府〈含开发区、`: 各区人民政府), else no unit (`各镇乡(`, `区商务(局`)."""
+    m = _OPEN_AT_END_RE.match(out[-1])
+    if m is not None and looks_like_unit(m.group(1)) and not cut_in_bracket(m.group(1)):
+        out[-1] = m.group(1)
+    else:
+        out.pop()
 
 
 def cut_in_bracket(name: str) -> bool:
@@ -408,9 +421,14 @@ def ends_like_unit(name: str) -> bool:
 def _split_and(part: str, kept: list[str]) -> list[str]:
     """``part`` split at each 及/以及 outside brackets where every side, cleaned, ends like a unit."""
     pieces = _split_outside_brackets(part, _AND_RE, _AND_OR_BRACKET_RE)
-    # (not before a bare noun or body: `市各有关部门和单位`, `高新区党工委和管委会` are one group, as printed)
-    if len(pieces) > 1 and all(ends_like_unit(clean_unit(_restore(p, kept))) for p in pieces) \
-            and not any(clean_unit(p) in _BARE_NOUNS or clean_unit(p) in _BARE_BODIES for p in pieces[1:]):
+    if len(pieces) < 2:
+        return [part]
+    cleaned = [clean_unit(_restore(p, kept)) for p in pieces]
+    # (not before a bare noun or body: `市各有关部门和单位`, `高新区党工委和管委会` are one group, as printed;
+    # nor between collectives only, `市级各有关部门及各县市区政府`: one group of no unit in particular)
+    if all(ends_like_unit(c) for c in cleaned) \
+            and not any(c in _BARE_NOUNS or c in _BARE_BODIES for c in cleaned[1:]) \
+            and not all(is_collective(c) for c in cleaned):
         return pieces
     return [part]
 
@@ -467,7 +485,7 @@ def _split_table_units(cell: str, table: AliasTable | None) -> list[str]:
         else:
             out.append(name)
     if out and cut_in_bracket(out[-1]):
-        out.pop()
+        _cut_last(out)
     # a person named after the unit in its cell (市民政局 伍泽国: 牵头单位及主要负责人), or alone in it where a
     # merged unit cell left the row one cell short and the 分管领导's name slid into the unit column: no unit
     # (and a number, a row cut off by the page: its 建设时间 `2024` in the unit column)

@@ -179,7 +179,10 @@ def test_labels_joined_by_a_comma_on_one_line_and_a_flag_glued_to_a_unit():
 @pytest.mark.parametrize(
     ("written", "units"),
     [
-        ("市级各有关部门及各县市区政府按职责分工负责", ["市级各有关部门", "各县市区政府"]),
+        # collectives only: one group as printed (咸阳 2022), as 各县(市、区)党委和人民政府 is
+        ("市级各有关部门及各县市区政府按职责分工负责", ["市级各有关部门及各县市区政府"]),
+        ("市各有关部门和各区县人民政府", ["市各有关部门和各区县人民政府"]),
+        ("市发改委及各县市区政府", ["市发改委", "各县市区政府"]),  # a unit in particular: two
         ("州司法局、州委编办及州直相关单位", ["州司法局", "州委编办", "州直相关单位"]),
         ("省数据局(省营商局)以及省财政厅", ["省数据局(省营商局)", "省财政厅"]),
         ("各区、县(市)政府及管委会", ["各区、县(市)政府及管委会"]),  # a collective stays whole
@@ -191,6 +194,8 @@ def test_labels_joined_by_a_comma_on_one_line_and_a_flag_glued_to_a_unit():
         ("区住房和城乡建设局、区人力资源和社会保障局", ["区住房和城乡建设局", "区人力资源和社会保障局"]),
         ("市统计局,各乡、镇人民政府,人民大垸、荒湖管理区", ["市统计局", "各乡、镇人民政府", "人民大垸", "荒湖管理区"]),
         ("▲招商投资促进中心,各部门,各镇乡(", ["招商投资促进中心", "各部门"]),  # cut off by the page
+        ("市发改委、各区人民政府（含开发区、", ["市发改委", "各区人民政府"]),  # cut in its qualifier (武汉 2022)
+        ("市发改委、区商务(含", ["市发改委"]),  # (what is before it no unit's name)
     ],
 )
 def test_units_joined_by_ji_and_a_closing_deng(written, units):
@@ -274,3 +279,10 @@ def test_a_role_tail_of_two_verbs_is_no_part_of_the_last_unit():
         "市政府各有关部门", "各县市区人民政府", "功能区管委会"]
     assert split_units("各县(市)区政府负责落实") == ["各县(市)区政府"]
     assert split_units("区财政局负责推进") == ["区财政局"]
+
+
+def test_a_page_cut_off_in_a_units_qualifier_keeps_the_unit_before_it():
+    """武汉 2022 ends `…(牵头单位:市发改委;责任单位:各区人民政府〈含开发区、`: 各区人民政府 was dropped with its cut qualifier."""
+    item = parse_plan("2022年武汉市政府工作报告任务分工\n(一)地区生产总值增长7.5%。(牵头单位:市发改委;责任单位:各区人民政府〈含开发区、\n").items[0]
+    assert names(item.lead_units) == ["市发改委"]
+    assert names(item.responsible_units) == ["市发改委", "各区人民政府"]
