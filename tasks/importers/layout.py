@@ -122,8 +122,14 @@ def _is_places(cell: str) -> bool:
 _PLACE_ENDS = ("区", "县", "市", "镇", "乡", "街道")
 
 
+# a cell that says it is empty (金东's 协同单位 `/`): any column's
+_EMPTY_CELLS = frozenset({"/", "／", "-", "—", "——", "无", "\\"})
+
+
 def _fits(role: str | None, cell: str) -> bool:
     c = cell.strip()
+    if c in _EMPTY_CELLS:
+        return True
     if role in ("lead", "responsible"):
         return _is_units(c) or _is_places(c)
     if role == "deadline":
@@ -215,10 +221,15 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
     vals = _numbered_lists_joined(values)
     while vals:
         out = [""] * n
-        for k in range(ti):  # 类别/指标 before the content: short cells (a blank merged one leaves none)
-            if not rows and len(vals) > 1 and len(vals[0]) <= 20 and not _PROSE_RE.search(vals[0]) \
-                    and not _is_units(vals[0]):
-                out[k] = vals.pop(0)
+        # 类别/指标 before the content: short cells (a project's name may end like a unit, 新建一批中小学校, its
+        # content next), right-aligned to the content (a blank merged 类别 leaves none)
+        pre: list[str] = []
+        named = "indicator" in roles[:ti]
+        while not rows and len(pre) < ti and len(vals) > 1 and len(vals[0]) <= 20 and not _PROSE_RE.search(vals[0]) \
+                and (not _is_units(vals[0]) or named and _PROSE_RE.search(vals[1]) is not None):
+            pre.append(vals.pop(0))
+        for k, v in zip(range(ti - len(pre), ti), pre, strict=True):
+            out[k] = v
         content = [vals.pop(0)] if vals else []
         while vals and not any(_fits_strictly(roles[k], vals[0]) for k in range(ti + 1, n)) and rows == [] \
                 and len(vals) > n - ti - 1:

@@ -197,7 +197,26 @@ def test_a_lead_cell_then_a_cooperating_cell_over_several_paragraphs_one_unit_ea
         (["团区委"], ["团区委", "各乡镇(街道)", "区总工会", "区妇联"]),
         (["团区委"], ["团区委", "各乡镇(街道)", "区教体局"]),
     ]
-    assert plan.items[2].title == "新建1个家门口的青少年宫"
+    assert plan.items[2].title == "家门口青少年宫"  # its 事项名称, the content after it
+    assert plan.items[2].text == "家门口青少年宫\n新建1个家门口的青少年宫。"
+
+
+def test_a_project_row_with_its_group_merged_reads_its_name_and_an_empty_cell_marked_by_a_slash():
+    """金东 2024: rows whose merged 事项分类 left no cell — `中小学校清廉阳光厨房建设` / content / `区教体局` / `/`
+    lost the name (the content read as the 分类, the lead as the name); `医疗卫生机构迁(扩)建` / content / three
+    units was read as a 分类; a name that ends like a unit (`新建一批中小学校`) was glued to the content."""
+    cells = ["序号", "事项分类", "事项名称", "项目内容", "牵头单位", "协同单位",
+             "1", "打造区域教育高地", "新(改、扩)建一批中小学校", "实施新(改、扩)建中小学校5家。", "区教体局", "东孝街道", "孝顺镇",
+             "2", "中小学校清廉阳光厨房建设", "对28所中小学校食堂安装数字化验收平台。", "区教体局", "/",
+             "3", "“医”心为民工程", "新(改)建村卫生室", "新(改)建村卫生室80家。", "区卫健局", "各乡镇(街道)",
+             "4", "医疗卫生机构迁(扩)建", "实施卫生院迁(扩)建1家。", "区卫健局", "源东乡", "区发改局", "区资规分局"]
+    plan = parse_plan("2024年金东区政府民生实事任务分解方案\n" + "\n\n".join(cells))
+    assert [(it.category, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("打造区域教育高地", "新(改、扩)建一批中小学校", ["区教体局", "东孝街道", "孝顺镇"]),
+        ("打造区域教育高地", "中小学校清廉阳光厨房建设", ["区教体局"]),
+        ("“医”心为民工程", "新(改)建村卫生室", ["区卫健局", "各乡镇(街道)"]),
+        ("“医”心为民工程", "医疗卫生机构迁(扩)建", ["区卫健局", "源东乡", "区发改局", "区资规分局"]),
+    ]
 
 
 def test_a_progress_table_one_cell_a_paragraph_with_units_after_a_label_in_the_task_cell():
