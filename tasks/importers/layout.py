@@ -184,6 +184,8 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
             di is not None and not looks_like_date_cell(values[di].strip()) and di + 1 < n
             and looks_like_date_cell(values[di + 1].strip())):  # (…, 农业股 / 乡村产业发展股, 2023年底: the time a cell on)
         return [list(values)]
+    if len(values) < n and values and values[-1].rstrip()[-1:] in ",，、;；" and not _is_units(values[-1]):
+        return [list(values) + [""] * (n - len(values))]  # a row cut off by the page mid-cell: its first cells
     if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
         out = [""] * n
         vals = list(values)

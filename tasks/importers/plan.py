@@ -1043,6 +1043,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
             ctx.first_unit_leads = rule_line is not None and (
                 row.line >= rule_line or _states_first_leads(row.lead) or _states_first_leads(row.responsible))
             items.append(builder.table_item(row, t, prefix, source))
+            if not items[-1].responsible_units and ("lead" in t.roles or "responsible" in t.roles):
+                warnings.append(f"表格序号{row.number}（第{row.line}行）没有责任单位，请核对（页面或表格可能在此截断）。")
     if builder.carried:
         warnings.append(f"表格序号{'、'.join(builder.carried)}没有单位单元格，按合并单元格沿用了上一行的单位，请核对。")
     if not any(it.responsible_units for it in _all_items(items)) and (report := _report_heading(lines)):

@@ -256,9 +256,11 @@ def _sentence_in_unit_column(cells: list[str], roles_t: list[str]) -> bool:
     in a unit column: then it is a row cut short at its end (a page cut off mid-row), not merged."""
     offset = len(roles_t) - len(cells)
     last = len(cells) - 1
-    # (or, the last, a long cell that names no unit: a progress note cut off before its 。, `深入推进…,1-5月,…`)
+    # (or, the last, a long cell or one cut after a comma that names no unit: a progress note cut off before
+    # its 。, `深入推进…,1-5月,…`; a 建设内容 cut off, `改造小江初中现有教学楼和学生宿舍等,`)
     return any(roles_t[i + offset] in ("lead", "responsible")
-               and ("。" in c or i == last and len(c) > 30 and not unit_names(c)) for i, c in enumerate(cells))
+               and ("。" in c or i == last and (len(c) > 30 or c.rstrip()[-1:] in ",，、;；") and not unit_names(c))
+               for i, c in enumerate(cells))
 
 
 def _names_rows(header: list[str], roles: list[str | None]) -> bool:

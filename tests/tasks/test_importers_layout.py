@@ -1046,3 +1046,25 @@ def test_unit_labels_for_two_levels_read_the_plans_own():
                       "市责任单位:市发改委、市财政局\n2.优化营商环境。\n省牵头单位:省发展改革委\n市牵头单位:市发改委\n")
     assert [(i.number, names(i.lead_units), names(i.responsible_units)) for i in plan.items] == [
         ("1", ["市数据局"], ["市数据局", "市发改委", "市财政局"]), ("2", ["市发改委"], ["市发改委"])]
+
+
+def test_a_project_row_cut_off_by_the_page_mid_cell_keeps_its_first_cells_and_is_named_for_a_check():
+    """洋县 2024 ends `6 |` / `职教中心小江分校区建设项目 |` / `磨子桥镇 |` / `2024 |` / `改造小江初中现有教学楼和学生宿舍等,`:
+    read from the right, the place was its title and the cut 建设内容 its unit (改造小江初中现有教学楼和学生宿舍)."""
+    cells = ["序号 |", "项目名称 |", "建设地点 |", "建设时间 |", "2024年建设内容 |", "年度投资金额 (万元) |", "责任单位 |",
+             "|", "5 |", "高标准农田建设项目 |", "谢村镇 |", "2024 |", "实施田块整治500亩。 |", "4930 |", "农业农村局 |",
+             "|", "6 |", "职教中心小江分校区建设项目 |", "磨子桥镇 |", "2024 |", "改造小江初中现有教学楼和学生宿舍等,"]
+    plan = parse_plan("洋县2024年十大民生实事项目清单\n" + "\n".join(cells) + "\n")
+    last = plan.items[-1]
+    assert (last.title, last.responsible_units) == ("职教中心小江分校区建设项目", [])
+    assert last.text == "职教中心小江分校区建设项目\n改造小江初中现有教学楼和学生宿舍等,"
+    assert any(w.startswith("表格序号6") and "没有责任单位" in w for w in plan.warnings)
+
+
+def test_a_tab_row_cut_off_by_the_page_mid_cell_names_no_unit():
+    """The same row in a tab-separated table: its cut 建设内容 was read, from the right, as its unit."""
+    plan = parse_plan("洋县2024年十大民生实事项目清单\n序号\t项目名称\t建设地点\t建设时间\t2024年建设内容\t年度投资金额(万元)\t责任单位\n"
+                      "5\t高标准农田建设项目\t谢村镇\t2024\t实施田块整治500亩。\t4930\t农业农村局\n"
+                      "6\t职教中心小江分校区建设项目\t磨子桥镇\t2024\t改造小江初中现有教学楼和学生宿舍等,\n")
+    assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("高标准农田建设项目", ["农业农村局"]), ("职教中心小江分校区建设项目", [])]
