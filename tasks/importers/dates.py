@@ -34,7 +34,8 @@ _PATTERNS = [
     ("each_quarter", r"每季度|每个季度"),
     ("by_quarter", r"按季度"),
     ("year_end_plain", rf"(?:到|截至|截止到?)?(?<![\d年])(?:年底|年末|年内){_BEFORE}?"),
-    ("whole_year", r"全年"),
+    # (not the year's plan or work a task makes, `制定全年产业发展规划`, `全年工作`: an attribute, no time limit)
+    ("whole_year", r"全年(?!的|(?:产业|经济)?(?:工作|计划|规划|目标|任务|安排|部署|要点|预算|考核|指标|重点|发展规划))"),
     ("long_term", r"长期坚持|长期"),
     ("bare_year", r"(?P<by>(?:19|20)\d{2})年(?!度)"),
 ]

@@ -40,6 +40,13 @@ def test_resolves(text, phrase, date):
     assert resolved(text) == [(phrase, [date])]
 
 
+@pytest.mark.parametrize("text", ["制定全年产业发展规划,全面摸排辖区楼宇运营情况", "完成全年目标任务", "做好全年工作安排",
+                                  "全年的工作重点"])
+def test_the_years_plan_or_work_is_no_deadline(text):
+    """望月湖街道 2024: `制定全年产业发展规划` gave the task 12-31 (全年 says what the plan covers, not when it is due)."""
+    assert resolved(text) == []
+
+
 def test_spaces_inside_phrases_are_removed_by_normalisation():
     from tasks.importers.text import clean_line
 
