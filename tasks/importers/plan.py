@@ -715,8 +715,11 @@ class _ItemBuilder:
         body_lines: list[str] = []
         label_units: list[tuple[str, bool]] = []
         label_dates: list[DateHit] = []
-        for line in raw.text_lines:
+        for k, line in enumerate(raw.text_lines):
             parsed = parse_label_line(line) if ":" in line or "：" in line else None  # (a label ends in a colon)
+            if parsed is None and k == 0 and (first := _units_first(line)) is not None:
+                units, line = first  # `县公安局:要抓住…` (a 任务分工 by unit): the units, then the task
+                label_units += [(u, False) for u in units]
             if parsed is None:
                 body_lines.append(line)
                 continue
@@ -735,7 +738,7 @@ class _ItemBuilder:
                 label_units += [(u, kind == "lead" or u in named) for u in split_units(value)]
             # a person (牵头负责领导：金力) or a progress note (实际完成情况：…) is neither a unit nor a date
         body = "\n".join(body_lines)
-        full_text = body if len(body_lines) == len(raw.text_lines) else "\n".join(raw.text_lines)
+        full_text = body if len(body_lines) == len(raw.text_lines) and not label_units else "\n".join(raw.text_lines)
         anns = find_annotations(body, self.ctx)
         title_end = len(body)
         for a in anns:
@@ -861,6 +864,19 @@ class _ItemBuilder:
             if not item.deadlines and row.remark and (hits := self.dates(row.remark)):
                 item.deadlines = [Deadline(d, h.phrase, item.title, h.recurring) for h in hits for d in h.dates]
         return item
+
+
+# a task's units first, then a colon and its text: `(一)各乡(镇)、居民事务中心:要将宣传工作部署到…`, `县公安局:负责…`
+_UNITS_FIRST_RE = re.compile(r"^([^:：。；;，,\n]{2,40}?(?:[、，,][^:：。；;\n]{2,40}?)*)[:：](?=\S)")
+
+
+def _units_first(line: str) -> tuple[list[str], str] | None:
+    """The units a line opens with before a colon, and the text after it; None where what is before the
+    colon is not a list of units (`工作目标:`, `主要任务:`)."""
+    m = _UNITS_FIRST_RE.match(line)
+    if m is None or len(m.group(1)) > 60 or not (units := unit_names(m.group(1))):
+        return None
+    return units, line[m.end() :]
 
 
 def _states_first_leads(line: str) -> bool:

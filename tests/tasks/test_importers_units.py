@@ -286,3 +286,17 @@ def test_a_page_cut_off_in_a_units_qualifier_keeps_the_unit_before_it():
     item = parse_plan("2022年武汉市政府工作报告任务分工\n(一)地区生产总值增长7.5%。(牵头单位:市发改委;责任单位:各区人民政府〈含开发区、\n").items[0]
     assert names(item.lead_units) == ["市发改委"]
     assert names(item.responsible_units) == ["市发改委", "各区人民政府"]
+
+
+def test_a_task_that_opens_with_its_units_and_a_colon_is_theirs():
+    """A 任务分工 by unit (反诈宣传 2022): `(二)县公安局:要抓住…` gave no unit (文中没有标注责任单位) and kept the units
+    in the title; a colon after words that name no unit (`工作目标:`) is no such list."""
+    plan = parse_plan("2022年全县防范电信网络诈骗宣传活动方案\n三、任务分工\n"
+                      "(一)各乡(镇)、居民事务中心:要将宣传工作部署到各村(社区),确保宣传教育全覆盖。\n"
+                      "(二)县公安局:要抓住重大典型案件,精心策划宣传报道活动。\n"
+                      "(三)工作目标:实现全县电信诈骗发案数明显下降。\n")
+    got = [(it.title, names(it.responsible_units), names(it.lead_units)) for it in plan.items]
+    assert got[:2] == [("要将宣传工作部署到各村(社区),确保宣传教育全覆盖", ["各乡(镇)", "居民事务中心"], []),
+                       ("要抓住重大典型案件,精心策划宣传报道活动", ["县公安局"], [])]
+    assert plan.items[1].text.startswith("县公安局:要抓住")  # (the text as printed)
+    assert all(not it.responsible_units for it in plan.items[2:])
