@@ -1159,6 +1159,7 @@ _JOINED_START_RE = re.compile(
 _JOINED_ALONE_RE = re.compile(r"(?<=[ \u3000])(?:[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号"
                               r"|\d{4}年\d{1,2}月\d{1,2}日|[（(]此件[^（）()\s]{0,8}[）)])(?=[ \u3000]|$)")
 JOINED_MIN = 150  # a line shorter than this is one paragraph, whatever its spaces
+_JOINED_SECTION_RE = re.compile(r"[ \u3000]+(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
 
 
 def split_joined(line: str) -> str:
@@ -1169,7 +1170,10 @@ def split_joined(line: str) -> str:
     if len(line) < JOINED_MIN or "\t" in line:
         return line
     cuts = [m.start() for m in _JOINED_START_RE.finditer(line)]
-    if len(cuts) < 2:
+    if len(cuts) == 1 and line[cuts[0] - 1 : cuts[0]] in ("。", "；", ";") \
+            and _JOINED_SECTION_RE.match(line, cuts[0]) is not None:
+        pass  # one section run on after a sentence ends (马屿 2024: `…集聚高地。 (二)坚定不移扩框架…`)
+    elif len(cuts) < 2:
         return line
     for m in _JOINED_ALONE_RE.finditer(line):
         cuts += [m.start(), m.end()]

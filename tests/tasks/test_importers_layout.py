@@ -1068,3 +1068,14 @@ def test_a_tab_row_cut_off_by_the_page_mid_cell_names_no_unit():
                       "6\t职教中心小江分校区建设项目\t磨子桥镇\t2024\t改造小江初中现有教学楼和学生宿舍等,\n")
     assert [(it.title, names(it.responsible_units)) for it in plan.items] == [
         ("高标准农田建设项目", ["农业农村局"]), ("职教中心小江分校区建设项目", [])]
+
+
+def test_one_section_run_on_after_a_sentence_ends_is_a_paragraph_of_its_own():
+    """马屿 2024 prints two sections on one line, `…集聚高地。 (二)坚定不移扩框架…(责任部门:镇村规划建设办公室等) 依托…`:
+    (二) was read as part of (一), which took both units; a paragraph with one numbered aside stays whole."""
+    body = "全力拼抢重大项目,加快发展以视觉健康、生物医药、健康食品等为主导的大健康产业,争取完成净升规10家,税收回归1000万元。"
+    plan = parse_plan("2024年马屿镇工作要点\n"
+                      f"(一)坚定不移壮产业,全力筑牢经济发展支撑(责任部门:经济发展办公室等) {body}打造优质企业、优秀人才集聚高地。 "
+                      f"(二)坚定不移扩框架,全力推动城镇能级跃升(责任部门:镇村规划建设办公室等) 依托省级小城市培育,系统推进新一轮城镇开发建设。\n")
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
+        ("一", ["经济发展办公室"]), ("二", ["镇村规划建设办公室"])]
