@@ -425,6 +425,7 @@ def _pipe_table(lines: list[str], i: int):
             return None  # (a 序号 column unnamed: `_numbers_in_task_cells`)
         rows = [(i, header)]
         header_key = [_WS_RE.sub("", c) for c in header]
+        numbered_first = cell_role(header[0]) == "number"
         j = i + 1
         while j < n and ("|" in lines[j] or not lines[j].strip()):
             if lines[j].strip():
@@ -434,6 +435,9 @@ def _pipe_table(lines: list[str], i: int):
                 if lines[j].lstrip().startswith("|") and len(rows) > 1 and len(rows[-1][1]) + len(cells) <= len(header):
                     rows[-1][1].extend(cells)  # the row's next cells on a line of their own (`1 | 名称` / `| 明细` / `| 党建办`)
                 elif len(cells) != len(header) or [_WS_RE.sub("", c) for c in cells] != header_key:
+                    if numbered_first and len(rows) > 1 and not _INT_RE.match(cells[0]) \
+                            and not _GROUP_ROW_RE.match(cells[0]):
+                        cells = ["", *cells]  # the row's 序号 cell merged over this line (柯桥: `新增学位810个 | |||||`)
                     rows.append((j, cells))
             j += 1
         numbered = _numbers_in_task_cells(header, rows)

@@ -1079,3 +1079,15 @@ def test_one_section_run_on_after_a_sentence_ends_is_a_paragraph_of_its_own():
                       f"(二)坚定不移扩框架,全力推动城镇能级跃升(责任部门:镇村规划建设办公室等) 依托省级小城市培育,系统推进新一轮城镇开发建设。\n")
     assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
         ("一", ["经济发展办公室"]), ("二", ["镇村规划建设办公室"])]
+
+
+def test_a_pipe_line_under_a_row_with_its_number_cell_merged_goes_on_with_the_rows_task():
+    """柯桥 2023: `1 | 新改扩建公办中小学校1所 | 教体局 | … |` then `新增学位810个 | |||||` (the rest of the task cell,
+    its 序号 merged over both lines) — the line was dropped, the task's second target lost."""
+    plan = parse_plan("2023年度省政府民生实事涉我区工作任务一季度进展情况\n"
+                      "序号 | 工作任务 | 责任单位 | 一季度目标 |\n"
+                      "1 | 新改扩建公办中小学校1所 | 教体局 | 室内安装 |\n"
+                      "新增学位810个 | |||||\n"
+                      "2 | 完成一对一结对帮扶学校2所 | 教体局 | 互派人员到位 |\n", year=2023)
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("1", ["教体局"]), ("2", ["教体局"])]
+    assert "新增学位810个" in plan.items[0].text
