@@ -1008,6 +1008,9 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         warnings.insert(0, "原文为繁体字：已转换为简体字识别，任务、单位名称和文号按简体字记录，请核对。")
     warnings += outline.warnings
     raw_items = select_items(outline)
+    if len(raw_items) > 1 and not "".join(raw_items[-1].text_lines).strip() \
+            and not any(t.strip() for t in lines[raw_items[-1].line :]):
+        raw_items.pop()  # a bare number the page ends on (`2.`: cut off before its text), no task
     first_item_line = min([r.line for r in raw_items] + [p.line for p in outline.appendix if p.is_table_row]
                           + [len(lines) + 1])
     head = lines[: first_item_line - 1]

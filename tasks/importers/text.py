@@ -249,6 +249,22 @@ def _own_level_labels(text: str) -> str:
                                else m.group(0), text)
 
 
+# a two-column record printed `label: | value |` (广州 重点工作落实情况, one task a page: `重点工作: | 135.统筹… |` /
+# `牵头单位: | 市城市管理综合执法局 |`): label lines
+_LABEL_RECORD_RE = re.compile(r"^[ \t\u3000|]*([^|:：\n]{2,24}[:：])[ \t\u3000]*\|[ \t\u3000]*([^|\n]*?)[ \t\u3000|]*$",
+                              re.MULTILINE)
+# the record's task, its number first (`重点工作: | 135.统筹…`): the item itself
+_RECORD_TASK_RE = re.compile(r"(?:重点工作|工作任务|主要任务|重点任务|目标任务|任务)[:：]$")
+_RECORD_NUMBER_RE = re.compile(rf"\d{{1,3}}{ITEM_MARK}")
+
+
+def _label_record(m: re.Match[str]) -> str:
+    label, value = m.group(1), m.group(2)
+    if _RECORD_TASK_RE.search(label) and _RECORD_NUMBER_RE.match(value):
+        return value
+    return f"{label}{value}"
+
+
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
     from .layout import (  # layout reads tables.py, which reads this module
@@ -268,6 +284,8 @@ def normalise(text: str) -> list[str]:
     if "<" in text and ">" in text:
         text = _ASCII_ANGLE_RE.sub(_ascii_angles, text)
     text = _light_clean_text(text)
+    if "|" in text and (":" in text or "：" in text):
+        text = _LABEL_RECORD_RE.sub(_label_record, text)
     if "单位" in text or "部门" in text:
         text = _own_level_labels(text)
     # Cleaned again line by line only if the rewriting of tables (which moves and glues text, and

@@ -215,3 +215,25 @@ def test_circled_numbers_number_items_of_a_plan_with_no_chapter():
                       "①实现“小升规”60家(责任单位:市经信局);\n②完成低效用地再开发1000亩(责任单位:市自然资源和规划局);\n")
     assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
         ("①", ["市经信局"]), ("②", ["市自然资源和规划局"])]
+
+
+def test_a_bare_number_the_page_ends_on_is_no_task():
+    """襄阳 2020's page ends on `2.` (cut off before its text): an item with no title, no unit and a warning."""
+    plan = parse_plan("2020年襄阳市优化营商环境工作方案\n1.推行政务服务线上一网通办。到2020年底前实现全覆盖。"
+                      "〔牵头单位:市行政审批局;责任单位:市政府各部门〕\n\n2.\n")
+    assert [it.number for it in plan.items] == ["1"]
+    assert not any("“2" in w for w in plan.warnings)
+
+
+def test_a_two_column_record_of_one_task_is_read_as_its_label_lines():
+    """广州 重点工作落实情况, one task a page as `label: | value |` rows: 未识别出任何工作任务. Its staged targets by
+    quarter (年度阶段性工作目标) are no deadlines, nor is its progress."""
+    plan = parse_plan("重点工作: | 135.统筹违法建设治理与城市更新,促进违法建设科学分类治理。 |\n"
+                      "牵头单位: | 市城市管理综合执法局 |\n"
+                      "年度阶段性工作目标: | 第一季度:完成工作任务20%以上。 第四季度:确保超额完成年度工作任务。 |\n"
+                      "进展情况、存在问题 及下一步工作建议: |\n已完成。 全市治理违法建设2318.70万平方米。 |\n", year=2023)
+    (item,) = plan.items
+    assert (item.number, item.title) == ("135", "统筹违法建设治理与城市更新,促进违法建设科学分类治理")
+    assert names(item.lead_units) == names(item.responsible_units) == ["市城市管理综合执法局"]
+    assert item.deadlines == []
+    assert "年度阶段性工作目标:第一季度" in item.text
