@@ -867,16 +867,21 @@ class _ItemBuilder:
 
 
 # a task's units first, then a colon and its text: `(一)各乡(镇)、居民事务中心:要将宣传工作部署到…`, `县公安局:负责…`
-_UNITS_FIRST_RE = re.compile(r"^([^:：。；;，,\n]{2,40}?(?:[、，,][^:：。；;\n]{2,40}?)*)[:：](?=\S)")
+_UNITS_FIRST_MAX = 60
+_NOT_IN_UNITS_FIRST_RE = re.compile(r"[。；;\n]")
 
 
 def _units_first(line: str) -> tuple[list[str], str] | None:
     """The units a line opens with before a colon, and the text after it; None where what is before the
     colon is not a list of units (`工作目标:`, `主要任务:`)."""
-    m = _UNITS_FIRST_RE.match(line)
-    if m is None or len(m.group(1)) > 60 or not (units := unit_names(m.group(1))):
+    wide, half = line.find("：", 2, _UNITS_FIRST_MAX + 1), line.find(":", 2, _UNITS_FIRST_MAX + 1)
+    if wide < 0 and half < 0:
+        return None  # (most first lines)
+    at = wide if half < 0 or 0 <= wide < half else half
+    if at + 1 >= len(line) or line[at + 1].isspace() or _NOT_IN_UNITS_FIRST_RE.search(line, 0, at):
         return None
-    return units, line[m.end() :]
+    units = unit_names(line[:at])
+    return (units, line[at + 1 :]) if units else None
 
 
 def _states_first_leads(line: str) -> bool:

@@ -251,6 +251,7 @@ def _own_level_labels(text: str) -> str:
 
 # a two-column record printed `label: | value |` (广州 重点工作落实情况, one task a page: `重点工作: | 135.统筹… |` /
 # `牵头单位: | 市城市管理综合执法局 |`): label lines
+_LABEL_CELL_RE = re.compile(r"[:：][ \t\u3000]*\|")  # (what the record's rows have and few pages do)
 _LABEL_RECORD_RE = re.compile(r"^[ \t\u3000|]*([^|:：\n]{2,24}[:：])[ \t\u3000]*\|[ \t\u3000]*([^|\n]*?)[ \t\u3000|]*$",
                               re.MULTILINE)
 # the record's task, its number first (`重点工作: | 135.统筹…`): the item itself
@@ -284,7 +285,7 @@ def normalise(text: str) -> list[str]:
     if "<" in text and ">" in text:
         text = _ASCII_ANGLE_RE.sub(_ascii_angles, text)
     text = _light_clean_text(text)
-    if "|" in text and (":" in text or "：" in text):
+    if "|" in text and _LABEL_CELL_RE.search(text):
         text = _LABEL_RECORD_RE.sub(_label_record, text)
     if "单位" in text or "部门" in text:
         text = _own_level_labels(text)
