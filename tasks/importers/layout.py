@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from .dates import looks_like_date_cell
 from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind, may_have_inline_label
-from .tables import _ROLES, NUMBER_ONLY_HEADERS, cell_role, header_roles
+from .tables import _ROLES, NUMBER_ONLY_HEADERS, cell_role, cut_mid_cell, header_roles
 from .units import SURNAMES, UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
@@ -184,7 +184,7 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
             di is not None and not looks_like_date_cell(values[di].strip()) and di + 1 < n
             and looks_like_date_cell(values[di + 1].strip())):  # (…, 农业股 / 乡村产业发展股, 2023年底: the time a cell on)
         return [list(values)]
-    if len(values) < n and values and values[-1].rstrip()[-1:] in ",，、;；" and not _is_units(values[-1]):
+    if len(values) < n and values and cut_mid_cell(values[-1]) and not _is_units(values[-1]):
         return [list(values) + [""] * (n - len(values))]  # a row cut off by the page mid-cell: its first cells
     if len(values) < n:  # missing cells (an empty cell leaves no paragraph): fill the tail by what fits
         out = [""] * n
@@ -1174,10 +1174,9 @@ def split_joined(line: str) -> str:
     if len(line) < JOINED_MIN or "\t" in line:
         return line
     cuts = [m.start() for m in _JOINED_START_RE.finditer(line)]
-    if len(cuts) == 1 and line[cuts[0] - 1 : cuts[0]] in ("。", "；", ";") \
-            and _JOINED_SECTION_RE.match(line, cuts[0]) is not None:
-        pass  # one section run on after a sentence ends (马屿 2024: `…集聚高地。 (二)坚定不移扩框架…`)
-    elif len(cuts) < 2:
+    # (but one section run on after a sentence ends: 马屿 2024, `…集聚高地。 (二)坚定不移扩框架…`)
+    if len(cuts) < 2 and not (cuts and line[cuts[0] - 1 : cuts[0]] in ("。", "；", ";")
+                              and _JOINED_SECTION_RE.match(line, cuts[0]) is not None):
         return line
     for m in _JOINED_ALONE_RE.finditer(line):
         cuts += [m.start(), m.end()]

@@ -259,8 +259,13 @@ def _sentence_in_unit_column(cells: list[str], roles_t: list[str]) -> bool:
     # (or, the last, a long cell or one cut after a comma that names no unit: a progress note cut off before
     # its 。, `深入推进…,1-5月,…`; a 建设内容 cut off, `改造小江初中现有教学楼和学生宿舍等,`)
     return any(roles_t[i + offset] in ("lead", "responsible")
-               and ("。" in c or i == last and (len(c) > 30 or c.rstrip()[-1:] in ",，、;；") and not unit_names(c))
+               and ("。" in c or i == last and (len(c) > 30 or cut_mid_cell(c)) and not unit_names(c))
                for i, c in enumerate(cells))
+
+
+def cut_mid_cell(cell: str) -> bool:
+    """Whether a row's last cell ends on a comma or a list mark: the page cut off in it (`…学生宿舍等,`)."""
+    return cell.rstrip()[-1:] in ",，、;；"
 
 
 def _names_rows(header: list[str], roles: list[str | None]) -> bool:

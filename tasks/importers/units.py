@@ -88,8 +88,9 @@ _ETC_TAIL = (
     r"|等(?:[省市区县镇乡]级?|[省市区县]直|政府|其他|其它)*各?(?:相关|有关|成员)$"
     # (or their count: `区发改局等10个部门`)
     r"|等[0-9一二三四五六七八九十]{1,3}个(?:[省市区县]级|[省市区县]直)?(?:相关|有关)?(?:部门|单位)$")
-_STRIP_HEAD_RE = re.compile(r"^(?:由|和|及|与)")
-_STRIP_RE = re.compile(r"^(?:由|和|及|与)|" + _ETC_TAIL)
+_STRIP_HEAD = r"^(?:由|和|及|与)"  # a joining word before a list's part
+_STRIP_HEAD_RE = re.compile(_STRIP_HEAD)
+_STRIP_RE = re.compile(f"{_STRIP_HEAD}|{_ETC_TAIL}")
 _ETC_TAIL_RE = re.compile(_ETC_TAIL)
 # two units joined by 及 or 和 in one list part (`市级各有关部门及各县市区政府`, `州委编办及州直相关单位`,
 # `经济投资局和航空口岸局分别牵头`): split where every side ends like a unit (a protected collective,
