@@ -605,9 +605,9 @@ def _cell_table(lines: list[str], i: int):
                 wrapped = ""
             j += 1
             continue
-        if wrapped and (_HEADER_QUALIFIER_RE.match(wrapped) or len(wrapped) <= 4 and len(t) <= 2
+        if wrapped and (_HEADER_QUALIFIER_RE.match(wrapped) or len(wrapped) <= 4 and len(t) <= 3
                         and cell_role(wrapped + t) == cell_role(t)):
-            t, wrapped = wrapped + t, ""  # `区政府` / `分管领导`, `责任` / `领导`: one cell wrapped before its header word
+            t, wrapped = wrapped + t, ""  # `区政府` / `分管领导`, `责任` / `领导`, `牵头` / `市领导`: one cell wrapped before its header word
         if wrapped:
             header.append(wrapped)
             wrapped = ""

@@ -79,7 +79,8 @@ class Node:
         numbered = [c for c in self.children if c.level == 3] + [
             g for c in self.children if c.level == 2 for g in c.children if g.level == 3]
         # (or its sections, where they are the items: 一、主要目标 / (一)地区生产总值增长11%。[牵头单位:…])
-        labelled = numbered + [c for c in self.children if c.level == 2]
+        # (or the node itself: `(十)完成省定节能减排目标任务。(牵头单位:市发改委;…)`, a task named with 目标任务)
+        labelled = [self, *numbered, *(c for c in self.children if c.level == 2)]
         if any(UNIT_LABEL_RE.search(p.text) for n in labelled for p in n.body) or any(
                 UNIT_LABEL_RE.search(n.first) for n in labelled):
             return True

@@ -27,7 +27,7 @@ _ROLES = {
     "person": PERSON_LABELS + ("分管领导", "县领导", "区领导", "市领导", "责任人", "领导"),
     "progress": ("进展情况", "当前进度", "完成情况", "进度情况", "工作进展", "推进情况", "进展", "实施进度", "进度完成情况",
                  "落实情况", "推进落实情况", "工作推进情况", "完成状况", "完成状态", "是否完成", "完成进度", "进展比例",
-                 "办理情况"),
+                 "办理情况", "形象进度"),
     "remark": ("备注", "说明"),
     # who scores the task, an assessment list's 评分部门: units, but none doing it
     "scorer": ("评分部门", "评分单位", "考核部门", "考核单位", "评价部门", "打分部门"),
@@ -190,7 +190,8 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
         # its number where the 序号 column is once the merged 大类 cells before it are put back
         cells = [""] * missing + list(cells)
     elif len(cells) < len(roles_t) and all(r in _OFTEN_EMPTY for r in roles_t[len(cells) :]):
-        cells = list(cells) + [""] * (len(roles_t) - len(cells))  # empty 备注/进展 cells at the end of the row
+        # empty 备注/进展 cells at the end of the row — or its unit cell merged from the row above
+        cells = _merged_units_put_back(cells, roles_t) or list(cells) + [""] * (len(roles_t) - len(cells))
     elif len(cells) < len(roles_t) and (_sentence_in_unit_column(cells, roles_t)
                                         or _numbered_without_task(cells, roles_t, looks_like_date)):
         cells = list(cells) + [""] * (len(roles_t) - len(cells))  # a row cut short: its cells are the first ones
@@ -231,6 +232,23 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     for role, val in zip(pre_roles[len(pre_roles) - len(pre_vals):], pre_vals, strict=False):
         out[role] = val
     return out
+
+
+def _merged_units_put_back(cells: list[str], roles_t: list[str]) -> list[str] | None:
+    """A row short of cells whose cell in the unit column names no unit while the columns after it,
+    ones often left empty, have none (泰顺 民生实事: `2 | 为全县重点人群… | 4月:… | 已完成。 完成筛查人数3495人… | |`
+    under a 牵头单位 cell merged over rows 1–3): the unit cell is the merged one, printed on a row above,
+    and the cells after it moved left into its place. The row with its unit cells blank (carried down
+    later by `_carry_merged_units`), else None."""
+    missing = len(roles_t) - len(cells)
+    columns = [i for i, r in enumerate(roles_t) if r in ("lead", "responsible")]
+    if len(columns) < missing or not columns or columns[missing - 1] != columns[0] + missing - 1:
+        return None
+    at = columns[0]
+    moved = cells[at : at + missing]
+    if len(moved) < missing or not all(c.strip() and not unit_names(c) and ("。" in c or len(c) > 30) for c in moved):
+        return None
+    return list(cells[:at]) + [""] * missing + list(cells[at:])
 
 
 def _units_in_place(cells: list[str], roles_t: list[str]) -> bool:

@@ -436,3 +436,36 @@ def test_a_task_source_column_and_a_group_row_with_a_count_under_the_header():
         ("1", ["市政府办"], ["市政府办", "市政府各部门", "各直属机构"]),
         ("2", ["市农业农村局"], ["市农业农村局", "市商务局"])]
     assert plan.items[0].title == "全面延伸“双招双引”,继续坚持“顶格倾听、顶格协调、顶格推进”"
+
+
+def test_a_pipe_row_under_a_unit_cell_merged_from_above_has_its_progress_moved_into_the_unit_column():
+    """泰顺 民生实事: the 牵头单位 cell merged over rows 1–3 prints on row 1 only; rows 2 and 3 end with an
+    empty cell, their 落实情况 moved left into the unit column (`已完成。 完成筛查人数3495人,…`), which
+    was read as their units."""
+    text = "\n".join([
+        "2024年4月省政府民生实事项目进展情况汇总表",
+        "序号 | 项目内容 | 月度工作计划 | 牵头单位 | 落实情况 |",
+        "1 | 为全县60岁以上老年人免费接种流感疫苗24723人。 | 4月:制定接种工作方案。 | 县卫生健康局 | 已完成。 已制定工作方案。 |",
+        "2 | 为全县重点人群免费开展结直肠癌筛查7400人。 | 4月:完成筛查人数1480人(20%)。 | 已完成。 完成筛查人数3495人,完成率47.23%。 | |",
+        "3 | 培训应急救护人员235人。 | 4月:完成培训65人。 | 县红十字会 | 已完成。 培训188人,完成进度80%。 |",
+        "4 | 持有居住证的随迁子女就读公办学校比例达90%。 | 3-4月:联系公安户籍部门。 | 县教育局 | 已完成。 |",
+    ])
+    plan = parse_plan(text)
+    assert [(it.number, names(it.lead_units)) for it in plan.items] == [
+        ("1", ["县卫生健康局"]), ("2", ["县卫生健康局"]), ("3", ["县红十字会"]), ("4", ["县教育局"])]
+    assert "表格序号2没有单位单元格，按合并单元格沿用了上一行的单位，请核对。" in plan.warnings
+
+
+def test_a_header_cell_wrapped_after_a_qualifier_and_a_progress_column_named_by_its_picture():
+    """余姚 民生实事: `牵头` / `市领导` is one header cell (a leader's, 牵头市领导), and `形象进度(%)` a column
+    of its own: read as two and none, every row's cells moved one column over (its progress as its unit)."""
+    cells = ["序号", "目标任务", "牵头", "市领导", "责任单位", "进展情况", "形象进度(%)",
+             "1", "新建公用和专用电动汽车充电桩350个,其中农村185个", "吕  乐", "市发改局", "新建公共充电桩99个。", "28%",
+             "2", "建设电动自行车“充电驿站”1440个", "吕  乐", "市消防大队", "已完成方案制定,进行选址。", "30%",
+             "3", "建成“宁静小区”5个", "毛丕显", "生态环境局余姚分局", "1家已基本完成建设。", "65%"]
+    plan = parse_plan("2025年宁波市政府民生实事项目进展情况\n\n" + "\n\n".join(cells))
+    assert [(it.number, it.title, names(it.responsible_units)) for it in plan.items] == [
+        ("1", "新建公用和专用电动汽车充电桩350个,其中农村185个", ["市发改局"]),
+        ("2", "建设电动自行车“充电驿站”1440个", ["市消防大队"]),
+        ("3", "建成“宁静小区”5个", ["生态环境局余姚分局"]),
+    ]

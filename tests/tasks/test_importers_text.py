@@ -237,3 +237,18 @@ def test_a_two_column_record_of_one_task_is_read_as_its_label_lines():
     assert names(item.lead_units) == names(item.responsible_units) == ["市城市管理综合执法局"]
     assert item.deadlines == []
     assert "年度阶段性工作目标:第一季度" in item.text
+
+
+def test_a_section_that_names_a_goal_word_is_a_task_where_it_names_its_own_units():
+    """咸宁 2024: `(十)完成省定节能减排目标任务。(牵头单位:市发改委;…)` holds 目标任务, a word of the
+    goals' headings skipped as prose: it is a task, its units by label in its own line (it was lost)."""
+    plan = parse_plan("\n".join([
+        "一、2024年经济社会发展计划目标",
+        "(九)城乡常住居民人均可支配收入与经济增长同步。(牵头单位:市发改委;责任单位:市经信局、市民政局)",
+        "(十)完成省定节能减排目标任务。(牵头单位:市发改委;责任单位:市生态环境局,各县市区人民政府)",
+        "(十一)单位GDP能耗下降3%。(牵头单位:市发改委;责任单位:各县市区人民政府)",
+        "二、保障措施",
+        "(一)明确目标任务。各单位要对照目标任务,细化工作措施。",
+    ]))
+    assert [(it.number, names(it.lead_units)) for it in plan.walk()] == [
+        ("九", ["市发改委"]), ("十", ["市发改委"]), ("十一", ["市发改委"])]

@@ -141,7 +141,7 @@ def test_the_unit_tally_is_written_only_when_an_assignment_changes_unit(world):
     Assignment.objects.filter(unit=units[2]).update(unit=units[1])
     assert UnitTally.objects.count() == rows + 2  # the moved row's −1 and +1
     assert tally_sums(tallies.UNITS) == {(units[0].pk,): 3, (units[1].pk,): 4} == counted(tallies.UNITS)
-    assert _trigger_calls(tallies.UNITS) in (None, calls + 1)  # the one row moved
+    assert calls is None or _trigger_calls(tallies.UNITS) == calls + 1  # the one row moved (PostgreSQL counts)
 
 
 def _trigger_calls(spec: tallies.Spec) -> int | None:
