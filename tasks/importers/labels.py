@@ -49,6 +49,11 @@ INLINE_LABEL_RE = re.compile(rf"(?=[{''.join(sorted({w[0] for w in _ALL}))}])(?:
 # is that character, the label starts right after it
 INLINE_LABEL_AFTER_RE = re.compile(rf"[\s。；;,，](?=(?:{_alt(_ALL)})\s*[:：])")
 _ALL_WORDS = frozenset(_ALL)
+# a task's own label in a record printed one field a line (`具体任务` / `全面落实…` / `责任单位` / `卫健局、文旅局`)
+TASK_FIELD_LABELS = ("具体任务", "工作任务", "任务名称", "重点工作", "主要任务", "重点任务", "任务内容", "工作内容",
+                     "目标任务", "工作事项", "督办事项", "任务事项")
+FIELD_LABELS = _ALL_WORDS | frozenset(TASK_FIELD_LABELS)  # every label a record's field may have
+UNIT_FIELD_LABELS = frozenset(LEAD_LABELS + OTHER_LABELS)
 _LABEL_LAST = frozenset(w[-1] for w in _ALL)
 _ALL_LENGTHS = sorted({len(w) for w in _ALL})
 

@@ -12,7 +12,14 @@ from contextlib import contextmanager
 from .annotations import Annotation, RuleContext, find_annotations, label_lead_phrase
 from .dates import DateHit, find_dates, looks_like_date_cell, parse_date_cell, parse_issue_date
 from .errors import ImportFailure
-from .labels import COMMA_LEADS_RE, FIRST_LEADS_RE, STAR_LEADS_RE, label_kind, parse_label_line
+from .labels import (
+    COMMA_LEADS_RE,
+    FIRST_LEADS_RE,
+    STAR_LEADS_RE,
+    TASK_FIELD_LABELS,
+    label_kind,
+    parse_label_line,
+)
 from .layout import split_inline_labels
 from .model import Deadline, ParsedItem, ParsedPlan, PlanMeta, UnitRef
 from .structure import CHAPTER_RE, NUMBERED_START_RE, RawItem, build_outline, select_items
@@ -971,9 +978,12 @@ def _numbered_before_unit_lines(printed: str, lines: list[str]) -> str | None:
                     and not CHAPTER_RE.match(before):
                 tasks.append(prev)
         prev = k
-    if len(tasks) < 2:
+    # (one is enough where the page labels it a task: a record one field a line, `具体任务` / `全面落实…`)
+    if len(tasks) < 2 and not (tasks and raw[tasks[0]].strip().rstrip(":：") in TASK_FIELD_LABELS):
         return None
     for n, k in enumerate(tasks, start=1):
+        if raw[k].strip().rstrip(":：") in TASK_FIELD_LABELS:  # the task's label: its text is numbered, on the lines after
+            raw[k], k = "", next(j for j in range(k + 1, len(raw)) if raw[j].strip())
         raw[k] = f"{n}.{raw[k].lstrip()}"
     return "\n".join(raw)
 
@@ -1079,7 +1089,9 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
         # no numbered item anywhere, but paragraphs each followed by its 责任单位 line: those are the tasks,
         # numbered in their order (a news reprint of a 责任分解: 加快推进…改革。 / 责任单位:A、B)
         plan = _parse_plan(numbered, year=year, filename=filename, aliases=aliases, undated=undated)
-        plan.warnings.insert(0, f"原文的任务没有编号：按每段之后的单位行识别出{len(plan.items)}项任务，按顺序编号为1—{len(plan.items)}，请核对。")
+        found = len(plan.items)
+        plan.warnings.insert(0, f"原文的任务没有编号：按每段之后的单位行识别出{found}项任务，"
+                                + (f"按顺序编号为1—{found}" if found > 1 else "编号为1") + "，请核对。")
         return plan
     if not items:
         raise ImportFailure("未识别出任何工作任务：请确认文件是工作方案/工作要点正文（含“一、”“（一）”“1.”等编号或任务表格）。")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ImportFailure
-from .labels import LINE_START_LABEL_RE
-from .units import ends_like_unit
+from .labels import FIELD_LABELS, LINE_START_LABEL_RE, TASK_FIELD_LABELS, UNIT_FIELD_LABELS
+from .units import ends_like_unit, unit_names
 
 # `[bookmark: _GoBack]`, `[image: …]` and similar markers left by docx→text converters.
 _DEBRIS_RE = re.compile(r"\[(?:bookmark|image|anchor|footnote|comment)[^\]]*\]", re.IGNORECASE)
@@ -266,6 +266,62 @@ def _label_record(m: re.Match[str]) -> str:
     return f"{label}{value}"
 
 
+# a record printed one field a line, each label alone on its line (同心县 政府工作报告 任务分解, one task a
+# page: `具体任务` / `全面落实…。` / `责任单位` / `卫健局、文旅局` / `配合单位` / `各乡镇` / `完成时限` / `…1月底前完成`):
+# what a unit label alone on a line may open (a cheap look first: a unit label's last word at a line's end)
+_FIELD_LABEL_ALONE_RE = re.compile(r"^[ \t\u3000]*(\S{2,8}?)[ \t\u3000]*[:：]?[ \t\u3000]*$", re.MULTILINE)
+_FIELD_VALUE_LINES = 6  # a field's value is at most so many lines (a task wrapped by the page)
+
+
+def field_records(lines: list[str]) -> list[str] | None:
+    """``lines`` with each record printed one field a line made label lines: `责任单位` / `卫健局、文旅局` →
+    `责任单位:卫健局、文旅局` (the value's lines left blank, so that the lines keep their count); the task's
+    field is its text alone (`具体任务` / `全面落实…` → `全面落实…`), the task of the label lines after it.
+    A record is two fields or more in a row, one of them a unit's, each label followed by its value (a
+    table's header, its labels one after another, is none). None where there is no such record."""
+    labels = [k for k, line in enumerate(lines) if len(line) <= 14 and (m := _FIELD_LABEL_ALONE_RE.match(line))
+              and m.group(1) in FIELD_LABELS]
+    if len(labels) < 2:
+        return None
+    fields: list[tuple[int, list[int]]] = []  # (the label's line, its value's lines)
+    for n, k in enumerate(labels):
+        end = labels[n + 1] if n + 1 < len(labels) else len(lines)
+        value = [j for j in range(k + 1, end) if lines[j].strip()]
+        # (after the last label: its value is the first paragraph, up to a blank line)
+        if n + 1 == len(labels):
+            value = []
+            for j in range(k + 1, min(len(lines), k + 1 + _FIELD_VALUE_LINES)):
+                if not lines[j].strip():
+                    if value:
+                        break
+                    continue
+                value.append(j)
+        text = "".join(lines[j].strip() for j in value)
+        word = _FIELD_LABEL_ALONE_RE.match(lines[k]).group(1)  # type: ignore[union-attr]
+        # (a value is text, not a table's cell marks or row number: `|`, `1`; a unit field's names units — a
+        # header's next word does not, `重点工作` / `区本级` / `任务数` / `责任单位` / `1`)
+        whole = 0 < len(value) <= _FIELD_VALUE_LINES and not any("|" in lines[j] or "\t" in lines[j] for j in value) \
+            and not text.isdigit() and (word not in UNIT_FIELD_LABELS or bool(unit_names(text)))
+        fields.append((k, value if whole else []))
+    out = list(lines)
+    changed = False
+    run: list[tuple[int, list[int]]] = []
+    for field in [*fields, (-1, [])]:  # (a sentinel closes the last run)
+        if field[1] and (not run or run[-1][1][-1] < field[0]):
+            run.append(field)
+            continue
+        words = [_FIELD_LABEL_ALONE_RE.match(lines[k]).group(1) for k, _ in run]  # type: ignore[union-attr]
+        if len(run) >= 2 and any(w in UNIT_FIELD_LABELS for w in words):
+            for (k, value), word in zip(run, words, strict=True):
+                text = "".join(lines[j].strip() for j in value)
+                out[k] = text if word in TASK_FIELD_LABELS else f"{word}:{text}"
+                for j in value:
+                    out[j] = ""
+            changed = True
+        run = [field] if field[1] else []
+    return out if changed else None
+
+
 def normalise(text: str) -> list[str]:
     """Decoded text → cleaned physical lines (same count and order as the input lines)."""
     from .layout import (  # layout reads tables.py, which reads this module
@@ -294,9 +350,13 @@ def normalise(text: str) -> list[str]:
     # a debris bracket or markdown glued from two pieces. The odd characters are all gone.
     again = "[" in text or "*" in text or "_" in text
     out = []
+    raw = text.split("\n")
+    if ("单位\n" in text or "部门\n" in text or "单位:\n" in text or "单位：\n" in text) \
+            and (records := field_records(raw)) is not None:
+        raw = records
     images = ".jp" in text or ".png" in text or ".gif" in text or ".webp" in text  # a picture's file name
     editors = "编辑" in text or "审:" in text or "审：" in text
-    for line in tabulate(text.split("\n")):  # (the calls below made only where they have work)
+    for line in tabulate(raw):  # (the calls below made only where they have work)
         if images and line[-4:].lower() in _IMAGE_ENDS and _IMAGE_LINE_RE.fullmatch(line):
             line = ""
         if editors and ("编" in line or "审" in line) and _EDITOR_LINE_RE.fullmatch(line):

@@ -3,7 +3,7 @@
 import pytest
 
 from tasks.importers import parse_plan
-from tasks.importers.text import clean_line, normalise, paragraphs, to_simplified
+from tasks.importers.text import clean_line, field_records, normalise, paragraphs, to_simplified
 from tests.tasks.importer_helpers import names
 
 
@@ -252,3 +252,25 @@ def test_a_section_that_names_a_goal_word_is_a_task_where_it_names_its_own_units
     ]))
     assert [(it.number, names(it.lead_units)) for it in plan.walk()] == [
         ("九", ["市发改委"]), ("十", ["市发改委"]), ("十一", ["市发改委"])]
+
+
+def test_a_record_printed_one_field_a_line_is_a_task_and_its_label_lines():
+    """同心县 政府工作报告 任务分解, one task a page, each field's label alone on its line: no task was found."""
+    plan = parse_plan("\n".join([
+        "具体任务", "全面落实疫情防控“新十条”,抓紧完成方舱医院升级改造;深入开展爱国卫生运动。",
+        "责任单位", "卫健局、文旅局", "配合单位：", "各乡镇",
+        "完成时限", "方舱医院升级改造1月底前完成;其它事项12月底前取得明显成效并长期坚持",
+    ]), year=2023)
+    [item] = plan.items
+    assert item.number == "1" and item.title.startswith("全面落实疫情防控")
+    assert names(item.responsible_units) == ["卫健局", "文旅局", "各乡镇"] and item.lead_units == []
+    assert [d.date.isoformat() for d in item.deadlines] == ["2023-01-31", "2023-12-31"]
+    assert plan.warnings[0] == "原文的任务没有编号：按每段之后的单位行识别出1项任务，编号为1，请核对。"
+
+
+def test_a_table_header_one_cell_a_line_is_no_record():
+    """Labels one after another are a table's header, not fields: the rows stay a table's."""
+    lines = ["序号", "具体任务", "责任单位", "完成时限", "1", "建成甲平台。", "区数管局", "6月底前"]
+    assert field_records(lines) is None
+    plan = parse_plan("2023年工作任务分解表\n" + "\n".join(lines))
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("1", ["区数管局"])]
