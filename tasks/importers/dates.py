@@ -154,6 +154,8 @@ def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
             continue
         if pos < len(text) and text[pos] in "实执施" and _POLICY_PERIOD_RE.match(text, pos):
             continue  # `2021年5月1日至2022年4月30日实施阶段性下调工伤保险费率50%的政策`: how long a policy runs
+        if p and text[p - 1].isdigit() and m.group(0)[4:5] == "年" and m.group(0)[:4].isdigit():
+            continue  # a year's digits end a longer number (`13400年内完成`: a sum glued to a time, no year 3400)
         phrase = m.group(0)
         if memo is None:
             resolved = _resolve(_KIND_OF[m.lastindex], m, year)  # type: ignore[index]  # (every alternative of _MASTER is a group)
@@ -164,10 +166,23 @@ def find_dates(text: str, year: int, memo: dict | None = None) -> list[DateHit]:
             else:
                 resolved = memo[key] = _resolve(_KIND_OF[m.lastindex], m, year)  # type: ignore[index]  # (every alternative of _MASTER is a group)
         if resolved is None:
+            if pos < len(text) and text[pos] in _DONE_FIRST and _DONE_RE.match(text, pos) \
+                    and m.lastgroup == "month" and not m["my"] and phrase[:1] != "截" \
+                    and not (p and text[p - 1] in _RANGE_MARKS):
+                # a bare month the work is done in (`泵站改造3月开工,7月完工`): its end (not `1-7月完成投资`, so far;
+                # not `截至7月完成`, what is done by then)
+                if (d := _safe(month_end, year, int(m["mm"]))) is not None:
+                    hits.append(DateHit(phrase, p, pos, [d], False))
             continue
         dates, recurring = resolved
         hits.append(DateHit(phrase, p, pos, dates if memo is None else list(dates), recurring))
     return hits
+
+
+# what the work done in a bare month says (`7月完工`, `10月建成投用`, `9月底全面完成` has its 底 already)
+_DONE_RE = re.compile(r"(?:份)?(?:全面|基本|全部|如期)?(?:完成|完工|建成|竣工|投用|投运|投产|上线|交付|开通|办结|通车)")
+_DONE_FIRST = frozenset("份全基如完建竣投上交开办通")
+_RANGE_MARKS = frozenset("-—–~～至到年")  # (and `明年7月份建成`: a relative year, read where 明年 is)
 
 
 def _in_term(text: str, p: int) -> bool:
@@ -189,6 +204,11 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
     if resolved:
         dates = list(dict.fromkeys([d for h in resolved for d in h.dates]))
         return DateHit(cell, 0, len(cell), dates, any(h.recurring for h in resolved))
+    if m := _CELL_YEARS_RE.match(cell):  # a project's years: `2023.01-2023.12`, `2022-2023`, `2022`: their end
+        y, mo = int(m["y"]), int(m["m"] or 12)
+        d = _safe(month_end, y, mo)
+        if d:
+            return DateHit(cell, 0, len(cell), [d], False)
     if m := _CELL_MONTH_RE.match(cell):  # in a date column a bare month is the deadline: `9月投入使用`
         d = _safe(month_end, int(m["y"] or year), int(m["m"]))
         if d:
@@ -197,13 +217,15 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
 
 
 _CELL_MONTH_RE = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?![\d日号起])")
+_CELL_YEARS_RE = re.compile(r"(?:(?:19|20)\d\d(?:[.．/]\d{1,2})?[-—–~～至到])?(?P<y>(?:19|20)\d\d)(?:[.．/](?P<m>\d{1,2}))?$")
 
 
 @lru_cache(maxsize=16384)  # a table repeats its date cells
 def looks_like_date_cell(cell: str) -> bool:
     cell = _WS_RE.sub("", cell)
     # (a 时限 cell that names no time but how long: 持续推进, 常态化开展 — a person settles it)
-    return bool(cell) and len(cell) <= 20 and (bool(_MASTER.search(cell)) or cell.startswith(_ONGOING))
+    return bool(cell) and len(cell) <= 20 and (bool(_MASTER.search(cell)) or cell.startswith(_ONGOING)
+                                               or cell[:1] in "12" and _CELL_YEARS_RE.match(cell) is not None)
 
 
 _ONGOING = ("持续", "常态化", "长效")

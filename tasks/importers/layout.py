@@ -230,6 +230,9 @@ def fit_rows(values: list[str], roles: list[str | None]) -> list[list[str]]:
         while not rows and len(pre) < ti and len(vals) > 1 and len(vals[0]) <= 20 and not _PROSE_RE.search(vals[0]) \
                 and (not _is_units(vals[0]) or named and _PROSE_RE.search(vals[1]) is not None):
             pre.append(vals.pop(0))
+        while named and pre and len(vals) > 2 and len(vals[0]) <= 12 and not _PROSE_RE.search(vals[0]) \
+                and not _is_units(vals[0]) and _PROSE_RE.search(vals[1]) is not None:
+            pre[-1] += vals.pop(0)  # a project's name over two paragraphs, its content next (`城市用气` / `提升工程`)
         for k, v in zip(range(ti - len(pre), ti), pre, strict=True):
             out[k] = v
         content = [vals.pop(0)] if vals else []
@@ -570,6 +573,9 @@ def _rows_by_numbered_cells(header: list[str], stream: list[tuple[int, str]]) ->
     return rows
 
 
+# a column that no role names, named by the figures or facts it holds (a project table's 总投资 / (万元),
+# 2023年度 / 计划, 资金 / 来源, 建设性质): a header cell of its own, no row's
+_FIGURE_HEADER_RE = re.compile(r"(?:投资|金额|来源|年度计划|性质|地点|规模)$")
 # a header cell's first paragraph that only says whose or when (`区政府` / `分管领导`, `第二季度` / `完成情况`)
 _HEADER_QUALIFIER_RE = re.compile(r"^(?:(?:省|市|县|区|镇|乡|街道)(?:人民政府|政府|委|级)?|第?[一二三四1-4]季度|[上下]?半年|年度|全年)$")
 
@@ -600,9 +606,9 @@ def _cell_table(lines: list[str], i: int):
             if not wrapped:
                 wrapped_at = j
             wrapped += t
-            if len(wrapped) > len(t) and cell_role(wrapped) is not None:
+            if len(wrapped) > len(t) and cell_role(wrapped) is not None or _FIGURE_HEADER_RE.search(wrapped):
                 header.append(wrapped)  # `责任` / `科室`: one header cell over two paragraphs
-                wrapped = ""
+                wrapped = ""  # (or a column no role names, by what it holds: `总投资`, `资金` / `来源`)
             j += 1
             continue
         if wrapped and (_HEADER_QUALIFIER_RE.match(wrapped) or len(wrapped) <= 4 and len(t) <= 3

@@ -43,7 +43,9 @@ _ROLES = {
     "lead": LEAD_LABELS,
     # (table headers only: as line labels, 负… and 落… would be looked for at every 负责 and 落实 of the text)
     "responsible": OTHER_LABELS + ("责任单位", "负责单位", "负责部门", "落实部门", "落实科室", "承办单位"),
-    "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间"),
+    # (a project's years, 建设起止年限 `2023.01-2023.12`: the range's end)
+    "deadline": DATE_LABELS + ("时间进度", "时限", "完成年限", "截止时间", "起止年限", "建设年限", "实施年限", "建设期限",
+                               "起止时间"),
 }
 _OFTEN_EMPTY = ("", "remark", "progress", "person", "scorer")
 # a number column's header that holds a content word (任务项: the row's number, 1 / 2 / …): as the whole cell only
@@ -226,6 +228,11 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
                 out[role] = value
     if rest:
         out["target"] = rest.pop()
+    if "deadline" in roles_t and "deadline" not in out and len(cells) > len(roles_t) \
+            and looks_like_date(cells[di := roles_t.index("deadline")]) and di < len(cells) - len(tail):
+        # more cells than the header names (a second header row divides the columns after it: 宁海 2022年工作计划
+        # over 投资 / 形象进度): the cells up to the divided ones stand where the header has them, the time too
+        out["deadline"] = cells[di]
     pre_roles = [r for r in roles_t[1:ti] if r in ("category", "indicator", "task")]
     pre_vals = [c for c in rest if c.strip()]
     # fewer values than columns: they belong to the right-most columns (指标名称 before 类别)

@@ -131,3 +131,32 @@ def test_明年_is_the_year_after_the_plans_issue_and_nothing_without_an_issue_d
     assert "仓储物流区" in item.deadlines[0].what and "商业引导区" in item.deadlines[1].what  # each its own clause
     undated = parse_plan("2023年区政府工作报告重点任务分解" + body)  # 明年 of when? no date is guessed
     assert undated.items[0].deadlines == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("泵站改造3月开工,7月完工", ["2023-07-31"]),  # the month the work is done in; the start is none
+    ("10月建成投用", ["2023-10-31"]),
+    ("于9月份完成", ["2023-09-30"]),
+    ("1-7月完成投资5亿元", []),  # a span so far: what was done
+    ("截至7月完成投资5亿元", []),
+    ("3月开工建设", []),
+])
+def test_a_bare_month_the_work_is_done_in_is_its_deadline(text, expected):
+    assert [d.isoformat() for h in find_dates(text, 2023) for d in h.dates] == expected
+
+
+def test_a_years_digits_at_the_end_of_a_longer_number_are_no_year():
+    """宁海/江北 project tables: `13400` (总投资) glued to `年内完成` was read as 3400年内 → 3400-12-31."""
+    assert find_dates("13400年内完成", 2023) == []
+    assert [d.isoformat() for h in find_dates("2023年内完成", 2022) for d in h.dates] == ["2023-12-31"]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2023.01-2023.12", "2023-12-31"), ("2022-2023", "2023-12-31"), ("2022", "2022-12-31"), ("2023.6", "2023-06-30")])
+def test_a_projects_years_in_a_time_column_end_with_the_range(cell, expected):
+    hit = parse_date_cell(cell, 2023)
+    assert [d.isoformat() for d in hit.dates] == [expected]
+
+
+def test_a_figure_in_a_time_column_is_no_year():
+    assert parse_date_cell("1200", 2023).dates == [] and parse_date_cell("13400", 2023).dates == []

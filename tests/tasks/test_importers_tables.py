@@ -469,3 +469,36 @@ def test_a_header_cell_wrapped_after_a_qualifier_and_a_progress_column_named_by_
         ("2", "建设电动自行车“充电驿站”1440个", ["市消防大队"]),
         ("3", "建成“宁静小区”5个", ["生态环境局余姚分局"]),
     ]
+
+
+def test_a_project_table_one_cell_a_paragraph_with_figure_columns_and_wrapped_names():
+    """江山 民生实事项目实施计划表: header cells over two paragraphs with no role (`总投资` / `(万元)`, `资金` /
+    `来源`) ended the header, and no task was found; a project's name over two paragraphs (`城市用气` /
+    `提升工程`); its years (`2023.01-2023.12`, 建设起止年限) are its time."""
+    cells = ["序号", "项目名称", "项目建设规模及内容", "建设起\n止年限", "总投资\n(万元)", "当年投资", "(万元)",
+             "2023年度", "计划", "资金", "来源", "责任", "单位",
+             "1", "城市用气", "提升工程", "对28个小区进行“液改气”改造,安装燃气安全装置13000套。", "2023.01-2023.12",
+             "1200", "1200", "完工投用", "国企投资", "城投集团",
+             "2", "山塘水库综合整治工程", "完成6座小型水库加固改造,消除安全隐患。", "2023.01-2024.06",
+             "4600", "4600", "基本完工", "政府投资", "水利局"]
+    plan = parse_plan("江山市人民政府关于公布2023年市政府民生实事项目实施计划的通知\n\n" + "\n\n".join(cells))
+    assert [(it.number, it.title, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines])
+            for it in plan.items] == [
+        ("1", "城市用气提升工程", ["城投集团"], ["2023-12-31"]),
+        ("2", "山塘水库综合整治工程", ["水利局"], ["2024-06-30"]),
+    ]
+
+
+def test_a_pipe_row_longer_than_its_header_keeps_its_time_where_the_header_has_it():
+    """宁海 民生实事: a second header row divides the columns after 建设起止年限 (2022年工作计划 over 投资 /
+    形象进度): the rows have more cells than the first header row, and their years were lost."""
+    text = "\n".join([
+        "2022年宁海县民生实事项目进展表",
+        "序号 | 项目名称 | 建设规模及内容 | 总投资 | 建设起止年限 | 至2021年底累计完成投资 | 2022年工作计划 | 项目建设阶段(1-12月份) | 责任单位 |",
+        "投资 | 工程主要形象进度 | 完成 投资 | % | 主要形象进度 | ||||",
+        "1 | 中小学校护眼灯光工程 | 对全县70所中小学校1658间教室照明进行护眼灯光提升 | 1800 | 2022 | 1800 | 建成 | 1800 | 100 | 完成 | 县教育局 |",
+        "2 | 银河小学教学楼提升工程 | 拆翻建一幢四层教学楼,共18个教室 | 3685 | 2022-2023 | 1800 | 工程基础完工 | 1000 | 55.6 | 完成基础施工 | 县教育局 |",
+    ])
+    plan = parse_plan(text)
+    assert [(it.number, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines]) for it in plan.items] == [
+        ("1", ["县教育局"], ["2022-12-31"]), ("2", ["县教育局"], ["2023-12-31"])]
