@@ -199,6 +199,10 @@ def parse_date_cell(cell: str, year: int) -> DateHit | None:
     cell = _WS_RE.sub("", cell)
     if not cell:
         return None
+    if "；" in cell:  # the times of a row's sub-rows (`11月；2021.8；2021.12`): each its own cell
+        parts = [hit for part in cell.split("；") if (hit := parse_date_cell(part, year)) is not None]
+        dates = list(dict.fromkeys(d for hit in parts for d in hit.dates))
+        return DateHit(cell, 0, len(cell), dates, any(hit.recurring for hit in parts))
     hits = find_dates(cell, year)
     resolved = [h for h in hits if h.dates]
     if resolved:

@@ -380,23 +380,54 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
     if any(cell_role(c) == "number" for c in header) or len(rows) < 3:
         return None
     found: list[tuple[int, int, list[str]]] = []
+    subrows: dict[int, list[list[str]]] = {}  # a found row's sub-rows (its index → their cells)
     for r, (line, cells) in enumerate(rows[1:], start=2):
         # (two group cells before it where the header has two levels above the task: 工作要求 | 一级要点 | 二级要点)
         at = next((k for k, c in enumerate(cells[:3]) if _NUMBERED_CELL_RE.match(c)), None)
         if at is None:
-            if r == len(rows) and len(found) >= 2:
+            short = _strip_empty(cells)
+            if r == len(rows) and len(found) >= 2 and not (0 < len(short) < len(header) and _is_units(short[-1])):
                 break  # the last row cut off by the page before its number
+            if found and 0 < len(short) < len(header):
+                # a sub-row under a row's cell merged over it (新昌: `1.城市人居环境提升项目 | 对人民中路… | 11月 |
+                # 建设局 |`, then `对七星路… | 2021.12 | 城投集团 | |`, `2021.8 | 城投集团 | ||`): the row's too
+                subrows.setdefault(len(found) - 1, []).append(short)
+                continue
             return None  # (every row numbered: a row without is no such table's)
         found.append((line, at, cells))
-    task_col = max(1, max(at for _line, at, _cells in found))  # the task's column: where a whole row has it
+    # the task's column: where a whole row has it (the first, where every row has it there: its 项目名称)
+    task_col = max(at for _line, at, _cells in found)
+    if task_col == 0 and cell_role(header[0]) not in ("indicator", "category"):
+        task_col = 1  # (a group's cell merged over the row: its number first)
     if task_col >= len(header):
         return None
-    out = [(rows[0][0], ["序号", "分类", *header[task_col:]])]
-    width = len(header) - task_col + 2
-    for line, at, cells in found:
+    head = ["序号", "分类", *header[task_col:]] if task_col else ["序号", *header]
+    out = [(rows[0][0], head)]
+    width = len(head)
+    units_at = max((k for k, c in enumerate(head) if cell_role(c) in ("lead", "responsible")), default=None)
+    for n, (line, at, cells) in enumerate(found):
         m = _NUMBERED_CELL_RE.match(cells[at])
-        row = [m.group(1), "，".join(cells[:at]), m.group(2), *cells[at + 1 :]]  # type: ignore[union-attr]
-        out.append((line, (row + [""] * width)[:width]))
+        rest = [m.group(2), *cells[at + 1 :]]  # type: ignore[union-attr]
+        row = [m.group(1), *rest] if not task_col else [m.group(1), "，".join(cells[:at]), *rest]  # type: ignore[union-attr]
+        row = (row + [""] * width)[:width]
+        for sub in subrows.get(n, []):
+            # its cells end in the unit column where its last one is units; else its text is the task's
+            end = units_at + 1 if units_at is not None and _is_units(sub[-1]) and len(sub) < units_at else None
+            if end is None:
+                k = 2 if task_col or cell_role(head[1]) == "indicator" else 1
+                row[k] = f"{row[k]}；{sub[0]}" if row[k] else sub[0]
+                continue
+            for k, value in zip(range(end - len(sub), end), sub, strict=True):
+                row[k] = f"{row[k]}；{value}" if row[k] else value
+        out.append((line, row))
+    return out
+
+
+def _strip_empty(cells: list[str]) -> list[str]:
+    """``cells`` without the empty ones at their end."""
+    out = list(cells)
+    while out and not out[-1].strip():
+        out.pop()
     return out
 
 

@@ -502,3 +502,28 @@ def test_a_pipe_row_longer_than_its_header_keeps_its_time_where_the_header_has_i
     plan = parse_plan(text)
     assert [(it.number, names(it.responsible_units), [d.date.isoformat() for d in it.deadlines]) for it in plan.items] == [
         ("1", ["县教育局"], ["2022-12-31"]), ("2", ["县教育局"], ["2023-12-31"])]
+
+
+def test_pipe_sub_rows_under_a_numbered_project_cell_merged_over_them_are_the_projects():
+    """新昌 民生实事: no 序号 column, each project numbered in its 项目名称 cell, merged over sub-rows that
+    print only their own cells (`对七星路… | 2021.12 | 城投集团 | |`, `2021.8 | 城投集团 | ||`): each sub-row
+    was an item of its own, titled by its time."""
+    text = "\n".join([
+        "2021年新昌县政府十方面民生实事进展情况登记表",
+        "项目名称 | 工作任务 | 计划完成时间 | 牵头单位 |",
+        "1.城市人居环境提升项目 | 对人民中路等3条城区道路进行综合提升改造; | 11月 | 建设局 |",
+        "2021.8 | 城投集团 | ||",
+        "对七星路等重点区域进行绿化亮化提档升级; | 2021.12 | 城投集团 | |",
+        "2.生态公墓建设项目 | 新建生态公益性墓地15处。 | 10月底 | 民政局 |",
+        "计划10月底完成新增墓地建设 | 公共服务集团 | ||",
+        "3.农村道路改造提升项目 | 提升改造低等级公路40公里。 | 10月 | 交通运输局 |",
+        "在50所学校食堂开展校园智能阳光厨房建设。 | 10月底前 | 市场监管局 | |",
+    ])
+    plan = parse_plan(text)
+    assert [(it.number, it.title, names(it.lead_units), [d.date.isoformat() for d in it.deadlines])
+            for it in plan.items] == [
+        ("1", "城市人居环境提升项目", ["建设局", "城投集团"], ["2021-11-30", "2021-08-31", "2021-12-31"]),
+        ("2", "生态公墓建设项目", ["民政局", "公共服务集团"], ["2021-10-31"]),
+        ("3", "农村道路改造提升项目", ["交通运输局", "市场监管局"], ["2021-10-31"]),
+    ]
+    assert "对七星路等重点区域进行绿化亮化提档升级" in plan.items[0].text
