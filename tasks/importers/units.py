@@ -66,6 +66,8 @@ UNIT_SUFFIXES = (
     "示范区", "高新区", "新区", "园区", "功能区", "联", "协", "工作部", "分局", "支队", "大队",
     "科室", "处室", "股室", "科", "股",  # a department's offices (政策法规科, 各科室)
     "党校", "学校", "大学", "电视台", "气象台",
+    # a development platform run by its own 管委会 (未来科技城, 良渚新城, 经开区, 湘湖度假区)
+    "科技城", "新城", "经开区", "集聚区", "度假区", "保税区", "合作区", "试验区", "产业园", "工业园", "科技园",
 )
 
 # Collectives that contain a separator and must never be split.

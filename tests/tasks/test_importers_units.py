@@ -7,6 +7,7 @@ from tasks.importers.units import (
     AliasTable,
     guess_kind,
     guess_level,
+    looks_like_unit,
     split_table_units,
     split_units,
     without_etc,
@@ -300,3 +301,10 @@ def test_a_task_that_opens_with_its_units_and_a_colon_is_theirs():
                        ("要抓住重大典型案件,精心策划宣传报道活动", ["县公安局"], [])]
     assert plan.items[1].text.startswith("县公安局:要抓住")  # (the text as printed)
     assert all(not it.responsible_units for it in plan.items[2:])
+
+
+@pytest.mark.parametrize("name", ["未来科技城", "良渚新城", "经开区", "湘湖度假区", "大江东产业集聚区", "青山湖科技城"])
+def test_a_development_platform_is_a_unit(name):
+    """余杭 2022: `区发改局、未来科技城` in the last unit column was no unit list (未来科技城 named no unit),
+    and the row's units were lost; 新昌's `经开区` the same."""
+    assert looks_like_unit(name)
