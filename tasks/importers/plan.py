@@ -960,6 +960,17 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# a unit bracket the text ends in, never closed (菏泽: `…成功经验。(牵头单位:市发`): a page cut off there
+_CUT_UNIT_BRACKET_RE = re.compile(r"[（(【〔\[][^（()）【】〔〕\[\]]{0,30}(?:单位|部门|牵头|负责)[^（()）【】〔〕\[\]]{0,40}$")
+
+
+def _cut_unit_bracket(lines: list[str]) -> str | None:
+    """The unit bracket the text's last line ends in, left open, or None."""
+    last = next((t for t in reversed(lines) if t.strip()), "").strip()
+    m = _CUT_UNIT_BRACKET_RE.search(last[-80:])
+    return m.group() if m else None
+
+
 def _numbered_before_unit_lines(printed: str, lines: list[str]) -> str | None:
     """``printed`` with each paragraph that a unit label line follows (`责任单位:A、B`) numbered `1.`, `2.` …,
     where there are two or more; None where there are fewer, or the lines do not match the text's."""
@@ -1079,6 +1090,8 @@ def _parse_plan(text: str, *, year: int | None, filename: str, aliases: dict[str
             items.append(builder.table_item(row, t, prefix, source))
             if not items[-1].responsible_units and ("lead" in t.roles or "responsible" in t.roles):
                 warnings.append(f"表格序号{row.number}（第{row.line}行）没有责任单位，请核对（页面或表格可能在此截断）。")
+    if items and (cut := _cut_unit_bracket(lines)) is not None:
+        warnings.append(f"文末的单位括号没有闭合（“{cut}”）：页面或文件可能在此截断，最后一项的单位可能不全，请核对。")
     if builder.carried:
         warnings.append(f"表格序号{'、'.join(builder.carried)}没有单位单元格，按合并单元格沿用了上一行的单位，请核对。")
     if not any(it.responsible_units for it in _all_items(items)) and (report := _report_heading(lines)):

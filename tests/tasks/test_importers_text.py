@@ -274,3 +274,12 @@ def test_a_table_header_one_cell_a_line_is_no_record():
     assert field_records(lines) is None
     plan = parse_plan("2023年工作任务分解表\n" + "\n".join(lines))
     assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("1", ["区数管局"])]
+
+
+def test_a_unit_bracket_the_text_ends_in_is_named_in_the_warnings():
+    """菏泽 2023, a page cut off inside the last item's bracket (`(牵头单位:市发`): the item had no unit, and
+    nothing said why."""
+    plan = parse_plan("2023年工作方案\n1.深化改革,形成一批经验。(牵头单位:市发改委)\n2.实现重大突破,形成一批可复制可推广的成功经验。(牵头单位:市发")
+    assert "文末的单位括号没有闭合（“(牵头单位:市发”）：页面或文件可能在此截断，最后一项的单位可能不全，请核对。" in plan.warnings
+    whole = parse_plan("2023年工作方案\n1.深化改革,形成一批经验。(牵头单位:市发改委)\n2.实现重大突破。(牵头单位:市科技局)")
+    assert not any("括号没有闭合" in w for w in whole.warnings)
