@@ -449,12 +449,35 @@ def _cut_after_number(lines: list[str], j: int, stream: list[tuple[int, str]]) -
         and 0 < sum(1 for x in range(j, len(lines)) if lines[x].strip()) <= 2
 
 
+def _header_over_lines(lines: list[str], i: int) -> tuple[int, list[str]] | None:
+    """A pipe header wrapped over a few lines, each closed by its pipe (金安: `序号 | 工作 责任组 |` / `责任 领导 |` /
+    `责任 单位 |` / `月度目标要求 | 工作进展(每周报送更新) |`): its last line and its cells, where together they
+    name the columns and a row follows; else None."""
+    header = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+    if cell_role(header[0]) != "number":
+        return None  # (it opens with its 序号)
+    for j in range(i + 1, min(len(lines), i + 5)):
+        t = lines[j].strip()
+        if not t.endswith("|") or _INT_RE.match(t.split("|")[0].strip()):
+            return None
+        header += [c.strip() for c in t.strip("|").split("|")]
+        if any(len(c) > 16 or _RECORD_CELL_RE.match(c) for c in header):
+            return None  # (header words only: not the site's record of the page, `索引号 | 000330185/2022-83945 |`)
+        nxt = next((x.strip() for x in lines[j + 1 : j + 3] if x.strip()), "")
+        if header_roles(header, two_contents=True) is not None and _INT_RE.match(nxt.split("|")[0].strip()):
+            return j, header
+    return None
+
+
 def _pipe_table(lines: list[str], i: int):
     n = len(lines)
     if "|" in lines[i].strip().rstrip("|"):
         # a row per line, cells joined by " | "
         header = [c.strip() for c in lines[i].strip().strip("|").split("|")]
         named = header_roles(header, two_contents=True) is not None
+        if not named and (joined := _header_over_lines(lines, i)) is not None:
+            i, header = joined  # (the rows start below its last line)
+            named = True
         if not named and not header_roles(["序号", "分类", *header[1:]]):
             return None  # (a 序号 column unnamed: `_numbers_in_task_cells`)
         rows = [(i, header)]

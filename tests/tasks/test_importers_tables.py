@@ -527,3 +527,18 @@ def test_pipe_sub_rows_under_a_numbered_project_cell_merged_over_them_are_the_pr
         ("3", "农村道路改造提升项目", ["交通运输局", "市场监管局"], ["2021-10-31"]),
     ]
     assert "对七星路等重点区域进行绿化亮化提档升级" in plan.items[0].text
+
+
+def test_a_pipe_header_wrapped_over_lines_each_closed_by_its_pipe():
+    """金安 区发改委 月度落实情况: the header's cells over four lines (`序号 | 工作 责任组 |` / `责任 领导 |` / `责任 单位 |`
+    / `月度目标要求 | 工作进展(每周报送更新) |`) named no three columns on any one line: no table was read, and the
+    row's month tasks (`2.修改完善…`) were items with no unit."""
+    text = "\n".join([
+        "区发改委2024年11月重点工作落实情况",
+        "序号 | 工作 责任组 |", "责任 领导 |", "责任 单位 |", "月度目标要求 | 工作进展(每周报送更新) |",
+        "3 | 项目推进 | 洪飞 | 区发改委 | 1.加快固定资产投资调度;推进3个项目开工。 | 3个计划开工项目已全部开工。 |",
+        "2.修改完善2025年政府投资计划。 | 正在针对审查要求更新修订中。 | ||||",
+        "4 | 价格监测 | 王平 | 区价格监测中心 | 1.做好重要民生商品价格监测。 | 已完成。 |",
+    ])
+    plan = parse_plan(text)
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("3", ["区发改委"]), ("4", ["区价格监测中心"])]
