@@ -317,7 +317,9 @@ def _rows_from_stream(cells: list[tuple[int, str]], header: list[str] | None = N
     expected = None
     for k, (line, cell) in enumerate(cells):
         c = cell.strip()
-        if _INT_RE.match(c) and (expected is None or _row_no(c) == expected or _row_after_a_gap(cells, k, rows, expected)):
+        if _INT_RE.match(c) and (expected is None or _row_no(c) == expected or _row_after_a_gap(cells, k, rows, expected)) \
+                and not (rows and header and len(rows[-1][1]) < len(header) and k + 1 < len(cells)
+                         and _FIGURE_RE.match(cells[k + 1][1].strip())):
             rows.append((line, [c]))
             expected = _row_no(c) + 1
             continue
@@ -331,6 +333,9 @@ def _rows_from_stream(cells: list[tuple[int, str]], header: list[str] | None = N
     return rows
 
 
+# a figure cell (`7`, `96.64%`, `1063`): what follows a number that is a row's figure, not the next row's number
+# (祁门 民生工程: `县民政局 |` / `7 |` / `7 |` / `100% |`, 目标任务 and 累计完成 of a row that is not done)
+_FIGURE_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _GROUP_NUMBER_RE = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)$")
 
 

@@ -542,3 +542,15 @@ def test_a_pipe_header_wrapped_over_lines_each_closed_by_its_pipe():
     ])
     plan = parse_plan(text)
     assert [(it.number, names(it.responsible_units)) for it in plan.items] == [("3", ["区发改委"]), ("4", ["区价格监测中心"])]
+
+
+def test_a_rows_figure_equal_to_the_next_rows_number_starts_no_row():
+    """祁门 民生工程, one cell a line with its pipe: a row's 目标任务 and 累计完成 (`7 |` / `7 |` / `100% |`) came
+    where row 7 was expected, and `7` was read as row 7 (titled `100%`, the real row 7 lost)."""
+    cells = ["序号", "项目名称", "目标任务", "牵头单位", "目标数", "累计完成", "累计进度",
+             "5", "农村敬老院运营服务能力提升", "提升敬老院服务能力。", "县民政局", "3", "3", "100%",
+             "6", "加强城乡公益性公墓建设管理", "新建公益性公墓7处。", "县民政局", "7", "7", "100%",
+             "7", "企业职工退休一件事一次办理", "推行退休一件事一次办理。", "县人社局", "454", "400", "88%"]
+    plan = parse_plan("2024年民生工程进度表\n" + "\n".join(f"{c} |" for c in cells))
+    assert [(it.number, names(it.responsible_units)) for it in plan.items] == [
+        ("5", ["县民政局"]), ("6", ["县民政局"]), ("7", ["县人社局"])]
