@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from .dates import looks_like_date_cell
 from .labels import INLINE_LABEL_AFTER_RE, LINE_LABEL_RE, label_kind, may_have_inline_label
-from .tables import _ROLES, NUMBER_ONLY_HEADERS, cell_role, cut_mid_cell, header_roles
+from .tables import _ROLES, NUMBER_ONLY_HEADERS, cell_role, cut_mid_cell, header_roles, strip_trailing
 from .units import SURNAMES, UNIT_SUFFIXES, clean_unit, looks_like_unit
 
 _UNIT_SEP_RE = re.compile(r"[、,，;；\s]+")
@@ -390,7 +390,7 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
         # (two group cells before it where the header has two levels above the task: 工作要求 | 一级要点 | 二级要点)
         at = next((k for k, c in enumerate(cells[:3]) if _NUMBERED_CELL_RE.match(c)), None)
         if at is None:
-            short = _strip_empty(cells)
+            short = strip_trailing(cells)
             if r == len(rows) and len(found) >= 2 and not (0 < len(short) < len(header) and _is_units(short[-1])):
                 break  # the last row cut off by the page before its number
             if found and 0 < len(short) < len(header):
@@ -425,14 +425,6 @@ def _numbers_in_task_cells(header: list[str], rows: list[tuple[int, list[str]]])
             for k, value in zip(range(end - len(sub), end), sub, strict=True):
                 row[k] = f"{row[k]}；{value}" if row[k] else value
         out.append((line, row))
-    return out
-
-
-def _strip_empty(cells: list[str]) -> list[str]:
-    """``cells`` without the empty ones at their end."""
-    out = list(cells)
-    while out and not out[-1].strip():
-        out.pop()
     return out
 
 
@@ -634,7 +626,7 @@ def _rows_by_numbered_cells(header: list[str], stream: list[tuple[int, str]]) ->
 
 # a column that no role names, named by the figures or facts it holds (a project table's 总投资 / (万元),
 # 2023年度 / 计划, 资金 / 来源, 建设性质): a header cell of its own, no row's
-_FIGURE_HEADER_RE = re.compile(r"(?:投资|金额|来源|年度计划|性质|地点|规模)$")
+_NO_ROLE_HEADER_RE = re.compile(r"(?:投资|金额|来源|年度计划|性质|地点|规模)$")
 # a header cell's first paragraph that only says whose or when (`区政府` / `分管领导`, `第二季度` / `完成情况`)
 _HEADER_QUALIFIER_RE = re.compile(r"^(?:(?:省|市|县|区|镇|乡|街道)(?:人民政府|政府|委|级)?|第?[一二三四1-4]季度|[上下]?半年|年度|全年)$")
 
@@ -665,7 +657,7 @@ def _cell_table(lines: list[str], i: int):
             if not wrapped:
                 wrapped_at = j
             wrapped += t
-            if len(wrapped) > len(t) and cell_role(wrapped) is not None or _FIGURE_HEADER_RE.search(wrapped):
+            if len(wrapped) > len(t) and cell_role(wrapped) is not None or _NO_ROLE_HEADER_RE.search(wrapped):
                 header.append(wrapped)  # `责任` / `科室`: one header cell over two paragraphs
                 wrapped = ""  # (or a column no role names, by what it holds: `总投资`, `资金` / `来源`)
             j += 1

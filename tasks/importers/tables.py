@@ -165,7 +165,8 @@ class Table:
     named: bool = False  # its indicator column names each row's own project (项目名称, 事项名称): `TableRow.name`
 
 
-def _strip_trailing(cells: list[str]) -> list[str]:
+def strip_trailing(cells: list[str]) -> list[str]:
+    """``cells`` without the empty ones at their end."""
     cells = list(cells)
     while cells and not cells[-1].strip():
         cells.pop()
@@ -184,7 +185,7 @@ def _align(cells: list[str], roles: list[str | None], looks_like_date, roles_t: 
     """Map a data row onto roles; re-align from the right when merged cells shifted it. ``roles_t``:
     the roles with "" for None and the trailing ones dropped (computed here if not given)."""
     if roles_t is None:
-        roles_t = _strip_trailing([r or "" for r in roles])
+        roles_t = strip_trailing([r or "" for r in roles])
     if len(roles_t) < len(cells) <= len(roles):
         cells = cells[: len(roles_t)]  # the last columns have no role (成效, 监督电话): their cells are nobody's
     missing = len(roles_t) - len(cells)
@@ -324,17 +325,17 @@ def parse_tables(paras: list[Para], looks_like_date) -> tuple[list[Table], list[
                 short += 1
         roles = header_roles(cells, two_contents=True) if short >= 3 else None
         if roles:
-            if current and _strip_trailing([r or "" for r in roles]) == current_roles_t:
+            if current and strip_trailing([r or "" for r in roles]) == current_roles_t:
                 current.header_repeats += 1  # header repeated after a page break
             else:
                 current = Table(squeeze_cjk_spaces(last_title), roles, named=_names_rows(cells, roles))
-                current_roles_t = _strip_trailing([r or "" for r in roles])  # (what `_align` maps by)
+                current_roles_t = strip_trailing([r or "" for r in roles])  # (what `_align` maps by)
                 tables.append(current)
                 category = indicator = ""
             continue
         if current is None:
             continue
-        cells = _strip_trailing(cells)
+        cells = strip_trailing(cells)
         if not cells:
             continue
         has_number_col = current.roles[0] == "number"
