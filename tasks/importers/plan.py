@@ -989,11 +989,14 @@ def _numbered_before_unit_lines(printed: str, lines: list[str]) -> str | None:
                     and not CHAPTER_RE.match(before):
                 tasks.append(prev)
         prev = k
+    def task_label(line: str) -> bool:  # a record's task label (`具体任务`), its text on the lines after
+        return line.strip().rstrip(":：") in TASK_FIELD_LABELS
+
     # (one is enough where the page labels it a task: a record one field a line, `具体任务` / `全面落实…`)
-    if len(tasks) < 2 and not (tasks and raw[tasks[0]].strip().rstrip(":：") in TASK_FIELD_LABELS):
+    if len(tasks) < 2 and not (tasks and task_label(raw[tasks[0]])):
         return None
     for n, k in enumerate(tasks, start=1):
-        if raw[k].strip().rstrip(":：") in TASK_FIELD_LABELS:  # the task's label: its text is numbered, on the lines after
+        if task_label(raw[k]):  # its text is numbered, on the lines after
             raw[k], k = "", next(j for j in range(k + 1, len(raw)) if raw[j].strip())
         raw[k] = f"{n}.{raw[k].lstrip()}"
     return "\n".join(raw)

@@ -267,9 +267,8 @@ def _label_record(m: re.Match[str]) -> str:
 
 
 # a record printed one field a line, each label alone on its line (同心县 政府工作报告 任务分解, one task a
-# page: `具体任务` / `全面落实…。` / `责任单位` / `卫健局、文旅局` / `配合单位` / `各乡镇` / `完成时限` / `…1月底前完成`):
-# what a unit label alone on a line may open (a cheap look first: a unit label's last word at a line's end)
-_FIELD_LABEL_ALONE_RE = re.compile(r"^[ \t\u3000]*(\S{2,8}?)[ \t\u3000]*[:：]?[ \t\u3000]*$", re.MULTILINE)
+# page: `具体任务` / `全面落实…。` / `责任单位` / `卫健局、文旅局` / `配合单位` / `各乡镇` / `完成时限` / `…1月底前完成`)
+_FIELD_LABEL_ALONE_RE = re.compile(r"[ \t\u3000]*(\S{2,8}?)[ \t\u3000]*[:：]?[ \t\u3000]*$")
 _FIELD_VALUE_LINES = 6  # a field's value is at most so many lines (a task wrapped by the page)
 
 
@@ -279,16 +278,16 @@ def field_records(lines: list[str]) -> list[str] | None:
     field is its text alone (`具体任务` / `全面落实…` → `全面落实…`), the task of the label lines after it.
     A record is two fields or more in a row, one of them a unit's, each label followed by its value (a
     table's header, its labels one after another, is none). None where there is no such record."""
-    labels = [k for k, line in enumerate(lines) if len(line) <= 14 and (m := _FIELD_LABEL_ALONE_RE.match(line))
-              and m.group(1) in FIELD_LABELS]
+    labels = [(k, m.group(1)) for k, line in enumerate(lines)
+              if len(line) <= 14 and (m := _FIELD_LABEL_ALONE_RE.match(line)) and m.group(1) in FIELD_LABELS]
     if len(labels) < 2:
         return None
-    fields: list[tuple[int, list[int]]] = []  # (the label's line, its value's lines)
-    for n, k in enumerate(labels):
-        end = labels[n + 1] if n + 1 < len(labels) else len(lines)
-        value = [j for j in range(k + 1, end) if lines[j].strip()]
-        # (after the last label: its value is the first paragraph, up to a blank line)
-        if n + 1 == len(labels):
+    # (the label's line, its word, its value's lines and text; no lines where the value is no field's)
+    fields: list[tuple[int, str, list[int], str]] = []
+    for n, (k, word) in enumerate(labels):
+        if n + 1 < len(labels):
+            value = [j for j in range(k + 1, labels[n + 1][0]) if lines[j].strip()]
+        else:  # (after the last label: its value is the first paragraph, up to a blank line)
             value = []
             for j in range(k + 1, min(len(lines), k + 1 + _FIELD_VALUE_LINES)):
                 if not lines[j].strip():
@@ -297,28 +296,25 @@ def field_records(lines: list[str]) -> list[str] | None:
                     continue
                 value.append(j)
         text = "".join(lines[j].strip() for j in value)
-        word = _FIELD_LABEL_ALONE_RE.match(lines[k]).group(1)  # type: ignore[union-attr]
         # (a value is text, not a table's cell marks or row number: `|`, `1`; a unit field's names units — a
         # header's next word does not, `重点工作` / `区本级` / `任务数` / `责任单位` / `1`)
         whole = 0 < len(value) <= _FIELD_VALUE_LINES and not any("|" in lines[j] or "\t" in lines[j] for j in value) \
             and not text.isdigit() and (word not in UNIT_FIELD_LABELS or bool(unit_names(text)))
-        fields.append((k, value if whole else []))
+        fields.append((k, word, value, text) if whole else (k, word, [], ""))
     out = list(lines)
     changed = False
-    run: list[tuple[int, list[int]]] = []
-    for field in [*fields, (-1, [])]:  # (a sentinel closes the last run)
-        if field[1] and (not run or run[-1][1][-1] < field[0]):
+    run: list[tuple[int, str, list[int], str]] = []
+    for field in [*fields, (-1, "", [], "")]:  # (a sentinel closes the last run)
+        if field[2] and (not run or run[-1][2][-1] < field[0]):
             run.append(field)
             continue
-        words = [_FIELD_LABEL_ALONE_RE.match(lines[k]).group(1) for k, _ in run]  # type: ignore[union-attr]
-        if len(run) >= 2 and any(w in UNIT_FIELD_LABELS for w in words):
-            for (k, value), word in zip(run, words, strict=True):
-                text = "".join(lines[j].strip() for j in value)
+        if len(run) >= 2 and any(word in UNIT_FIELD_LABELS for _k, word, _value, _text in run):
+            for k, word, value, text in run:
                 out[k] = text if word in TASK_FIELD_LABELS else f"{word}:{text}"
                 for j in value:
                     out[j] = ""
             changed = True
-        run = [field] if field[1] else []
+        run = [field] if field[2] else []
     return out if changed else None
 
 
@@ -351,6 +347,7 @@ def normalise(text: str) -> list[str]:
     again = "[" in text or "*" in text or "_" in text
     out = []
     raw = text.split("\n")
+    # (a cheap look first: a unit label's last word at a line's end)
     if ("单位\n" in text or "部门\n" in text or "单位:\n" in text or "单位：\n" in text) \
             and (records := field_records(raw)) is not None:
         raw = records
